@@ -1,0 +1,61 @@
+//! What a lint reports: a message, a primary span, labelled secondary spans and a help line.
+
+use crate::lint::Lint;
+
+/// A place in a source file. Lines and columns are 1-based; columns count characters
+/// (as rustc's JSON does); `byte` is the offset from the start of the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// 0-based byte offset into the file.
+    pub byte: usize,
+}
+
+/// A half-open range of source text, `start` inclusive, `end` exclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// First character of the range.
+    pub start: Position,
+    /// One past the last character of the range.
+    pub end: Position,
+}
+
+/// A secondary place of a diagnostic (the await that holds a response, the exit that drops it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What happens there.
+    pub message: String,
+}
+
+/// One finding of one lint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The lint that found it.
+    pub lint: &'static Lint,
+    /// What was found and why it matters, one sentence each.
+    pub message: String,
+    /// The primary span (see lints.md, "Spans").
+    pub span: Span,
+    /// A short label under the primary span's carets.
+    pub primary_label: Option<String>,
+    /// Labels at secondary places, in source order.
+    pub labels: Vec<Label>,
+    /// How to fix it; rendered as `= help: ...`.
+    pub help: String,
+    /// Extra notes; rendered as `= note: ...`.
+    pub notes: Vec<String>,
+}
+
+/// A file that could not be analyzed because it does not parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// The parser's message.
+    pub message: String,
+    /// Where the parser stopped.
+    pub span: Span,
+}

@@ -1,0 +1,43 @@
+//! reqleak-lint: finds reqwest responses that are held without being consumed or released,
+//! from source alone (`syn`, no compilation).
+//!
+//! ```
+//! let source = r#"
+//!     async fn ping(client: &reqwest::Client) -> reqwest::Result<()> {
+//!         client.get("http://example.com/").send().await?;
+//!         Ok(())
+//!     }
+//! "#;
+//! let diagnostics = reqleak_lint::analyze_source(source).unwrap();
+//! assert_eq!(diagnostics[0].lint.name, "unconsumed_response");
+//! assert_eq!(diagnostics[0].span.start.line, 3);
+//! ```
+
+pub mod diagnostic;
+pub mod lint;
+pub mod lints;
+
+pub use diagnostic::{Diagnostic, Label, ParseError, Position, Span};
+pub use lint::{Group, Level, Lint};
+pub use lints::LINTS;
+
+/// The lint called `name` (without the `reqleak::` prefix), if there is one.
+pub fn find_lint(name: &str) -> Option<&'static Lint> {
+    let name = name.strip_prefix("reqleak::").unwrap_or(name);
+    LINTS.iter().copied().find(|lint| lint.name == name)
+}
+
+/// Analyzes one file's text on its own. Returns every finding of every lint, whatever its
+/// level (levels and suppressions are the front-end's business), sorted by position.
+pub fn analyze_source(source: &str) -> Result<Vec<Diagnostic>, ParseError> {
+    let mut results = analyze_files(&[source]);
+    results.pop().expect("one result per input")
+}
+
+/// Analyzes the files of one crate together, so that a function declared in one file and
+/// returning a response is known as a source in the others. Files are parsed and analyzed
+/// in parallel; results come back in input order.
+pub fn analyze_files(sources: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
+    let _ = sources;
+    unimplemented!()
+}
