@@ -14,6 +14,7 @@
 //! ```
 
 pub mod diagnostic;
+pub mod frontend;
 pub mod lint;
 pub mod lints;
 
