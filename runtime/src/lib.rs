@@ -1,1 +1,95 @@
-//! reqleak
+//! # reqleak — assert that every reqwest response a function creates is released
+//!
+//! ```no_run
+//! #[tokio::test]
+//! #[reqleak::check]
+//! async fn fetches_the_index() -> Result<(), reqwest::Error> {
+//!     let client = reqwest::Client::new();
+//!     let resp = client.get("http://127.0.0.1:8080/").send().await?;
+//!     assert!(resp.status().is_success());
+//!     Ok(()) // `resp` is dropped here: released. Keep it in a Vec past the return and the
+//!            // test fails with a report naming its URL, status and creation line.
+//! }
+//! ```
+//!
+//! ## What `#[reqleak::check]` does
+//! It instruments the response *sources* of the function body (a zero-argument `.send()`,
+//! `.execute(req)`, `reqwest::get(..)`/`reqwest::blocking::get(..)`, with or without `.await`),
+//! including those in closures, async blocks and spawned tasks. Each response they yield carries
+//! a guard in its extensions, so tracking follows the response object wherever it moves. When the
+//! function returns, every response created during the call must have been *released*: dropped,
+//! or one of its body methods started. A return value that is itself a response (`Response`,
+//! `Result<Response, E>`, `Option<Response>`) is handed to the caller (to the caller's check, if
+//! any). Options: `strict` (a body dropped before its end is reported too), `mode = "panic"`
+//! (default) or `mode = "log"`. A [`set_hook`] receives all reports instead.
+//!
+//! Values that are not responses pass through unchanged (`tx.send(v)`, other futures, generic
+//! code); this is resolved at compile time, at no cost.
+//!
+//! ## Zero cost when inactive (decision)
+//! A proc macro cannot see the `debug_assertions` of the crate it expands in, so the attribute
+//! emits two copies of the function: `#[cfg(debug_assertions)]` on the instrumented one and
+//! `#[cfg(not(debug_assertions))]` on the original, token for token. In a build without
+//! `debug_assertions` only the untouched original is compiled. With the `always` feature of this
+//! crate, only the instrumented copy is emitted. The macro crate has a unit test of this.
+//!
+//! ## Async and blocking
+//! Async responses are instrumented by a round trip through `http::Response<reqwest::Body>`
+//! (status, headers, extensions, remote address, timeouts and URL are kept) so that their body is
+//! wrapped in a counter: reports say how many bytes were read, and `strict` sees bodies dropped
+//! before their end. Blocking responses are never round-tripped (reqwest would lose their timeout
+//! and runtime handle): they get the guard only, so `strict` cannot see their body, and reading
+//! one through `std::io::Read`/`copy_to` does not release it until it is dropped.
+//!
+//! ## Limitations
+//! A future from `.send()` stored in a variable and awaited later is not instrumented (only
+//! `..send().await` is); wrap such responses in [`track`]. Responses created by functions the
+//! checked function calls are tracked only if those functions are checked too (or use [`track`]).
+#![warn(missing_docs)]
+
+mod registry;
+mod report;
+mod scope;
+mod track;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use report::{LeakReport, LeakedResponse, ResponseState, Site};
+pub use reqleak_macros::check;
+pub use scope::{reset_hook, set_hook, track, Mode, Scope};
+pub use track::Trackable;
+
+use std::sync::atomic::Ordering;
+
+/// The responses instrumented and still alive (not dropped, no body method started), oldest
+/// first: for debugging.
+pub fn live() -> Vec<LeakedResponse> {
+    registry::live_snapshot()
+}
+
+/// Process-wide counters, for metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Responses instrumented.
+    pub created: u64,
+    /// Responses released (dropped, or a body method started).
+    pub released: u64,
+    /// Async responses whose body was read to its end.
+    pub consumed: u64,
+    /// Async responses whose non-empty body was dropped before its end.
+    pub dropped_unread: u64,
+    /// Responses reported as not released by a check or a scope.
+    pub leaked: u64,
+}
+
+/// Reads the counters.
+pub fn counters() -> Counters {
+    Counters {
+        created: registry::CREATED.load(Ordering::Relaxed),
+        released: registry::RELEASED_COUNT.load(Ordering::Relaxed),
+        consumed: registry::CONSUMED.load(Ordering::Relaxed),
+        dropped_unread: registry::DROPPED_UNREAD.load(Ordering::Relaxed),
+        leaked: registry::LEAKED.load(Ordering::Relaxed),
+    }
+}

@@ -1,0 +1,220 @@
+//! The global bookkeeping: live responses, open scopes, counters and the thread's current scope.
+
+use std::backtrace::Backtrace;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock};
+use std::time::Instant;
+
+use reqwest::StatusCode;
+
+use crate::report::{LeakedResponse, ResponseState, Site};
+
+pub(crate) const RELEASED: u8 = 1;
+pub(crate) const EOF: u8 = 2;
+pub(crate) const FORGOTTEN: u8 = 4;
+pub(crate) const REPORTED: u8 = 8;
+pub(crate) const BODY_TRACKED: u8 = 16;
+
+/// One instrumented response.
+pub(crate) struct Entry {
+    pub(crate) id: u64,
+    pub(crate) url: String,
+    pub(crate) status: StatusCode,
+    pub(crate) site: Site,
+    pub(crate) created: Instant,
+    pub(crate) scope: AtomicU64,
+    pub(crate) bytes_read: AtomicU64,
+    pub(crate) content_length: Option<u64>,
+    pub(crate) flags: AtomicU8,
+    pub(crate) backtrace: Option<Arc<Backtrace>>,
+}
+
+impl Entry {
+    pub(crate) fn has(&self, flag: u8) -> bool {
+        self.flags.load(Ordering::Acquire) & flag != 0
+    }
+
+    pub(crate) fn set(&self, flag: u8) {
+        self.flags.fetch_or(flag, Ordering::AcqRel);
+    }
+
+    /// The state of a response that is still alive.
+    pub(crate) fn live_state(&self) -> ResponseState {
+        if self.has(FORGOTTEN) {
+            return ResponseState::Forgotten;
+        }
+        match self.bytes_read.load(Ordering::Acquire) {
+            0 => ResponseState::Unread,
+            n => ResponseState::PartlyRead { bytes_read: n },
+        }
+    }
+
+    pub(crate) fn snapshot(&self, state: ResponseState) -> LeakedResponse {
+        LeakedResponse {
+            url: self.url.clone(),
+            status: self.status,
+            site: self.site,
+            age: self.created.elapsed(),
+            state,
+            backtrace: self.backtrace.clone(),
+        }
+    }
+}
+
+/// An open scope (a running checked function or a [`crate::Scope`]).
+pub(crate) struct ScopeRec {
+    pub(crate) strict: bool,
+    /// Responses of this scope whose body was dropped before its end (recorded in strict scopes).
+    pub(crate) dropped_unread: Vec<LeakedResponse>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+static LIVE: LazyLock<Mutex<HashMap<u64, Arc<Entry>>>> = LazyLock::new(Default::default);
+static SCOPES: LazyLock<Mutex<HashMap<u64, ScopeRec>>> = LazyLock::new(Default::default);
+
+pub(crate) static CREATED: AtomicU64 = AtomicU64::new(0);
+pub(crate) static RELEASED_COUNT: AtomicU64 = AtomicU64::new(0);
+pub(crate) static CONSUMED: AtomicU64 = AtomicU64::new(0);
+pub(crate) static DROPPED_UNREAD: AtomicU64 = AtomicU64::new(0);
+pub(crate) static LEAKED: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    static CURRENT: Cell<u64> = const { Cell::new(0) };
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub(crate) fn next_id() -> u64 {
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The scope that is running on this thread (0: none).
+pub(crate) fn current_scope() -> u64 {
+    CURRENT.with(Cell::get)
+}
+
+/// Makes `id` the current scope of this thread and returns the previous one.
+pub(crate) fn set_current_scope(id: u64) -> u64 {
+    CURRENT.with(|c| c.replace(id))
+}
+
+fn backtraces_enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| {
+        std::env::var("REQLEAK_BACKTRACE").is_ok_and(|v| !v.is_empty() && v != "0")
+    })
+}
+
+/// Registers a freshly instrumented response.
+pub(crate) fn register(
+    url: String,
+    status: StatusCode,
+    content_length: Option<u64>,
+    scope: u64,
+    site: Site,
+) -> Arc<Entry> {
+    let entry = Arc::new(Entry {
+        id: next_id(),
+        url,
+        status,
+        site,
+        created: Instant::now(),
+        scope: AtomicU64::new(scope),
+        bytes_read: AtomicU64::new(0),
+        content_length,
+        flags: AtomicU8::new(0),
+        backtrace: backtraces_enabled().then(|| Arc::new(Backtrace::force_capture())),
+    });
+    CREATED.fetch_add(1, Ordering::Relaxed);
+    lock(&LIVE).insert(entry.id, entry.clone());
+    entry
+}
+
+/// The response was dropped or one of its body methods started.
+pub(crate) fn release(entry: &Entry) {
+    if entry.has(RELEASED) {
+        return;
+    }
+    entry.set(RELEASED);
+    RELEASED_COUNT.fetch_add(1, Ordering::Relaxed);
+    lock(&LIVE).remove(&entry.id);
+}
+
+/// The body of a tracked async response was dropped before its end.
+pub(crate) fn body_dropped_unread(entry: &Entry) {
+    DROPPED_UNREAD.fetch_add(1, Ordering::Relaxed);
+    let scope = entry.scope.load(Ordering::Acquire);
+    if scope == 0 {
+        return;
+    }
+    if let Some(rec) = lock(&SCOPES).get_mut(&scope) {
+        if rec.strict {
+            let state = ResponseState::DroppedUnread {
+                bytes_read: entry.bytes_read.load(Ordering::Acquire),
+                content_length: entry.content_length,
+            };
+            rec.dropped_unread.push(entry.snapshot(state));
+        }
+    }
+}
+
+pub(crate) fn open_scope(strict: bool) -> u64 {
+    let id = next_id();
+    lock(&SCOPES).insert(
+        id,
+        ScopeRec {
+            strict,
+            dropped_unread: Vec::new(),
+        },
+    );
+    id
+}
+
+/// Closes a scope: returns its unreleased responses (except `handed`, which moves to `parent`)
+/// and, for a strict scope, the responses whose body was dropped unread.
+pub(crate) fn close_scope(id: u64, handed: Option<u64>, parent: u64) -> Vec<LeakedResponse> {
+    let mut out = Vec::new();
+    {
+        let live = lock(&LIVE);
+        let mut mine: Vec<&Arc<Entry>> = live
+            .values()
+            .filter(|e| e.scope.load(Ordering::Acquire) == id)
+            .collect();
+        mine.sort_by_key(|e| e.id);
+        for e in mine {
+            if Some(e.id) == handed {
+                e.scope.store(parent, Ordering::Release);
+                continue;
+            }
+            e.scope.store(0, Ordering::Release);
+            e.set(REPORTED);
+            out.push(e.snapshot(e.live_state()));
+        }
+    }
+    LEAKED.fetch_add(out.len() as u64, Ordering::Relaxed);
+    if let Some(rec) = lock(&SCOPES).remove(&id) {
+        out.extend(rec.dropped_unread);
+    }
+    out
+}
+
+/// Forgets a scope without reporting (the function was cancelled).
+pub(crate) fn discard_scope(id: u64) {
+    lock(&SCOPES).remove(&id);
+    for e in lock(&LIVE).values() {
+        let _ = e
+            .scope
+            .compare_exchange(id, 0, Ordering::AcqRel, Ordering::Acquire);
+    }
+}
+
+pub(crate) fn live_snapshot() -> Vec<LeakedResponse> {
+    let live = lock(&LIVE);
+    let mut all: Vec<&Arc<Entry>> = live.values().collect();
+    all.sort_by_key(|e| e.id);
+    all.iter().map(|e| e.snapshot(e.live_state())).collect()
+}
