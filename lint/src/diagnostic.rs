@@ -59,3 +59,39 @@ pub struct ParseError {
     /// Where the parser stopped.
     pub span: Span,
 }
+
+impl Diagnostic {
+    /// A diagnostic of `lint` at `span`, with the lint's help text.
+    pub fn new(lint: &'static Lint, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            lint,
+            message: message.into(),
+            span,
+            primary_label: None,
+            labels: Vec::new(),
+            help: lint.help.to_owned(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Sets the label under the primary span.
+    pub fn with_primary_label(mut self, label: impl Into<String>) -> Self {
+        self.primary_label = Some(label.into());
+        self
+    }
+
+    /// Adds a label at a secondary place.
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a `note:`.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+}

@@ -13,10 +13,13 @@
 //! assert_eq!(diagnostics[0].span.start.line, 3);
 //! ```
 
+mod analysis;
 pub mod diagnostic;
+mod flow;
 pub mod frontend;
 pub mod lint;
 pub mod lints;
+mod model;
 
 pub use diagnostic::{Diagnostic, Label, ParseError, Position, Span};
 pub use lint::{Group, Level, Lint};
@@ -39,6 +42,5 @@ pub fn analyze_source(source: &str) -> Result<Vec<Diagnostic>, ParseError> {
 /// returning a response is known as a source in the others. Files are parsed and analyzed
 /// in parallel; results come back in input order.
 pub fn analyze_files(sources: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
-    let _ = sources;
-    unimplemented!()
+    analysis::analyze_files(sources)
 }

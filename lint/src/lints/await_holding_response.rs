@@ -11,3 +11,37 @@ pub static LINT: Lint = Lint {
     help: "read the body (or drop the response) before the other await, so its connection goes back to the pool",
     explanation: include_str!("await_holding_response.md"),
 };
+
+use crate::diagnostic::Diagnostic;
+use crate::flow::{Facts, TrackedKind};
+
+/// Flags responses released on some path but alive and unread across an unrelated await
+/// (or, in blocking code, another request) on some path.
+pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
+    for tracked in &facts.tracked {
+        if !matches!(tracked.kind, TrackedKind::Response { .. })
+            || !tracked.released
+            || tracked.unknown
+        {
+            continue;
+        }
+        let Some(first) = tracked.held_across.first() else {
+            continue;
+        };
+        let blocking = first.what.starts_with("another request");
+        let message = if blocking {
+            "this response is held unread while another request is made"
+        } else {
+            "this response is held unread across an unrelated `.await`"
+        };
+        let mut diagnostic = Diagnostic::new(&LINT, tracked.span, message)
+            .with_primary_label("response created here")
+            .with_note(
+                "while a response is alive and unread, its connection stays checked out of the pool",
+            );
+        for place in &tracked.held_across {
+            diagnostic = diagnostic.with_label(place.span, place.what);
+        }
+        out.push(diagnostic);
+    }
+}

@@ -11,3 +11,30 @@ pub static LINT: Lint = Lint {
     help: "read or explicitly drop the response before the early exit",
     explanation: include_str!("response_unread_on_early_exit.md"),
 };
+
+use crate::diagnostic::Diagnostic;
+use crate::flow::{Facts, TrackedKind};
+
+/// Flags responses whose body is read on some path and dropped unread by an early exit.
+pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
+    for tracked in &facts.tracked {
+        if !matches!(tracked.kind, TrackedKind::Response { head: false, .. })
+            || !tracked.body_read
+            || tracked.unknown
+            || tracked.early_exits.is_empty()
+        {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            &LINT,
+            tracked.span,
+            "the body of this response is read on one path but dropped unread by an early exit",
+        )
+        .with_primary_label("response created here")
+        .with_note("a body dropped unread may cost the connection, and its content is lost");
+        for place in &tracked.early_exits {
+            diagnostic = diagnostic.with_label(place.span, place.what);
+        }
+        out.push(diagnostic);
+    }
+}

@@ -1,0 +1,145 @@
+//! The driver: parse, index the crate, analyze each file, never panic.
+
+use std::collections::HashSet;
+use std::panic::{self, AssertUnwindSafe};
+
+use rayon::prelude::*;
+use syn::visit::Visit;
+
+use crate::diagnostic::{Diagnostic, ParseError, Position, Span};
+use crate::flow::FileContext;
+use crate::model::index::CrateIndex;
+use crate::model::names::{Names, ReqwestItem};
+use crate::model::source_map::SourceMap;
+
+/// Analyzes the files of one crate together; see [`crate::analyze_files`].
+pub fn analyze_files(sources: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
+    let index = sources
+        .par_iter()
+        .map(|source| guarded(|| index_file(source)).unwrap_or_default())
+        .reduce(CrateIndex::default, |mut all, one| {
+            all.merge(one);
+            all
+        });
+    sources
+        .par_iter()
+        .map(|source| {
+            guarded(|| analyze_file(source, &index)).unwrap_or_else(|| {
+                Err(ParseError {
+                    message: "internal error: reqleak's analyzer panicked on this file; \
+                              please report it with the file attached"
+                        .to_owned(),
+                    span: file_start(),
+                })
+            })
+        })
+        .collect()
+}
+
+/// Runs `work` on this thread, turning a panic into `None`, and frees the thread's span
+/// table afterwards (proc-macro2 keeps every parsed file's text until told otherwise).
+fn guarded<T>(work: impl FnOnce() -> T) -> Option<T> {
+    let result = panic::catch_unwind(AssertUnwindSafe(work)).ok();
+    proc_macro2::extra::invalidate_current_thread_spans();
+    result
+}
+
+fn file_start() -> Span {
+    let start = Position {
+        line: 1,
+        column: 1,
+        byte: 0,
+    };
+    Span { start, end: start }
+}
+
+fn index_file(source: &str) -> CrateIndex {
+    let mut index = CrateIndex::default();
+    // Only files that mention a reqwest type can declare a function returning one.
+    if !(source.contains("Response")
+        || source.contains("RequestBuilder")
+        || source.contains("Client"))
+    {
+        return index;
+    }
+    if let Ok(file) = syn::parse_file(source) {
+        let names = Names::collect(&file, source);
+        index.add_file(&file, &names);
+    }
+    index
+}
+
+fn analyze_file(source: &str, index: &CrateIndex) -> Result<Vec<Diagnostic>, ParseError> {
+    let map = SourceMap::new(source);
+    let file = syn::parse_file(source).map_err(|error| {
+        let location = error.span().start();
+        let span = if location.line == 0 {
+            file_start()
+        } else {
+            map.span(error.span())
+        };
+        ParseError {
+            message: error.to_string(),
+            span,
+        }
+    })?;
+    let names = Names::collect(&file, source);
+    let cx = FileContext {
+        names: &names,
+        index,
+        map: &map,
+        client_fields: client_fields(&file, &names),
+    };
+    let mut diagnostics = Vec::new();
+    crate::lints::check_file(&cx, &file, &mut diagnostics);
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.lint.name, &a.message).cmp(&(b.span.start, b.lint.name, &b.message))
+    });
+    diagnostics.dedup_by(|a, b| a.span == b.span && a.lint == b.lint);
+    Ok(diagnostics)
+}
+
+/// Names of fields declared with a `Client` type (also behind `Arc`, `&`), so that
+/// `self.http.execute(req)` is known to be a request.
+fn client_fields(file: &syn::File, names: &Names) -> HashSet<String> {
+    struct Fields<'n> {
+        names: &'n Names,
+        found: HashSet<String>,
+    }
+    impl<'ast> Visit<'ast> for Fields<'_> {
+        fn visit_field(&mut self, field: &'ast syn::Field) {
+            if let Some(ident) = &field.ident {
+                if is_client_type(self.names, &field.ty) {
+                    self.found.insert(ident.to_string());
+                }
+            }
+        }
+    }
+    let mut fields = Fields {
+        names,
+        found: HashSet::new(),
+    };
+    fields.visit_file(file);
+    fields.found
+}
+
+fn is_client_type(names: &Names, ty: &syn::Type) -> bool {
+    if names.type_item(ty) == Some(ReqwestItem::Client) {
+        return true;
+    }
+    let syn::Type::Path(path) = ty else {
+        return false;
+    };
+    let Some(last) = path.path.segments.last() else {
+        return false;
+    };
+    if !matches!(last.ident.to_string().as_str(), "Arc" | "Rc" | "Box") {
+        return false;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => args.args.iter().any(
+            |arg| matches!(arg, syn::GenericArgument::Type(inner) if is_client_type(names, inner)),
+        ),
+        _ => false,
+    }
+}

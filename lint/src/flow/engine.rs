@@ -1,0 +1,1582 @@
+//! The walk itself: an abstract interpretation of one function body over [`State`].
+
+use std::collections::{HashMap, HashSet};
+
+use syn::spanned::Spanned;
+
+use super::mentions;
+use super::state::{Flavor, Id, Shape, State, Value, Var};
+use super::{Event, Facts, FileContext, Place, Tracked, TrackedKind};
+use crate::diagnostic::Span;
+use crate::model::index::Returns;
+use crate::model::names::ReqwestItem;
+
+/// Methods that read a response's body (they take it by value, or read it through `&mut`).
+const BODY_READS: &[&str] = &[
+    "text",
+    "text_with_charset",
+    "json",
+    "bytes",
+    "bytes_stream",
+    "upgrade",
+    "chunk",
+    "copy_to",
+    "read_to_end",
+    "read_to_string",
+    "read",
+    "read_exact",
+];
+/// Whole-body reads that buffer everything (`unbounded_body_read`).
+const WHOLE_BODY_READS: &[&str] = &["text", "text_with_charset", "json", "bytes"];
+/// Methods that hand the same response on (on the response, its `Result`, or its future).
+const PASS_THROUGHS: &[&str] = &[
+    "error_for_status",
+    "unwrap",
+    "expect",
+    "map_err",
+    "ok",
+    "context",
+    "with_context",
+    "wrap_err",
+    "wrap_err_with",
+    "into_future",
+    "unwrap_or_else",
+    "inspect_err",
+];
+/// Methods that give a closure the response-carrying value.
+const CLOSURE_PASSING: &[&str] = &["map", "and_then", "then", "inspect"];
+/// Methods that only borrow the response (or its `Result`).
+const BORROWS: &[&str] = &[
+    "status",
+    "headers",
+    "headers_mut",
+    "url",
+    "content_length",
+    "error_for_status_ref",
+    "remote_addr",
+    "version",
+    "extensions",
+    "extensions_mut",
+    "cookies",
+    "is_ok",
+    "is_err",
+    "is_some",
+    "is_none",
+    "as_ref",
+    "as_mut",
+    "by_ref",
+    "status_mut",
+];
+/// Methods that start a request on a client.
+const REQUEST_STARTS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "request"];
+/// Methods of a `RequestBuilder` that return the builder.
+const BUILDER_STEPS: &[&str] = &[
+    "header",
+    "headers",
+    "json",
+    "form",
+    "body",
+    "query",
+    "bearer_auth",
+    "basic_auth",
+    "timeout",
+    "version",
+    "multipart",
+    "fetch_mode_no_cors",
+];
+/// Same-crate methods with these names are not looked up: too many other types have them.
+const COMMON_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "request", "send", "execute", "map", "then",
+    "and_then", "clone", "new", "default", "build", "call", "run", "next", "unwrap", "into",
+];
+/// Macros that never return.
+const DIVERGING_MACROS: &[&str] = &["panic", "unreachable", "todo", "unimplemented", "bail"];
+/// Macros that only borrow their arguments (formatting, assertions, logging).
+const BORROWING_MACROS: &[&str] = &[
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "format",
+    "format_args",
+    "write",
+    "writeln",
+    "dbg",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "info",
+    "warn",
+    "error",
+    "debug",
+    "trace",
+    "event",
+    "log",
+    "anyhow",
+    "format_err",
+    "ensure",
+];
+
+/// One body being walked: a function, closure or async block.
+struct Body {
+    is_async: bool,
+    depth: usize,
+    loop_depth: usize,
+    in_closure: bool,
+    loops: Vec<LoopFrame>,
+    /// Values handed out by `return`, to tell what a closure yields.
+    returned: Value,
+}
+
+struct LoopFrame {
+    label: Option<String>,
+    depth: usize,
+    breaks: Option<State>,
+    continues: Option<State>,
+}
+
+struct Engine<'a, 'f> {
+    cx: &'a FileContext<'f>,
+    facts: Facts,
+    body: Body,
+    /// One tracked value per source expression, however often loops re-walk it.
+    by_span: HashMap<(usize, usize, u8), Id>,
+}
+
+/// Analyzes one function: its parameters and body, with nested closures and async blocks.
+pub fn analyze_fn(cx: &FileContext<'_>, sig: &syn::Signature, block: &syn::Block) -> Facts {
+    let mut engine = Engine {
+        cx,
+        facts: Facts::default(),
+        body: Body::new(sig.asyncness.is_some(), false),
+        by_span: HashMap::new(),
+    };
+    engine.facts.bounds_body_size = bounds_body_size(block);
+    let mut state = State::new();
+    engine.body.depth = 1;
+    for input in &sig.inputs {
+        if let syn::FnArg::Typed(arg) = input {
+            engine.bind_param(arg, &mut state);
+        }
+    }
+    let value = engine.fn_block(block, &mut state);
+    engine.release(&value.ids, &mut state, Release::Move);
+    engine.facts
+}
+
+/// Whether the function checks `content_length()` or limits what it reads in some way.
+fn bounds_body_size(block: &syn::Block) -> bool {
+    let text = quote::ToTokens::to_token_stream(block).to_string();
+    let lower = text.to_lowercase();
+    lower.contains("content_length") || lower.contains("limit") || text.contains(". take (")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Release {
+    /// Handed on: moved into a call, returned, stored.
+    Move,
+    /// Body read.
+    Read,
+    /// The analysis cannot tell what happens to it.
+    Unknown,
+}
+
+enum Exit {
+    Return,
+    Try,
+    Panic,
+    Break(usize),
+}
+
+impl Body {
+    fn new(is_async: bool, in_closure: bool) -> Self {
+        Body {
+            is_async,
+            depth: 0,
+            loop_depth: 0,
+            in_closure,
+            loops: Vec::new(),
+            returned: Value::default(),
+        }
+    }
+}
+
+impl<'f> Engine<'_, 'f> {
+    fn span(&self, span: proc_macro2::Span) -> Span {
+        self.cx.map.span(span)
+    }
+
+    fn track(&mut self, kind: TrackedKind, span: Span, discriminant: u8) -> Id {
+        let key = (span.start.byte, span.end.byte, discriminant);
+        if let Some(id) = self.by_span.get(&key) {
+            return *id;
+        }
+        let id = self.facts.tracked.len();
+        self.facts.tracked.push(Tracked {
+            kind,
+            span,
+            released: false,
+            body_read: false,
+            unknown: false,
+            awaited: false,
+            held_across: Vec::new(),
+            early_exits: Vec::new(),
+        });
+        self.by_span.insert(key, id);
+        id
+    }
+
+    fn event(&mut self, event: Event) {
+        if !self.facts.events.contains(&event) {
+            self.facts.events.push(event);
+        }
+    }
+
+    fn release(&mut self, ids: &[Id], state: &mut State, how: Release) {
+        for &id in ids {
+            let tracked = &mut self.facts.tracked[id];
+            match how {
+                Release::Move => tracked.released = true,
+                Release::Read => {
+                    tracked.released = true;
+                    tracked.body_read = true;
+                }
+                Release::Unknown => tracked.unknown = true,
+            }
+            state.live.remove(&id);
+        }
+    }
+
+    /// A new response from a source expression.
+    fn source(&mut self, span: Span, head: bool, is_future: bool, state: &mut State) -> Value {
+        let id = self.track(TrackedKind::Response { head, is_future }, span, 0);
+        if is_future {
+            return Value {
+                ids: vec![id],
+                shape: Shape::Future,
+            };
+        }
+        if !self.body.is_async {
+            // Blocking code: another request while a response is unread holds its connection.
+            let live: Vec<Id> = state.live.iter().copied().filter(|&l| l != id).collect();
+            for other in live {
+                if state.is_bound(other) {
+                    self.hold(
+                        other,
+                        span,
+                        "another request is made here while it is unread",
+                    );
+                }
+            }
+        }
+        state.live.insert(id);
+        Value {
+            ids: vec![id],
+            shape: Shape::Plain,
+        }
+    }
+
+    fn hold(&mut self, id: Id, span: Span, what: &'static str) {
+        let place = Place { span, what };
+        let tracked = &mut self.facts.tracked[id];
+        if matches!(tracked.kind, TrackedKind::Response { .. })
+            && !tracked.held_across.contains(&place)
+        {
+            tracked.held_across.push(place);
+        }
+    }
+
+    /// Records an exit at `span` for the live responses bound deeper than `min_depth`,
+    /// except those in `keep` (the exit's own value, or the value `?` is applied to).
+    fn exit(&mut self, state: &State, keep: &[Id], exit: Exit, span: Span) {
+        let (min_depth, what) = match exit {
+            Exit::Return => (0, "this early return drops it unread"),
+            Exit::Try => (0, "this `?` returns early and drops it unread"),
+            Exit::Panic => (0, "this early exit drops it unread"),
+            Exit::Break(depth) => (depth, "this leaves the loop and drops it unread"),
+        };
+        let live: Vec<Id> = state.live.iter().copied().collect();
+        for id in live {
+            if keep.contains(&id) {
+                continue;
+            }
+            let bound_deep = state
+                .vars
+                .iter()
+                .any(|var| var.depth > min_depth && var.value.ids.contains(&id));
+            if !bound_deep {
+                continue;
+            }
+            let place = Place { span, what };
+            let tracked = &mut self.facts.tracked[id];
+            if matches!(tracked.kind, TrackedKind::Response { .. })
+                && !tracked.early_exits.contains(&place)
+            {
+                tracked.early_exits.push(place);
+            }
+        }
+    }
+
+    /// Ids carried by the bindings an expression mentions.
+    fn mentioned_ids(&self, names: &HashSet<String>, state: &State) -> Vec<Id> {
+        let mut ids = Vec::new();
+        for name in names {
+            if let Some(var) = state.var(name) {
+                for &id in &var.value.ids {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+        }
+        ids
+    }
+
+    // ----- bindings and scopes -----
+
+    fn bind_param(&mut self, arg: &syn::PatType, state: &mut State) {
+        let names = &self.cx.names;
+        let value = match names.type_item(&arg.ty) {
+            Some(ReqwestItem::Response) if !matches!(*arg.ty, syn::Type::Reference(_)) => {
+                let span = self.span(arg.pat.span());
+                let id = self.track(
+                    TrackedKind::Response {
+                        head: false,
+                        is_future: false,
+                    },
+                    span,
+                    0,
+                );
+                state.live.insert(id);
+                Value {
+                    ids: vec![id],
+                    shape: Shape::Plain,
+                }
+            }
+            Some(ReqwestItem::Client) => Value::shaped(Shape::Client),
+            Some(ReqwestItem::RequestBuilder) => Value::shaped(Shape::Builder { head: false }),
+            _ => Value::default(),
+        };
+        self.bind_pattern(&arg.pat, value, state);
+    }
+
+    fn bind_pattern(&mut self, pat: &syn::Pat, value: Value, state: &mut State) {
+        let mut names = Vec::new();
+        pattern_names(pat, &mut names);
+        for name in names {
+            state.vars.push(Var {
+                name,
+                value: value.clone(),
+                depth: self.body.depth,
+                loop_depth: self.body.loop_depth,
+            });
+        }
+    }
+
+    fn push_scope(&mut self) {
+        self.body.depth += 1;
+    }
+
+    /// Leaves a block: its bindings go out of scope and their responses are dropped,
+    /// except those in `keep` (the block's value).
+    fn pop_scope(&mut self, state: &mut State, keep: &[Id]) {
+        let depth = self.body.depth;
+        state.vars.retain(|var| var.depth < depth);
+        self.body.depth -= 1;
+        self.drop_unbound(state, keep);
+    }
+
+    /// Drops temporaries: live values no binding refers to.
+    fn drop_unbound(&mut self, state: &mut State, keep: &[Id]) {
+        let dropped: Vec<Id> = state
+            .live
+            .iter()
+            .copied()
+            .filter(|id| !keep.contains(id) && !state.is_bound(*id))
+            .collect();
+        for id in dropped {
+            state.live.remove(&id);
+        }
+    }
+
+    // ----- blocks and statements -----
+
+    fn fn_block(&mut self, block: &syn::Block, state: &mut State) -> Value {
+        self.block_inner(block, state, true)
+    }
+
+    fn block(&mut self, block: &syn::Block, state: &mut State) -> Value {
+        self.block_inner(block, state, false)
+    }
+
+    fn block_inner(&mut self, block: &syn::Block, state: &mut State, is_fn_body: bool) -> Value {
+        self.push_scope();
+        let mut last = Value::default();
+        let count = block.stmts.len();
+        for (at, stmt) in block.stmts.iter().enumerate() {
+            if !state.reachable {
+                break;
+            }
+            let is_last = at + 1 == count;
+            match stmt {
+                syn::Stmt::Local(local) => self.local(local, state),
+                syn::Stmt::Item(_) => {}
+                syn::Stmt::Expr(expr, None) if is_last => last = self.expr(expr, state),
+                syn::Stmt::Expr(syn::Expr::Return(ret), Some(_)) if is_last && is_fn_body => {
+                    // A `return x;` ending the function is its normal path, not an early exit.
+                    last = match &ret.expr {
+                        Some(expr) => self.expr(expr, state),
+                        None => Value::default(),
+                    };
+                }
+                syn::Stmt::Expr(expr, _) => {
+                    self.expr(expr, state);
+                }
+                syn::Stmt::Macro(mac) => {
+                    self.mac(&mac.mac, state);
+                }
+            }
+            if state.reachable {
+                self.drop_unbound(state, &last.ids);
+            }
+        }
+        if !state.reachable {
+            last = Value::default();
+        }
+        self.pop_scope(state, &last.ids);
+        last
+    }
+
+    fn local(&mut self, local: &syn::Local, state: &mut State) {
+        let (pat, annotation) = match &local.pat {
+            syn::Pat::Type(typed) => (&*typed.pat, Some(&*typed.ty)),
+            pat => (pat, None),
+        };
+        let mut value = match &local.init {
+            Some(init) => {
+                let value = self.expr(&init.expr, state);
+                if let Some((_, diverge)) = &init.diverge {
+                    // `let PAT = v else { .. }`: the else path has no `Ok`/`Some` response.
+                    let mut other = state.clone();
+                    if refutable_drops_value(pat) {
+                        for id in &value.ids {
+                            other.live.remove(id);
+                        }
+                    }
+                    self.expr(diverge, &mut other);
+                }
+                value
+            }
+            None => Value::default(),
+        };
+        if let Some(ty) = annotation {
+            match self.cx.names.type_item(ty) {
+                Some(ReqwestItem::Response)
+                    if value.ids.is_empty() && !matches!(ty, syn::Type::Reference(_)) =>
+                {
+                    if let Some(init) = &local.init {
+                        let span = self.span(init.expr.span());
+                        value = self.source(span, false, false, state);
+                    }
+                }
+                Some(ReqwestItem::Client) => value.shape = Shape::Client,
+                Some(ReqwestItem::RequestBuilder) => value.shape = Shape::Builder { head: false },
+                _ => {}
+            }
+        }
+        if matches!(pat, syn::Pat::Wild(_)) {
+            return;
+        }
+        self.bind_pattern(pat, value, state);
+    }
+
+    // ----- expressions -----
+
+    fn expr(&mut self, expr: &syn::Expr, state: &mut State) -> Value {
+        if !state.reachable {
+            return Value::default();
+        }
+        match expr {
+            syn::Expr::Await(await_expr) => self.await_expr(await_expr, state),
+            syn::Expr::Try(try_expr) => {
+                let value = self.expr(&try_expr.expr, state);
+                let mut keep = self.mentioned_ids(&mentions::in_expr(&try_expr.expr), state);
+                keep.extend(value.ids.iter().copied());
+                let span = self.span(try_expr.question_token.span);
+                self.exit(state, &keep, Exit::Try, span);
+                value
+            }
+            syn::Expr::MethodCall(call) => self.method_call(call, state),
+            syn::Expr::Call(call) => self.call(call, state),
+            syn::Expr::Path(path) => {
+                if path.qself.is_none() && path.path.segments.len() == 1 {
+                    let name = mentions::unraw(&path.path.segments[0].ident.to_string());
+                    if let Some(var) = state.var(&name) {
+                        return var.value.clone();
+                    }
+                }
+                Value::default()
+            }
+            syn::Expr::Reference(reference) => {
+                let value = self.expr(&reference.expr, state);
+                match value.shape {
+                    Shape::Client | Shape::Builder { .. } | Shape::Iter(_) => {
+                        Value::shaped(value.shape)
+                    }
+                    _ => Value::default(),
+                }
+            }
+            syn::Expr::Paren(paren) => self.expr(&paren.expr, state),
+            syn::Expr::Group(group) => self.expr(&group.expr, state),
+            syn::Expr::Block(block) => self.block(&block.block, state),
+            syn::Expr::Unsafe(block) => self.block(&block.block, state),
+            syn::Expr::Const(block) => self.block(&block.block, state),
+            syn::Expr::TryBlock(block) => self.block(&block.block, state),
+            syn::Expr::If(if_expr) => self.if_expr(if_expr, state),
+            syn::Expr::Match(match_expr) => self.match_expr(match_expr, state),
+            syn::Expr::Loop(loop_expr) => self.loop_expr(
+                LoopKind::Loop,
+                loop_expr.label.as_ref(),
+                &loop_expr.body,
+                state,
+            ),
+            syn::Expr::While(while_expr) => self.loop_expr(
+                LoopKind::While(&while_expr.cond),
+                while_expr.label.as_ref(),
+                &while_expr.body,
+                state,
+            ),
+            syn::Expr::ForLoop(for_expr) => {
+                let iterated = self.expr(&for_expr.expr, state);
+                self.release(&iterated.ids, state, Release::Move);
+                self.loop_expr(
+                    LoopKind::For(&for_expr.pat),
+                    for_expr.label.as_ref(),
+                    &for_expr.body,
+                    state,
+                )
+            }
+            syn::Expr::Break(break_expr) => {
+                let value = match &break_expr.expr {
+                    Some(inner) => self.expr(inner, state),
+                    None => Value::default(),
+                };
+                self.release(&value.ids, state, Release::Move);
+                let label = break_expr.label.as_ref().map(|l| l.ident.to_string());
+                let span = self.span(break_expr.break_token.span);
+                self.leave_loop(label, true, state, span);
+                Value::default()
+            }
+            syn::Expr::Continue(continue_expr) => {
+                let label = continue_expr.label.as_ref().map(|l| l.ident.to_string());
+                let span = self.span(continue_expr.continue_token.span);
+                self.leave_loop(label, false, state, span);
+                Value::default()
+            }
+            syn::Expr::Return(ret) => {
+                let value = match &ret.expr {
+                    Some(inner) => self.expr(inner, state),
+                    None => Value::default(),
+                };
+                let span = self.span(ret.return_token.span);
+                self.exit(state, &value.ids, Exit::Return, span);
+                self.release(&value.ids, state, Release::Move);
+                let returned = std::mem::take(&mut self.body.returned);
+                self.body.returned = returned.join(value);
+                state.reachable = false;
+                Value::default()
+            }
+            syn::Expr::Closure(closure) => self.closure(closure, state),
+            syn::Expr::Async(async_block) => self.async_block(async_block, state),
+            syn::Expr::Assign(assign) => {
+                let value = self.expr(&assign.right, state);
+                self.assign(&assign.left, value, state);
+                Value::default()
+            }
+            syn::Expr::Tuple(tuple) => {
+                for elem in &tuple.elems {
+                    let value = self.expr(elem, state);
+                    self.release(&value.ids, state, Release::Move);
+                }
+                Value::default()
+            }
+            syn::Expr::Array(array) => {
+                for elem in &array.elems {
+                    let value = self.expr(elem, state);
+                    self.release(&value.ids, state, Release::Move);
+                }
+                Value::default()
+            }
+            syn::Expr::Struct(strukt) => {
+                for field in &strukt.fields {
+                    let value = self.expr(&field.expr, state);
+                    self.release(&value.ids, state, Release::Move);
+                }
+                if let Some(rest) = &strukt.rest {
+                    self.expr(rest, state);
+                }
+                Value::default()
+            }
+            syn::Expr::Field(field) => {
+                let base = self.expr(&field.base, state);
+                if !base.ids.is_empty() {
+                    // A field of a tuple/struct carrying a response: cannot tell which part.
+                    self.release(&base.ids, state, Release::Unknown);
+                }
+                if let syn::Member::Named(name) = &field.member {
+                    if self.cx.client_fields.contains(&name.to_string()) {
+                        return Value::shaped(Shape::Client);
+                    }
+                }
+                Value::default()
+            }
+            syn::Expr::Index(index) => {
+                self.expr(&index.expr, state);
+                self.expr(&index.index, state);
+                Value::default()
+            }
+            syn::Expr::Binary(binary) => {
+                self.expr(&binary.left, state);
+                self.expr(&binary.right, state);
+                Value::default()
+            }
+            syn::Expr::Unary(unary) => {
+                let value = self.expr(&unary.expr, state);
+                if matches!(unary.op, syn::UnOp::Deref(_)) {
+                    return value;
+                }
+                Value::default()
+            }
+            syn::Expr::Cast(cast) => {
+                self.expr(&cast.expr, state);
+                Value::default()
+            }
+            syn::Expr::Range(range) => {
+                if let Some(start) = &range.start {
+                    self.expr(start, state);
+                }
+                if let Some(end) = &range.end {
+                    self.expr(end, state);
+                }
+                Value::default()
+            }
+            syn::Expr::Repeat(repeat) => {
+                self.expr(&repeat.expr, state);
+                Value::default()
+            }
+            syn::Expr::Let(let_expr) => {
+                // A `let` outside `if`/`while` conditions (let chains are handled there).
+                let value = self.expr(&let_expr.expr, state);
+                self.bind_pattern(&let_expr.pat, value, state);
+                Value::default()
+            }
+            syn::Expr::Macro(mac) => self.mac(&mac.mac, state),
+            syn::Expr::Yield(yield_expr) => {
+                if let Some(inner) = &yield_expr.expr {
+                    let value = self.expr(inner, state);
+                    self.release(&value.ids, state, Release::Move);
+                }
+                Value::default()
+            }
+            _ => Value::default(),
+        }
+    }
+
+    fn await_expr(&mut self, await_expr: &syn::ExprAwait, state: &mut State) -> Value {
+        let value = self.expr(&await_expr.base, state);
+        let mut involved = self.mentioned_ids(&mentions::in_expr(&await_expr.base), state);
+        involved.extend(value.ids.iter().copied());
+        let span = self.span(await_expr.await_token.span);
+        let live: Vec<Id> = state.live.iter().copied().collect();
+        for id in live {
+            if !involved.contains(&id) && state.is_bound(id) {
+                self.hold(id, span, "it is still alive and unread across this await");
+            }
+        }
+        match value.shape {
+            Shape::Future => {
+                for &id in &value.ids {
+                    self.facts.tracked[id].awaited = true;
+                    state.live.insert(id);
+                }
+                Value {
+                    ids: value.ids,
+                    shape: Shape::Plain,
+                }
+            }
+            Shape::Plain => value,
+            _ => Value::default(),
+        }
+    }
+
+    fn assign(&mut self, left: &syn::Expr, value: Value, state: &mut State) {
+        if let syn::Expr::Path(path) = left {
+            if path.qself.is_none() && path.path.segments.len() == 1 {
+                let name = mentions::unraw(&path.path.segments[0].ident.to_string());
+                if let Some(var) = state.var_mut(&name) {
+                    var.value = value;
+                    self.drop_unbound(state, &[]);
+                    return;
+                }
+            }
+        }
+        if matches!(left, syn::Expr::Infer(_)) {
+            return;
+        }
+        // A field, an index, a deref, a global: the response is handed outside.
+        self.expr(left, state);
+        self.release(&value.ids, state, Release::Move);
+    }
+
+    fn if_expr(&mut self, if_expr: &syn::ExprIf, state: &mut State) -> Value {
+        self.push_scope();
+        let mut otherwise = self.condition(&if_expr.cond, state);
+        let mut then_state = state.clone();
+        let then_value = self.block(&if_expr.then_branch, &mut then_state);
+        let else_value = match &if_expr.else_branch {
+            Some((_, else_expr)) => self.expr(else_expr, &mut otherwise),
+            None => Value::default(),
+        };
+        *state = then_state.join(otherwise);
+        self.pop_scope(
+            state,
+            &[then_value.ids.clone(), else_value.ids.clone()].concat(),
+        );
+        then_value.join(else_value)
+    }
+
+    /// Evaluates an `if`/`while` condition, binding `let` patterns into `state` (the path
+    /// where the condition holds) and returning the state where it does not.
+    fn condition(&mut self, cond: &syn::Expr, state: &mut State) -> State {
+        match cond {
+            syn::Expr::Let(let_expr) => {
+                let value = self.expr(&let_expr.expr, state);
+                let mut otherwise = state.clone();
+                if refutable_drops_value(&let_expr.pat) {
+                    for id in &value.ids {
+                        otherwise.live.remove(id);
+                    }
+                }
+                self.bind_pattern(&let_expr.pat, value, state);
+                otherwise
+            }
+            syn::Expr::Binary(binary) if matches!(binary.op, syn::BinOp::And(_)) => {
+                let first = self.condition(&binary.left, state);
+                let second = self.condition(&binary.right, state);
+                first.join(second)
+            }
+            syn::Expr::Paren(paren) => self.condition(&paren.expr, state),
+            other => {
+                self.expr(other, state);
+                state.clone()
+            }
+        }
+    }
+
+    fn match_expr(&mut self, match_expr: &syn::ExprMatch, state: &mut State) -> Value {
+        let scrutinee = self.expr(&match_expr.expr, state);
+        let mut joined = state.unreachable_like();
+        let mut result = Value::default();
+        for arm in &match_expr.arms {
+            let mut arm_state = state.clone();
+            self.push_scope();
+            if binds_nothing_of_value(&arm.pat) {
+                for id in &scrutinee.ids {
+                    arm_state.live.remove(id);
+                }
+            } else {
+                self.bind_pattern(&arm.pat, scrutinee.clone(), &mut arm_state);
+            }
+            if let Some((_, guard)) = &arm.guard {
+                self.expr(guard, &mut arm_state);
+            }
+            let value = self.expr(&arm.body, &mut arm_state);
+            self.pop_scope(&mut arm_state, &value.ids);
+            result = result.join(value);
+            joined = joined.join(arm_state);
+        }
+        *state = joined;
+        if !state.reachable {
+            return Value::default();
+        }
+        result
+    }
+
+    fn loop_expr(
+        &mut self,
+        kind: LoopKind<'_>,
+        label: Option<&syn::Label>,
+        body: &syn::Block,
+        state: &mut State,
+    ) -> Value {
+        let entry = state.clone();
+        self.body.loops.push(LoopFrame {
+            label: label.map(|l| l.name.ident.to_string()),
+            depth: self.body.depth,
+            breaks: None,
+            continues: None,
+        });
+        self.body.loop_depth += 1;
+        let mut head = entry.clone();
+        let mut exit_without_break = entry.unreachable_like();
+        // Two walks: the second sees what the first iteration leaves alive.
+        for _ in 0..2 {
+            let mut iteration = head.clone();
+            self.push_scope();
+            match kind {
+                LoopKind::Loop => {}
+                LoopKind::While(cond) => {
+                    let otherwise = self.condition(cond, &mut iteration);
+                    exit_without_break = exit_without_break.join(otherwise);
+                }
+                LoopKind::For(pat) => {
+                    exit_without_break = exit_without_break.join(iteration.clone());
+                    self.bind_pattern(pat, Value::default(), &mut iteration);
+                }
+            }
+            let value = self.block(body, &mut iteration);
+            self.release(&value.ids, &mut iteration, Release::Move);
+            self.pop_scope(&mut iteration, &[]);
+            let frame = self.body.loops.last_mut().expect("pushed above");
+            let continues = frame.continues.take();
+            let mut next = entry.clone().join(iteration);
+            if let Some(continues) = continues {
+                next = next.join(continues);
+            }
+            head = next;
+        }
+        self.body.loop_depth -= 1;
+        let frame = self.body.loops.pop().expect("pushed above");
+        let mut after = exit_without_break;
+        if let Some(breaks) = frame.breaks {
+            after = after.join(breaks);
+        }
+        if matches!(kind, LoopKind::Loop) && !after.reachable {
+            after.reachable = false;
+        }
+        *state = after;
+        Value::default()
+    }
+
+    fn leave_loop(&mut self, label: Option<String>, is_break: bool, state: &mut State, span: Span) {
+        let position = match &label {
+            Some(label) => self
+                .body
+                .loops
+                .iter()
+                .rposition(|frame| frame.label.as_deref() == Some(label.as_str())),
+            None => self.body.loops.len().checked_sub(1),
+        };
+        let Some(position) = position else {
+            // A `break` out of a labelled block, or outside any loop we know: stop here.
+            state.reachable = false;
+            return;
+        };
+        let depth = self.body.loops[position].depth;
+        self.exit(state, &[], Exit::Break(depth), span);
+        let mut leaving = state.clone();
+        leaving.vars.retain(|var| var.depth <= depth);
+        self.drop_unbound(&mut leaving, &[]);
+        let frame = &mut self.body.loops[position];
+        let slot = if is_break {
+            &mut frame.breaks
+        } else {
+            &mut frame.continues
+        };
+        *slot = Some(match slot.take() {
+            Some(previous) => previous.join(leaving),
+            None => leaving,
+        });
+        state.reachable = false;
+    }
+
+    // ----- closures and async blocks -----
+
+    /// Walks a closure or async block as a nested body; returns what it yields.
+    fn nested_body(
+        &mut self,
+        is_async: bool,
+        inputs: &[&syn::Pat],
+        body: &syn::Expr,
+        state: &mut State,
+    ) -> Value {
+        // Responses of the enclosing body that the nested one mentions are captured.
+        let captured = self.mentioned_ids(&mentions::in_expr(body), state);
+        let captured: Vec<Id> = captured
+            .into_iter()
+            .filter(|id| {
+                inputs.iter().all(|pat| {
+                    let mut names = Vec::new();
+                    pattern_names(pat, &mut names);
+                    !names
+                        .iter()
+                        .any(|n| state.var(n).is_some_and(|var| var.value.ids.contains(id)))
+                })
+            })
+            .collect();
+        self.release(&captured, state, Release::Move);
+
+        let outer_async = self.body.is_async;
+        let saved = std::mem::replace(&mut self.body, Body::new(is_async || outer_async, true));
+        let mut inner = State::new();
+        self.body.depth = 1;
+        for pat in inputs {
+            match pat {
+                syn::Pat::Type(typed) => self.bind_param(typed, &mut inner),
+                pat => self.bind_pattern(pat, Value::default(), &mut inner),
+            }
+        }
+        let value = match body {
+            syn::Expr::Block(block) if block.label.is_none() => {
+                self.fn_block(&block.block, &mut inner)
+            }
+            other => self.expr(other, &mut inner),
+        };
+        self.release(&value.ids, &mut inner, Release::Move);
+        let returned = std::mem::replace(&mut self.body, saved).returned;
+        value.join(returned)
+    }
+
+    fn closure(&mut self, closure: &syn::ExprClosure, state: &mut State) -> Value {
+        let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
+        let is_async = closure.asyncness.is_some();
+        let yielded = self.nested_body(is_async, &inputs, &closure.body, state);
+        let flavor = match yielded.shape {
+            Shape::Future => Some(Flavor::Future),
+            Shape::Plain if !yielded.ids.is_empty() => Some(if is_async {
+                Flavor::Future
+            } else {
+                Flavor::Ready
+            }),
+            _ => None,
+        };
+        match flavor {
+            Some(flavor) => Value::shaped(Shape::Closure(flavor)),
+            None => Value::default(),
+        }
+    }
+
+    fn async_block(&mut self, async_block: &syn::ExprAsync, state: &mut State) -> Value {
+        let block = syn::Expr::Block(syn::ExprBlock {
+            attrs: Vec::new(),
+            label: None,
+            block: async_block.block.clone(),
+        });
+        let yielded = self.nested_body(true, &[], &block, state);
+        if !yielded.ids.is_empty() && yielded.shape == Shape::Plain {
+            Value::shaped(Shape::Future)
+        } else {
+            Value::default()
+        }
+    }
+
+    /// `result.map(|resp| ..)`: the closure gets the response; walked in place.
+    fn closure_in_place(
+        &mut self,
+        closure: &syn::ExprClosure,
+        param: Value,
+        state: &mut State,
+    ) -> Value {
+        self.push_scope();
+        if let Some(pat) = closure.inputs.first() {
+            let pat = match pat {
+                syn::Pat::Type(typed) => &*typed.pat,
+                pat => pat,
+            };
+            self.bind_pattern(pat, param, state);
+        }
+        let value = self.expr(&closure.body, state);
+        self.pop_scope(state, &value.ids);
+        value
+    }
+
+    // ----- calls -----
+
+    fn method_call(&mut self, call: &syn::ExprMethodCall, state: &mut State) -> Value {
+        let method = mentions::unraw(&call.method.to_string());
+        let call_span = self.span(call.span());
+        let method_span = self
+            .cx
+            .map
+            .span_between(call.method.span(), call.paren_token.span.close());
+
+        if method == "send" && call.args.is_empty() {
+            if let Some(head) = self.request_chain(&call.receiver, state) {
+                self.expr(&call.receiver, state);
+                let is_future = self.body.is_async;
+                return self.source(call_span, head, is_future, state);
+            }
+        }
+
+        let receiver = self.expr(&call.receiver, state);
+
+        if method == "execute" && call.args.len() == 1 && receiver.shape == Shape::Client {
+            let request = self.expr(&call.args[0], state);
+            self.release(&request.ids, state, Release::Move);
+            let is_future = self.body.is_async;
+            return self.source(call_span, false, is_future, state);
+        }
+
+        if !receiver.ids.is_empty() {
+            return self.response_method(call, &method, receiver, method_span, state);
+        }
+
+        if CLOSURE_PASSING.contains(&method.as_str())
+            || matches!(
+                method.as_str(),
+                "filter_map" | "flat_map" | "for_each" | "map_ok" | "and_then"
+            )
+        {
+            let mut closure_value = Value::default();
+            for arg in &call.args {
+                let value = self.expr(arg, state);
+                self.release(&value.ids, state, Release::Move);
+                closure_value = closure_value.join(value);
+            }
+            return match (method.as_str(), closure_value.shape) {
+                ("then", Shape::Closure(Flavor::Future)) => {
+                    Value::shaped(Shape::Iter(Flavor::Ready))
+                }
+                ("map" | "filter_map" | "flat_map", Shape::Closure(flavor)) => {
+                    Value::shaped(Shape::Iter(flavor))
+                }
+                _ => Value::default(),
+            };
+        }
+
+        let args: Vec<Value> = call.args.iter().map(|arg| self.expr(arg, state)).collect();
+
+        match method.as_str() {
+            "buffer_unordered" | "buffered" if receiver.shape == Shape::Iter(Flavor::Future) => {
+                return Value::shaped(Shape::Iter(Flavor::Ready));
+            }
+            "collect" | "try_collect" => {
+                return match receiver.shape {
+                    Shape::Iter(Flavor::Ready) => {
+                        self.event(Event::Collected {
+                            span: method_span,
+                            call: method,
+                        });
+                        Value::default()
+                    }
+                    Shape::Iter(Flavor::Future) => Value::shaped(Shape::Iter(Flavor::Future)),
+                    _ => Value::default(),
+                };
+            }
+            "into_iter" | "iter" | "iter_mut" | "into_stream" | "boxed" | "fuse" => {
+                if let Shape::Iter(_) = receiver.shape {
+                    return receiver;
+                }
+            }
+            "push" | "push_back" | "push_front" | "insert" | "extend" | "append" => {
+                self.store_in_collection(call, &method, method_span, &args, state);
+                return Value::default();
+            }
+            _ => {}
+        }
+
+        for value in &args {
+            self.release(&value.ids, state, Release::Move);
+        }
+
+        match receiver.shape {
+            Shape::Client if REQUEST_STARTS.contains(&method.as_str()) => {
+                return Value::shaped(Shape::Builder {
+                    head: is_head_request(&method, &call.args),
+                });
+            }
+            Shape::Client
+                if method == "clone"
+                    || method == "build"
+                    || BUILDER_STEPS.contains(&method.as_str()) =>
+            {
+                return Value::shaped(Shape::Client);
+            }
+            Shape::Client => {
+                if matches!(method.as_str(), "unwrap" | "expect") {
+                    return Value::shaped(Shape::Client);
+                }
+            }
+            Shape::Builder { head } if BUILDER_STEPS.contains(&method.as_str()) => {
+                return Value::shaped(Shape::Builder { head });
+            }
+            _ => {}
+        }
+        if REQUEST_STARTS.contains(&method.as_str())
+            && self.cx.names.mentions_reqwest
+            && looks_like_client(&call.receiver)
+        {
+            return Value::shaped(Shape::Builder {
+                head: is_head_request(&method, &call.args),
+            });
+        }
+
+        if !COMMON_METHODS.contains(&method.as_str()) {
+            if let Some(signature) = self.cx.index.get(&method) {
+                return self.same_crate_call(signature, call_span, state);
+            }
+        }
+        Value::default()
+    }
+
+    /// A method called on a value that carries responses.
+    fn response_method(
+        &mut self,
+        call: &syn::ExprMethodCall,
+        method: &str,
+        receiver: Value,
+        method_span: Span,
+        state: &mut State,
+    ) -> Value {
+        if BODY_READS.contains(&method) {
+            if WHOLE_BODY_READS.contains(&method) {
+                self.event(Event::BodyRead {
+                    span: method_span,
+                    method: method.to_owned(),
+                });
+            }
+            let how = if matches!(receiver.shape, Shape::Plain) {
+                Release::Read
+            } else {
+                Release::Unknown
+            };
+            self.release(&receiver.ids, state, how);
+            for arg in &call.args {
+                let value = self.expr(arg, state);
+                self.release(&value.ids, state, Release::Move);
+            }
+            return Value::default();
+        }
+        if PASS_THROUGHS.contains(&method) {
+            for arg in &call.args {
+                let value = self.expr(arg, state);
+                self.release(&value.ids, state, Release::Move);
+            }
+            return receiver;
+        }
+        if CLOSURE_PASSING.contains(&method) {
+            if let Some(syn::Expr::Closure(closure)) = call.args.first() {
+                if receiver.shape == Shape::Future {
+                    // `send().then(|r| ..)` on a future: the closure runs later.
+                    self.release(&receiver.ids, state, Release::Unknown);
+                    return Value::default();
+                }
+                return self.closure_in_place(closure, receiver, state);
+            }
+        }
+        if BORROWS.contains(&method) {
+            for arg in &call.args {
+                self.expr(arg, state);
+            }
+            return Value::default();
+        }
+        // Anything else: cannot tell what it does with the response.
+        self.release(&receiver.ids, state, Release::Unknown);
+        for arg in &call.args {
+            let value = self.expr(arg, state);
+            self.release(&value.ids, state, Release::Move);
+        }
+        Value::default()
+    }
+
+    fn store_in_collection(
+        &mut self,
+        call: &syn::ExprMethodCall,
+        method: &str,
+        method_span: Span,
+        args: &[Value],
+        state: &mut State,
+    ) {
+        let collection = root_name(&call.receiver);
+        let outlives = match collection.as_deref().and_then(|name| state.var(name)) {
+            Some(var) => var.loop_depth < self.body.loop_depth,
+            None => self.body.loop_depth > 0 || self.body.in_closure,
+        };
+        let mut gathers_responses = false;
+        let mut gathers_futures = false;
+        for value in args {
+            match value.shape {
+                Shape::Plain if !value.ids.is_empty() => gathers_responses = true,
+                Shape::Future if !value.ids.is_empty() => gathers_futures = true,
+                Shape::Iter(Flavor::Ready) => gathers_responses = true,
+                Shape::Iter(Flavor::Future) => gathers_futures = true,
+                _ => {}
+            }
+            self.release(&value.ids, state, Release::Move);
+        }
+        if gathers_responses && outlives {
+            self.event(Event::Collected {
+                span: method_span,
+                call: method.to_owned(),
+            });
+        }
+        if gathers_futures {
+            if let Some(var) = collection.as_deref().and_then(|name| state.var_mut(name)) {
+                var.value.shape = Shape::Iter(Flavor::Future);
+            }
+        }
+    }
+
+    fn same_crate_call(
+        &mut self,
+        signature: crate::model::index::Signature,
+        span: Span,
+        state: &mut State,
+    ) -> Value {
+        match signature.returns {
+            Returns::Response => self.source(span, false, signature.is_async, state),
+            Returns::RequestBuilder => Value::shaped(Shape::Builder { head: false }),
+            Returns::Client => Value::shaped(Shape::Client),
+        }
+    }
+
+    /// Whether `receiver.send()` sends a reqwest request: the receiver is a request-builder
+    /// chain. Returns whether it is a HEAD request.
+    fn request_chain(&self, receiver: &syn::Expr, state: &State) -> Option<bool> {
+        let mut expr = receiver;
+        loop {
+            match expr {
+                syn::Expr::MethodCall(call) => {
+                    let method = call.method.to_string();
+                    if BUILDER_STEPS.contains(&method.as_str()) {
+                        expr = &call.receiver;
+                        continue;
+                    }
+                    if REQUEST_STARTS.contains(&method.as_str()) {
+                        let head = is_head_request(&method, &call.args);
+                        let client =
+                            self.static_shape(&call.receiver, state) == Some(Shape::Client);
+                        return (client || self.cx.names.mentions_reqwest).then_some(head);
+                    }
+                    if !COMMON_METHODS.contains(&method.as_str()) {
+                        if let Some(signature) = self.cx.index.get(&method) {
+                            return (signature.returns == Returns::RequestBuilder).then_some(false);
+                        }
+                    }
+                    return None;
+                }
+                syn::Expr::Paren(paren) => expr = &paren.expr,
+                syn::Expr::Group(group) => expr = &group.expr,
+                syn::Expr::Try(try_expr) => expr = &try_expr.expr,
+                syn::Expr::Path(_) | syn::Expr::Call(_) | syn::Expr::Field(_) => {
+                    return match self.static_shape(expr, state) {
+                        Some(Shape::Builder { head }) => Some(head),
+                        _ => None,
+                    };
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// The shape of a simple expression without walking it (no effects).
+    fn static_shape(&self, expr: &syn::Expr, state: &State) -> Option<Shape> {
+        match expr {
+            syn::Expr::Path(path) if path.qself.is_none() && path.path.segments.len() == 1 => {
+                let name = mentions::unraw(&path.path.segments[0].ident.to_string());
+                state.var(&name).map(|var| var.value.shape)
+            }
+            syn::Expr::Field(field) => match &field.member {
+                syn::Member::Named(name) if self.cx.client_fields.contains(&name.to_string()) => {
+                    Some(Shape::Client)
+                }
+                _ => None,
+            },
+            syn::Expr::Reference(reference) => self.static_shape(&reference.expr, state),
+            syn::Expr::Paren(paren) => self.static_shape(&paren.expr, state),
+            syn::Expr::Call(call) => {
+                let syn::Expr::Path(path) = &*call.func else {
+                    return None;
+                };
+                if self.client_constructor(&path.path) {
+                    return Some(Shape::Client);
+                }
+                let last = path.path.segments.last()?.ident.to_string();
+                match self.cx.index.get(&last)?.returns {
+                    Returns::RequestBuilder => Some(Shape::Builder { head: false }),
+                    Returns::Client => Some(Shape::Client),
+                    Returns::Response => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `Client::new`, `Client::default`, `Client::builder` under any of reqwest's names.
+    fn client_constructor(&self, path: &syn::Path) -> bool {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        match segments.split_last() {
+            Some((last, prefix)) if matches!(last.as_str(), "new" | "default" | "builder") => {
+                self.cx.names.resolve_segments(prefix) == Some(ReqwestItem::Client)
+            }
+            _ => false,
+        }
+    }
+
+    fn call(&mut self, call: &syn::ExprCall, state: &mut State) -> Value {
+        let span = self.span(call.span());
+        let syn::Expr::Path(path) = &*call.func else {
+            self.expr(&call.func, state);
+            for arg in &call.args {
+                let value = self.expr(arg, state);
+                self.release(&value.ids, state, Release::Move);
+            }
+            return Value::default();
+        };
+        let segments: Vec<String> = path
+            .path
+            .segments
+            .iter()
+            .map(|s| mentions::unraw(&s.ident.to_string()))
+            .collect();
+        let last = segments.last().map(String::as_str).unwrap_or_default();
+        let type_name = segments
+            .len()
+            .checked_sub(2)
+            .map(|at| segments[at].as_str())
+            .unwrap_or_default();
+        let written = segments.join("::");
+
+        if self.cx.names.resolve_segments(&segments) == Some(ReqwestItem::Get) {
+            for arg in &call.args {
+                self.expr(arg, state);
+            }
+            let blocking = segments.iter().any(|s| s == "blocking");
+            let is_future = self.body.is_async && !blocking;
+            return self.source(span, false, is_future, state);
+        }
+        if self.client_constructor(&path.path) {
+            for arg in &call.args {
+                self.expr(arg, state);
+            }
+            return Value::shaped(Shape::Client);
+        }
+
+        let args: Vec<Value> = call.args.iter().map(|arg| self.expr(arg, state)).collect();
+        let all_ids: Vec<Id> = args.iter().flat_map(|v| v.ids.iter().copied()).collect();
+
+        match (type_name, last) {
+            (_, "drop") if segments.len() == 1 || type_name == "mem" => {
+                self.release(&all_ids, state, Release::Move);
+                return Value::default();
+            }
+            (_, "forget") if segments.len() == 1 || type_name == "mem" => {
+                if !all_ids.is_empty() {
+                    self.event(Event::Leak {
+                        span,
+                        call: written,
+                    });
+                }
+                self.release(&all_ids, state, Release::Move);
+                return Value::default();
+            }
+            ("Box", "leak") => {
+                if !all_ids.is_empty() {
+                    self.event(Event::Leak {
+                        span,
+                        call: written,
+                    });
+                }
+                self.release(&all_ids, state, Release::Move);
+                return Value::default();
+            }
+            ("Box", "into_raw") | ("ManuallyDrop", "new") => {
+                if !all_ids.is_empty() {
+                    self.release(&all_ids, state, Release::Move);
+                    let kind = if last == "new" {
+                        TrackedKind::ManuallyDrop
+                    } else {
+                        TrackedKind::RawPointer
+                    };
+                    let id = self.track(kind, span, 1);
+                    state.live.insert(id);
+                    return Value {
+                        ids: vec![id],
+                        shape: Shape::Plain,
+                    };
+                }
+            }
+            ("ManuallyDrop", "drop" | "into_inner" | "take") => {
+                let names: HashSet<String> = call.args.iter().flat_map(mentions::in_expr).collect();
+                let ids = self.mentioned_ids(&names, state);
+                self.release(&ids, state, Release::Move);
+                return Value::default();
+            }
+            (_, "Some" | "Ok" | "Err") | ("Box" | "Arc" | "Rc" | "Pin", "new" | "pin") => {
+                if args.len() == 1 {
+                    return args.into_iter().next().unwrap_or_default();
+                }
+            }
+            (_, "copy") if segments.len() == 1 || type_name == "io" => {
+                let names: HashSet<String> =
+                    call.args.first().map(mentions::in_expr).unwrap_or_default();
+                let ids = self.mentioned_ids(&names, state);
+                self.release(&ids, state, Release::Read);
+            }
+            ("BufReader", "new") => {
+                self.release(&all_ids, state, Release::Read);
+                return Value::default();
+            }
+            (_, "join_all" | "try_join_all" | "join_all_ordered") => {
+                if args.iter().any(|v| v.shape == Shape::Iter(Flavor::Future)) {
+                    self.event(Event::Collected {
+                        span,
+                        call: written,
+                    });
+                }
+                self.release(&all_ids, state, Release::Move);
+                return Value::default();
+            }
+            _ => {}
+        }
+
+        self.release(&all_ids, state, Release::Move);
+        let is_local = segments.len() == 1
+            || matches!(segments[0].as_str(), "self" | "crate" | "super" | "Self");
+        if is_local || segments.len() == 2 {
+            if let Some(signature) = self.cx.index.get(last) {
+                return self.same_crate_call(signature, span, state);
+            }
+        }
+        Value::default()
+    }
+
+    // ----- macros -----
+
+    fn mac(&mut self, mac: &syn::Macro, state: &mut State) -> Value {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if DIVERGING_MACROS.contains(&name.as_str()) {
+            let span = self.span(mac.path.span());
+            self.exit(state, &[], Exit::Panic, span);
+            state.reachable = false;
+            return Value::default();
+        }
+        if BORROWING_MACROS.contains(&name.as_str()) {
+            let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+            if let Ok(args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
+                for arg in &args {
+                    let arg = match arg {
+                        syn::Expr::Assign(assign) => &*assign.right,
+                        arg => arg,
+                    };
+                    self.expr(arg, state);
+                }
+                if name == "ensure" {
+                    let span = self.span(mac.path.span());
+                    self.exit(state, &[], Exit::Panic, span);
+                }
+                return Value::default();
+            }
+        }
+        // Any other macro: cannot tell what it does with a response it is given.
+        let ids = self.mentioned_ids(&mentions::in_tokens(&mac.tokens), state);
+        self.release(&ids, state, Release::Unknown);
+        Value::default()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum LoopKind<'a> {
+    Loop,
+    While(&'a syn::Expr),
+    For(&'a syn::Pat),
+}
+
+/// Names a pattern binds.
+fn pattern_names(pat: &syn::Pat, names: &mut Vec<String>) {
+    match pat {
+        syn::Pat::Ident(ident) => {
+            names.push(mentions::unraw(&ident.ident.to_string()));
+            if let Some((_, sub)) = &ident.subpat {
+                pattern_names(sub, names);
+            }
+        }
+        syn::Pat::TupleStruct(tuple) => tuple.elems.iter().for_each(|p| pattern_names(p, names)),
+        syn::Pat::Tuple(tuple) => tuple.elems.iter().for_each(|p| pattern_names(p, names)),
+        syn::Pat::Struct(strukt) => strukt
+            .fields
+            .iter()
+            .for_each(|field| pattern_names(&field.pat, names)),
+        syn::Pat::Slice(slice) => slice.elems.iter().for_each(|p| pattern_names(p, names)),
+        syn::Pat::Type(typed) => pattern_names(&typed.pat, names),
+        syn::Pat::Paren(paren) => pattern_names(&paren.pat, names),
+        syn::Pat::Reference(reference) => pattern_names(&reference.pat, names),
+        syn::Pat::Or(or) => {
+            if let Some(first) = or.cases.first() {
+                pattern_names(first, names);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether the path a refutable pattern does *not* match has no response:
+/// `Ok(..)`/`Some(..)` patterns (the other side is `Err`/`None`).
+fn refutable_drops_value(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::TupleStruct(tuple) => tuple
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Ok" || s.ident == "Some"),
+        syn::Pat::Paren(paren) => refutable_drops_value(&paren.pat),
+        _ => false,
+    }
+}
+
+/// Whether a `match` arm's pattern leaves the response out: `Err(..)`, `None`, `_`.
+fn binds_nothing_of_value(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::Wild(_) => true,
+        syn::Pat::Ident(ident) => ident.ident == "None",
+        syn::Pat::Path(path) => path.path.is_ident("None"),
+        syn::Pat::TupleStruct(tuple) => {
+            tuple.path.segments.last().is_some_and(|s| s.ident == "Err")
+        }
+        _ => false,
+    }
+}
+
+fn is_head_request(
+    method: &str,
+    args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+) -> bool {
+    match method {
+        "head" => true,
+        "request" => args.first().is_some_and(|arg| {
+            quote::ToTokens::to_token_stream(arg)
+                .to_string()
+                .ends_with("HEAD")
+        }),
+        _ => false,
+    }
+}
+
+/// A receiver named like a client: `client`, `self.http`, `api_client()`.
+fn looks_like_client(expr: &syn::Expr) -> bool {
+    let text = quote::ToTokens::to_token_stream(expr)
+        .to_string()
+        .to_lowercase();
+    text.contains("client") || text.contains("http")
+}
+
+/// The local name at the root of `v`, `self.v`, `v.field` (for collections).
+fn root_name(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Path(path) if path.path.segments.len() == 1 => {
+            Some(mentions::unraw(&path.path.segments[0].ident.to_string()))
+        }
+        syn::Expr::Paren(paren) => root_name(&paren.expr),
+        syn::Expr::Reference(reference) => root_name(&reference.expr),
+        syn::Expr::Unary(unary) => root_name(&unary.expr),
+        _ => None,
+    }
+}

@@ -1,0 +1,67 @@
+//! Which local names an expression or a macro's tokens mention.
+
+use std::collections::HashSet;
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::visit::Visit;
+
+/// Every single-segment path (a local name) in `expr`, including inside closures and macro
+/// tokens.
+pub fn in_expr(expr: &syn::Expr) -> HashSet<String> {
+    let mut collector = Collector::default();
+    collector.visit_expr(expr);
+    collector.names
+}
+
+/// Every identifier in a token stream (macro arguments are not parsed).
+pub fn in_tokens(tokens: &TokenStream) -> HashSet<String> {
+    let mut names = HashSet::new();
+    collect_tokens(tokens.clone(), &mut names);
+    names
+}
+
+fn collect_tokens(tokens: TokenStream, names: &mut HashSet<String>) {
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => {
+                names.insert(unraw(&ident.to_string()));
+            }
+            TokenTree::Group(group) => collect_tokens(group.stream(), names),
+            _ => {}
+        }
+    }
+}
+
+/// An identifier's name without the `r#` of a raw identifier.
+pub fn unraw(name: &str) -> String {
+    name.strip_prefix("r#").unwrap_or(name).to_owned()
+}
+
+#[derive(Default)]
+struct Collector {
+    names: HashSet<String>,
+}
+
+impl<'ast> Visit<'ast> for Collector {
+    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+        if path.qself.is_none() && path.path.segments.len() == 1 {
+            self.names
+                .insert(unraw(&path.path.segments[0].ident.to_string()));
+        }
+        syn::visit::visit_expr_path(self, path);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        collect_tokens(mac.tokens.clone(), &mut self.names);
+    }
+
+    fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
+        // `Struct { resp }` is shorthand for `Struct { resp: resp }`.
+        if field.colon_token.is_none() {
+            if let syn::Member::Named(ident) = &field.member {
+                self.names.insert(unraw(&ident.to_string()));
+            }
+        }
+        syn::visit::visit_field_value(self, field);
+    }
+}

@@ -1,0 +1,153 @@
+//! The abstract state the flow analysis carries along one path of a function body.
+
+use std::collections::BTreeSet;
+
+/// Index of a tracked value (a response, or a leakable wrapper of one) in [`super::Facts`].
+pub type Id = usize;
+
+/// What an iterator, collection, closure or future yields, as far as responses go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// Responses themselves.
+    Ready,
+    /// Futures that resolve to responses.
+    Future,
+}
+
+/// The shape of a value: what it is, as far as the analysis cares.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// Anything else (or a response itself, when `ids` is not empty).
+    #[default]
+    Plain,
+    /// A future that resolves to the value's responses (`client.get(u).send()` unawaited).
+    Future,
+    /// An iterator, stream or collection of responses or of their futures.
+    Iter(Flavor),
+    /// A closure that returns responses or futures of them.
+    Closure(Flavor),
+    /// A reqwest `RequestBuilder`; `head` when it builds a HEAD request.
+    Builder {
+        /// The request is a HEAD request, whose response has no body.
+        head: bool,
+    },
+    /// A reqwest `Client` (or its builder).
+    Client,
+}
+
+/// The abstract value of an expression: which tracked responses it may carry, and its shape.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Value {
+    /// Tracked values this value may be (or contain, for `Result`/`Option`/`Box`).
+    pub ids: Vec<Id>,
+    /// What kind of value it is.
+    pub shape: Shape,
+}
+
+impl Value {
+    /// A value of the given shape carrying nothing tracked.
+    pub fn shaped(shape: Shape) -> Self {
+        Value {
+            ids: Vec::new(),
+            shape,
+        }
+    }
+
+    /// The union of two values that reach the same place on different paths.
+    pub fn join(mut self, other: Value) -> Value {
+        for id in other.ids {
+            if !self.ids.contains(&id) {
+                self.ids.push(id);
+            }
+        }
+        if self.shape == Shape::Plain {
+            self.shape = other.shape;
+        }
+        self
+    }
+}
+
+/// A local binding.
+#[derive(Clone, Debug)]
+pub struct Var {
+    /// The binding's name (raw identifiers without `r#`).
+    pub name: String,
+    /// What it holds.
+    pub value: Value,
+    /// Block depth it was declared at.
+    pub depth: usize,
+    /// Loop depth it was declared at: a collection declared outside a loop outlives it.
+    pub loop_depth: usize,
+}
+
+/// The state along one path.
+#[derive(Clone, Debug)]
+pub struct State {
+    /// Tracked values that may be alive and unreleased here.
+    pub live: BTreeSet<Id>,
+    /// Bindings in scope, innermost last.
+    pub vars: Vec<Var>,
+    /// Whether this path is reachable at all (false after `return`, `break`, a panic...).
+    pub reachable: bool,
+}
+
+impl State {
+    /// The state at the start of a body.
+    pub fn new() -> Self {
+        State {
+            live: BTreeSet::new(),
+            vars: Vec::new(),
+            reachable: true,
+        }
+    }
+
+    /// The innermost binding called `name`.
+    pub fn var(&self, name: &str) -> Option<&Var> {
+        self.vars.iter().rev().find(|var| var.name == name)
+    }
+
+    /// The innermost binding called `name`, mutably.
+    pub fn var_mut(&mut self, name: &str) -> Option<&mut Var> {
+        self.vars.iter_mut().rev().find(|var| var.name == name)
+    }
+
+    /// Whether some binding still refers to `id`.
+    pub fn is_bound(&self, id: Id) -> bool {
+        self.vars.iter().any(|var| var.value.ids.contains(&id))
+    }
+
+    /// The union of two paths meeting.
+    pub fn join(self, other: State) -> State {
+        if !other.reachable {
+            return self;
+        }
+        if !self.reachable {
+            return other;
+        }
+        let mut joined = self;
+        joined.live.extend(other.live);
+        if joined.vars.len() == other.vars.len() {
+            for (mine, theirs) in joined.vars.iter_mut().zip(other.vars) {
+                if mine.name == theirs.name {
+                    mine.value = std::mem::take(&mut mine.value).join(theirs.value);
+                }
+            }
+        }
+        joined
+    }
+
+    /// A state that no path reaches, shaped like `self` (for joining into).
+    pub fn unreachable_like(&self) -> State {
+        State {
+            live: BTreeSet::new(),
+            vars: self.vars.clone(),
+            reachable: false,
+        }
+    }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::new()
+    }
+}

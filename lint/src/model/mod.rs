@@ -1,0 +1,6 @@
+//! The source model: which names and types are reqwest's in a file, which same-crate
+//! functions return responses, and how syn's spans map to file positions.
+
+pub mod index;
+pub mod names;
+pub mod source_map;

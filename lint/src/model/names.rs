@@ -1,0 +1,269 @@
+//! Which names in a file are reqwest's: `use` renames, module aliases and fully qualified paths.
+
+use std::collections::HashSet;
+
+use syn::visit::Visit;
+
+/// A reqwest item the analysis cares about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReqwestItem {
+    /// `reqwest::Client` or `reqwest::blocking::Client`.
+    Client,
+    /// `reqwest::Response` or `reqwest::blocking::Response`.
+    Response,
+    /// `reqwest::RequestBuilder` or its blocking twin.
+    RequestBuilder,
+    /// `reqwest::get` or `reqwest::blocking::get`.
+    Get,
+}
+
+impl ReqwestItem {
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "Client" => Some(ReqwestItem::Client),
+            "Response" => Some(ReqwestItem::Response),
+            "RequestBuilder" => Some(ReqwestItem::RequestBuilder),
+            "get" => Some(ReqwestItem::Get),
+            _ => None,
+        }
+    }
+}
+
+/// The reqwest names in scope in one file.
+#[derive(Debug, Default)]
+pub struct Names {
+    /// The file mentions `reqwest` at all; builder-chain sources need it.
+    pub mentions_reqwest: bool,
+    /// Names of the reqwest crate (`reqwest`, or `http` after `use reqwest as http;`).
+    crate_aliases: HashSet<String>,
+    /// Names of `reqwest::blocking` (`blocking` after `use reqwest::blocking;`).
+    module_aliases: HashSet<String>,
+    /// Bare names bound to a reqwest item (`Http` after `use reqwest::Client as Http;`).
+    items: Vec<(String, ReqwestItem)>,
+}
+
+impl Names {
+    /// Collects the `use` declarations of a parsed file (at any depth: modules, fn bodies).
+    pub fn collect(file: &syn::File, text: &str) -> Self {
+        let mut names = Names {
+            mentions_reqwest: text.contains("reqwest"),
+            ..Names::default()
+        };
+        names.crate_aliases.insert("reqwest".to_owned());
+        let mut collector = UseCollector { names: &mut names };
+        collector.visit_file(file);
+        names
+    }
+
+    /// The reqwest item a path names, if any (`reqwest::Client`, `blocking::Response`, `Http`).
+    pub fn resolve_path(&self, path: &syn::Path) -> Option<ReqwestItem> {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        self.resolve_segments(&segments)
+    }
+
+    /// Like [`Names::resolve_path`], on identifier strings.
+    pub fn resolve_segments(&self, segments: &[String]) -> Option<ReqwestItem> {
+        let (last, prefix) = segments.split_last()?;
+        let item = ReqwestItem::from_name(last);
+        match prefix {
+            [] => self
+                .items
+                .iter()
+                .find(|(name, _)| name == last)
+                .map(|(_, item)| *item),
+            [first, rest @ ..] => {
+                let first = first.trim_start_matches("r#");
+                let via_crate = self.crate_aliases.contains(first)
+                    && (rest.is_empty() || (rest.len() == 1 && rest[0] == "blocking"));
+                let via_module = self.module_aliases.contains(first) && rest.is_empty();
+                if via_crate || via_module {
+                    item
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// The reqwest item a type names, looking through references and parentheses.
+    pub fn type_item(&self, ty: &syn::Type) -> Option<ReqwestItem> {
+        match ty {
+            syn::Type::Path(path) if path.qself.is_none() => self.resolve_path(&path.path),
+            syn::Type::Reference(reference) => self.type_item(&reference.elem),
+            syn::Type::Paren(paren) => self.type_item(&paren.elem),
+            syn::Type::Group(group) => self.type_item(&group.elem),
+            _ => None,
+        }
+    }
+
+    /// Whether a type *holds* a response: is one, or wraps one in `Option`, `Box`, `Rc`/`Arc`,
+    /// `Mutex`/`RwLock`/`RefCell`/`Cell`, `OnceLock`/`OnceCell`/`LazyLock`/`Lazy`.
+    /// Collections do not count (they belong to `collected_responses`).
+    pub fn holds_response(&self, ty: &syn::Type) -> bool {
+        match ty {
+            syn::Type::Path(path) if path.qself.is_none() => {
+                if self.resolve_path(&path.path) == Some(ReqwestItem::Response) {
+                    return true;
+                }
+                let Some(last) = path.path.segments.last() else {
+                    return false;
+                };
+                const WRAPPERS: &[&str] = &[
+                    "Option",
+                    "Box",
+                    "Rc",
+                    "Arc",
+                    "Mutex",
+                    "RwLock",
+                    "RefCell",
+                    "Cell",
+                    "OnceLock",
+                    "OnceCell",
+                    "LazyLock",
+                    "Lazy",
+                    "ManuallyDrop",
+                ];
+                if !WRAPPERS.contains(&last.ident.to_string().as_str()) {
+                    return false;
+                }
+                match &last.arguments {
+                    syn::PathArguments::AngleBracketed(args) => {
+                        args.args.iter().any(|arg| match arg {
+                            syn::GenericArgument::Type(inner) => self.holds_response(inner),
+                            _ => false,
+                        })
+                    }
+                    _ => false,
+                }
+            }
+            syn::Type::Paren(paren) => self.holds_response(&paren.elem),
+            syn::Type::Group(group) => self.holds_response(&group.elem),
+            _ => false,
+        }
+    }
+}
+
+struct UseCollector<'n> {
+    names: &'n mut Names,
+}
+
+impl UseCollector<'_> {
+    fn walk(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(path) => {
+                prefix.push(path.ident.to_string());
+                self.walk(prefix, &path.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(name) => {
+                let ident = name.ident.to_string();
+                self.bind(prefix, &ident, &ident);
+            }
+            syn::UseTree::Rename(rename) => {
+                self.bind(
+                    prefix,
+                    &rename.ident.to_string(),
+                    &rename.rename.to_string(),
+                );
+            }
+            syn::UseTree::Glob(_) => {
+                if self.is_reqwest_module(prefix) {
+                    for name in ["Client", "Response", "RequestBuilder", "get"] {
+                        self.bind(prefix, name, name);
+                    }
+                }
+            }
+            syn::UseTree::Group(group) => {
+                for item in &group.items {
+                    self.walk(prefix, item);
+                }
+            }
+        }
+    }
+
+    /// `prefix` is `reqwest` or `reqwest::blocking` (or an alias of either).
+    fn is_reqwest_module(&self, prefix: &[String]) -> bool {
+        let prefix: Vec<&str> = prefix
+            .iter()
+            .map(|s| s.as_str())
+            .skip_while(|s| *s == "::" || *s == "crate")
+            .collect();
+        match prefix.as_slice() {
+            [first] => {
+                self.names.crate_aliases.contains(*first)
+                    || self.names.module_aliases.contains(*first)
+            }
+            [first, "blocking"] => self.names.crate_aliases.contains(*first),
+            _ => false,
+        }
+    }
+
+    fn bind(&mut self, prefix: &[String], original: &str, alias: &str) {
+        if alias == "_" {
+            return;
+        }
+        if prefix.is_empty() && original == "reqwest" {
+            self.names.crate_aliases.insert(alias.to_owned());
+        } else if original == "blocking"
+            && prefix.len() == 1
+            && self.names.crate_aliases.contains(&prefix[0])
+        {
+            self.names.module_aliases.insert(alias.to_owned());
+        } else if self.is_reqwest_module(prefix) {
+            if let Some(item) = ReqwestItem::from_name(original) {
+                self.names.items.push((alias.to_owned(), item));
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for UseCollector<'_> {
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        let mut prefix = Vec::new();
+        self.walk(&mut prefix, &item.tree);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(source: &str) -> Names {
+        Names::collect(&syn::parse_file(source).unwrap(), source)
+    }
+
+    fn path(text: &str) -> syn::Path {
+        syn::parse_str(text).unwrap()
+    }
+
+    #[test]
+    fn resolves_renames_and_module_aliases() {
+        let n = names(
+            "use reqwest::{Client as Http, Response as Resp}; use reqwest::blocking; use reqwest as rq;",
+        );
+        assert_eq!(n.resolve_path(&path("Http")), Some(ReqwestItem::Client));
+        assert_eq!(n.resolve_path(&path("Resp")), Some(ReqwestItem::Response));
+        assert_eq!(
+            n.resolve_path(&path("blocking::Client")),
+            Some(ReqwestItem::Client)
+        );
+        assert_eq!(n.resolve_path(&path("rq::get")), Some(ReqwestItem::Get));
+        assert_eq!(
+            n.resolve_path(&path("reqwest::blocking::Response")),
+            Some(ReqwestItem::Response)
+        );
+        assert_eq!(n.resolve_path(&path("Response")), None);
+        assert_eq!(n.resolve_path(&path("axum::Response")), None);
+    }
+
+    #[test]
+    fn bare_names_need_a_use() {
+        let n = names("use axum::response::Response; fn f() {}");
+        assert_eq!(n.resolve_path(&path("Response")), None);
+        let n = names("use reqwest::*;");
+        assert_eq!(
+            n.resolve_path(&path("Response")),
+            Some(ReqwestItem::Response)
+        );
+    }
+}
