@@ -1,0 +1,207 @@
+//! Runs the analyzer on each unit and turns its findings into reported ones: suppression
+//! comments first, then levels; unused suppressions, unreadable and unparsable files are
+//! findings too. The result is sorted by file, line and column.
+
+use std::collections::HashSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::lint::Level;
+use crate::ParseError;
+
+use super::discovery::{Plan, Unit};
+use super::levels::{origin_note, Levels};
+use super::lints::UNUSED_SUPPRESSION;
+use super::model::{Finding, Severity, SourceFile};
+use super::suppression::Suppressions;
+
+/// The files of a run and what is reported about them.
+#[derive(Debug)]
+pub struct Report {
+    /// Every file analyzed (or that failed to be), across units.
+    pub files: Vec<SourceFile>,
+    /// The reported findings, sorted.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// How many findings have `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Analyzes every unit of `plan`.
+pub fn check(plan: Plan) -> Report {
+    let checked: Vec<(Vec<SourceFile>, Vec<Finding>)> =
+        plan.units.into_par_iter().map(check_unit).collect();
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    for (unit_files, mut unit_findings) in checked {
+        let offset = files.len();
+        for finding in &mut unit_findings {
+            finding.file += offset;
+        }
+        files.extend(unit_files);
+        findings.extend(unit_findings);
+    }
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                files[f.file].display.clone(),
+                f.span.map(|s| (s.start.line, s.start.column)),
+                f.lint.map(|l| l.name),
+                f.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let mut noted = HashSet::new();
+    for finding in &mut findings {
+        if let Some(note) = finding.level_note.take() {
+            if noted.insert(note.clone()) {
+                finding.level_note = Some(note);
+            }
+        }
+    }
+    Report { files, findings }
+}
+
+fn check_unit(unit: Unit) -> (Vec<SourceFile>, Vec<Finding>) {
+    let Unit { files, levels } = unit;
+    let texts: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.text.as_deref().ok())
+        .collect();
+    let mut results = analyze(&texts).into_iter();
+    let mut findings = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        let text = match &file.text {
+            Ok(text) => text,
+            Err(err) => {
+                findings.push(file_error(index, err.message.clone(), err.span));
+                continue;
+            }
+        };
+        match results.next() {
+            Some(Ok(diagnostics)) => {
+                findings.extend(apply(index, text, diagnostics, &levels));
+            }
+            Some(Err(err)) => findings.push(file_error(
+                index,
+                format!("could not parse file: {}", err.message),
+                Some(err.span),
+            )),
+            None => findings.push(file_error(
+                index,
+                "internal error: the analyzer returned no result for this file".to_string(),
+                None,
+            )),
+        }
+    }
+    (files, findings)
+}
+
+/// The analyzer, with a panic turned into an error for each file (it is a bug, but it must
+/// not take the other packages' results down with it).
+fn analyze(texts: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
+    match catch_unwind(AssertUnwindSafe(|| crate::analyze_files(texts))) {
+        Ok(results) if results.len() == texts.len() => results,
+        Ok(_) | Err(_) => texts
+            .iter()
+            .map(|_| {
+                Err(ParseError {
+                    message: "internal error: the analyzer crashed on this crate; please report it"
+                        .to_string(),
+                    span: NO_SPAN,
+                })
+            })
+            .collect(),
+    }
+}
+
+/// A span at line 0: "no position" (dropped by [`file_error`]).
+const NO_SPAN: crate::Span = {
+    let nowhere = crate::Position {
+        line: 0,
+        column: 0,
+        byte: 0,
+    };
+    crate::Span {
+        start: nowhere,
+        end: nowhere,
+    }
+};
+
+fn file_error(file: usize, message: String, span: Option<crate::Span>) -> Finding {
+    Finding {
+        file,
+        severity: Severity::Error,
+        lint: None,
+        message,
+        span: span.filter(|s| s.start.line > 0),
+        primary_label: None,
+        labels: Vec::new(),
+        help: None,
+        notes: vec!["this file was not analyzed".to_string()],
+        level_note: None,
+    }
+}
+
+/// Suppression comments, then levels, for one file's diagnostics.
+fn apply(file: usize, text: &str, diagnostics: Vec<Diagnostic>, levels: &Levels) -> Vec<Finding> {
+    let mut suppressions = Suppressions::scan(text);
+    let mut out = Vec::new();
+    for d in diagnostics {
+        if suppressions.suppress(d.lint, d.span.start.line) {
+            continue;
+        }
+        let (level, origin) = levels.level(d.lint);
+        let Some(severity) = severity(level) else {
+            continue;
+        };
+        out.push(Finding {
+            file,
+            severity,
+            lint: Some(d.lint),
+            message: d.message,
+            span: Some(d.span),
+            primary_label: d.primary_label,
+            labels: d.labels,
+            help: Some(d.help),
+            notes: d.notes,
+            level_note: Some(origin_note(d.lint, level, &origin)),
+        });
+    }
+    let (level, origin) = levels.level(&UNUSED_SUPPRESSION);
+    if let Some(severity) = severity(level) {
+        for (span, message) in suppressions.unused() {
+            out.push(Finding {
+                file,
+                severity,
+                lint: Some(&UNUSED_SUPPRESSION),
+                message,
+                span: Some(span),
+                primary_label: None,
+                labels: Vec::new(),
+                help: Some(UNUSED_SUPPRESSION.help.to_string()),
+                notes: Vec::new(),
+                level_note: Some(origin_note(&UNUSED_SUPPRESSION, level, &origin)),
+            });
+        }
+    }
+    out
+}
+
+fn severity(level: Level) -> Option<Severity> {
+    match level {
+        Level::Allow => None,
+        Level::Warn => Some(Severity::Warning),
+        Level::Deny => Some(Severity::Error),
+    }
+}

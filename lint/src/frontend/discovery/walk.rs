@@ -1,0 +1,98 @@
+//! Path mode: the given files, and the `*.rs` files under the given directories (respecting
+//! `.gitignore`, skipping hidden entries and Cargo build directories).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{io_message, read_source, Plan, Unit};
+use crate::frontend::levels::Levels;
+use crate::frontend::model::SourceFile;
+
+/// Collects the files of path mode. `cwd` resolves relative paths; paths are displayed as
+/// given. A missing path or an unreadable directory is an error (exit status 2).
+pub fn plan(cwd: &Path, paths: &[PathBuf], levels: Levels) -> Result<Plan, String> {
+    let mut found = BTreeSet::new();
+    for given in paths {
+        let absolute = cwd.join(given);
+        let meta = std::fs::metadata(&absolute).map_err(|err| {
+            if err.kind() == std::io::ErrorKind::NotFound {
+                format!("no such file or directory: `{}`", given.display())
+            } else {
+                format!("cannot access `{}`: {}", given.display(), io_message(&err))
+            }
+        })?;
+        if !meta.is_dir() {
+            found.insert(clean(given));
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(&absolute)
+            .require_git(false)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .filter_entry(|entry| !is_cargo_target_dir(entry.path()))
+            .build();
+        for entry in walker {
+            let entry = entry.map_err(|err| walk_error(&err, cwd))?;
+            let is_file = entry.file_type().is_some_and(|t| t.is_file());
+            if is_file && entry.path().extension().is_some_and(|e| e == "rs") {
+                let relative = entry.path().strip_prefix(&absolute).unwrap_or(entry.path());
+                found.insert(clean(&given.join(relative)));
+            }
+        }
+    }
+    let files = found
+        .into_par_iter()
+        .map(|path| SourceFile {
+            display: path.to_string_lossy().into_owned(),
+            text: read_source(&cwd.join(&path)),
+            cargo: None,
+        })
+        .collect();
+    Ok(Plan {
+        units: vec![Unit { files, levels }],
+        root: cwd.to_path_buf(),
+    })
+}
+
+/// `path` without `.` components (`./src/a.rs` is shown as `src/a.rs`).
+fn clean(path: &Path) -> PathBuf {
+    let cleaned: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if cleaned.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        cleaned
+    }
+}
+
+/// A `target` directory that Cargo made (it tags it with `CACHEDIR.TAG`).
+fn is_cargo_target_dir(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "target") && path.join("CACHEDIR.TAG").is_file()
+}
+
+fn walk_error(err: &ignore::Error, cwd: &Path) -> String {
+    let mut path = None;
+    let mut inner = err;
+    loop {
+        match inner {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.clone());
+                inner = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                inner = err
+            }
+            ignore::Error::Io(io) => {
+                let shown = path
+                    .as_deref()
+                    .map(|p| p.strip_prefix(cwd).unwrap_or(p).display().to_string())
+                    .unwrap_or_default();
+                return format!("cannot read directory `{shown}`: {}", io_message(io));
+            }
+            other => return format!("cannot walk the directory: {other}"),
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! One SARIF 2.1.0 log: the catalogue as `rules` (help text, default level, group tag), one
+//! `result` per finding with its location relative to `%SRCROOT%` (the workspace root in
+//! workspace mode, the current directory in path mode), labels as related locations.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::frontend::lints::all_lints;
+use crate::frontend::model::{Finding, SourceFile};
+use crate::lint::Level;
+
+/// The rule id of findings that are not a lint's: a file that could not be read or parsed.
+pub const FILE_ERROR_RULE: &str = "reqleak::file_error";
+
+/// The whole log.
+pub fn log(findings: &[Finding], files: &[SourceFile], root: &Path) -> Value {
+    let mut rules: Vec<Value> = all_lints()
+        .map(|lint| {
+            let level = match lint.default_level {
+                Level::Allow => "none",
+                Level::Warn => "warning",
+                Level::Deny => "error",
+            };
+            json!({
+                "id": lint.code(),
+                "name": lint.name,
+                "shortDescription": {"text": lint.summary},
+                "fullDescription": {"text": lint.summary},
+                "help": {"text": lint.help, "markdown": lint.explanation},
+                "defaultConfiguration": {"level": level, "enabled": lint.default_level != Level::Allow},
+                "properties": {"tags": [lint.group.as_str()]},
+            })
+        })
+        .collect();
+    rules.push(json!({
+        "id": FILE_ERROR_RULE,
+        "name": "file_error",
+        "shortDescription": {"text": "a file that could not be read or parsed, and so was not analyzed"},
+        "fullDescription": {"text": "a file that could not be read, is not UTF-8, or does not parse as Rust; it was not analyzed"},
+        "help": {"text": "make the file valid UTF-8 Rust that `cargo build` accepts"},
+        "defaultConfiguration": {"level": "error"},
+    }));
+    let rule_ids: Vec<String> = rules
+        .iter()
+        .map(|r| r["id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let results: Vec<Value> = findings
+        .iter()
+        .map(|finding| {
+            let file = &files[finding.file];
+            let rule_id = finding
+                .lint
+                .map(|l| l.code())
+                .unwrap_or_else(|| FILE_ERROR_RULE.to_string());
+            let rule_index = rule_ids.iter().position(|r| *r == rule_id).unwrap_or(0);
+            let mut location = json!({
+                "physicalLocation": {
+                    "artifactLocation": artifact(file),
+                }
+            });
+            if let Some(span) = finding.span {
+                location["physicalLocation"]["region"] = region(span);
+            }
+            let mut message = finding.message.clone();
+            if let Some(help) = &finding.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            let related: Vec<Value> = finding
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, label)| {
+                    json!({
+                        "id": i,
+                        "message": {"text": label.message},
+                        "physicalLocation": {
+                            "artifactLocation": artifact(file),
+                            "region": region(label.span),
+                        },
+                    })
+                })
+                .collect();
+            let mut result = json!({
+                "ruleId": rule_id,
+                "ruleIndex": rule_index,
+                "level": finding.severity.as_str(),
+                "message": {"text": message},
+                "locations": [location],
+            });
+            if !related.is_empty() {
+                result["relatedLocations"] = Value::Array(related);
+            }
+            result
+        })
+        .collect();
+    let mut root_uri = file_uri(root);
+    if !root_uri.ends_with('/') {
+        root_uri.push('/');
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "reqleak",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://example.invalid/reqleak",
+                    "rules": rules,
+                }
+            },
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}
+
+fn artifact(file: &SourceFile) -> Value {
+    let path = Path::new(&file.display);
+    if path.is_absolute() {
+        json!({"uri": file_uri(path)})
+    } else {
+        json!({"uri": percent_encode(&file.display.replace('\\', "/")), "uriBaseId": "%SRCROOT%"})
+    }
+}
+
+fn region(span: crate::Span) -> Value {
+    json!({
+        "startLine": span.start.line,
+        "startColumn": span.start.column,
+        "endLine": span.end.line,
+        "endColumn": span.end.column,
+    })
+}
+
+fn file_uri(path: &Path) -> String {
+    format!(
+        "file://{}",
+        percent_encode(&path.to_string_lossy().replace('\\', "/"))
+    )
+}
+
+/// Percent-encodes what may not appear in a URI path.
+fn percent_encode(path: &str) -> String {
+    let mut out = String::new();
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
