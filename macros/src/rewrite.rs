@@ -1,0 +1,206 @@
+//! Instrumenting the sources of a function body.
+//!
+//! A *source* is a zero-argument `.send()`, a one-argument `.execute(..)`, or a call of
+//! `reqwest::get`/`reqwest::blocking::get`/`get`, with or without `.await`. Each one is wrapped in
+//! `__reqleak_instrument`, which instruments responses and is the identity for anything else.
+//! `std::mem::forget(x)` marks `x` as forgotten first.
+//!
+//! The scope a source is attributed to: inside the body and `move` closures/async blocks (which
+//! may run in a spawned task on another thread) it is the captured `__reqleak_id`, a `u64`; inside
+//! a non-`move` closure/async block (which must not gain a borrow of a local) it is the thread's
+//! current scope, and a `move` block created there takes a fresh `__reqleak_id` from it.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, ExprCall, Item, Macro, Token};
+
+pub struct Rewriter {
+    /// The checked function's name (for the creation sites).
+    pub function: String,
+    /// The innermost closure/async block is `move` (or there is none).
+    in_move: bool,
+    /// A site under the current `move` chain uses the captured `__reqleak_id`.
+    needs_id: bool,
+    /// Sources instrumented so far.
+    pub sites: usize,
+}
+
+impl Rewriter {
+    pub fn new(function: String) -> Self {
+        Rewriter {
+            function,
+            in_move: true,
+            needs_id: false,
+            sites: 0,
+        }
+    }
+
+    fn scope_expr(&mut self) -> TokenStream {
+        if self.in_move {
+            self.needs_id = true;
+            quote!(__reqleak_id)
+        } else {
+            quote!(::reqleak::__private::current_scope())
+        }
+    }
+
+    fn instrument(&mut self, e: &mut Expr, span: Span) {
+        self.sites += 1;
+        let scope = self.scope_expr();
+        let function = &self.function;
+        let site = quote_spanned! {span=>
+            static __REQLEAK_SITE: ::reqleak::__private::Site = ::reqleak::__private::Site {
+                file: ::core::file!(),
+                line: ::core::line!(),
+                column: ::core::column!(),
+                function: ::core::concat!(::core::module_path!(), "::", #function),
+            };
+        };
+        let inner = &*e;
+        *e = Expr::Verbatim(quote! {
+            {
+                #[allow(unused_imports)]
+                use ::reqleak::__private::{ViaFallback as _, ViaTrackable as _};
+                #site
+                (&::reqleak::__private::Probe::new(#inner))
+                    .__reqleak_instrument(#scope, &__REQLEAK_SITE)
+            }
+        });
+    }
+
+    /// Visits a closure or async block body with `is_move` as the innermost capture mode.
+    fn boundary(&mut self, e: &mut Expr, is_move: bool) {
+        let (outer_move, outer_needs) = (self.in_move, self.needs_id);
+        self.in_move = is_move;
+        self.needs_id = false;
+        visit_mut::visit_expr_mut(self, e);
+        let inner_needs = is_move && self.needs_id;
+        self.in_move = outer_move;
+        self.needs_id = outer_needs;
+        if inner_needs {
+            if outer_move {
+                self.needs_id = true;
+            } else {
+                let inner = &*e;
+                *e = Expr::Verbatim(quote! {
+                    {
+                        let __reqleak_id = ::reqleak::__private::current_scope();
+                        #inner
+                    }
+                });
+            }
+        }
+    }
+}
+
+fn strip(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => strip(&p.expr),
+        Expr::Group(g) => strip(&g.expr),
+        _ => e,
+    }
+}
+
+fn is_get_path(c: &ExprCall) -> bool {
+    let Expr::Path(p) = &*c.func else {
+        return false;
+    };
+    if c.args.len() != 1 || p.qself.is_some() {
+        return false;
+    }
+    let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    matches!(
+        segs.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+        ["get"] | ["reqwest", "get"] | ["reqwest", "blocking", "get"] | ["blocking", "get"]
+    )
+}
+
+fn is_source(e: &Expr) -> bool {
+    match strip(e) {
+        Expr::MethodCall(m) => {
+            (m.method == "send" && m.args.is_empty()) || (m.method == "execute" && m.args.len() == 1)
+        }
+        Expr::Call(c) => is_get_path(c),
+        _ => false,
+    }
+}
+
+fn is_mem_forget(c: &ExprCall) -> bool {
+    let Expr::Path(p) = &*c.func else {
+        return false;
+    };
+    if c.args.len() != 1 || p.qself.is_some() {
+        return false;
+    }
+    let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    matches!(
+        segs.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+        ["mem", "forget"] | ["std", "mem", "forget"] | ["core", "mem", "forget"]
+    )
+}
+
+impl VisitMut for Rewriter {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        match e {
+            Expr::Await(a) if is_source(&a.base) => {
+                let span = a.base.span();
+                visit_mut::visit_expr_mut(self, &mut a.base);
+                self.instrument(e, span);
+            }
+            Expr::MethodCall(_) | Expr::Call(_) if is_source(e) => {
+                let span = e.span();
+                visit_mut::visit_expr_mut(self, e);
+                self.instrument(e, span);
+            }
+            Expr::Call(c) if is_mem_forget(c) => {
+                visit_mut::visit_expr_mut(self, e);
+                let Expr::Call(c) = &*e else { unreachable!() };
+                let func = &c.func;
+                let arg = &c.args[0];
+                *e = Expr::Verbatim(quote! {
+                    {
+                        let __reqleak_forgotten = #arg;
+                        {
+                            #[allow(unused_imports)]
+                            use ::reqleak::__private::{PeekFallback as _, PeekTrackable as _};
+                            (&::reqleak::__private::Peek(&__reqleak_forgotten)).__reqleak_forget();
+                        }
+                        #func(__reqleak_forgotten)
+                    }
+                });
+            }
+            Expr::Closure(c) => {
+                let is_move = c.capture.is_some();
+                self.boundary(e, is_move);
+            }
+            Expr::Async(a) => {
+                let is_move = a.capture.is_some();
+                self.boundary(e, is_move);
+            }
+            _ => visit_mut::visit_expr_mut(self, e),
+        }
+    }
+
+    /// Nested items are other functions: not instrumented.
+    fn visit_item_mut(&mut self, _: &mut Item) {}
+
+    /// Macro arguments that parse as comma-separated expressions (`assert!`, `vec!`, `join!`,
+    /// `println!`..) are instrumented too; other macros are left alone.
+    fn visit_macro_mut(&mut self, m: &mut Macro) {
+        let Ok(mut args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(m.tokens.clone())
+        else {
+            return;
+        };
+        let before = self.sites;
+        for arg in args.iter_mut() {
+            self.visit_expr_mut(arg);
+        }
+        if self.sites != before {
+            m.tokens = args.into_token_stream();
+        }
+    }
+}
