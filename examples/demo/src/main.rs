@@ -1,1 +1,40 @@
-fn main() {}
+//! reqleak-demo: a small service client full of the response-handling mistakes reqleak finds,
+//! next to their correct forms. Run `cargo reqleak` in this folder (or
+//! `cargo run -p reqleak-lint -- reqleak --manifest-path examples/demo/Cargo.toml` from the
+//! repository root) to see them.
+//!
+//! It compiles and runs against a real server: `cargo run -p reqleak-demo -- http://127.0.0.1:8080`.
+
+mod blocking;
+mod cache;
+mod fetch;
+
+use std::time::Duration;
+
+#[tokio::main]
+async fn main() -> reqwest::Result<()> {
+    let base = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "http://127.0.0.1:8080".to_string());
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()?;
+
+    fetch::ping(&client, &base).await?;
+    let status = fetch::status_only(&client, &base).await?;
+    println!("status: {status}");
+    let body = fetch::slow_then_read(&client, &base).await?;
+    println!("{} bytes", body.len());
+    let pages = fetch::fetch_all(&client, &[format!("{base}/a"), format!("{base}/b")]).await?;
+    println!("{} pages", pages.len());
+    let bodies = fetch::fetch_all_correctly(&client, &[format!("{base}/a")]).await?;
+    println!("{} bodies", bodies.len());
+    fetch::per_request_clients(&[format!("{base}/a")]).await?;
+    cache::remember(&client, &base).await?;
+
+    let base_for_blocking = base.clone();
+    tokio::task::spawn_blocking(move || blocking::run(&base_for_blocking))
+        .await
+        .expect("blocking task")?;
+    Ok(())
+}

@@ -195,6 +195,10 @@ fn metadata_error(err: cargo_metadata::Error) -> String {
             while let Some(line) = lines.next() {
                 if let Some(rest) = line.strip_prefix("error:") {
                     parts.push(rest.trim().to_string());
+                } else if let Some(location) = line.strip_prefix("-->") {
+                    if let Some(last) = parts.last_mut() {
+                        last.push_str(&format!(" (at {})", location.trim()));
+                    }
                 } else if line == "Caused by:" {
                     if let Some(cause) = lines.next() {
                         parts.push(cause.to_string());
