@@ -1,0 +1,302 @@
+// unconsumed_response: a response released on no path (never read, moved on or dropped
+// explicitly) is flagged at its source; responses that are read, dropped, moved on, or come
+// from HEAD requests are not.
+
+use anyhow::Context;
+use reqwest::{Client, RequestBuilder, Response, StatusCode};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Event {
+    kind: String,
+}
+
+#[derive(Debug)]
+enum Error {
+    Http(reqwest::Error),
+    Rejected(StatusCode),
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(error: reqwest::Error) -> Self {
+        Error::Http(error)
+    }
+}
+
+// ---------------------------------------------------------------- flagged
+
+// A request sent for its side effect: `?` as a statement drops the response unread.
+async fn post_event(client: &Client, url: &str, event: &Event) -> Result<(), reqwest::Error> {
+    client.post(url).json(event).send().await?; //~ unconsumed_response
+    Ok(())
+}
+
+// `let _ =` drops the result, response included, at once.
+async fn fire_and_forget(client: &Client, url: &str) {
+    let _ = client.get(url).send().await; //~ unconsumed_response
+}
+
+// A builder chain over several lines (the span starts at `client`); only the status is used.
+async fn check_status(client: &Client, url: &str, token: &str) -> Result<(), Error> {
+    let resp = client //~ unconsumed_response
+        .post(url)
+        .bearer_auth(token)
+        .header("x-request-id", "42")
+        .send()
+        .await?;
+    if !resp.status().is_success() {
+        return Err(Error::Rejected(resp.status()));
+    }
+    Ok(())
+}
+
+// `match` on the send result: the `Ok` arm binds the response and only looks at its status.
+async fn is_up(client: &Client, url: &str) -> bool {
+    match client.get(url).send().await { //~ unconsumed_response
+        Ok(resp) => resp.status().is_success(),
+        Err(_) => false,
+    }
+}
+
+// `if let Ok(resp)` on `reqwest::get`; a formatting macro only borrows the response.
+async fn print_status(url: &str) {
+    if let Ok(resp) = reqwest::get(url).await { //~ unconsumed_response
+        println!("{url}: {}", resp.status());
+    }
+}
+
+// A binding whose name starts with `_` still lives, unread, to the end of the function.
+async fn keep_quiet(client: &Client, url: &str) -> reqwest::Result<()> {
+    let _resp = client.put(url).body("on").send().await?; //~ unconsumed_response
+    Ok(())
+}
+
+struct Notifier {
+    client: Client,
+    hook: String,
+}
+
+impl Notifier {
+    // `.unwrap()` passes the response through; the request goes through a `self.client` field.
+    async fn ping(&self) {
+        self.client.post(&self.hook).send().await.unwrap(); //~ unconsumed_response
+    }
+}
+
+mod renamed {
+    use reqwest::Client as Http;
+
+    // `execute` on a receiver typed with a renamed `Client`.
+    pub async fn run(http: &Http, request: reqwest::Request) -> reqwest::Result<()> {
+        http.execute(request).await?; //~ unconsumed_response
+        Ok(())
+    }
+}
+
+mod sync_client {
+    use reqwest::blocking;
+
+    // Blocking `get` through `use reqwest::blocking;`; `.error_for_status()?` is a pass-through.
+    pub fn touch(url: &str) -> reqwest::Result<u16> {
+        let resp = blocking::get(url)?.error_for_status()?; //~ unconsumed_response
+        Ok(resp.status().as_u16())
+    }
+}
+
+// A same-crate function returning a response (see `fetch` below) is a source at its call.
+async fn status_of(client: &Client, url: &str) -> reqwest::Result<StatusCode> {
+    let resp = fetch(client, url).await?; //~ unconsumed_response
+    Ok(resp.status())
+}
+
+// A parameter typed as a response: the callee owns it, and drops it unread.
+fn log_status(resp: Response) { //~ unconsumed_response
+    eprintln!("{} {}", resp.url(), resp.status());
+}
+
+// A `RequestBuilder` parameter sent with a zero-argument `send()`.
+async fn send_it(builder: RequestBuilder) -> reqwest::Result<()> {
+    builder.send().await?; //~ unconsumed_response
+    Ok(())
+}
+
+// Inside a spawned task; anyhow's `.context(..)` passes the response through.
+fn spawn_ping(client: Client, url: String) {
+    tokio::spawn(async move {
+        let resp = client.get(&url).send().await.context("ping")?; //~ unconsumed_response
+        let ok = resp.status().is_success();
+        if !ok {
+            anyhow::bail!("ping failed");
+        }
+        Ok(())
+    });
+}
+
+// A `let` annotated with a response type is a source, whatever the call.
+async fn via_sdk(api: &sdk::Api) {
+    let resp: Response = api.raw_call("/v1/ping").await; //~ unconsumed_response
+    let code = resp.status();
+    println!("{code}");
+}
+
+// `.ok()` passes the response through; the `Option` is dropped with it.
+async fn best_effort(client: &Client, url: &str) {
+    client.delete(url).send().await.ok(); //~ unconsumed_response
+}
+
+// ---------------------------------------------------------------- silent
+
+// The body is read.
+async fn read_body(client: &Client, url: &str) -> reqwest::Result<String> {
+    let resp = client.get(url).send().await?;
+    resp.text().await
+}
+
+// Dropped on purpose once the status is known.
+async fn status_only(client: &Client, url: &str) -> reqwest::Result<bool> {
+    let resp = client.get(url).send().await?;
+    let ok = resp.status().is_success();
+    drop(resp);
+    Ok(ok)
+}
+
+// HEAD requests are exempt: there is no body to read.
+async fn exists(client: &Client, url: &str) -> reqwest::Result<bool> {
+    let resp = client.head(url).send().await?;
+    Ok(resp.status().is_success())
+}
+
+// Returned to the caller: moved on.
+async fn fetch(client: &Client, url: &str) -> reqwest::Result<Response> {
+    client.get(url).send().await
+}
+
+// Passed by value to a helper: moved on.
+async fn forward(client: &Client, url: &str) -> reqwest::Result<()> {
+    let resp = client.get(url).send().await?;
+    log_status(resp);
+    Ok(())
+}
+
+// `match` whose `Ok` arm reads the body as JSON.
+async fn load(client: &Client, url: &str) -> Option<serde_json::Value> {
+    match client.get(url).send().await {
+        Ok(resp) => resp.json().await.ok(),
+        Err(_) => None,
+    }
+}
+
+// A closure given to `.and_then` on the send future receives the response and reads it.
+async fn body_of(client: &Client, url: &str) -> reqwest::Result<bytes::Bytes> {
+    use futures_util::TryFutureExt;
+    client.get(url).send().and_then(|resp| resp.bytes()).await
+}
+
+// A `chunk()` loop reads the body.
+async fn stream_to(client: &Client, url: &str, out: &mut Vec<u8>) -> reqwest::Result<()> {
+    let mut resp = client.get(url).send().await?;
+    while let Some(chunk) = resp.chunk().await? {
+        out.extend_from_slice(&chunk);
+    }
+    Ok(())
+}
+
+// `bytes_stream()` hands the body to a stream, which is read.
+async fn stream_len(client: &Client, url: &str) -> reqwest::Result<usize> {
+    use futures_util::StreamExt;
+    let mut stream = client.get(url).send().await?.bytes_stream();
+    let mut len = 0;
+    while let Some(chunk) = stream.next().await {
+        len += chunk?.len();
+    }
+    Ok(len)
+}
+
+// Blocking: `read_to_string` (std::io::Read) reads the body.
+fn read_blocking(url: &str) -> Result<String, Box<dyn std::error::Error>> {
+    use std::io::Read;
+    let mut resp = reqwest::blocking::get(url)?;
+    let mut body = String::new();
+    resp.read_to_string(&mut body)?;
+    Ok(body)
+}
+
+// Blocking: `copy_to` reads the body into a file.
+fn download(
+    client: &reqwest::blocking::Client,
+    url: &str,
+    file: &mut std::fs::File,
+) -> reqwest::Result<u64> {
+    let mut resp = client.get(url).send()?;
+    resp.copy_to(file)
+}
+
+// A channel's `send(v)` takes an argument: it is never a source.
+async fn notify(tx: &tokio::sync::mpsc::Sender<String>, line: String) {
+    tx.send(line).await.unwrap();
+}
+
+// sqlx's `execute(&pool)`: the receiver is not a reqwest `Client`.
+async fn purge(pool: &sqlx::PgPool) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE expired").execute(pool).await?;
+    Ok(())
+}
+
+// Passed into a macro that is not a formatting one: the analysis cannot tell, so it is silent.
+async fn recorded(client: &Client, url: &str) -> reqwest::Result<()> {
+    let resp = client.get(url).send().await?;
+    audit::record!(resp);
+    Ok(())
+}
+
+struct Page {
+    url: String,
+    resp: Response,
+}
+
+// Put in a struct literal that is returned: moved on.
+async fn open_page(client: &Client, url: &str) -> reqwest::Result<Page> {
+    let resp = client.get(url).send().await?;
+    Ok(Page {
+        url: url.to_owned(),
+        resp,
+    })
+}
+
+// Sent on a channel: moved on.
+async fn hand_over(
+    client: &Client,
+    url: &str,
+    tx: tokio::sync::mpsc::Sender<Response>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let resp = client.get(url).send().await?;
+    tx.send(resp).await?;
+    Ok(())
+}
+
+// Read on one path only: released on some path, so not this lint.
+async fn maybe_read(client: &Client, url: &str, verbose: bool) -> reqwest::Result<()> {
+    let resp = client.get(url).send().await?;
+    if verbose {
+        let body = resp.text().await?;
+        println!("{body}");
+    }
+    Ok(())
+}
+
+// Captured by a `move` async block that reads it.
+async fn background(
+    client: &Client,
+    url: &str,
+) -> reqwest::Result<tokio::task::JoinHandle<reqwest::Result<String>>> {
+    let resp = client.get(url).send().await?;
+    Ok(tokio::spawn(async move { resp.text().await }))
+}
+
+// A `let` annotated with a collection type is not a single source; the response is pushed
+// into it (outside any loop) and the collection is returned.
+async fn gather(client: &Client, url: &str) -> reqwest::Result<Vec<Response>> {
+    let mut all: Vec<Response> = Vec::with_capacity(1);
+    all.push(client.get(url).send().await?);
+    Ok(all)
+}
