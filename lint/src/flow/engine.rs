@@ -1001,7 +1001,7 @@ impl<'f> Engine<'_, 'f> {
         let method_span = self
             .cx
             .map
-            .span_between(call.method.span(), call.paren_token.span.close());
+            .span_between(call.dot_token.span, call.paren_token.span.close());
 
         if method == "send" && call.args.is_empty() {
             if let Some(head) = self.request_chain(&call.receiver, state) {
