@@ -1,0 +1,133 @@
+//@ lints: response_unread_on_early_exit
+// response_unread_on_early_exit (pedantic): the body is read on some paths, but an early exit
+// (`return`, `?`, `break`, `continue`, `bail!`) drops it unread on another. Flagged at the
+// source. An exit taken by the body read itself, a `chunk()` loop left on a size limit, the
+// `Err` side of `error_for_status()?` and a response dropped at the end of a normal path are
+// not flagged.
+
+use reqwest::{Client, StatusCode};
+
+// ---------------------------------------------------------------- flagged
+
+// `return` on a 404 drops the body unread; it is read on the other path.
+async fn find(client: &Client, url: &str) -> reqwest::Result<Option<serde_json::Value>> {
+    let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
+    if resp.status() == StatusCode::NOT_FOUND {
+        return Ok(None);
+    }
+    Ok(Some(resp.json().await?))
+}
+
+// `?` on an unrelated fallible step while the response is unread.
+async fn with_etag(client: &Client, url: &str) -> Result<(String, String), Box<dyn std::error::Error>> {
+    let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
+    let etag = resp.headers().get("etag").ok_or("no etag")?.to_str()?.to_owned();
+    Ok((etag, resp.text().await?))
+}
+
+// `bail!` on a bad status; the chain spans several lines and its span starts at `client`.
+async fn strict(client: &Client, url: &str) -> anyhow::Result<String> {
+    let resp = client //~ response_unread_on_early_exit
+        .get(url)
+        .send()
+        .await?;
+    if !resp.status().is_success() {
+        anyhow::bail!("unexpected status");
+    }
+    Ok(resp.text().await?)
+}
+
+// `continue` skips the body of a failed response.
+async fn gather(client: &Client, urls: &[String]) -> reqwest::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for url in urls {
+        let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
+        if !resp.status().is_success() {
+            continue;
+        }
+        out.push(resp.text().await?);
+    }
+    Ok(out)
+}
+
+// Blocking: `return Err(..)` with the body unread.
+fn blocking_fetch(client: &reqwest::blocking::Client, url: &str) -> Result<String, String> {
+    let resp = client.get(url).send().map_err(|e| e.to_string())?; //~ response_unread_on_early_exit
+    if resp.status().is_server_error() {
+        return Err(format!("server error {}", resp.status()));
+    }
+    resp.text().map_err(|e| e.to_string())
+}
+
+// `break` out of the loop when rate limited.
+async fn until_limited(client: &Client, urls: &[String]) -> reqwest::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for url in urls {
+        let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
+        if resp.status() == StatusCode::TOO_MANY_REQUESTS {
+            break;
+        }
+        out.push(resp.text().await?);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- silent
+
+// Dropped explicitly before the early return.
+async fn find_dropping(client: &Client, url: &str) -> reqwest::Result<Option<serde_json::Value>> {
+    let resp = client.get(url).send().await?;
+    if resp.status() == StatusCode::NOT_FOUND {
+        drop(resp);
+        return Ok(None);
+    }
+    Ok(Some(resp.json().await?))
+}
+
+// A `chunk()` loop left early on a size limit: deliberate.
+async fn limited(client: &Client, url: &str, limit: usize) -> reqwest::Result<Vec<u8>> {
+    let mut resp = client.get(url).send().await?;
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+// The `Err` side of `error_for_status()?`: reqwest drops the response inside the call.
+async fn checked(client: &Client, url: &str) -> reqwest::Result<String> {
+    let resp = client.get(url).send().await?.error_for_status()?;
+    resp.text().await
+}
+
+// A `match` arm's tail drops the response at the end of a normal path; the other arm's `?`
+// is the body read's own exit.
+async fn maybe(client: &Client, url: &str) -> reqwest::Result<Option<String>> {
+    let resp = client.get(url).send().await?;
+    let text = match resp.status() {
+        StatusCode::OK => Some(resp.text().await?),
+        _ => None,
+    };
+    Ok(text)
+}
+
+// The early exit happens before the response exists.
+async fn guarded(client: &Client, url: Option<&str>) -> reqwest::Result<Option<String>> {
+    let Some(url) = url else {
+        return Ok(None);
+    };
+    let resp = client.get(url).send().await?;
+    Ok(Some(resp.text().await?))
+}
+
+// The error path reads the body for its message before returning.
+async fn with_message(client: &Client, url: &str) -> Result<String, String> {
+    let resp = client.get(url).send().await.map_err(|e| e.to_string())?;
+    if !resp.status().is_success() {
+        return Err(resp.text().await.unwrap_or_default());
+    }
+    resp.text().await.map_err(|e| e.to_string())
+}
