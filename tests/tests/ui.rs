@@ -255,6 +255,25 @@ fn ui_fixtures() {
     );
 }
 
+/// The fixtures are plausible Rust: they parse with `syn` (they are never compiled).
+#[test]
+fn fixtures_parse() {
+    let errors: Vec<String> = fixtures()
+        .into_iter()
+        .filter_map(|(name, source)| {
+            syn::parse_file(&source).err().map(|error| {
+                let at = error.span().start();
+                format!("{name}:{}:{}: {error}", at.line, at.column + 1)
+            })
+        })
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "fixtures that do not parse:\n{}",
+        errors.join("\n")
+    );
+}
+
 #[test]
 fn every_lint_has_a_positive_fixture() {
     let known = known_lints();
