@@ -88,10 +88,11 @@ pub fn closest_name(name: &str) -> &'static str {
     let mut candidates: Vec<&'static str> = all_lints().map(|l| l.name).collect();
     candidates.extend(Group::ALL.iter().map(|g| g.as_str()));
     candidates.push("warnings");
+    // Jaro-Winkler favours a shared prefix: `leaked` is closest to `leaked_response`.
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .min_by_key(|(distance, c)| (*distance, *c))
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .max_by(|(a, x), (b, y)| a.total_cmp(b).then_with(|| y.cmp(x)))
         .map(|(_, c)| c)
         .unwrap_or("warnings")
 }
