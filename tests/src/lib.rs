@@ -190,8 +190,8 @@ pub fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Runs `f`, which must panic, and returns its message.
-pub fn expect_panic<R>(f: impl FnOnce() -> R + std::panic::UnwindSafe) -> String {
-    match std::panic::catch_unwind(f) {
+pub fn expect_panic<R>(f: impl FnOnce() -> R) -> String {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(_) => panic!("expected a reqleak report (a panic), got none"),
         Err(p) => panic_message(p),
     }

@@ -241,3 +241,35 @@ async fn checked_above_tokio_test_fails_with_the_report() {
     let resp = client.get(server.url("/bytes/1")).send().await.unwrap();
     KEPT.lock().unwrap().push(resp);
 }
+
+#[reqleak::check]
+async fn sources_in_closures_and_macros(
+    client: &reqwest::Client,
+    url: &str,
+    out: &mut Vec<reqwest::Response>,
+) {
+    let futs: Vec<_> = (0..1)
+        .map(|_| async { client.get(url).send().await.unwrap() }) // @closure
+        .collect();
+    out.extend(futures_util::future::join_all(futs).await);
+    let (a, b) = tokio::join!(
+        async { client.get(url).send().await }, // @macro
+        async { 1 }
+    );
+    out.push(a.unwrap());
+    assert_eq!(b, 1);
+}
+
+#[tokio::test]
+async fn sources_in_closures_and_macros_are_instrumented() {
+    let server = TestServer::start();
+    let client = reqwest::Client::new();
+    let url = server.url("/bytes/6");
+    let mut kept = Vec::new();
+    let msg = expect_panic_async(sources_in_closures_and_macros(&client, &url, &mut kept)).await;
+    assert_eq!(
+        parse_report(&msg),
+        vec![reported(&url, "unread", "@closure"), reported(&url, "unread", "@macro")],
+        "{msg}"
+    );
+}
