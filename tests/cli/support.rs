@@ -126,7 +126,9 @@ pub fn json_summary(run: &Run) -> Vec<(String, u64, String)> {
                 .as_array()
                 .and_then(|s| s.iter().find(|s| s["is_primary"] == true));
             (
-                primary.map_or(String::new(), |s| s["file_name"].as_str().unwrap_or("").to_string()),
+                primary.map_or(String::new(), |s| {
+                    s["file_name"].as_str().unwrap_or("").to_string()
+                }),
                 primary.map_or(0, |s| s["line_start"].as_u64().unwrap_or(0)),
                 d["code"]["code"].as_str().unwrap_or("").to_string(),
             )

@@ -26,7 +26,10 @@ fn human_output() {
     let dir = fixture();
     let out = run(dir.path(), &["--color", "never", "src"]);
     insta::assert_snapshot!("human", out.stdout);
-    assert_eq!(out.stderr, "reqleak: 2 warnings, 1 error in 3 files (T ms)\n");
+    assert_eq!(
+        out.stderr,
+        "reqleak: 2 warnings, 1 error in 3 files (T ms)\n"
+    );
     assert_eq!(out.status, 1);
 }
 
@@ -47,14 +50,20 @@ fn json_output() {
 #[test]
 fn short_output_is_one_line_each_in_file_then_line_order() {
     let dir = fixture();
-    let out = run(dir.path(), &["--message-format", "short", "src/net.rs", "src/lib.rs"]);
+    let out = run(
+        dir.path(),
+        &["--message-format", "short", "src/net.rs", "src/lib.rs"],
+    );
     assert_eq!(
         out.stdout,
         "src/lib.rs:2:5: warning: this response is never read, moved on, or dropped explicitly [reqleak::unconsumed_response]\n\
          src/lib.rs:7:5: error: `std::mem::forget` leaks this response [reqleak::leaked_response]\n\
          src/net.rs:2:16: warning: this response is held unread across an unrelated `.await` [reqleak::await_holding_response]\n"
     );
-    assert_eq!(out.stderr, "reqleak: 2 warnings, 1 error in 2 files (T ms)\n");
+    assert_eq!(
+        out.stderr,
+        "reqleak: 2 warnings, 1 error in 2 files (T ms)\n"
+    );
 }
 
 #[test]
@@ -63,7 +72,10 @@ fn warnings_alone_exit_0_and_deny_warnings_exits_1() {
     let out = run(dir.path(), &["-q", "--message-format", "short", "a.rs"]);
     assert_eq!(out.status, 0);
     assert_eq!(out.stderr, "");
-    let out = run(dir.path(), &["-q", "--message-format", "short", "-D", "warnings", "a.rs"]);
+    let out = run(
+        dir.path(),
+        &["-q", "--message-format", "short", "-D", "warnings", "a.rs"],
+    );
     assert_eq!(out.status, 1);
     assert_eq!(
         out.stdout,
@@ -76,7 +88,10 @@ fn clean_code_exits_0_with_a_summary() {
     let dir = tree(&[("clean.rs", CLEAN), ("field.rs", FIELD)]);
     let out = run(dir.path(), &["."]);
     assert_eq!((out.status, out.stdout.as_str()), (0, ""));
-    assert_eq!(out.stderr, "reqleak: 0 warnings, 0 errors in 2 files (T ms)\n");
+    assert_eq!(
+        out.stderr,
+        "reqleak: 0 warnings, 0 errors in 2 files (T ms)\n"
+    );
 }
 
 #[test]
@@ -87,14 +102,24 @@ fn directories_are_walked_for_rs_files_respecting_gitignore() {
         ("proj/src/deep/b.rs", UNCONSUMED),
         ("proj/generated/c.rs", UNCONSUMED),
         ("proj/.hidden/d.rs", UNCONSUMED),
-        ("proj/target/CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55"),
+        (
+            "proj/target/CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55",
+        ),
         ("proj/target/debug/e.rs", UNCONSUMED),
         ("proj/notes.txt", "client.get(u).send();"),
     ]);
     let out = run(dir.path(), &["--message-format", "short", "proj"]);
-    let locations: Vec<&str> = out.stdout.lines().map(|l| l.split(": ").next().unwrap()).collect();
+    let locations: Vec<&str> = out
+        .stdout
+        .lines()
+        .map(|l| l.split(": ").next().unwrap())
+        .collect();
     assert_eq!(locations, ["proj/src/a.rs:2:5", "proj/src/deep/b.rs:2:5"]);
-    assert_eq!(out.stderr, "reqleak: 2 warnings, 0 errors in 2 files (T ms)\n");
+    assert_eq!(
+        out.stderr,
+        "reqleak: 2 warnings, 0 errors in 2 files (T ms)\n"
+    );
 }
 
 #[test]
@@ -103,7 +128,10 @@ fn missing_path_exits_2_with_one_line() {
     let out = run(dir.path(), &["a.rs", "nope/b.rs"]);
     assert_eq!(out.status, 2);
     assert_eq!(out.stdout, "");
-    assert_eq!(out.stderr, "error: no such file or directory: `nope/b.rs`\n");
+    assert_eq!(
+        out.stderr,
+        "error: no such file or directory: `nope/b.rs`\n"
+    );
 }
 
 #[test]
@@ -112,7 +140,8 @@ fn bad_arguments_exit_2() {
     let out = run(dir.path(), &["--message-format", "xml", "."]);
     assert_eq!(out.status, 2);
     assert!(
-        out.stderr.starts_with("error: invalid value 'xml' for '--message-format <FMT>'\n"),
+        out.stderr
+            .starts_with("error: invalid value 'xml' for '--message-format <FMT>'\n"),
         "{}",
         out.stderr
     );
@@ -124,12 +153,20 @@ fn bad_arguments_exit_2() {
     );
     let out = run(dir.path(), &["src", "-p", "a"]);
     assert_eq!(out.status, 2);
-    assert!(out.stderr.starts_with("error: the argument '[PATH]...' cannot be used with"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: the argument '[PATH]...' cannot be used with"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn unparsable_and_non_utf8_files_are_errors_and_the_rest_is_analyzed() {
-    let dir = tree(&[("a.rs", UNCONSUMED), ("b.rs", "fn main() {\n    let x = ;\n}\n")]);
+    let dir = tree(&[
+        ("a.rs", UNCONSUMED),
+        ("b.rs", "fn main() {\n    let x = ;\n}\n"),
+    ]);
     support::write(dir.path(), "c.rs", b"// caf\xe9\nfn main() {}\n");
     let out = run(dir.path(), &["--message-format", "short", "."]);
     assert_eq!(
@@ -186,7 +223,10 @@ fn list_prints_the_catalogue() {
     let out = run(std::path::Path::new("."), &["--list"]);
     assert_eq!(out.status, 0);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines[0], "name                           level  group        summary");
+    assert_eq!(
+        lines[0],
+        "name                           level  group        summary"
+    );
     assert_eq!(
         lines[1],
         format!(
@@ -195,13 +235,18 @@ fn list_prints_the_catalogue() {
         )
     );
     assert_eq!(lines.len(), 1 + reqleak_lint::LINTS.len() + 1);
-    assert!(lines[lines.len() - 1].starts_with("unused_suppression             warn   suspicious   "));
+    assert!(
+        lines[lines.len() - 1].starts_with("unused_suppression             warn   suspicious   ")
+    );
 }
 
 #[test]
 fn explain_prints_the_documentation() {
     let lint = reqleak_lint::find_lint("unconsumed_response").unwrap();
-    let out = run(std::path::Path::new("."), &["--explain", "unconsumed_response"]);
+    let out = run(
+        std::path::Path::new("."),
+        &["--explain", "unconsumed_response"],
+    );
     assert_eq!(out.status, 0);
     assert_eq!(
         out.stdout,
@@ -229,7 +274,15 @@ fn color_quiet_help_and_version() {
     assert!(!out.stdout.contains('\u{1b}'));
     let out = run(dir.path(), &["--help"]);
     assert_eq!(out.status, 0);
-    assert!(out.stdout.contains("Usage: cargo reqleak [OPTIONS] [PATH]..."), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("Usage: cargo reqleak [OPTIONS] [PATH]..."),
+        "{}",
+        out.stdout
+    );
     let out = run(dir.path(), &["reqleak", "--version"]);
-    assert_eq!((out.status, out.stdout.as_str()), (0, "cargo-reqleak 0.1.0\n"));
+    assert_eq!(
+        (out.status, out.stdout.as_str()),
+        (0, "cargo-reqleak 0.1.0\n")
+    );
 }

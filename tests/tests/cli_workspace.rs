@@ -5,13 +5,18 @@
 #[path = "../cli/support.rs"]
 mod support;
 
-use support::{at, canonical, json_summary, package_manifest, run, tree, CLEAN, LEAKED, UNCONSUMED};
+use support::{
+    at, canonical, json_summary, package_manifest, run, tree, CLEAN, LEAKED, UNCONSUMED,
+};
 
 /// A virtual workspace with two members: `alpha` (a lib with an unconsumed response) and
 /// `beta` (a bin whose `util` module leaks one).
 fn two_members() -> tempfile::TempDir {
     tree(&[
-        ("Cargo.toml", "[workspace]\nmembers = [\"alpha\", \"beta\"]\nresolver = \"2\"\n"),
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"alpha\", \"beta\"]\nresolver = \"2\"\n",
+        ),
         ("alpha/Cargo.toml", &package_manifest("alpha", "")),
         ("alpha/src/lib.rs", UNCONSUMED),
         ("beta/Cargo.toml", &package_manifest("beta", "")),
@@ -50,7 +55,9 @@ fn virtual_workspace_analyzes_every_member_with_exact_json_fields() {
     assert_eq!(d["code"]["code"], "reqleak::unconsumed_response");
     assert_eq!(
         d["code"]["explanation"],
-        reqleak_lint::find_lint("unconsumed_response").unwrap().explanation
+        reqleak_lint::find_lint("unconsumed_response")
+            .unwrap()
+            .explanation
     );
     let span = &d["spans"][0];
     assert_eq!(
@@ -70,8 +77,8 @@ fn virtual_workspace_analyzes_every_member_with_exact_json_fields() {
             &serde_json::json!(5),
             &serde_json::json!(2),
             &serde_json::json!(45),
-            &serde_json::json!(72),
-            &serde_json::json!(112),
+            &serde_json::json!(73),
+            &serde_json::json!(113),
             &serde_json::json!(true),
         )
     );
@@ -100,7 +107,11 @@ fn virtual_workspace_analyzes_every_member_with_exact_json_fields() {
 }
 
 fn with<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-    ["--message-format", "json"].iter().chain(extra).copied().collect()
+    ["--message-format", "json"]
+        .iter()
+        .chain(extra)
+        .copied()
+        .collect()
 }
 
 #[test]
@@ -118,17 +129,29 @@ fn package_selection_follows_cargo() {
     // In a member's folder: that member, as `cargo build` does there.
     assert_eq!(json_summary(&run(&root.join("beta/src"), &json)), beta);
     // `--workspace` from a member's folder: all of them.
-    assert_eq!(json_summary(&run(&root.join("beta"), &with(&["--workspace"]))), both);
+    assert_eq!(
+        json_summary(&run(&root.join("beta"), &with(&["--workspace"]))),
+        both
+    );
     // `-p`, repeatable.
     assert_eq!(json_summary(&run(root, &with(&["-p", "alpha"]))), alpha);
-    assert_eq!(json_summary(&run(root, &with(&["-p", "beta", "-p", "alpha"]))), both);
+    assert_eq!(
+        json_summary(&run(root, &with(&["-p", "beta", "-p", "alpha"]))),
+        both
+    );
     // `--manifest-path` from anywhere.
     let elsewhere = tree(&[]);
     let manifest = root.join("alpha/Cargo.toml");
-    let out = run(elsewhere.path(), &with(&["--manifest-path", manifest.to_str().unwrap()]));
+    let out = run(
+        elsewhere.path(),
+        &with(&["--manifest-path", manifest.to_str().unwrap()]),
+    );
     assert_eq!(json_summary(&out), alpha);
     let manifest = root.join("Cargo.toml");
-    let out = run(elsewhere.path(), &with(&["--manifest-path", manifest.to_str().unwrap()]));
+    let out = run(
+        elsewhere.path(),
+        &with(&["--manifest-path", manifest.to_str().unwrap()]),
+    );
     assert_eq!(json_summary(&out), both);
 }
 
@@ -205,22 +228,28 @@ fn every_target_kind_and_module_tree_is_followed_and_nothing_else() {
     .collect();
     assert_eq!(kinds, expected);
     let out = run(dir.path(), &["--message-format", "short"]);
-    assert_eq!(out.stderr, "reqleak: 0 warnings, 12 errors in 13 files (T ms)\n");
+    assert_eq!(
+        out.stderr,
+        "reqleak: 0 warnings, 12 errors in 14 files (T ms)\n"
+    );
 }
 
 #[test]
 fn a_bad_file_in_a_package_is_an_error_and_the_rest_is_analyzed() {
     let dir = tree(&[
         ("Cargo.toml", &package_manifest("bad", "")),
-        ("src/lib.rs", &format!("mod broken;\nmod latin;\n{UNCONSUMED}")),
-        ("src/broken.rs", "pub fn f( {\n"),
+        (
+            "src/lib.rs",
+            &format!("mod broken;\nmod latin;\n{UNCONSUMED}"),
+        ),
+        ("src/broken.rs", "pub fn f() {\n    let = 1;\n}\n"),
     ]);
     support::write(dir.path(), "src/latin.rs", b"pub fn caf\xe9() {}\n");
     let out = run(dir.path(), &["--message-format", "short"]);
     assert_eq!(out.status, 1);
     assert_eq!(
         out.stdout,
-        "src/broken.rs:1:10: error: could not parse file: expected one of: `self`, identifier, `::`, `<`, `_`, literal, `const`, `ref`, `mut`, `&`, parentheses, square brackets, `..`, `(`\n\
+        "src/broken.rs:2:9: error: could not parse file: expected one of: identifier, `::`, `<`, `_`, literal, `const`, `ref`, `mut`, `&`, parentheses, square brackets, `..`, `const`\n\
          src/latin.rs:1:11: error: file is not valid UTF-8: invalid byte 0xE9 at line 1, column 11\n\
          src/lib.rs:4:5: warning: this response is never read, moved on, or dropped explicitly [reqleak::unconsumed_response]\n"
     );
@@ -243,7 +272,10 @@ fn not_in_a_workspace() {
 
 #[test]
 fn broken_manifest() {
-    let dir = tree(&[("Cargo.toml", "[package]\nname = \"x\n"), ("src/lib.rs", CLEAN)]);
+    let dir = tree(&[
+        ("Cargo.toml", "[package]\nname = \"x\n"),
+        ("src/lib.rs", CLEAN),
+    ]);
     let out = run(dir.path(), &[]);
     assert_eq!(out.status, 2);
     assert_eq!(out.stdout, "");
@@ -258,7 +290,10 @@ fn missing_manifest_path_and_unknown_package() {
     let dir = two_members();
     let out = run(dir.path(), &["--manifest-path", "gamma/Cargo.toml"]);
     assert_eq!(out.status, 2);
-    assert_eq!(out.stderr, "error: manifest path `gamma/Cargo.toml` does not exist\n");
+    assert_eq!(
+        out.stderr,
+        "error: manifest path `gamma/Cargo.toml` does not exist\n"
+    );
     let out = run(dir.path(), &["-p", "alfa"]);
     assert_eq!(out.status, 2);
     assert_eq!(

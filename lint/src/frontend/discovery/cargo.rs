@@ -56,9 +56,13 @@ pub fn plan(
         &workspace_manifest,
     )?;
 
+    // Cargo's target directory (wherever `CARGO_TARGET_DIR` puts it) and the workspace's
+    // `target/` folder are never read.
+    let workspace_target = root.join("target");
     let skip: Vec<PathBuf> = [
         Some(metadata.target_directory.as_std_path()),
         metadata.build_directory.as_ref().map(|d| d.as_std_path()),
+        Some(workspace_target.as_path()),
     ]
     .into_iter()
     .flatten()
