@@ -212,12 +212,12 @@ pub async fn expect_panic_async<F: Future>(fut: F) -> String {
     .await
 }
 
-/// The 1-based line of `source` that contains `marker` (exactly once).
+/// The 1-based line of `source` that ends with `marker` (exactly one).
 pub fn line_of(source: &str, marker: &str) -> u32 {
     let found: Vec<usize> = source
         .lines()
         .enumerate()
-        .filter(|(_, l)| l.contains(marker))
+        .filter(|(_, l)| l.trim_end().ends_with(marker))
         .map(|(i, _)| i + 1)
         .collect();
     assert_eq!(found.len(), 1, "marker {marker} must occur once");
