@@ -1,0 +1,100 @@
+//! `// reqleak: allow(NAME, ...)` comments: on the line before or at the end of the flagged
+//! line; unused, unknown and malformed ones are reported as `unused_suppression`.
+
+#[path = "../cli/support.rs"]
+mod support;
+
+use support::{run, tree};
+
+fn short(source: &str, flags: &[&str]) -> (i32, String) {
+    let dir = tree(&[("lib.rs", source)]);
+    let mut args = vec!["--message-format", "short", "-q"];
+    args.extend(flags);
+    args.push("lib.rs");
+    let out = run(dir.path(), &args);
+    (out.status, out.stdout)
+}
+
+#[test]
+fn a_comment_on_the_line_before_suppresses() {
+    let source = "pub async fn ping(client: &reqwest::Client) -> reqwest::Result<()> {
+    // reqleak: allow(unconsumed_response)
+    client.get(\"http://example.com/\").send().await?;
+    Ok(())
+}
+";
+    assert_eq!(short(source, &[]), (0, String::new()));
+}
+
+#[test]
+fn a_comment_at_the_end_of_the_line_suppresses_a_deny_lint() {
+    let source = "pub fn forget(resp: reqwest::blocking::Response) {
+    std::mem::forget(resp); // reqleak: allow(leaked_response, unconsumed_response)
+}
+";
+    // The deny lint is suppressed (exit 0); the second name suppressed nothing.
+    assert_eq!(
+        short(source, &[]),
+        (
+            0,
+            "lib.rs:2:64: warning: unused suppression: `unconsumed_response` does not fire on line 2 [reqleak::unused_suppression]\n"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn an_unused_suppression_is_reported_and_the_finding_stays() {
+    let source = "pub async fn ping(client: &reqwest::Client) -> reqwest::Result<()> {
+    // reqleak: allow(leaked_response)
+
+    client.get(\"http://example.com/\").send().await?;
+    Ok(())
+}
+";
+    assert_eq!(
+        short(source, &[]),
+        (
+            0,
+            "lib.rs:2:23: warning: unused suppression: `leaked_response` does not fire on line 4 [reqleak::unused_suppression]\n\
+             lib.rs:4:5: warning: this response is never read, moved on, or dropped explicitly [reqleak::unconsumed_response]\n"
+                .to_string()
+        )
+    );
+    // It has a level like any lint.
+    assert_eq!(
+        short(source, &["-A", "unused_suppression"]).1,
+        "lib.rs:4:5: warning: this response is never read, moved on, or dropped explicitly [reqleak::unconsumed_response]\n"
+    );
+    assert_eq!(short(source, &["-D", "unused_suppression"]).0, 1);
+}
+
+#[test]
+fn a_suppression_of_an_allowed_lint_that_fires_is_used() {
+    let source = "pub struct Holder {
+    pub resp: reqwest::Response, // reqleak: allow(response_field)
+}
+";
+    assert_eq!(short(source, &[]), (0, String::new()));
+    assert_eq!(short(source, &["-W", "pedantic"]), (0, String::new()));
+}
+
+#[test]
+fn unknown_and_malformed_suppressions_are_reported() {
+    let source = "pub fn f() {
+    let a = 1; // reqleak: allow(unconsumed_respons)
+    let b = 2; // reqleak: alow(unconsumed_response)
+    let c = \"// reqleak: allow(nothing)\";
+    let _ = (a, b, c);
+}
+";
+    assert_eq!(
+        short(source, &[]),
+        (
+            0,
+            "lib.rs:2:34: warning: unknown lint `unconsumed_respons` in suppression comment: did you mean `unconsumed_response`? [reqleak::unused_suppression]\n\
+             lib.rs:3:16: warning: malformed suppression comment: expected `// reqleak: allow(NAME, ...)` [reqleak::unused_suppression]\n"
+                .to_string()
+        )
+    );
+}
