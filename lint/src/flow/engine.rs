@@ -503,10 +503,11 @@ impl<'f> Engine<'_, 'f> {
             syn::Expr::Await(await_expr) => self.await_expr(await_expr, state),
             syn::Expr::Try(try_expr) => {
                 let value = self.expr(&try_expr.expr, state);
-                let mut keep = self.mentioned_ids(&mentions::in_expr(&try_expr.expr), state);
-                keep.extend(value.ids.iter().copied());
+                // The value `?` is applied to is not dropped by its own exit (the `Err` of
+                // `error_for_status()?` is dropped inside reqwest); a body read that exits has
+                // already released its response.
                 let span = self.span(try_expr.question_token.span);
-                self.exit(state, &keep, Exit::Try, span);
+                self.exit(state, &value.ids, Exit::Try, span);
                 value
             }
             syn::Expr::MethodCall(call) => self.method_call(call, state),
@@ -522,6 +523,10 @@ impl<'f> Engine<'_, 'f> {
             }
             syn::Expr::Reference(reference) => {
                 let value = self.expr(&reference.expr, state);
+                if reference.mutability.is_some() && !value.ids.is_empty() {
+                    // `&mut resp` lets the callee read the body: cannot tell.
+                    self.release(&value.ids, state, Release::Unknown);
+                }
                 match value.shape {
                     Shape::Client | Shape::Builder { .. } | Shape::Iter(_) => {
                         Value::shaped(value.shape)
@@ -740,6 +745,9 @@ impl<'f> Engine<'_, 'f> {
             Some((_, else_expr)) => self.expr(else_expr, &mut otherwise),
             None => Value::default(),
         };
+        // The condition's `let` bindings live only in the then-branch.
+        let depth = self.body.depth;
+        then_state.vars.retain(|var| var.depth < depth);
         *state = then_state.join(otherwise);
         self.pop_scope(
             state,
