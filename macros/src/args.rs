@@ -133,7 +133,10 @@ mod tests {
         let e = parse(quote!(mode = "abort")).unwrap_err().to_string();
         assert_eq!(e, "unknown mode \"abort\"; expected \"panic\" or \"log\"");
         let e = parse(quote!(mode = 1)).unwrap_err().to_string();
-        assert_eq!(e, "expected a string: `mode = \"panic\"` or `mode = \"log\"`");
+        assert_eq!(
+            e,
+            "expected a string: `mode = \"panic\"` or `mode = \"log\"`"
+        );
         let e = parse(quote!(strict, strict)).unwrap_err().to_string();
         assert_eq!(e, "`strict` is given twice");
     }

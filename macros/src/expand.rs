@@ -90,9 +90,7 @@ fn not_a_function(item: &TokenStream) -> Option<syn::Error> {
     };
     Some(syn::Error::new(
         span,
-        format!(
-            "`#[reqleak::check]` applies to functions and methods with a body, not to {what}"
-        ),
+        format!("`#[reqleak::check]` applies to functions and methods with a body, not to {what}"),
     ))
 }
 
@@ -216,8 +214,9 @@ mod tests {
     #[test]
     fn inactive_copy_is_the_function_unchanged() {
         let item: TokenStream = ITEM.parse().unwrap();
-        let out: Vec<proc_macro2::TokenTree> =
-            expand(quote!(strict), item.clone(), false).into_iter().collect();
+        let out: Vec<proc_macro2::TokenTree> = expand(quote!(strict), item.clone(), false)
+            .into_iter()
+            .collect();
         let cfg_at = |i: usize| -> String {
             TokenStream::from_iter(out[i..i + 2].iter().cloned()).to_string()
         };
@@ -253,7 +252,14 @@ mod tests {
         let out = expand(quote!(bogus), ITEM.parse().unwrap(), false).to_string();
         assert!(out.contains("compile_error"), "{out}");
         assert!(out.contains("async fn fetch"), "{out}");
-        let out = expand(quote!(), quote!(struct S;), false).to_string();
+        let out = expand(
+            quote!(),
+            quote!(
+                struct S;
+            ),
+            false,
+        )
+        .to_string();
         assert!(
             out.contains("applies to functions and methods with a body, not to a struct"),
             "{out}"

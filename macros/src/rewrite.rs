@@ -112,9 +112,17 @@ fn is_get_path(c: &ExprCall) -> bool {
     if c.args.len() != 1 || p.qself.is_some() {
         return false;
     }
-    let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let segs: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     matches!(
-        segs.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+        segs.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
         ["get"] | ["reqwest", "get"] | ["reqwest", "blocking", "get"] | ["blocking", "get"]
     )
 }
@@ -122,7 +130,8 @@ fn is_get_path(c: &ExprCall) -> bool {
 fn is_source(e: &Expr) -> bool {
     match strip(e) {
         Expr::MethodCall(m) => {
-            (m.method == "send" && m.args.is_empty()) || (m.method == "execute" && m.args.len() == 1)
+            (m.method == "send" && m.args.is_empty())
+                || (m.method == "execute" && m.args.len() == 1)
         }
         Expr::Call(c) => is_get_path(c),
         _ => false,
@@ -136,9 +145,17 @@ fn is_mem_forget(c: &ExprCall) -> bool {
     if c.args.len() != 1 || p.qself.is_some() {
         return false;
     }
-    let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let segs: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     matches!(
-        segs.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+        segs.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
         ["mem", "forget"] | ["std", "mem", "forget"] | ["core", "mem", "forget"]
     )
 }

@@ -8,7 +8,7 @@
 use std::cell::Cell;
 
 pub use crate::report::Site;
-pub use crate::scope::{scoped, FnMeta, Mode, Scoped, ScopeGuard};
+pub use crate::scope::{scoped, FnMeta, Mode, ScopeGuard, Scoped};
 use crate::track::Trackable;
 
 /// The current scope of this thread (0: none).

@@ -104,9 +104,7 @@ pub(crate) fn set_current_scope(id: u64) -> u64 {
 
 fn backtraces_enabled() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| {
-        std::env::var("REQLEAK_BACKTRACE").is_ok_and(|v| !v.is_empty() && v != "0")
-    })
+    *ON.get_or_init(|| std::env::var("REQLEAK_BACKTRACE").is_ok_and(|v| !v.is_empty() && v != "0"))
 }
 
 /// Registers a freshly instrumented response.

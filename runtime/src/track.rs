@@ -98,9 +98,7 @@ impl Drop for CountingBody {
 }
 
 fn tracked_id(ext: &http::Extensions) -> Option<u64> {
-    ext.get::<Guard>()
-        .and_then(|g| g.0.as_ref())
-        .map(|e| e.id)
+    ext.get::<Guard>().and_then(|g| g.0.as_ref()).map(|e| e.id)
 }
 
 fn mark_forgotten(ext: &http::Extensions) {
@@ -110,7 +108,11 @@ fn mark_forgotten(ext: &http::Extensions) {
 }
 
 /// Instruments an async response: guard in its extensions, counting wrapper around its body.
-pub(crate) fn instrument_async(resp: reqwest::Response, scope: u64, site: Site) -> reqwest::Response {
+pub(crate) fn instrument_async(
+    resp: reqwest::Response,
+    scope: u64,
+    site: Site,
+) -> reqwest::Response {
     if resp.extensions().get::<Guard>().is_some() {
         return resp;
     }

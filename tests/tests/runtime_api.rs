@@ -33,13 +33,22 @@ async fn library_api() {
     assert_eq!(report.responses.len(), 1);
     let r = &report.responses[0];
     assert_eq!((r.url.as_str(), r.status.as_u16()), (url.as_str(), 200));
-    assert_eq!((r.site.file, r.site.line), ("tests/tests/runtime_api.rs", line_of(SRC, "// @scope")));
+    assert_eq!(
+        (r.site.file, r.site.line),
+        ("tests/tests/runtime_api.rs", line_of(SRC, "// @scope"))
+    );
     assert_eq!(r.state, ResponseState::Unread);
-    assert!(r.backtrace.is_some(), "REQLEAK_BACKTRACE=1 captures the creation backtrace");
+    assert!(
+        r.backtrace.is_some(),
+        "REQLEAK_BACKTRACE=1 captures the creation backtrace"
+    );
     assert!(report.to_string().contains("backtrace of its creation"));
 
     // live(): `kept` is still alive, still tracked.
-    let live: Vec<_> = reqleak::live().into_iter().filter(|r| r.url == url).collect();
+    let live: Vec<_> = reqleak::live()
+        .into_iter()
+        .filter(|r| r.url == url)
+        .collect();
     assert_eq!(live.len(), 1);
     assert_eq!(live[0].site.line, line_of(SRC, "// @scope"));
     drop(kept);
@@ -50,7 +59,10 @@ async fn library_api() {
     let live = reqleak::live();
     let mine: Vec<_> = live.iter().filter(|r| r.url == url).collect();
     assert_eq!(mine.len(), 1);
-    assert_eq!((mine[0].site.line, mine[0].site.function), (line_of(SRC, "// @track"), "?"));
+    assert_eq!(
+        (mine[0].site.line, mine[0].site.function),
+        (line_of(SRC, "// @track"), "?")
+    );
     assert_eq!(by_hand.text().await.unwrap().len(), 12);
 
     // The hook receives the report instead of the mode.
@@ -60,7 +72,7 @@ async fn library_api() {
     let mut out = Vec::new();
     logs_a_leak(&client, &url, &mut out).await;
     reqleak::reset_hook();
-    let seen = seen.lock().unwrap();
+    let seen = std::mem::take(&mut *seen.lock().unwrap());
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].function, "runtime_api::logs_a_leak");
     assert_eq!(seen[0].responses.len(), 1);

@@ -9,13 +9,32 @@ fn live_for(url: &str) -> usize {
 }
 
 #[reqleak::check(strict)]
-async fn consume_all_ways(client: &reqwest::Client, server: &TestServer) -> Result<usize, reqwest::Error> {
+async fn consume_all_ways(
+    client: &reqwest::Client,
+    server: &TestServer,
+) -> Result<usize, reqwest::Error> {
     let mut total = 0;
-    total += client.get(server.url("/bytes/100")).send().await?.text().await?.len();
+    total += client
+        .get(server.url("/bytes/100"))
+        .send()
+        .await?
+        .text()
+        .await?
+        .len();
     let v: serde_json::Value = client.get(server.url("/json")).send().await?.json().await?;
     assert_eq!(v["n"], 42);
-    total += client.get(server.url("/bytes/200")).send().await?.bytes().await?.len();
-    let mut stream = client.get(server.url("/bytes/300")).send().await?.bytes_stream();
+    total += client
+        .get(server.url("/bytes/200"))
+        .send()
+        .await?
+        .bytes()
+        .await?
+        .len();
+    let mut stream = client
+        .get(server.url("/bytes/300"))
+        .send()
+        .await?
+        .bytes_stream();
     while let Some(chunk) = stream.next().await {
         total += chunk?.len();
     }
@@ -74,7 +93,10 @@ async fn fetch_opt(client: &reqwest::Client, url: &str) -> Option<reqwest::Respo
 }
 
 #[reqleak::check]
-fn fetch_blocking(client: &reqwest::blocking::Client, url: &str) -> reqwest::Result<reqwest::blocking::Response> {
+fn fetch_blocking(
+    client: &reqwest::blocking::Client,
+    url: &str,
+) -> reqwest::Result<reqwest::blocking::Response> {
     let resp = client.get(url).send()?;
     Ok(resp)
 }
@@ -114,13 +136,22 @@ async fn fails_on_500(client: &reqwest::Client, url: &str) -> Result<String, req
 async fn error_for_status_failure_is_not_a_leak() {
     let server = TestServer::start();
     let url = server.url("/error/1000000");
-    let err = fails_on_500(&reqwest::Client::new(), &url).await.unwrap_err();
-    assert_eq!(err.status(), Some(reqwest::StatusCode::INTERNAL_SERVER_ERROR));
+    let err = fails_on_500(&reqwest::Client::new(), &url)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.status(),
+        Some(reqwest::StatusCode::INTERNAL_SERVER_ERROR)
+    );
     assert_eq!(live_for(&url), 0);
 }
 
 #[reqleak::check]
-async fn holds_then_waits(client: &reqwest::Client, url: &str, created: tokio::sync::oneshot::Sender<()>) {
+async fn holds_then_waits(
+    client: &reqwest::Client,
+    url: &str,
+    created: tokio::sync::oneshot::Sender<()>,
+) {
     let resp = client.get(url).send().await.unwrap();
     let _ = created.send(());
     std::future::pending::<()>().await;
@@ -159,7 +190,9 @@ fn a_panic_in_the_body_is_not_doubled() {
 
 #[reqleak::check]
 fn panics_after_storing(url: &str, out: &std::sync::Mutex<Vec<reqwest::blocking::Response>>) {
-    out.lock().unwrap().push(reqwest::blocking::get(url).unwrap());
+    out.lock()
+        .unwrap()
+        .push(reqwest::blocking::get(url).unwrap());
     panic!("boom with a leak");
 }
 
@@ -247,18 +280,49 @@ async fn non_response_bodies_are_unchanged() {
 async fn sources_in_closures_async_blocks_and_macros() {
     let server = TestServer::start();
     let client = reqwest::Client::new();
-    let urls: Vec<String> = (1..=3).map(|n| server.url(&format!("/bytes/{n}"))).collect();
+    let urls: Vec<String> = (1..=3)
+        .map(|n| server.url(&format!("/bytes/{n}")))
+        .collect();
     let futs = urls.iter().map(|u| {
         let client = client.clone();
-        async move { client.get(u).send().await.unwrap().bytes().await.unwrap().len() }
+        async move {
+            client
+                .get(u)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap()
+                .len()
+        }
     });
     let lens = futures_util::future::join_all(futs).await;
     assert_eq!(lens, vec![1, 2, 3]);
     let (a, b) = tokio::join!(
-        async { client.get(&urls[0]).send().await.unwrap().text().await.unwrap() },
+        async {
+            client
+                .get(&urls[0])
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        },
         client.get(&urls[1]).send()
     );
     assert_eq!(a, "x");
     assert_eq!(b.unwrap().text().await.unwrap(), "xx");
-    assert_eq!(client.get(&urls[2]).send().await.unwrap().text().await.unwrap(), "xxx");
+    assert_eq!(
+        client
+            .get(&urls[2])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "xxx"
+    );
 }

@@ -1,6 +1,8 @@
 //! `#[reqleak::check]` reports responses that outlive the function, with the exact report.
 
-use reqleak_tests::{expect_panic, expect_panic_async, line_of, parse_report, Reported, TestServer};
+use reqleak_tests::{
+    expect_panic, expect_panic_async, line_of, parse_report, Reported, TestServer,
+};
 
 const SRC: &str = include_str!("runtime_leaks.rs");
 
@@ -40,7 +42,10 @@ async fn responses_kept_in_a_vec_past_the_function() {
     );
     assert_eq!(
         parse_report(&msg),
-        vec![reported(&url, "unread", "@vec"), reported(&url, "unread", "@vec")]
+        vec![
+            reported(&url, "unread", "@vec"),
+            reported(&url, "unread", "@vec")
+        ]
     );
     assert_eq!(kept.len(), 2, "the responses themselves are untouched");
     for r in kept {
@@ -87,7 +92,11 @@ async fn response_moved_into_a_task_that_outlives_the_function() {
     let url = server.url("/bytes/32");
     let (tx, rx) = tokio::sync::oneshot::channel();
     let msg = expect_panic_async(moves_into_task(&client, &url, rx)).await;
-    assert_eq!(parse_report(&msg), vec![reported(&url, "unread", "@task")], "{msg}");
+    assert_eq!(
+        parse_report(&msg),
+        vec![reported(&url, "unread", "@task")],
+        "{msg}"
+    );
     drop(tx);
 }
 
@@ -117,7 +126,10 @@ async fn response_created_in_a_spawned_task_is_attributed_to_the_function() {
         msg.starts_with("reqleak: `runtime_leaks::created_in_a_task` left 1 response unreleased"),
         "{msg}"
     );
-    assert_eq!(parse_report(&msg), vec![reported(&url, "unread", "@spawned")]);
+    assert_eq!(
+        parse_report(&msg),
+        vec![reported(&url, "unread", "@spawned")]
+    );
 }
 
 struct Holder {
@@ -162,7 +174,11 @@ fn blocking_get_kept_in_a_static() {
     let server = TestServer::start();
     let url = server.url("/bytes/3");
     let msg = expect_panic(|| blocking_get_into_static(&url));
-    assert_eq!(parse_report(&msg), vec![reported(&url, "unread", "@static")], "{msg}");
+    assert_eq!(
+        parse_report(&msg),
+        vec![reported(&url, "unread", "@static")],
+        "{msg}"
+    );
 }
 
 #[reqleak::check]
@@ -186,7 +202,11 @@ async fn partly_read_response_in_a_tuple() {
     assert!(first > 0 && first < 1048576, "{msg}");
     assert_eq!(
         report,
-        vec![reported(&url, &format!("partly read, {first} bytes"), "@chunk")],
+        vec![reported(
+            &url,
+            &format!("partly read, {first} bytes"),
+            "@chunk"
+        )],
         "{msg}"
     );
 }
@@ -269,7 +289,10 @@ async fn sources_in_closures_and_macros_are_instrumented() {
     let msg = expect_panic_async(sources_in_closures_and_macros(&client, &url, &mut kept)).await;
     assert_eq!(
         parse_report(&msg),
-        vec![reported(&url, "unread", "@closure"), reported(&url, "unread", "@macro")],
+        vec![
+            reported(&url, "unread", "@closure"),
+            reported(&url, "unread", "@macro")
+        ],
         "{msg}"
     );
 }

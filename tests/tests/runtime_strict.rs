@@ -7,7 +7,15 @@ const BIG: usize = 4 * 1024 * 1024;
 
 #[reqleak::check(strict)]
 async fn reads_it(client: &reqwest::Client, url: &str) -> usize {
-    client.get(url).send().await.unwrap().bytes().await.unwrap().len()
+    client
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .len()
 }
 
 #[reqleak::check(strict)]
