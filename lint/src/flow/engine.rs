@@ -1391,21 +1391,19 @@ impl<'f> Engine<'_, 'f> {
                 self.release(&all_ids, state, Release::Move);
                 return Value::default();
             }
-            ("Box", "into_raw") | ("ManuallyDrop", "new") => {
-                if !all_ids.is_empty() {
-                    self.release(&all_ids, state, Release::Move);
-                    let kind = if last == "new" {
-                        TrackedKind::ManuallyDrop
-                    } else {
-                        TrackedKind::RawPointer
-                    };
-                    let id = self.track(kind, span, 1);
-                    state.live.insert(id);
-                    return Value {
-                        ids: vec![id],
-                        shape: Shape::Plain,
-                    };
-                }
+            ("Box", "into_raw") | ("ManuallyDrop", "new") if !all_ids.is_empty() => {
+                self.release(&all_ids, state, Release::Move);
+                let kind = if last == "new" {
+                    TrackedKind::ManuallyDrop
+                } else {
+                    TrackedKind::RawPointer
+                };
+                let id = self.track(kind, span, 1);
+                state.live.insert(id);
+                return Value {
+                    ids: vec![id],
+                    shape: Shape::Plain,
+                };
             }
             ("ManuallyDrop", "drop" | "into_inner" | "take") => {
                 let names: HashSet<String> = call.args.iter().flat_map(mentions::in_expr).collect();
@@ -1413,10 +1411,10 @@ impl<'f> Engine<'_, 'f> {
                 self.release(&ids, state, Release::Move);
                 return Value::default();
             }
-            (_, "Some" | "Ok" | "Err") | ("Box" | "Arc" | "Rc" | "Pin", "new" | "pin") => {
-                if args.len() == 1 {
-                    return args.into_iter().next().unwrap_or_default();
-                }
+            (_, "Some" | "Ok" | "Err") | ("Box" | "Arc" | "Rc" | "Pin", "new" | "pin")
+                if args.len() == 1 =>
+            {
+                return args.into_iter().next().unwrap_or_default();
             }
             (_, "copy") if segments.len() == 1 || type_name == "io" => {
                 let names: HashSet<String> =
