@@ -159,11 +159,13 @@ fn instrument(func: ItemFn, args: &args::Args) -> TokenStream {
         quote! {
             let __reqleak_scope = ::reqleak::__private::ScopeGuard::enter_async(&__REQLEAK_FN);
             let __reqleak_id = __reqleak_scope.id();
-            let __reqleak_out = ::reqleak::__private::scoped(__reqleak_id, async move {
+            // The body's own value may be a future (`-> JoinHandle<_>`): that is the function's.
+            #[allow(clippy::async_yields_async)]
+            let __reqleak_body = async move {
                 #fake_return
                 #block
-            })
-            .await;
+            };
+            let __reqleak_out = ::reqleak::__private::scoped(__reqleak_id, __reqleak_body).await;
         }
     } else {
         quote! {
