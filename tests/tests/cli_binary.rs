@@ -1,0 +1,131 @@
+//! The real executable: built with cargo (the one `cargo install --path lint` installs), run
+//! as `cargo-reqleak ...` and as the cargo subcommand `cargo reqleak ...`, with real exit
+//! statuses and streams. (`CARGO_BIN_EXE_*` is only set for tests of the binary's own
+//! package, so the binary is built here with `cargo build`, which is quick when it is fresh.)
+
+#[path = "../cli/support.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use support::{normalize_time, package_manifest, tree, LEAKED, UNCONSUMED};
+
+fn cargo() -> PathBuf {
+    std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
+}
+
+/// Builds `cargo-reqleak` once and returns its path (from cargo's `compiler-artifact`).
+fn binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let output = Command::new(cargo())
+            .current_dir(workspace)
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "reqleak-lint",
+                "--bin",
+                "cargo-reqleak",
+                "--message-format=json-render-diagnostics",
+            ])
+            .output()
+            .expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|m| {
+                m["reason"] == "compiler-artifact" && m["target"]["name"] == "cargo-reqleak"
+            })
+            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+            .expect("cargo-reqleak was built")
+    })
+}
+
+struct Out {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn exec(command: &mut Command) -> Out {
+    let output = command.output().expect("runs");
+    Out {
+        status: output.status.code().expect("exit status"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: normalize_time(&String::from_utf8(output.stderr).unwrap()),
+    }
+}
+
+fn fixture() -> tempfile::TempDir {
+    tree(&[
+        ("Cargo.toml", &package_manifest("app", "")),
+        ("src/lib.rs", &format!("mod leak;\n{UNCONSUMED}")),
+        ("src/leak.rs", LEAKED),
+    ])
+}
+
+const EXPECTED: &str = "src/leak.rs:2:5: error: `std::mem::forget` leaks this response [reqleak::leaked_response]
+src/lib.rs:3:5: warning: this response is never read, moved on, or dropped explicitly [reqleak::unconsumed_response]
+";
+
+#[test]
+fn runs_directly_with_and_without_the_subcommand_word() {
+    let dir = fixture();
+    for args in [
+        &["--message-format", "short"][..],
+        &["reqleak", "--message-format", "short"][..],
+    ] {
+        let out = exec(Command::new(binary()).current_dir(dir.path()).args(args));
+        assert_eq!(out.status, 1);
+        assert_eq!(out.stdout, EXPECTED);
+        assert_eq!(
+            out.stderr,
+            "reqleak: 1 warning, 1 error in 2 files (T ms)\n"
+        );
+    }
+    let out = exec(Command::new(binary()).current_dir(dir.path()).args([
+        "-A",
+        "leaked_response",
+        "src/lib.rs",
+    ]));
+    assert_eq!(out.status, 0);
+    let out = exec(
+        Command::new(binary())
+            .current_dir(dir.path())
+            .arg("missing.rs"),
+    );
+    assert_eq!((out.status, out.stdout.as_str()), (2, ""));
+    assert_eq!(
+        out.stderr,
+        "error: no such file or directory: `missing.rs`\n"
+    );
+}
+
+#[test]
+fn runs_as_a_cargo_subcommand() {
+    let dir = fixture();
+    let bin_dir = binary().parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let out = exec(
+        Command::new(cargo())
+            .current_dir(dir.path().join("src"))
+            .env("PATH", path)
+            .args(["reqleak", "--message-format", "short", "-q"]),
+    );
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert_eq!(out.stdout, EXPECTED);
+    assert_eq!(out.stderr, "");
+}
