@@ -83,7 +83,7 @@ pub async fn slow(client: &reqwest::Client) -> reqwest::Result<String> {{
     let children: Vec<(DiagnosticLevel, &str)> = d
         .children
         .iter()
-        .map(|c| (c.level.clone(), c.message.as_str()))
+        .map(|c| (c.level, c.message.as_str()))
         .collect();
     assert_eq!(
         children[0],
