@@ -1,0 +1,6 @@
+#[reqleak::check]
+struct Client {
+    inner: reqwest::Client,
+}
+
+fn main() {}

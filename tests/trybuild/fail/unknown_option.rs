@@ -1,0 +1,6 @@
+#[reqleak::check(strict, verbose)]
+fn fetch() {}
+
+fn main() {
+    fetch();
+}

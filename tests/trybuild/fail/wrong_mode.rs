@@ -1,0 +1,10 @@
+#[reqleak::check(mode = "abort")]
+fn fetch() {}
+
+#[reqleak::check(mode = panic)]
+fn fetch_again() {}
+
+fn main() {
+    fetch();
+    fetch_again();
+}
