@@ -294,6 +294,12 @@ fn missing_manifest_path_and_unknown_package() {
         out.stderr,
         "error: manifest path `gamma/Cargo.toml` does not exist\n"
     );
+    let out = run(dir.path(), &["--manifest-path", "alpha"]);
+    assert_eq!(out.status, 2);
+    assert_eq!(
+        out.stderr,
+        "error: manifest path `alpha` is a directory: give the path of its Cargo.toml\n"
+    );
     let out = run(dir.path(), &["-p", "alfa"]);
     assert_eq!(out.status, 2);
     assert_eq!(

@@ -32,11 +32,14 @@ pub fn plan(
 ) -> Result<Plan, String> {
     let manifest = selection.manifest_path.map(|p| cwd.join(p));
     if let Some(manifest) = &manifest {
-        if !manifest.is_file() {
+        let shown = selection.manifest_path.unwrap_or(manifest).display();
+        if manifest.is_dir() {
             return Err(format!(
-                "manifest path `{}` does not exist",
-                selection.manifest_path.unwrap_or(manifest).display()
+                "manifest path `{shown}` is a directory: give the path of its Cargo.toml"
             ));
+        }
+        if !manifest.is_file() {
+            return Err(format!("manifest path `{shown}` does not exist"));
         }
     }
     let mut command = MetadataCommand::new();
