@@ -13,6 +13,8 @@
 //! assert_eq!(diagnostics[0].span.start.line, 3);
 //! ```
 
+#![warn(missing_docs)]
+
 mod analysis;
 pub mod diagnostic;
 mod flow;
