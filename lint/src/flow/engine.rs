@@ -8,124 +8,14 @@ use super::mentions;
 use super::state::{Flavor, Id, Shape, State, Value, Var};
 use super::{Event, Facts, FileContext, Place, Tracked, TrackedKind};
 use crate::diagnostic::Span;
-use crate::model::index::Returns;
 use crate::model::names::ReqwestItem;
 
-/// Methods that read a response's body (they take it by value, or read it through `&mut`).
-const BODY_READS: &[&str] = &[
-    "text",
-    "text_with_charset",
-    "json",
-    "bytes",
-    "bytes_stream",
-    "upgrade",
-    "chunk",
-    "copy_to",
-    "read_to_end",
-    "read_to_string",
-    "read",
-    "read_exact",
-];
-/// Whole-body reads that buffer everything (`unbounded_body_read`).
-const WHOLE_BODY_READS: &[&str] = &["text", "text_with_charset", "json", "bytes"];
-/// Methods that hand the same response on (on the response, its `Result`, or its future).
-const PASS_THROUGHS: &[&str] = &[
-    "error_for_status",
-    "unwrap",
-    "expect",
-    "map_err",
-    "ok",
-    "context",
-    "with_context",
-    "wrap_err",
-    "wrap_err_with",
-    "into_future",
-    "unwrap_or_else",
-    "inspect_err",
-];
-/// Methods that give a closure the response-carrying value.
-const CLOSURE_PASSING: &[&str] = &["map", "and_then", "then", "inspect"];
-/// Methods that only borrow the response (or its `Result`).
-const BORROWS: &[&str] = &[
-    "status",
-    "headers",
-    "headers_mut",
-    "url",
-    "content_length",
-    "error_for_status_ref",
-    "remote_addr",
-    "version",
-    "extensions",
-    "extensions_mut",
-    "cookies",
-    "is_ok",
-    "is_err",
-    "is_some",
-    "is_none",
-    "as_ref",
-    "as_mut",
-    "by_ref",
-    "status_mut",
-];
-/// Methods that start a request on a client.
-const REQUEST_STARTS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "request"];
-/// Methods of a `RequestBuilder` that return the builder.
-const BUILDER_STEPS: &[&str] = &[
-    "header",
-    "headers",
-    "json",
-    "form",
-    "body",
-    "query",
-    "bearer_auth",
-    "basic_auth",
-    "timeout",
-    "version",
-    "multipart",
-    "fetch_mode_no_cors",
-];
-/// Same-crate methods with these names are not looked up: too many other types have them.
-const COMMON_METHODS: &[&str] = &[
-    "get", "post", "put", "patch", "delete", "head", "request", "send", "execute", "map", "then",
-    "and_then", "clone", "new", "default", "build", "call", "run", "next", "unwrap", "into",
-];
-/// Macros that never return.
-const DIVERGING_MACROS: &[&str] = &["panic", "unreachable", "todo", "unimplemented", "bail"];
-/// Macros that only borrow their arguments (formatting, assertions, logging).
-const BORROWING_MACROS: &[&str] = &[
-    "println",
-    "print",
-    "eprintln",
-    "eprint",
-    "format",
-    "format_args",
-    "write",
-    "writeln",
-    "dbg",
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "debug_assert",
-    "debug_assert_eq",
-    "debug_assert_ne",
-    "info",
-    "warn",
-    "error",
-    "debug",
-    "trace",
-    "event",
-    "log",
-    "anyhow",
-    "format_err",
-    "ensure",
-];
-
 /// One body being walked: a function, closure or async block.
-struct Body {
-    is_async: bool,
-    depth: usize,
-    loop_depth: usize,
-    in_closure: bool,
+pub(super) struct Body {
+    pub(super) is_async: bool,
+    pub(super) depth: usize,
+    pub(super) loop_depth: usize,
+    pub(super) in_closure: bool,
     loops: Vec<LoopFrame>,
     /// Values handed out by `return`, to tell what a closure yields.
     returned: Value,
@@ -138,10 +28,10 @@ struct LoopFrame {
     continues: Option<State>,
 }
 
-struct Engine<'a, 'f> {
-    cx: &'a FileContext<'f>,
-    facts: Facts,
-    body: Body,
+pub(super) struct Engine<'a, 'f> {
+    pub(super) cx: &'a FileContext<'f>,
+    pub(super) facts: Facts,
+    pub(super) body: Body,
     /// One tracked value per source expression, however often loops re-walk it.
     by_span: HashMap<(usize, usize, u8), Id>,
 }
@@ -175,7 +65,7 @@ fn bounds_body_size(block: &syn::Block) -> bool {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Release {
+pub(super) enum Release {
     /// Handed on: moved into a call, returned, stored.
     Move,
     /// Body read.
@@ -184,7 +74,7 @@ enum Release {
     Unknown,
 }
 
-enum Exit {
+pub(super) enum Exit {
     Return,
     Try,
     Panic,
@@ -205,11 +95,11 @@ impl Body {
 }
 
 impl<'f> Engine<'_, 'f> {
-    fn span(&self, span: proc_macro2::Span) -> Span {
+    pub(super) fn span(&self, span: proc_macro2::Span) -> Span {
         self.cx.map.span(span)
     }
 
-    fn track(&mut self, kind: TrackedKind, span: Span, discriminant: u8) -> Id {
+    pub(super) fn track(&mut self, kind: TrackedKind, span: Span, discriminant: u8) -> Id {
         let key = (span.start.byte, span.end.byte, discriminant);
         if let Some(id) = self.by_span.get(&key) {
             return *id;
@@ -229,13 +119,13 @@ impl<'f> Engine<'_, 'f> {
         id
     }
 
-    fn event(&mut self, event: Event) {
+    pub(super) fn event(&mut self, event: Event) {
         if !self.facts.events.contains(&event) {
             self.facts.events.push(event);
         }
     }
 
-    fn release(&mut self, ids: &[Id], state: &mut State, how: Release) {
+    pub(super) fn release(&mut self, ids: &[Id], state: &mut State, how: Release) {
         for &id in ids {
             let tracked = &mut self.facts.tracked[id];
             match how {
@@ -251,7 +141,13 @@ impl<'f> Engine<'_, 'f> {
     }
 
     /// A new response from a source expression.
-    fn source(&mut self, span: Span, head: bool, is_future: bool, state: &mut State) -> Value {
+    pub(super) fn source(
+        &mut self,
+        span: Span,
+        head: bool,
+        is_future: bool,
+        state: &mut State,
+    ) -> Value {
         let id = self.track(TrackedKind::Response { head, is_future }, span, 0);
         if is_future {
             return Value {
@@ -291,7 +187,7 @@ impl<'f> Engine<'_, 'f> {
 
     /// Records an exit at `span` for the live responses bound deeper than `min_depth`,
     /// except those in `keep` (the exit's own value, or the value `?` is applied to).
-    fn exit(&mut self, state: &State, keep: &[Id], exit: Exit, span: Span) {
+    pub(super) fn exit(&mut self, state: &State, keep: &[Id], exit: Exit, span: Span) {
         let (min_depth, what) = match exit {
             Exit::Return => (0, "this early return drops it unread"),
             Exit::Try => (0, "this `?` returns early and drops it unread"),
@@ -321,7 +217,7 @@ impl<'f> Engine<'_, 'f> {
     }
 
     /// Ids carried by the bindings an expression mentions.
-    fn mentioned_ids(&self, names: &HashSet<String>, state: &State) -> Vec<Id> {
+    pub(super) fn mentioned_ids(&self, names: &HashSet<String>, state: &State) -> Vec<Id> {
         let mut ids = Vec::new();
         for name in names {
             if let Some(var) = state.var(name) {
@@ -495,7 +391,7 @@ impl<'f> Engine<'_, 'f> {
 
     // ----- expressions -----
 
-    fn expr(&mut self, expr: &syn::Expr, state: &mut State) -> Value {
+    pub(super) fn expr(&mut self, expr: &syn::Expr, state: &mut State) -> Value {
         if !state.reachable {
             return Value::default();
         }
@@ -982,7 +878,7 @@ impl<'f> Engine<'_, 'f> {
     }
 
     /// `result.map(|resp| ..)`: the closure gets the response; walked in place.
-    fn closure_in_place(
+    pub(super) fn closure_in_place(
         &mut self,
         closure: &syn::ExprClosure,
         param: Value,
@@ -999,493 +895,6 @@ impl<'f> Engine<'_, 'f> {
         let value = self.expr(&closure.body, state);
         self.pop_scope(state, &value.ids);
         value
-    }
-
-    // ----- calls -----
-
-    fn method_call(&mut self, call: &syn::ExprMethodCall, state: &mut State) -> Value {
-        let method = mentions::unraw(&call.method.to_string());
-        let call_span = self.span(call.span());
-        let method_span = self
-            .cx
-            .map
-            .span_between(call.dot_token.span, call.paren_token.span.close());
-
-        if method == "send" && call.args.is_empty() {
-            if let Some(head) = self.request_chain(&call.receiver, state) {
-                self.expr(&call.receiver, state);
-                let is_future = self.body.is_async;
-                return self.source(call_span, head, is_future, state);
-            }
-        }
-
-        let receiver = self.expr(&call.receiver, state);
-
-        if method == "execute" && call.args.len() == 1 && receiver.shape == Shape::Client {
-            let request = self.expr(&call.args[0], state);
-            self.release(&request.ids, state, Release::Move);
-            let is_future = self.body.is_async;
-            return self.source(call_span, false, is_future, state);
-        }
-
-        if !receiver.ids.is_empty() {
-            return self.response_method(call, &method, receiver, method_span, state);
-        }
-
-        if CLOSURE_PASSING.contains(&method.as_str())
-            || matches!(
-                method.as_str(),
-                "filter_map" | "flat_map" | "for_each" | "map_ok" | "and_then"
-            )
-        {
-            let mut closure_value = Value::default();
-            for arg in &call.args {
-                let value = self.expr(arg, state);
-                self.release(&value.ids, state, Release::Move);
-                closure_value = closure_value.join(value);
-            }
-            return match (method.as_str(), closure_value.shape) {
-                ("then", Shape::Closure(Flavor::Future)) => {
-                    Value::shaped(Shape::Iter(Flavor::Ready))
-                }
-                ("map" | "filter_map" | "flat_map", Shape::Closure(flavor)) => {
-                    Value::shaped(Shape::Iter(flavor))
-                }
-                _ => Value::default(),
-            };
-        }
-
-        let args: Vec<Value> = call.args.iter().map(|arg| self.expr(arg, state)).collect();
-
-        match method.as_str() {
-            "buffer_unordered" | "buffered" if receiver.shape == Shape::Iter(Flavor::Future) => {
-                return Value::shaped(Shape::Iter(Flavor::Ready));
-            }
-            "collect" | "try_collect" => {
-                return match receiver.shape {
-                    Shape::Iter(Flavor::Ready) => {
-                        self.event(Event::Collected {
-                            span: method_span,
-                            call: method,
-                        });
-                        Value::default()
-                    }
-                    Shape::Iter(Flavor::Future) => Value::shaped(Shape::Iter(Flavor::Future)),
-                    _ => Value::default(),
-                };
-            }
-            "into_iter" | "iter" | "iter_mut" | "into_stream" | "boxed" | "fuse" => {
-                if let Shape::Iter(_) = receiver.shape {
-                    return receiver;
-                }
-            }
-            "push" | "push_back" | "push_front" | "insert" | "extend" | "append" => {
-                self.store_in_collection(call, &method, method_span, &args, state);
-                return Value::default();
-            }
-            _ => {}
-        }
-
-        for value in &args {
-            self.release(&value.ids, state, Release::Move);
-        }
-
-        match receiver.shape {
-            Shape::Client if REQUEST_STARTS.contains(&method.as_str()) => {
-                return Value::shaped(Shape::Builder {
-                    head: is_head_request(&method, &call.args),
-                });
-            }
-            Shape::Client
-                if method == "clone"
-                    || method == "build"
-                    || BUILDER_STEPS.contains(&method.as_str()) =>
-            {
-                return Value::shaped(Shape::Client);
-            }
-            Shape::Client => {
-                if matches!(method.as_str(), "unwrap" | "expect") {
-                    return Value::shaped(Shape::Client);
-                }
-            }
-            Shape::Builder { head } if BUILDER_STEPS.contains(&method.as_str()) => {
-                return Value::shaped(Shape::Builder { head });
-            }
-            _ => {}
-        }
-        if REQUEST_STARTS.contains(&method.as_str())
-            && self.cx.names.mentions_reqwest
-            && looks_like_client(&call.receiver)
-        {
-            return Value::shaped(Shape::Builder {
-                head: is_head_request(&method, &call.args),
-            });
-        }
-
-        if !COMMON_METHODS.contains(&method.as_str()) {
-            if let Some(signature) = self.cx.index.get(&method) {
-                return self.same_crate_call(signature, call_span, state);
-            }
-        }
-        Value::default()
-    }
-
-    /// A method called on a value that carries responses.
-    fn response_method(
-        &mut self,
-        call: &syn::ExprMethodCall,
-        method: &str,
-        receiver: Value,
-        method_span: Span,
-        state: &mut State,
-    ) -> Value {
-        if BODY_READS.contains(&method) {
-            if WHOLE_BODY_READS.contains(&method) {
-                self.event(Event::BodyRead {
-                    span: method_span,
-                    method: method.to_owned(),
-                });
-            }
-            let how = if matches!(receiver.shape, Shape::Plain) {
-                Release::Read
-            } else {
-                Release::Unknown
-            };
-            self.release(&receiver.ids, state, how);
-            for arg in &call.args {
-                let value = self.expr(arg, state);
-                self.release(&value.ids, state, Release::Move);
-            }
-            return Value::default();
-        }
-        if PASS_THROUGHS.contains(&method) {
-            for arg in &call.args {
-                let value = self.expr(arg, state);
-                self.release(&value.ids, state, Release::Move);
-            }
-            return receiver;
-        }
-        if CLOSURE_PASSING.contains(&method) {
-            if let Some(syn::Expr::Closure(closure)) = call.args.first() {
-                if receiver.shape == Shape::Future {
-                    // `send().then(|r| ..)` on a future: the closure runs later.
-                    self.release(&receiver.ids, state, Release::Unknown);
-                    return Value::default();
-                }
-                return self.closure_in_place(closure, receiver, state);
-            }
-        }
-        if BORROWS.contains(&method) {
-            for arg in &call.args {
-                self.expr(arg, state);
-            }
-            return Value::default();
-        }
-        // Anything else: cannot tell what it does with the response.
-        self.release(&receiver.ids, state, Release::Unknown);
-        for arg in &call.args {
-            let value = self.expr(arg, state);
-            self.release(&value.ids, state, Release::Move);
-        }
-        Value::default()
-    }
-
-    fn store_in_collection(
-        &mut self,
-        call: &syn::ExprMethodCall,
-        method: &str,
-        method_span: Span,
-        args: &[Value],
-        state: &mut State,
-    ) {
-        let collection = root_name(&call.receiver);
-        let outlives = match collection.as_deref().and_then(|name| state.var(name)) {
-            Some(var) => var.loop_depth < self.body.loop_depth,
-            None => self.body.loop_depth > 0 || self.body.in_closure,
-        };
-        let mut gathers_responses = false;
-        let mut gathers_futures = false;
-        for value in args {
-            match value.shape {
-                Shape::Plain if !value.ids.is_empty() => gathers_responses = true,
-                Shape::Future if !value.ids.is_empty() => gathers_futures = true,
-                Shape::Iter(Flavor::Ready) => gathers_responses = true,
-                Shape::Iter(Flavor::Future) => gathers_futures = true,
-                _ => {}
-            }
-            self.release(&value.ids, state, Release::Move);
-        }
-        if gathers_responses && outlives {
-            self.event(Event::Collected {
-                span: method_span,
-                call: method.to_owned(),
-            });
-        }
-        if gathers_futures {
-            if let Some(var) = collection.as_deref().and_then(|name| state.var_mut(name)) {
-                var.value.shape = Shape::Iter(Flavor::Future);
-            }
-        }
-    }
-
-    fn same_crate_call(
-        &mut self,
-        signature: crate::model::index::Signature,
-        span: Span,
-        state: &mut State,
-    ) -> Value {
-        match signature.returns {
-            Returns::Response => self.source(span, false, signature.is_async, state),
-            Returns::RequestBuilder => Value::shaped(Shape::Builder { head: false }),
-            Returns::Client => Value::shaped(Shape::Client),
-        }
-    }
-
-    /// Whether `receiver.send()` sends a reqwest request: the receiver is a request-builder
-    /// chain. Returns whether it is a HEAD request.
-    fn request_chain(&self, receiver: &syn::Expr, state: &State) -> Option<bool> {
-        let mut expr = receiver;
-        loop {
-            match expr {
-                syn::Expr::MethodCall(call) => {
-                    let method = call.method.to_string();
-                    if BUILDER_STEPS.contains(&method.as_str()) {
-                        expr = &call.receiver;
-                        continue;
-                    }
-                    if REQUEST_STARTS.contains(&method.as_str()) {
-                        let head = is_head_request(&method, &call.args);
-                        let client =
-                            self.static_shape(&call.receiver, state) == Some(Shape::Client);
-                        return (client || self.cx.names.mentions_reqwest).then_some(head);
-                    }
-                    if !COMMON_METHODS.contains(&method.as_str()) {
-                        if let Some(signature) = self.cx.index.get(&method) {
-                            return (signature.returns == Returns::RequestBuilder).then_some(false);
-                        }
-                    }
-                    return None;
-                }
-                syn::Expr::Paren(paren) => expr = &paren.expr,
-                syn::Expr::Group(group) => expr = &group.expr,
-                syn::Expr::Try(try_expr) => expr = &try_expr.expr,
-                syn::Expr::Path(_) | syn::Expr::Call(_) | syn::Expr::Field(_) => {
-                    return match self.static_shape(expr, state) {
-                        Some(Shape::Builder { head }) => Some(head),
-                        _ => None,
-                    };
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// The shape of a simple expression without walking it (no effects).
-    fn static_shape(&self, expr: &syn::Expr, state: &State) -> Option<Shape> {
-        match expr {
-            syn::Expr::Path(path) if path.qself.is_none() && path.path.segments.len() == 1 => {
-                let name = mentions::unraw(&path.path.segments[0].ident.to_string());
-                state.var(&name).map(|var| var.value.shape)
-            }
-            syn::Expr::Field(field) => match &field.member {
-                syn::Member::Named(name) if self.cx.client_fields.contains(&name.to_string()) => {
-                    Some(Shape::Client)
-                }
-                _ => None,
-            },
-            syn::Expr::Reference(reference) => self.static_shape(&reference.expr, state),
-            syn::Expr::Paren(paren) => self.static_shape(&paren.expr, state),
-            syn::Expr::Call(call) => {
-                let syn::Expr::Path(path) = &*call.func else {
-                    return None;
-                };
-                if self.client_constructor(&path.path) {
-                    return Some(Shape::Client);
-                }
-                let last = path.path.segments.last()?.ident.to_string();
-                match self.cx.index.get(&last)?.returns {
-                    Returns::RequestBuilder => Some(Shape::Builder { head: false }),
-                    Returns::Client => Some(Shape::Client),
-                    Returns::Response => None,
-                }
-            }
-            _ => None,
-        }
-    }
-
-    /// `Client::new`, `Client::default`, `Client::builder` under any of reqwest's names.
-    fn client_constructor(&self, path: &syn::Path) -> bool {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        match segments.split_last() {
-            Some((last, prefix)) if matches!(last.as_str(), "new" | "default" | "builder") => {
-                self.cx.names.resolve_segments(prefix) == Some(ReqwestItem::Client)
-            }
-            _ => false,
-        }
-    }
-
-    fn call(&mut self, call: &syn::ExprCall, state: &mut State) -> Value {
-        let span = self.span(call.span());
-        let syn::Expr::Path(path) = &*call.func else {
-            self.expr(&call.func, state);
-            for arg in &call.args {
-                let value = self.expr(arg, state);
-                self.release(&value.ids, state, Release::Move);
-            }
-            return Value::default();
-        };
-        let segments: Vec<String> = path
-            .path
-            .segments
-            .iter()
-            .map(|s| mentions::unraw(&s.ident.to_string()))
-            .collect();
-        let last = segments.last().map(String::as_str).unwrap_or_default();
-        let type_name = segments
-            .len()
-            .checked_sub(2)
-            .map(|at| segments[at].as_str())
-            .unwrap_or_default();
-        let written = segments.join("::");
-
-        if self.cx.names.resolve_segments(&segments) == Some(ReqwestItem::Get) {
-            for arg in &call.args {
-                self.expr(arg, state);
-            }
-            let blocking = segments.iter().any(|s| s == "blocking");
-            let is_future = self.body.is_async && !blocking;
-            return self.source(span, false, is_future, state);
-        }
-        if self.client_constructor(&path.path) {
-            for arg in &call.args {
-                self.expr(arg, state);
-            }
-            return Value::shaped(Shape::Client);
-        }
-
-        let args: Vec<Value> = call.args.iter().map(|arg| self.expr(arg, state)).collect();
-        let all_ids: Vec<Id> = args.iter().flat_map(|v| v.ids.iter().copied()).collect();
-
-        match (type_name, last) {
-            (_, "drop") if segments.len() == 1 || type_name == "mem" => {
-                self.release(&all_ids, state, Release::Move);
-                return Value::default();
-            }
-            (_, "forget") if segments.len() == 1 || type_name == "mem" => {
-                if !all_ids.is_empty() {
-                    self.event(Event::Leak {
-                        span,
-                        call: written,
-                    });
-                }
-                self.release(&all_ids, state, Release::Move);
-                return Value::default();
-            }
-            ("Box", "leak") => {
-                if !all_ids.is_empty() {
-                    self.event(Event::Leak {
-                        span,
-                        call: written,
-                    });
-                }
-                self.release(&all_ids, state, Release::Move);
-                return Value::default();
-            }
-            ("Box", "into_raw") | ("ManuallyDrop", "new") if !all_ids.is_empty() => {
-                self.release(&all_ids, state, Release::Move);
-                let kind = if last == "new" {
-                    TrackedKind::ManuallyDrop
-                } else {
-                    TrackedKind::RawPointer
-                };
-                let id = self.track(kind, span, 1);
-                state.live.insert(id);
-                return Value {
-                    ids: vec![id],
-                    shape: Shape::Plain,
-                };
-            }
-            ("ManuallyDrop", "drop" | "into_inner" | "take") => {
-                let names: HashSet<String> = call.args.iter().flat_map(mentions::in_expr).collect();
-                let ids = self.mentioned_ids(&names, state);
-                self.release(&ids, state, Release::Move);
-                return Value::default();
-            }
-            (_, "Some" | "Ok" | "Err") | ("Box" | "Arc" | "Rc" | "Pin", "new" | "pin")
-                if args.len() == 1 =>
-            {
-                return args.into_iter().next().unwrap_or_default();
-            }
-            (_, "copy") if segments.len() == 1 || type_name == "io" => {
-                let names: HashSet<String> =
-                    call.args.first().map(mentions::in_expr).unwrap_or_default();
-                let ids = self.mentioned_ids(&names, state);
-                self.release(&ids, state, Release::Read);
-            }
-            ("BufReader", "new") => {
-                self.release(&all_ids, state, Release::Read);
-                return Value::default();
-            }
-            (_, "join_all" | "try_join_all" | "join_all_ordered") => {
-                if args.iter().any(|v| v.shape == Shape::Iter(Flavor::Future)) {
-                    self.event(Event::Collected {
-                        span,
-                        call: written,
-                    });
-                }
-                self.release(&all_ids, state, Release::Move);
-                return Value::default();
-            }
-            _ => {}
-        }
-
-        self.release(&all_ids, state, Release::Move);
-        let is_local = segments.len() == 1
-            || matches!(segments[0].as_str(), "self" | "crate" | "super" | "Self");
-        if is_local || segments.len() == 2 {
-            if let Some(signature) = self.cx.index.get(last) {
-                return self.same_crate_call(signature, span, state);
-            }
-        }
-        Value::default()
-    }
-
-    // ----- macros -----
-
-    fn mac(&mut self, mac: &syn::Macro, state: &mut State) -> Value {
-        let name = mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
-        if DIVERGING_MACROS.contains(&name.as_str()) {
-            let span = self.span(mac.path.span());
-            self.exit(state, &[], Exit::Panic, span);
-            state.reachable = false;
-            return Value::default();
-        }
-        if BORROWING_MACROS.contains(&name.as_str()) {
-            let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
-            if let Ok(args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
-                for arg in &args {
-                    let arg = match arg {
-                        syn::Expr::Assign(assign) => &*assign.right,
-                        arg => arg,
-                    };
-                    self.expr(arg, state);
-                }
-                if name == "ensure" {
-                    let span = self.span(mac.path.span());
-                    self.exit(state, &[], Exit::Panic, span);
-                }
-                return Value::default();
-            }
-        }
-        // Any other macro: cannot tell what it does with a response it is given.
-        let ids = self.mentioned_ids(&mentions::in_tokens(&mac.tokens), state);
-        self.release(&ids, state, Release::Unknown);
-        Value::default()
     }
 }
 
@@ -1548,41 +957,5 @@ fn binds_nothing_of_value(pat: &syn::Pat) -> bool {
             tuple.path.segments.last().is_some_and(|s| s.ident == "Err")
         }
         _ => false,
-    }
-}
-
-fn is_head_request(
-    method: &str,
-    args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
-) -> bool {
-    match method {
-        "head" => true,
-        "request" => args.first().is_some_and(|arg| {
-            quote::ToTokens::to_token_stream(arg)
-                .to_string()
-                .ends_with("HEAD")
-        }),
-        _ => false,
-    }
-}
-
-/// A receiver named like a client: `client`, `self.http`, `api_client()`.
-fn looks_like_client(expr: &syn::Expr) -> bool {
-    let text = quote::ToTokens::to_token_stream(expr)
-        .to_string()
-        .to_lowercase();
-    text.contains("client") || text.contains("http")
-}
-
-/// The local name at the root of `v`, `self.v`, `v.field` (for collections).
-fn root_name(expr: &syn::Expr) -> Option<String> {
-    match expr {
-        syn::Expr::Path(path) if path.path.segments.len() == 1 => {
-            Some(mentions::unraw(&path.path.segments[0].ident.to_string()))
-        }
-        syn::Expr::Paren(paren) => root_name(&paren.expr),
-        syn::Expr::Reference(reference) => root_name(&reference.expr),
-        syn::Expr::Unary(unary) => root_name(&unary.expr),
-        _ => None,
     }
 }

@@ -4,9 +4,11 @@
 //! Closures and async blocks are nested bodies. Nothing here needs types: where the analysis
 //! cannot tell, it marks the response `unknown` and the lints stay silent about it.
 
+mod calls;
 mod engine;
 mod mentions;
 pub mod state;
+mod vocabulary;
 
 use std::collections::HashSet;
 

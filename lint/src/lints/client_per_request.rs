@@ -166,16 +166,8 @@ impl RegionScan<'_, '_> {
                 let syn::Expr::Path(path) = &*call.func else {
                     return None;
                 };
-                let segments: Vec<String> = path
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
-                let (last, prefix) = segments.split_last()?;
-                let is_client = self.cx.names.resolve_segments(prefix) == Some(ReqwestItem::Client);
-                (is_client && matches!(last.as_str(), "new" | "default"))
-                    .then(|| self.cx.map.span(call.span()))
+                let constructor = self.cx.names.client_constructor(&path.path)?;
+                matches!(constructor, "new" | "default").then(|| self.cx.map.span(call.span()))
             }
             syn::Expr::MethodCall(call) if call.method == "build" => {
                 let mut root = &*call.receiver;
@@ -188,15 +180,8 @@ impl RegionScan<'_, '_> {
                 let syn::Expr::Path(path) = &*builder.func else {
                     return None;
                 };
-                let segments: Vec<String> = path
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
-                let (last, prefix) = segments.split_last()?;
-                let is_client = self.cx.names.resolve_segments(prefix) == Some(ReqwestItem::Client);
-                (is_client && last == "builder").then(|| self.cx.map.span(call.span()))
+                let constructor = self.cx.names.client_constructor(&path.path)?;
+                (constructor == "builder").then(|| self.cx.map.span(call.span()))
             }
             syn::Expr::Try(inner) => self.construction(&inner.expr),
             syn::Expr::MethodCall(call)

@@ -85,6 +85,20 @@ impl Names {
         }
     }
 
+    /// Which `Client` constructor a call path names: `new`, `default` or `builder` of
+    /// `reqwest::Client`, `blocking::Client`, or an alias of either.
+    pub fn client_constructor(&self, path: &syn::Path) -> Option<&'static str> {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let (last, prefix) = segments.split_last()?;
+        let constructor = match last.as_str() {
+            "new" => "new",
+            "default" => "default",
+            "builder" => "builder",
+            _ => return None,
+        };
+        (self.resolve_segments(prefix) == Some(ReqwestItem::Client)).then_some(constructor)
+    }
+
     /// The reqwest item a type names, looking through references and parentheses.
     pub fn type_item(&self, ty: &syn::Type) -> Option<ReqwestItem> {
         match ty {
