@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use syn::visit::Visit;
@@ -12,8 +13,33 @@ use crate::model::index::CrateIndex;
 use crate::model::names::{Names, ReqwestItem};
 use crate::model::source_map::SourceMap;
 
+/// Stack size of the analyzer's threads: syn and the flow walk recurse once per nesting level,
+/// and valid code can nest thousands of levels deep (long builder chains, generated code).
+const ANALYZER_STACK: usize = 256 << 20;
+
+/// The analyzer's own thread pool, with stacks deep enough for any real file. Stack memory
+/// is only reserved, not committed, so the size costs nothing on files of ordinary depth.
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|at| format!("reqleak-analyzer-{at}"))
+            .stack_size(ANALYZER_STACK)
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
 /// Analyzes the files of one crate together; see [`crate::analyze_files`].
 pub fn analyze_files(sources: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
+    match pool() {
+        Some(pool) => pool.install(|| analyze_in_pool(sources)),
+        None => analyze_in_pool(sources),
+    }
+}
+
+fn analyze_in_pool(sources: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
     let index = sources
         .par_iter()
         .map(|source| guarded(|| index_file(source)).unwrap_or_default())
