@@ -12,21 +12,32 @@ use super::{Event, TrackedKind};
 use crate::diagnostic::Span;
 use crate::model::index::{Returns, Signature};
 use crate::model::names::ReqwestItem;
+use crate::model::syntax;
 
 impl Engine<'_, '_> {
+    /// A method call's whole span, from the start of its receiver chain (a source's span).
+    fn method_call_span(&self, call: &syn::ExprMethodCall) -> Span {
+        self.cx.map.span_between(
+            syntax::first_span(&call.receiver),
+            call.paren_token.span.close(),
+        )
+    }
+
+    /// A method call's own part, `.name(args)` (a flagged call's span).
+    fn method_span(&self, call: &syn::ExprMethodCall) -> Span {
+        self.cx
+            .map
+            .span_between(call.dot_token.span, call.paren_token.span.close())
+    }
+
     pub(super) fn method_call(&mut self, call: &syn::ExprMethodCall, state: &mut State) -> Value {
         let method = mentions::unraw(&call.method.to_string());
-        let call_span = self.span(call.span());
-        let method_span = self
-            .cx
-            .map
-            .span_between(call.dot_token.span, call.paren_token.span.close());
 
         if method == "send" && call.args.is_empty() {
             if let Some(head) = self.request_chain(&call.receiver, state) {
                 self.expr(&call.receiver, state);
                 let is_future = self.body.is_async;
-                return self.source(call_span, head, is_future, state);
+                return self.source(self.method_call_span(call), head, is_future, state);
             }
         }
 
@@ -36,11 +47,11 @@ impl Engine<'_, '_> {
             let request = self.expr(&call.args[0], state);
             self.release(&request.ids, state, Release::Move);
             let is_future = self.body.is_async;
-            return self.source(call_span, false, is_future, state);
+            return self.source(self.method_call_span(call), false, is_future, state);
         }
 
         if !receiver.ids.is_empty() {
-            return self.response_method(call, &method, receiver, method_span, state);
+            return self.response_method(call, &method, receiver, state);
         }
 
         if CLOSURE_PASSING.contains(&method.as_str())
@@ -76,7 +87,7 @@ impl Engine<'_, '_> {
                 return match receiver.shape {
                     Shape::Iter(Flavor::Ready) => {
                         self.event(Event::Collected {
-                            span: method_span,
+                            span: self.method_span(call),
                             call: method,
                         });
                         Value::default()
@@ -91,7 +102,7 @@ impl Engine<'_, '_> {
                 }
             }
             "push" | "push_back" | "push_front" | "insert" | "extend" | "append" => {
-                self.store_in_collection(call, &method, method_span, &args, state);
+                self.store_in_collection(call, &method, &args, state);
                 return Value::default();
             }
             _ => {}
@@ -135,7 +146,7 @@ impl Engine<'_, '_> {
 
         if !COMMON_METHODS.contains(&method.as_str()) {
             if let Some(signature) = self.cx.index.get(&method) {
-                return self.same_crate_call(signature, call_span, state);
+                return self.same_crate_call(signature, self.method_call_span(call), state);
             }
         }
         Value::default()
@@ -147,13 +158,12 @@ impl Engine<'_, '_> {
         call: &syn::ExprMethodCall,
         method: &str,
         receiver: Value,
-        method_span: Span,
         state: &mut State,
     ) -> Value {
         if BODY_READS.contains(&method) {
             if WHOLE_BODY_READS.contains(&method) {
                 self.event(Event::BodyRead {
-                    span: method_span,
+                    span: self.method_span(call),
                     method: method.to_owned(),
                 });
             }
@@ -205,7 +215,6 @@ impl Engine<'_, '_> {
         &mut self,
         call: &syn::ExprMethodCall,
         method: &str,
-        method_span: Span,
         args: &[Value],
         state: &mut State,
     ) {
@@ -228,7 +237,7 @@ impl Engine<'_, '_> {
         }
         if gathers_responses && outlives {
             self.event(Event::Collected {
-                span: method_span,
+                span: self.method_span(call),
                 call: method.to_owned(),
             });
         }
@@ -325,7 +334,10 @@ impl Engine<'_, '_> {
     }
 
     pub(super) fn call(&mut self, call: &syn::ExprCall, state: &mut State) -> Value {
-        let span = self.span(call.span());
+        let span = self.cx.map.span_between(
+            syntax::first_span(&call.func),
+            call.paren_token.span.close(),
+        );
         let syn::Expr::Path(path) = &*call.func else {
             self.expr(&call.func, state);
             for arg in &call.args {
@@ -506,10 +518,25 @@ fn is_head_request(
 
 /// A receiver named like a client: `client`, `self.http`, `api_client()`.
 fn looks_like_client(expr: &syn::Expr) -> bool {
-    let text = quote::ToTokens::to_token_stream(expr)
-        .to_string()
-        .to_lowercase();
-    text.contains("client") || text.contains("http")
+    let name = match expr {
+        syn::Expr::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Expr::Field(field) => match &field.member {
+            syn::Member::Named(ident) => Some(ident.to_string()),
+            syn::Member::Unnamed(_) => None,
+        },
+        syn::Expr::MethodCall(call) => Some(call.method.to_string()),
+        syn::Expr::Call(call) => match &*call.func {
+            syn::Expr::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        },
+        syn::Expr::Reference(reference) => return looks_like_client(&reference.expr),
+        syn::Expr::Paren(paren) => return looks_like_client(&paren.expr),
+        _ => None,
+    };
+    name.is_some_and(|name| {
+        let name = name.to_lowercase();
+        name.contains("client") || name.contains("http")
+    })
 }
 
 /// The local name at the root of `v`, `self.v`, `v.field` (for collections).

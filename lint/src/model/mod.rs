@@ -4,3 +4,4 @@
 pub mod index;
 pub mod names;
 pub mod source_map;
+pub mod syntax;

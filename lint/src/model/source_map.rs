@@ -6,6 +6,8 @@ use crate::diagnostic::{Position, Span};
 pub struct SourceMap<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// Lines that are pure ASCII, where a char column is a byte column.
+    ascii_lines: Vec<bool>,
 }
 
 impl<'a> SourceMap<'a> {
@@ -13,7 +15,19 @@ impl<'a> SourceMap<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
-        SourceMap { text, line_starts }
+        let ascii_lines = line_starts
+            .iter()
+            .enumerate()
+            .map(|(at, &start)| {
+                let end = line_starts.get(at + 1).copied().unwrap_or(text.len());
+                text.as_bytes()[start..end].is_ascii()
+            })
+            .collect();
+        SourceMap {
+            text,
+            line_starts,
+            ascii_lines,
+        }
     }
 
     /// The position of proc-macro2's 1-based line and 0-based char column.
@@ -24,6 +38,18 @@ impl<'a> SourceMap<'a> {
             .get(line - 1)
             .copied()
             .unwrap_or(self.text.len());
+        if self.ascii_lines.get(line - 1).copied().unwrap_or(false) {
+            let line_end = self
+                .line_starts
+                .get(line)
+                .copied()
+                .unwrap_or(self.text.len());
+            return Position {
+                line,
+                column: location.column + 1,
+                byte: (start + location.column).min(line_end),
+            };
+        }
         let line_text = &self.text[start..];
         let byte_in_line = line_text
             .char_indices()
