@@ -199,3 +199,12 @@ async fn never_read(client: &Client, url: &str) -> reqwest::Result<u16> {
     sleep(Duration::from_millis(10)).await;
     Ok(resp.status().as_u16())
 }
+
+// Silent: a HEAD response has no body, so holding it holds no connection.
+async fn head_then_wait(client: &Client, url: &str) -> reqwest::Result<bool> {
+    let resp = client.head(url).send().await?;
+    sleep(Duration::from_millis(10)).await;
+    let found = resp.status().is_success();
+    drop(resp);
+    Ok(found)
+}

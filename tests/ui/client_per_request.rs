@@ -170,3 +170,40 @@ fn blocking_shared(urls: &[&str]) -> reqwest::Result<Vec<String>> {
     let client = reqwest::blocking::Client::new();
     urls.iter().map(|u| client.get(*u).send()?.text()).collect()
 }
+
+// ---------------------------------------------------------------- added with the precision review
+
+// A function path instead of a closure: `reqwest::get` runs once per URL.
+async fn each_by_path(urls: &[String]) -> Vec<String> {
+    let futures: Vec<_> = urls.iter().map(reqwest::get).collect(); //~ client_per_request
+    let mut bodies = Vec::new();
+    for fut in futures {
+        if let Ok(resp) = fut.await {
+            bodies.push(resp.text().await.unwrap_or_default());
+        }
+    }
+    bodies
+}
+
+// Silent: `Option::and_then` runs its closure at most once; there is no loop and no pool per item.
+fn override_body() -> Option<String> {
+    std::env::var("OVERRIDE_URL")
+        .ok()
+        .and_then(|u| reqwest::blocking::get(u).ok()?.text().ok())
+}
+
+// Silent: `Result::map` likewise.
+fn fetch_configured(url: Result<String, std::env::VarError>) -> Result<String, std::env::VarError> {
+    url.map(|u| reqwest::blocking::Client::new().get(u).send().unwrap().text().unwrap())
+}
+
+// Silent: every path from the request leaves the loop, so at most one request is made.
+fn download_first(assets: &[(String, String)], suffix: &str) -> Option<Vec<u8>> {
+    for (name, url) in assets {
+        if name.ends_with(suffix) {
+            let body = reqwest::blocking::get(url).ok()?.bytes().ok()?;
+            return Some(body.to_vec());
+        }
+    }
+    None
+}

@@ -179,3 +179,40 @@ async fn concurrent_bodies(client: &Client, urls: Vec<String>) -> Vec<reqwest::R
 async fn json_all(client: &Client, urls: &[&str]) -> reqwest::Result<Vec<serde_json::Value>> {
     try_join_all(urls.iter().map(|u| async move { client.get(*u).send().await?.json().await })).await
 }
+
+// ---------------------------------------------------------------- added with the precision review
+
+// The turbofish names the element type: a `Vec` of responses.
+fn keep_ok(results: Vec<reqwest::Result<Response>>) -> usize {
+    let kept = results.into_iter().flatten().collect::<Vec<Response>>(); //~ collected_responses
+    kept.len()
+}
+
+// The `let` annotation names it.
+fn keep_annotated(results: Vec<reqwest::Result<Response>>) -> usize {
+    let kept: Vec<Response> = results.into_iter().flatten().collect(); //~ collected_responses
+    kept.len()
+}
+
+// Pushes in a loop into a collection annotated with a response element type.
+fn keep_pushed(results: Vec<reqwest::Result<reqwest::blocking::Response>>) -> usize {
+    let mut kept: Vec<reqwest::blocking::Response> = Vec::new();
+    for result in results {
+        if let Ok(resp) = result {
+            kept.push(resp); //~ collected_responses
+        }
+    }
+    kept.len()
+}
+
+// `join_all` over `map(reqwest::get)`: a function path yields responses too.
+async fn all_by_path(urls: Vec<String>) -> usize {
+    let all = join_all(urls.into_iter().map(reqwest::get)).await; //~ collected_responses, client_per_request
+    all.len()
+}
+
+// Silent: the annotation names bodies, not responses.
+fn keep_bodies(results: Vec<reqwest::Result<String>>) -> Vec<String> {
+    let kept: Vec<String> = results.into_iter().flatten().collect();
+    kept
+}

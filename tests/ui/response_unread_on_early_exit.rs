@@ -131,3 +131,22 @@ async fn with_message(client: &Client, url: &str) -> Result<String, String> {
     }
     resp.text().await.map_err(|e| e.to_string())
 }
+
+// `std::io::copy(&mut resp, ..)` reads the body, so the early return before it drops it unread.
+fn download_to(client: &reqwest::blocking::Client, url: &str, file: &mut std::fs::File) -> anyhow::Result<()> {
+    let mut resp = client.get(url).send()?; //~ response_unread_on_early_exit
+    if !resp.status().is_success() {
+        anyhow::bail!("unexpected status {}", resp.status());
+    }
+    std::io::copy(&mut resp, file)?;
+    Ok(())
+}
+
+// Silent: an exit taken on a `content_length()` check is the size limit itself.
+async fn size_limited(client: &Client, url: &str) -> anyhow::Result<String> {
+    let resp = client.get(url).send().await?;
+    if resp.content_length().unwrap_or(0) > 1 << 20 {
+        anyhow::bail!("body too large");
+    }
+    Ok(resp.text().await?)
+}

@@ -23,6 +23,29 @@ impl Engine<'_, '_> {
         )
     }
 
+    /// `iter.map(reqwest::get)`, `iter.map(fetch)`: a function path used as a closure that
+    /// returns responses (or their futures).
+    fn function_as_closure(&self, arg: &syn::Expr) -> Option<Flavor> {
+        let syn::Expr::Path(path) = arg else {
+            return None;
+        };
+        if self.cx.names.resolve_path(&path.path) == Some(ReqwestItem::Get) {
+            let blocking = path.path.segments.iter().any(|s| s.ident == "blocking");
+            return Some(if self.body.is_async && !blocking {
+                Flavor::Future
+            } else {
+                Flavor::Ready
+            });
+        }
+        let last = path.path.segments.last()?.ident.to_string();
+        let signature = self.cx.index.get(&last)?;
+        (signature.returns == Returns::Response).then_some(if signature.is_async {
+            Flavor::Future
+        } else {
+            Flavor::Ready
+        })
+    }
+
     /// A method call's own part, `.name(args)` (a flagged call's span).
     fn method_span(&self, call: &syn::ExprMethodCall) -> Span {
         self.cx
@@ -62,7 +85,10 @@ impl Engine<'_, '_> {
         {
             let mut closure_value = Value::default();
             for arg in &call.args {
-                let value = self.expr(arg, state);
+                let value = match self.function_as_closure(arg) {
+                    Some(flavor) => Value::shaped(Shape::Closure(flavor)),
+                    None => self.expr(arg, state),
+                };
                 self.release(&value.ids, state, Release::Move);
                 closure_value = closure_value.join(value);
             }
@@ -84,6 +110,19 @@ impl Engine<'_, '_> {
                 return Value::shaped(Shape::Iter(Flavor::Ready));
             }
             "collect" | "try_collect" => {
+                let named = call.turbofish.as_ref().is_some_and(|turbofish| {
+                    turbofish.args.iter().any(|arg| {
+                        matches!(arg, syn::GenericArgument::Type(ty)
+                            if self.cx.names.collection_of_responses(ty))
+                    })
+                });
+                if named {
+                    self.event(Event::Collected {
+                        span: self.method_span(call),
+                        call: method,
+                    });
+                    return Value::default();
+                }
                 return match receiver.shape {
                     Shape::Iter(Flavor::Ready) => {
                         self.event(Event::Collected {
@@ -223,7 +262,11 @@ impl Engine<'_, '_> {
             Some(var) => var.loop_depth < self.body.loop_depth,
             None => self.body.loop_depth > 0 || self.body.in_closure,
         };
-        let mut gathers_responses = false;
+        let annotated = collection
+            .as_deref()
+            .and_then(|name| state.var(name))
+            .is_some_and(|var| var.value.shape == Shape::Iter(Flavor::Ready));
+        let mut gathers_responses = annotated;
         let mut gathers_futures = false;
         for value in args {
             match value.shape {
@@ -375,6 +418,19 @@ impl Engine<'_, '_> {
             return Value::shaped(Shape::Client);
         }
 
+        if last == "copy" && (segments.len() == 1 || type_name == "io") {
+            // `io::copy(&mut resp, &mut out)` reads the body through `&mut`.
+            let mut args = call.args.iter();
+            if let Some(syn::Expr::Reference(reader)) = args.next() {
+                let value = self.expr(&reader.expr, state);
+                self.release(&value.ids, state, Release::Read);
+            }
+            for arg in args {
+                self.expr(arg, state);
+            }
+            return Value::default();
+        }
+
         let args: Vec<Value> = call.args.iter().map(|arg| self.expr(arg, state)).collect();
         let all_ids: Vec<Id> = args.iter().flat_map(|v| v.ids.iter().copied()).collect();
 
@@ -427,12 +483,6 @@ impl Engine<'_, '_> {
                 if args.len() == 1 =>
             {
                 return args.into_iter().next().unwrap_or_default();
-            }
-            (_, "copy") if segments.len() == 1 || type_name == "io" => {
-                let names: HashSet<String> =
-                    call.args.first().map(mentions::in_expr).unwrap_or_default();
-                let ids = self.mentioned_ids(&names, state);
-                self.release(&ids, state, Release::Read);
             }
             ("BufReader", "new") => {
                 self.release(&all_ids, state, Release::Read);

@@ -19,6 +19,9 @@ pub(super) struct Body {
     loops: Vec<LoopFrame>,
     /// Values handed out by `return`, to tell what a closure yields.
     returned: Value,
+    /// Inside branches taken on a `content_length()` check: exits there are the size limit
+    /// `unbounded_body_read` asks for, not a body dropped by mistake.
+    size_guard: usize,
 }
 
 struct LoopFrame {
@@ -79,6 +82,7 @@ pub(super) enum Exit {
     Try,
     Panic,
     Break(usize),
+    Continue(usize),
 }
 
 impl Body {
@@ -90,6 +94,7 @@ impl Body {
             in_closure,
             loops: Vec::new(),
             returned: Value::default(),
+            size_guard: 0,
         }
     }
 }
@@ -193,7 +198,11 @@ impl<'f> Engine<'_, 'f> {
             Exit::Try => (0, "this `?` returns early and drops it unread"),
             Exit::Panic => (0, "this early exit drops it unread"),
             Exit::Break(depth) => (depth, "this leaves the loop and drops it unread"),
+            Exit::Continue(depth) => (depth, "this `continue` drops it unread"),
         };
+        if self.body.size_guard > 0 {
+            return;
+        }
         let live: Vec<Id> = state.live.iter().copied().collect();
         for id in live {
             if keep.contains(&id) {
@@ -377,6 +386,20 @@ impl<'f> Engine<'_, 'f> {
                         let span = self.span(init.expr.span());
                         value = self.source(span, false, false, state);
                     }
+                }
+                _ if self.cx.names.collection_of_responses(ty) => {
+                    if let Some(init) = &local.init {
+                        if let Some(collect) = collect_call(&init.expr) {
+                            self.event(Event::Collected {
+                                span: self.cx.map.span_between(
+                                    collect.dot_token.span,
+                                    collect.paren_token.span.close(),
+                                ),
+                                call: collect.method.to_string(),
+                            });
+                        }
+                    }
+                    value.shape = Shape::Iter(Flavor::Ready);
                 }
                 Some(ReqwestItem::Client) => value.shape = Shape::Client,
                 Some(ReqwestItem::RequestBuilder) => value.shape = Shape::Builder { head: false },
@@ -636,7 +659,10 @@ impl<'f> Engine<'_, 'f> {
         self.push_scope();
         let mut otherwise = self.condition(&if_expr.cond, state);
         let mut then_state = state.clone();
+        let size_guard = mentions::calls_method(&if_expr.cond, "content_length");
+        self.body.size_guard += usize::from(size_guard);
         let then_value = self.block(&if_expr.then_branch, &mut then_state);
+        self.body.size_guard -= usize::from(size_guard);
         let else_value = match &if_expr.else_branch {
             Some((_, else_expr)) => self.expr(else_expr, &mut otherwise),
             None => Value::default(),
@@ -682,6 +708,8 @@ impl<'f> Engine<'_, 'f> {
 
     fn match_expr(&mut self, match_expr: &syn::ExprMatch, state: &mut State) -> Value {
         let scrutinee = self.expr(&match_expr.expr, state);
+        let size_guard = mentions::calls_method(&match_expr.expr, "content_length");
+        self.body.size_guard += usize::from(size_guard);
         let mut joined = state.unreachable_like();
         let mut result = Value::default();
         for arm in &match_expr.arms {
@@ -702,6 +730,7 @@ impl<'f> Engine<'_, 'f> {
             result = result.join(value);
             joined = joined.join(arm_state);
         }
+        self.body.size_guard -= usize::from(size_guard);
         *state = joined;
         if !state.reachable {
             return Value::default();
@@ -780,7 +809,12 @@ impl<'f> Engine<'_, 'f> {
             return;
         };
         let depth = self.body.loops[position].depth;
-        self.exit(state, &[], Exit::Break(depth), span);
+        let exit = if is_break {
+            Exit::Break(depth)
+        } else {
+            Exit::Continue(depth)
+        };
+        self.exit(state, &[], exit, span);
         let mut leaving = state.clone();
         leaving.vars.retain(|var| var.depth <= depth);
         self.drop_unbound(&mut leaving, &[]);
@@ -903,6 +937,22 @@ enum LoopKind<'a> {
     Loop,
     While(&'a syn::Expr),
     For(&'a syn::Pat),
+}
+
+/// The `.collect()` an initializer ends in, through `?`, `.await`, `unwrap`/`expect`.
+fn collect_call(expr: &syn::Expr) -> Option<&syn::ExprMethodCall> {
+    match expr {
+        syn::Expr::MethodCall(call) if call.method == "collect" || call.method == "try_collect" => {
+            Some(call)
+        }
+        syn::Expr::MethodCall(call) if call.method == "unwrap" || call.method == "expect" => {
+            collect_call(&call.receiver)
+        }
+        syn::Expr::Try(inner) => collect_call(&inner.expr),
+        syn::Expr::Await(inner) => collect_call(&inner.base),
+        syn::Expr::Paren(inner) => collect_call(&inner.expr),
+        _ => None,
+    }
 }
 
 /// Names a pattern binds.

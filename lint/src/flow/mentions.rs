@@ -65,3 +65,20 @@ impl<'ast> Visit<'ast> for Collector {
         syn::visit::visit_field_value(self, field);
     }
 }
+
+/// Whether `expr` calls a method called `name` anywhere (`resp.content_length()`).
+pub fn calls_method(expr: &syn::Expr, name: &str) -> bool {
+    struct Finder<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            self.found |= call.method == self.name;
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut finder = Finder { name, found: false };
+    finder.visit_expr(expr);
+    finder.found
+}

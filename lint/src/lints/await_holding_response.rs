@@ -19,7 +19,8 @@ use crate::flow::{Facts, TrackedKind};
 /// (or, in blocking code, another request) on some path.
 pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
     for tracked in &facts.tracked {
-        if !matches!(tracked.kind, TrackedKind::Response { .. })
+        // A HEAD response has no body to hold its connection with.
+        if !matches!(tracked.kind, TrackedKind::Response { head: false, .. })
             || !tracked.released
             || tracked.unknown
         {

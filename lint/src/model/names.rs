@@ -99,6 +99,69 @@ impl Names {
         (self.resolve_segments(prefix) == Some(ReqwestItem::Client)).then_some(constructor)
     }
 
+    /// Whether a type is a collection of responses (`Vec<Response>`, `HashMap<K, Response>`,
+    /// `Vec<reqwest::Result<Response>>`), maybe inside `Result`/`Option`
+    /// (`collect::<Result<Vec<Response>, _>>()`).
+    pub fn collection_of_responses(&self, ty: &syn::Type) -> bool {
+        let syn::Type::Path(path) = ty else {
+            return false;
+        };
+        let Some(last) = path.path.segments.last() else {
+            return false;
+        };
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return false;
+        };
+        let types: Vec<&syn::Type> = args
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                syn::GenericArgument::Type(ty) => Some(ty),
+                _ => None,
+            })
+            .collect();
+        match last.ident.to_string().as_str() {
+            "Vec" | "VecDeque" | "LinkedList" | "BinaryHeap" | "SmallVec" => types
+                .first()
+                .is_some_and(|ty| self.is_response_or_result(ty)),
+            "HashMap" | "BTreeMap" | "IndexMap" => types
+                .get(1)
+                .is_some_and(|ty| self.is_response_or_result(ty)),
+            "Result" | "Option" => types
+                .first()
+                .is_some_and(|ty| self.collection_of_responses(ty)),
+            _ => false,
+        }
+    }
+
+    /// `Response`, or `Result<Response, _>`/`Option<Response>` (an element of a collection).
+    fn is_response_or_result(&self, ty: &syn::Type) -> bool {
+        if matches!(ty, syn::Type::Reference(_)) {
+            return false;
+        }
+        if self.type_item(ty) == Some(ReqwestItem::Response) {
+            return true;
+        }
+        let syn::Type::Path(path) = ty else {
+            return false;
+        };
+        let Some(last) = path.path.segments.last() else {
+            return false;
+        };
+        if !matches!(last.ident.to_string().as_str(), "Result" | "Option") {
+            return false;
+        }
+        match &last.arguments {
+            syn::PathArguments::AngleBracketed(args) => matches!(
+                args.args.first(),
+                Some(syn::GenericArgument::Type(inner))
+                    if !matches!(inner, syn::Type::Reference(_))
+                        && self.type_item(inner) == Some(ReqwestItem::Response)
+            ),
+            _ => false,
+        }
+    }
+
     /// The reqwest item a type names, looking through references and parentheses.
     pub fn type_item(&self, ty: &syn::Type) -> Option<ReqwestItem> {
         match ty {
