@@ -300,3 +300,25 @@ async fn gather(client: &Client, url: &str) -> reqwest::Result<Vec<Response>> {
     all.push(client.get(url).send().await?);
     Ok(all)
 }
+
+// A retry loop hands the response out with `break resp`; only its status is used.
+async fn retry_status(client: &reqwest::Client, url: &str) -> u16 {
+    let resp = loop {
+        match client.get(url).send().await { //~ unconsumed_response
+            Ok(resp) if resp.status().is_success() => break resp,
+            _ => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    };
+    resp.status().as_u16()
+}
+
+// Silent: the same retry loop, with the body read after the loop.
+async fn retry_text(client: &reqwest::Client, url: &str) -> reqwest::Result<String> {
+    let resp = loop {
+        match client.get(url).send().await {
+            Ok(resp) => break resp,
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    };
+    resp.text().await
+}

@@ -29,6 +29,8 @@ struct LoopFrame {
     depth: usize,
     breaks: Option<State>,
     continues: Option<State>,
+    /// What `break value` hands out: the value of a `loop` expression.
+    value: Value,
 }
 
 pub(super) struct Engine<'a, 'f> {
@@ -488,16 +490,15 @@ impl<'f> Engine<'_, 'f> {
                     Some(inner) => self.expr(inner, state),
                     None => Value::default(),
                 };
-                self.release(&value.ids, state, Release::Move);
                 let label = break_expr.label.as_ref().map(|l| l.ident.to_string());
                 let span = self.span(break_expr.break_token.span);
-                self.leave_loop(label, true, state, span);
+                self.leave_loop(label, Some(value), state, span);
                 Value::default()
             }
             syn::Expr::Continue(continue_expr) => {
                 let label = continue_expr.label.as_ref().map(|l| l.ident.to_string());
                 let span = self.span(continue_expr.continue_token.span);
-                self.leave_loop(label, false, state, span);
+                self.leave_loop(label, None, state, span);
                 Value::default()
             }
             syn::Expr::Return(ret) => {
@@ -751,6 +752,7 @@ impl<'f> Engine<'_, 'f> {
             depth: self.body.depth,
             breaks: None,
             continues: None,
+            value: Value::default(),
         });
         self.body.loop_depth += 1;
         let mut head = entry.clone();
@@ -787,14 +789,20 @@ impl<'f> Engine<'_, 'f> {
         if let Some(breaks) = frame.breaks {
             after = after.join(breaks);
         }
-        if matches!(kind, LoopKind::Loop) && !after.reachable {
-            after.reachable = false;
-        }
         *state = after;
-        Value::default()
+        frame.value
     }
 
-    fn leave_loop(&mut self, label: Option<String>, is_break: bool, state: &mut State, span: Span) {
+    /// `break` (with its value, `Some`) or `continue` (`None`).
+    fn leave_loop(
+        &mut self,
+        label: Option<String>,
+        broken: Option<Value>,
+        state: &mut State,
+        span: Span,
+    ) {
+        let is_break = broken.is_some();
+        let value = broken.unwrap_or_default();
         let position = match &label {
             Some(label) => self
                 .body
@@ -805,6 +813,7 @@ impl<'f> Engine<'_, 'f> {
         };
         let Some(position) = position else {
             // A `break` out of a labelled block, or outside any loop we know: stop here.
+            self.release(&value.ids, state, Release::Move);
             state.reachable = false;
             return;
         };
@@ -814,11 +823,12 @@ impl<'f> Engine<'_, 'f> {
         } else {
             Exit::Continue(depth)
         };
-        self.exit(state, &[], exit, span);
+        self.exit(state, &value.ids, exit, span);
         let mut leaving = state.clone();
         leaving.vars.retain(|var| var.depth <= depth);
-        self.drop_unbound(&mut leaving, &[]);
+        self.drop_unbound(&mut leaving, &value.ids);
         let frame = &mut self.body.loops[position];
+        frame.value = std::mem::take(&mut frame.value).join(value);
         let slot = if is_break {
             &mut frame.breaks
         } else {
