@@ -322,3 +322,17 @@ async fn retry_text(client: &reqwest::Client, url: &str) -> reqwest::Result<Stri
     };
     resp.text().await
 }
+
+// tracing's `%`/`?` field sigils only borrow: the response is logged, never read.
+async fn traced(client: &Client, url: &str) -> reqwest::Result<()> {
+    let resp = client.get(url).send().await?; //~ unconsumed_response
+    tracing::info!(status = %resp.status(), url = ?resp.url(), "fetched");
+    Ok(())
+}
+
+// Silent: logged with a `target:` the parser cannot read as an expression, then read.
+async fn traced_then_read(client: &Client, url: &str) -> reqwest::Result<String> {
+    let resp = client.get(url).send().await?;
+    tracing::debug!(target: "http", status = %resp.status(), "fetched");
+    resp.text().await
+}
