@@ -105,25 +105,33 @@ fn strip(e: &Expr) -> &Expr {
     }
 }
 
-fn is_get_path(c: &ExprCall) -> bool {
+/// Whether `c` is a one-argument call of a path spelled one of `spellings`.
+fn calls_path(c: &ExprCall, spellings: &[&[&str]]) -> bool {
     let Expr::Path(p) = &*c.func else {
         return false;
     };
     if c.args.len() != 1 || p.qself.is_some() {
         return false;
     }
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    matches!(
-        segs.iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice(),
-        ["get"] | ["reqwest", "get"] | ["reqwest", "blocking", "get"] | ["blocking", "get"]
+    spellings.iter().any(|spelling| {
+        p.path.segments.len() == spelling.len()
+            && p.path
+                .segments
+                .iter()
+                .zip(*spelling)
+                .all(|(s, w)| s.ident == w)
+    })
+}
+
+fn is_get_path(c: &ExprCall) -> bool {
+    calls_path(
+        c,
+        &[
+            &["get"],
+            &["reqwest", "get"],
+            &["reqwest", "blocking", "get"],
+            &["blocking", "get"],
+        ],
     )
 }
 
@@ -139,24 +147,13 @@ fn is_source(e: &Expr) -> bool {
 }
 
 fn is_mem_forget(c: &ExprCall) -> bool {
-    let Expr::Path(p) = &*c.func else {
-        return false;
-    };
-    if c.args.len() != 1 || p.qself.is_some() {
-        return false;
-    }
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    matches!(
-        segs.iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice(),
-        ["mem", "forget"] | ["std", "mem", "forget"] | ["core", "mem", "forget"]
+    calls_path(
+        c,
+        &[
+            &["mem", "forget"],
+            &["std", "mem", "forget"],
+            &["core", "mem", "forget"],
+        ],
     )
 }
 

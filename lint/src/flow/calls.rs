@@ -439,17 +439,9 @@ impl Engine<'_, '_> {
                 self.release(&all_ids, state, Release::Move);
                 return Value::default();
             }
-            (_, "forget") if segments.len() == 1 || type_name == "mem" => {
-                if !all_ids.is_empty() {
-                    self.event(Event::Leak {
-                        span,
-                        call: written,
-                    });
-                }
-                self.release(&all_ids, state, Release::Move);
-                return Value::default();
-            }
-            ("Box", "leak") => {
+            (_, "forget") | ("Box", "leak")
+                if type_name == "Box" || type_name == "mem" || segments.len() == 1 =>
+            {
                 if !all_ids.is_empty() {
                     self.event(Event::Leak {
                         span,
