@@ -129,3 +129,47 @@ fn runs_as_a_cargo_subcommand() {
     assert_eq!(out.stdout, EXPECTED);
     assert_eq!(out.stderr, "");
 }
+
+/// An unreadable directory stops the run (exit 2, one line). Permission bits do not stop
+/// root, which CI runs as, so as root the binary runs as the unprivileged user `nobody`.
+#[test]
+fn unreadable_directory_is_a_fatal_error() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+
+    let dir = tree(&[
+        ("src/ok.rs", "fn ok() {}\n"),
+        ("src/locked/a.rs", UNCONSUMED),
+    ]);
+    let is_root = std::fs::metadata(dir.path()).unwrap().uid() == 0;
+    let binary_copy = dir.path().join("cargo-reqleak");
+    std::fs::copy(binary(), &binary_copy).unwrap();
+    for (path, mode) in [
+        (dir.path().to_path_buf(), 0o755),
+        (dir.path().join("src"), 0o755),
+        (dir.path().join("src/ok.rs"), 0o644),
+        (binary_copy.clone(), 0o755),
+        (dir.path().join("src/locked"), 0o000),
+    ] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let mut command = Command::new(&binary_copy);
+    command
+        .current_dir(dir.path())
+        .args(["--message-format", "short", "src"]);
+    if is_root {
+        command.uid(65534).gid(65534);
+    }
+    let out = exec(&mut command);
+    std::fs::set_permissions(
+        dir.path().join("src/locked"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: cannot read directory `src/locked`: Permission denied\n"
+    );
+    assert_eq!(out.status, 2);
+}

@@ -55,7 +55,16 @@ pub fn read_source(path: &Path) -> Result<String, FileError> {
 
 /// An I/O error's message without the `(os error N)` suffix.
 pub fn io_message(err: &std::io::Error) -> String {
-    let text = err.to_string();
+    // A walker's error wraps the OS error and prints its (absolute) path again: the innermost
+    // OS error is the message.
+    let mut innermost: &(dyn std::error::Error + 'static) = err;
+    while let Some(next) = innermost.source() {
+        innermost = next;
+    }
+    let text = match innermost.downcast_ref::<std::io::Error>() {
+        Some(os_error) => os_error.to_string(),
+        None => err.to_string(),
+    };
     match text.find(" (os error") {
         Some(i) => text[..i].to_string(),
         None => text,
