@@ -208,3 +208,16 @@ async fn head_then_wait(client: &Client, url: &str) -> reqwest::Result<bool> {
     drop(resp);
     Ok(found)
 }
+
+// The retry idiom `builder.try_clone().unwrap().send()` is a source too.
+async fn retry_cloned(client: &Client, url: &str) -> reqwest::Result<String> {
+    let request = client.post(url).body("x");
+    loop {
+        let resp = request.try_clone().unwrap().send().await?; //~ await_holding_response
+        if resp.status().is_server_error() {
+            sleep(Duration::from_secs(1)).await;
+            continue;
+        }
+        return resp.text().await;
+    }
+}

@@ -150,3 +150,12 @@ async fn size_limited(client: &Client, url: &str) -> anyhow::Result<String> {
     }
     Ok(resp.text().await?)
 }
+
+// Silent: a 304 Not Modified has no body; returning on it drops nothing.
+async fn if_modified(client: &Client, url: &str) -> reqwest::Result<Option<String>> {
+    let resp = client.get(url).send().await?;
+    if resp.status() == StatusCode::NOT_MODIFIED {
+        return Ok(None);
+    }
+    Ok(Some(resp.text().await?))
+}

@@ -336,3 +336,42 @@ async fn traced_then_read(client: &Client, url: &str) -> reqwest::Result<String>
     tracing::debug!(target: "http", status = %resp.status(), "fetched");
     resp.text().await
 }
+
+// ---------------------------------------------------------------- added with the second precision review
+
+// A non-`move` closure that only borrows the response does not release it.
+async fn allowed_status(client: &Client, url: &str, allowed: &[u16]) -> bool {
+    let resp = client.get(url).send().await.unwrap(); //~ unconsumed_response
+    allowed.iter().any(|code| *code == resp.status().as_u16())
+}
+
+// A builder made outside an `async move` block and sent inside it is still a source.
+async fn send_in_task(client: Client, url: String) {
+    let request = client.post(url).body("ping");
+    let task = async move {
+        let resp = request.send().await.unwrap(); //~ unconsumed_response
+        println!("{}", resp.status());
+    };
+    task.await;
+}
+
+// Silent: `unwrap_err()` gives the response up on purpose (reqwest dropped it on the error).
+async fn expect_failure(client: &Client, url: &str) -> reqwest::Error {
+    let resp = client.get(url).send().await.unwrap();
+    resp.error_for_status().unwrap_err()
+}
+
+struct Daemon;
+
+impl Daemon {
+    fn request(&self, url: &str) -> reqwest::Result<reqwest::blocking::Response> {
+        reqwest::blocking::get(url)
+    }
+}
+
+// Silent: the parameter `request` shadows the method `Daemon::request`, and a plain call is
+// never a method anyway.
+fn call_twice(request: impl Fn() -> Result<String, String>) -> usize {
+    let _ = request();
+    request().map(|s| s.len()).unwrap_or(0)
+}

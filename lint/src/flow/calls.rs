@@ -25,7 +25,7 @@ impl Engine<'_, '_> {
 
     /// `iter.map(reqwest::get)`, `iter.map(fetch)`: a function path used as a closure that
     /// returns responses (or their futures).
-    fn function_as_closure(&self, arg: &syn::Expr) -> Option<Flavor> {
+    fn function_as_closure(&self, arg: &syn::Expr, state: &State) -> Option<Flavor> {
         let syn::Expr::Path(path) = arg else {
             return None;
         };
@@ -37,13 +37,32 @@ impl Engine<'_, '_> {
                 Flavor::Ready
             });
         }
-        let last = path.path.segments.last()?.ident.to_string();
-        let signature = self.cx.index.get(&last)?;
+        let signature = self.callee(&path.path, state)?;
         (signature.returns == Returns::Response).then_some(if signature.is_async {
             Flavor::Future
         } else {
             Flavor::Ready
         })
+    }
+
+    /// The same-crate function a call path names: `f` (unless a local binding, such as a
+    /// closure parameter, shadows it), `crate::m::f`, `self::f`, `super::f` and `m::f` among
+    /// free functions; `Self::f` and `Type::f` among methods and associated functions.
+    fn callee(&self, path: &syn::Path, state: &State) -> Option<Signature> {
+        let segments: Vec<String> = path
+            .segments
+            .iter()
+            .map(|s| mentions::unraw(&s.ident.to_string()))
+            .collect();
+        let (last, prefix) = segments.split_last()?;
+        match prefix {
+            [] if state.var(last).is_some() => None,
+            [] => self.cx.index.function(last),
+            [.., owner] if owner == "Self" || owner.starts_with(char::is_uppercase) => {
+                self.cx.index.method(last)
+            }
+            _ => self.cx.index.function(last),
+        }
     }
 
     /// A method call's own part, `.name(args)` (a flagged call's span).
@@ -85,7 +104,7 @@ impl Engine<'_, '_> {
         {
             let mut closure_value = Value::default();
             for arg in &call.args {
-                let value = match self.function_as_closure(arg) {
+                let value = match self.function_as_closure(arg, state) {
                     Some(flavor) => Value::shaped(Shape::Closure(flavor)),
                     None => self.expr(arg, state),
                 };
@@ -169,7 +188,10 @@ impl Engine<'_, '_> {
                     return Value::shaped(Shape::Client);
                 }
             }
-            Shape::Builder { head } if BUILDER_STEPS.contains(&method.as_str()) => {
+            Shape::Builder { head }
+                if BUILDER_STEPS.contains(&method.as_str())
+                    || matches!(method.as_str(), "try_clone" | "unwrap" | "expect") =>
+            {
                 return Value::shaped(Shape::Builder { head });
             }
             _ => {}
@@ -184,7 +206,7 @@ impl Engine<'_, '_> {
         }
 
         if !COMMON_METHODS.contains(&method.as_str()) {
-            if let Some(signature) = self.cx.index.get(&method) {
+            if let Some(signature) = self.cx.index.method(&method) {
                 return self.same_crate_call(signature, self.method_call_span(call), state);
             }
         }
@@ -241,6 +263,14 @@ impl Engine<'_, '_> {
             }
             return Value::default();
         }
+        if DISCARDS.contains(&method) {
+            // `resp.error_for_status().unwrap_err()`: the response is given up on purpose.
+            for arg in &call.args {
+                self.expr(arg, state);
+            }
+            self.release(&receiver.ids, state, Release::Move);
+            return Value::default();
+        }
         // Anything else: cannot tell what it does with the response.
         self.release(&receiver.ids, state, Release::Unknown);
         for arg in &call.args {
@@ -259,7 +289,7 @@ impl Engine<'_, '_> {
     ) {
         let collection = root_name(&call.receiver);
         let outlives = match collection.as_deref().and_then(|name| state.var(name)) {
-            Some(var) => var.loop_depth < self.body.loop_depth,
+            Some(var) => var.captured || var.loop_depth < self.body.loop_depth,
             None => self.body.loop_depth > 0 || self.body.in_closure,
         };
         let annotated = collection
@@ -307,9 +337,18 @@ impl Engine<'_, '_> {
             match expr {
                 syn::Expr::MethodCall(call) => {
                     let method = call.method.to_string();
-                    if BUILDER_STEPS.contains(&method.as_str()) {
+                    if BUILDER_STEPS.contains(&method.as_str()) || method == "try_clone" {
                         expr = &call.receiver;
                         continue;
+                    }
+                    // `builder.try_clone().unwrap().send()`, the retry idiom.
+                    if matches!(method.as_str(), "unwrap" | "expect") {
+                        if let syn::Expr::MethodCall(inner) = &*call.receiver {
+                            if inner.method == "try_clone" {
+                                expr = &inner.receiver;
+                                continue;
+                            }
+                        }
                     }
                     if REQUEST_STARTS.contains(&method.as_str()) {
                         let head = is_head_request(&method, &call.args);
@@ -318,7 +357,7 @@ impl Engine<'_, '_> {
                         return (client || self.cx.names.mentions_reqwest).then_some(head);
                     }
                     if !COMMON_METHODS.contains(&method.as_str()) {
-                        if let Some(signature) = self.cx.index.get(&method) {
+                        if let Some(signature) = self.cx.index.method(&method) {
                             return (signature.returns == Returns::RequestBuilder).then_some(false);
                         }
                     }
@@ -360,8 +399,7 @@ impl Engine<'_, '_> {
                 if self.client_constructor(&path.path) {
                     return Some(Shape::Client);
                 }
-                let last = path.path.segments.last()?.ident.to_string();
-                match self.cx.index.get(&last)?.returns {
+                match self.callee(&path.path, state)?.returns {
                     Returns::RequestBuilder => Some(Shape::Builder { head: false }),
                     Returns::Client => Some(Shape::Client),
                     Returns::Response => None,
@@ -494,14 +532,10 @@ impl Engine<'_, '_> {
         }
 
         self.release(&all_ids, state, Release::Move);
-        let is_local = segments.len() == 1
-            || matches!(segments[0].as_str(), "self" | "crate" | "super" | "Self");
-        if is_local || segments.len() == 2 {
-            if let Some(signature) = self.cx.index.get(last) {
-                return self.same_crate_call(signature, span, state);
-            }
+        match self.callee(&path.path, state) {
+            Some(signature) => self.same_crate_call(signature, span, state),
+            None => Value::default(),
         }
-        Value::default()
     }
 
     // ----- macros -----

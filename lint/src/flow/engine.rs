@@ -19,8 +19,9 @@ pub(super) struct Body {
     loops: Vec<LoopFrame>,
     /// Values handed out by `return`, to tell what a closure yields.
     returned: Value,
-    /// Inside branches taken on a `content_length()` check: exits there are the size limit
-    /// `unbounded_body_read` asks for, not a body dropped by mistake.
+    /// Inside branches taken on a `content_length()` check (the size limit
+    /// `unbounded_body_read` asks for) or on a 204/304 status (a body that is always empty):
+    /// exits there drop nothing worth reading.
     size_guard: usize,
 }
 
@@ -39,6 +40,8 @@ pub(super) struct Engine<'a, 'f> {
     pub(super) body: Body,
     /// One tracked value per source expression, however often loops re-walk it.
     by_span: HashMap<(usize, usize, u8), Id>,
+    /// Every release in walk order, to tell what a non-`move` closure did with what it borrows.
+    release_log: Vec<Id>,
 }
 
 /// Analyzes one function: its parameters and body, with nested closures and async blocks.
@@ -48,6 +51,7 @@ pub fn analyze_fn(cx: &FileContext<'_>, sig: &syn::Signature, block: &syn::Block
         facts: Facts::default(),
         body: Body::new(sig.asyncness.is_some(), false),
         by_span: HashMap::new(),
+        release_log: Vec::new(),
     };
     engine.facts.bounds_body_size = bounds_body_size(block);
     let mut state = State::new();
@@ -144,6 +148,7 @@ impl<'f> Engine<'_, 'f> {
                 Release::Unknown => tracked.unknown = true,
             }
             state.live.remove(&id);
+            self.release_log.push(id);
         }
     }
 
@@ -279,6 +284,7 @@ impl<'f> Engine<'_, 'f> {
                 value: value.clone(),
                 depth: self.body.depth,
                 loop_depth: self.body.loop_depth,
+                captured: false,
             });
         }
     }
@@ -641,7 +647,7 @@ impl<'f> Engine<'_, 'f> {
         if let syn::Expr::Path(path) = left {
             if path.qself.is_none() && path.path.segments.len() == 1 {
                 let name = mentions::unraw(&path.path.segments[0].ident.to_string());
-                if let Some(var) = state.var_mut(&name) {
+                if let Some(var) = state.var_mut(&name).filter(|var| !var.captured) {
                     var.value = value;
                     self.drop_unbound(state, &[]);
                     return;
@@ -660,7 +666,7 @@ impl<'f> Engine<'_, 'f> {
         self.push_scope();
         let mut otherwise = self.condition(&if_expr.cond, state);
         let mut then_state = state.clone();
-        let size_guard = mentions::calls_method(&if_expr.cond, "content_length");
+        let size_guard = exits_cost_nothing(&if_expr.cond);
         self.body.size_guard += usize::from(size_guard);
         let then_value = self.block(&if_expr.then_branch, &mut then_state);
         self.body.size_guard -= usize::from(size_guard);
@@ -709,7 +715,7 @@ impl<'f> Engine<'_, 'f> {
 
     fn match_expr(&mut self, match_expr: &syn::ExprMatch, state: &mut State) -> Value {
         let scrutinee = self.expr(&match_expr.expr, state);
-        let size_guard = mentions::calls_method(&match_expr.expr, "content_length");
+        let size_guard = exits_cost_nothing(&match_expr.expr);
         self.body.size_guard += usize::from(size_guard);
         let mut joined = state.unreachable_like();
         let mut result = Value::default();
@@ -726,7 +732,10 @@ impl<'f> Engine<'_, 'f> {
             if let Some((_, guard)) = &arm.guard {
                 self.expr(guard, &mut arm_state);
             }
+            let arm_guard = is_empty_body_status(&quote::ToTokens::to_token_stream(&arm.pat));
+            self.body.size_guard += usize::from(arm_guard);
             let value = self.expr(&arm.body, &mut arm_state);
+            self.body.size_guard -= usize::from(arm_guard);
             self.pop_scope(&mut arm_state, &value.ids);
             result = result.join(value);
             joined = joined.join(arm_state);
@@ -844,15 +853,22 @@ impl<'f> Engine<'_, 'f> {
     // ----- closures and async blocks -----
 
     /// Walks a closure or async block as a nested body; returns what it yields.
+    /// A `move` closure or async block takes the responses it mentions: they are handed on.
+    /// A non-`move` one borrows them, and releases only those its body reads or moves.
     fn nested_body(
         &mut self,
         is_async: bool,
+        is_move: bool,
         inputs: &[&syn::Pat],
-        body: &syn::Expr,
+        body: NestedBody<'_>,
         state: &mut State,
     ) -> Value {
         // Responses of the enclosing body that the nested one mentions are captured.
-        let captured = self.mentioned_ids(&mentions::in_expr(body), state);
+        let mentioned = match body {
+            NestedBody::Block(block) => mentions::in_block(block),
+            NestedBody::Expr(expr) => mentions::in_expr(expr),
+        };
+        let captured = self.mentioned_ids(&mentioned, state);
         let captured: Vec<Id> = captured
             .into_iter()
             .filter(|id| {
@@ -865,11 +881,31 @@ impl<'f> Engine<'_, 'f> {
                 })
             })
             .collect();
-        self.release(&captured, state, Release::Move);
+        if is_move {
+            self.release(&captured, state, Release::Move);
+        }
 
         let outer_async = self.body.is_async;
         let saved = std::mem::replace(&mut self.body, Body::new(is_async || outer_async, true));
         let mut inner = State::new();
+        // The enclosing bindings stay visible (a `RequestBuilder` built outside and sent
+        // inside); moved responses are the nested body's no more.
+        inner.vars = state
+            .vars
+            .iter()
+            .map(|var| Var {
+                name: var.name.clone(),
+                value: if is_move {
+                    Value::shaped(var.value.shape)
+                } else {
+                    var.value.clone()
+                },
+                depth: 0,
+                loop_depth: 0,
+                captured: true,
+            })
+            .collect();
+        let log_start = self.release_log.len();
         self.body.depth = 1;
         for pat in inputs {
             match pat {
@@ -878,20 +914,30 @@ impl<'f> Engine<'_, 'f> {
             }
         }
         let value = match body {
-            syn::Expr::Block(block) if block.label.is_none() => {
+            NestedBody::Block(block) => self.fn_block(block, &mut inner),
+            NestedBody::Expr(syn::Expr::Block(block)) if block.label.is_none() => {
                 self.fn_block(&block.block, &mut inner)
             }
-            other => self.expr(other, &mut inner),
+            NestedBody::Expr(other) => self.expr(other, &mut inner),
         };
         self.release(&value.ids, &mut inner, Release::Move);
         let returned = std::mem::replace(&mut self.body, saved).returned;
+        if !is_move {
+            for id in &self.release_log[log_start..] {
+                if captured.contains(id) {
+                    state.live.remove(id);
+                }
+            }
+        }
         value.join(returned)
     }
 
     fn closure(&mut self, closure: &syn::ExprClosure, state: &mut State) -> Value {
         let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
         let is_async = closure.asyncness.is_some();
-        let yielded = self.nested_body(is_async, &inputs, &closure.body, state);
+        let is_move = closure.capture.is_some();
+        let body = NestedBody::Expr(&closure.body);
+        let yielded = self.nested_body(is_async, is_move, &inputs, body, state);
         let flavor = match yielded.shape {
             Shape::Future => Some(Flavor::Future),
             Shape::Plain if !yielded.ids.is_empty() => Some(if is_async {
@@ -908,12 +954,9 @@ impl<'f> Engine<'_, 'f> {
     }
 
     fn async_block(&mut self, async_block: &syn::ExprAsync, state: &mut State) -> Value {
-        let block = syn::Expr::Block(syn::ExprBlock {
-            attrs: Vec::new(),
-            label: None,
-            block: async_block.block.clone(),
-        });
-        let yielded = self.nested_body(true, &[], &block, state);
+        let is_move = async_block.capture.is_some();
+        let body = NestedBody::Block(&async_block.block);
+        let yielded = self.nested_body(true, is_move, &[], body, state);
         if !yielded.ids.is_empty() && yielded.shape == Shape::Plain {
             Value::shaped(Shape::Future)
         } else {
@@ -940,6 +983,29 @@ impl<'f> Engine<'_, 'f> {
         self.pop_scope(state, &value.ids);
         value
     }
+}
+
+/// Whether an `if` condition or `match` scrutinee is a size check or a check for a status
+/// whose body is always empty (204 No Content, 304 Not Modified).
+fn exits_cost_nothing(condition: &syn::Expr) -> bool {
+    if mentions::calls_method(condition, "content_length") {
+        return true;
+    }
+    is_empty_body_status(&quote::ToTokens::to_token_stream(condition))
+}
+
+/// Whether tokens name a status whose response has no body: 204 or 304.
+fn is_empty_body_status(tokens: &proc_macro2::TokenStream) -> bool {
+    let text = tokens.to_string();
+    text.split(|c: char| !c.is_alphanumeric() && c != '_')
+        .any(|word| matches!(word, "NOT_MODIFIED" | "NO_CONTENT" | "304" | "204"))
+}
+
+/// The body of a closure (an expression) or of an async block (a block).
+#[derive(Clone, Copy)]
+enum NestedBody<'a> {
+    Block(&'a syn::Block),
+    Expr(&'a syn::Expr),
 }
 
 #[derive(Clone, Copy)]

@@ -13,6 +13,13 @@ pub fn in_expr(expr: &syn::Expr) -> HashSet<String> {
     collector.names
 }
 
+/// Every local name a block mentions (see [`in_expr`]).
+pub fn in_block(block: &syn::Block) -> HashSet<String> {
+    let mut collector = Collector::default();
+    collector.visit_block(block);
+    collector.names
+}
+
 /// Every identifier in a token stream (macro arguments are not parsed).
 pub fn in_tokens(tokens: &TokenStream) -> HashSet<String> {
     let mut names = HashSet::new();

@@ -78,6 +78,9 @@ pub struct Var {
     pub depth: usize,
     /// Loop depth it was declared at: a collection declared outside a loop outlives it.
     pub loop_depth: usize,
+    /// A binding of the enclosing body, seen from a closure or async block: assigning to it
+    /// or pushing into it stores outside.
+    pub captured: bool,
 }
 
 /// The state along one path.

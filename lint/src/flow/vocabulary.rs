@@ -57,6 +57,8 @@ pub(super) const BORROWS: &[&str] = &[
     "by_ref",
     "status_mut",
 ];
+/// Methods on a response's `Result`/`Option` that keep the error and give the response up.
+pub(super) const DISCARDS: &[&str] = &["err", "unwrap_err", "expect_err"];
 /// Methods that start a request on a client.
 pub(super) const REQUEST_STARTS: &[&str] =
     &["get", "post", "put", "patch", "delete", "head", "request"];

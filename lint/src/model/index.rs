@@ -26,9 +26,11 @@ pub struct Signature {
 
 /// Functions and methods of one crate, by name, that return a reqwest value.
 /// A name declared twice with different signatures is dropped: when in doubt, stay silent.
+/// Free functions and methods are kept apart: `request(x)` is not `self.request(x)`.
 #[derive(Clone, Debug, Default)]
 pub struct CrateIndex {
     functions: HashMap<String, Option<Signature>>,
+    methods: HashMap<String, Option<Signature>>,
 }
 
 impl CrateIndex {
@@ -41,25 +43,38 @@ impl CrateIndex {
     /// Merges another index in.
     pub fn merge(&mut self, other: CrateIndex) {
         for (name, signature) in other.functions {
-            self.insert(name, signature);
+            insert(&mut self.functions, name, signature);
+        }
+        for (name, signature) in other.methods {
+            insert(&mut self.methods, name, signature);
         }
     }
 
-    fn insert(&mut self, name: String, signature: Option<Signature>) {
-        self.functions
-            .entry(name)
-            .and_modify(|known| {
-                if *known != signature {
-                    *known = None;
-                }
-            })
-            .or_insert(signature);
-    }
-
-    /// The signature of the function or method called `name`, if it returns a reqwest value.
-    pub fn get(&self, name: &str) -> Option<Signature> {
+    /// The signature of the free function called `name`, if it returns a reqwest value.
+    pub fn function(&self, name: &str) -> Option<Signature> {
         self.functions.get(name).copied().flatten()
     }
+
+    /// The signature of the method or associated function called `name`, if it returns a
+    /// reqwest value.
+    pub fn method(&self, name: &str) -> Option<Signature> {
+        self.methods.get(name).copied().flatten()
+    }
+}
+
+/// Records a declaration; two different signatures under one name cancel out.
+fn insert(
+    map: &mut HashMap<String, Option<Signature>>,
+    name: String,
+    signature: Option<Signature>,
+) {
+    map.entry(name)
+        .and_modify(|known| {
+            if *known != signature {
+                *known = None;
+            }
+        })
+        .or_insert(signature);
 }
 
 /// What a return type hands back: a response, maybe in `Result`/`Option`, or a builder/client.
@@ -105,7 +120,7 @@ struct SignatureCollector<'a> {
 }
 
 impl SignatureCollector<'_> {
-    fn add(&mut self, sig: &syn::Signature) {
+    fn add(&mut self, sig: &syn::Signature, is_method: bool) {
         let returns = match &sig.output {
             syn::ReturnType::Type(_, ty) => classify_return(self.names, ty),
             syn::ReturnType::Default => None,
@@ -114,12 +129,28 @@ impl SignatureCollector<'_> {
             returns,
             is_async: sig.asyncness.is_some(),
         });
-        self.index.insert(sig.ident.to_string(), signature);
+        let map = if is_method {
+            &mut self.index.methods
+        } else {
+            &mut self.index.functions
+        };
+        insert(map, sig.ident.to_string(), signature);
     }
 }
 
 impl<'ast> syn::visit::Visit<'ast> for SignatureCollector<'_> {
-    fn visit_signature(&mut self, sig: &'ast syn::Signature) {
-        self.add(sig);
+    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        self.add(&item.sig, false);
+        syn::visit::visit_item_fn(self, item);
+    }
+
+    fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        self.add(&item.sig, true);
+        syn::visit::visit_impl_item_fn(self, item);
+    }
+
+    fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        self.add(&item.sig, true);
+        syn::visit::visit_trait_item_fn(self, item);
     }
 }
