@@ -50,16 +50,13 @@ pub fn check(plan: Plan) -> Report {
         files.extend(unit_files);
         findings.extend(unit_findings);
     }
-    findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                files[f.file].display.clone(),
-                f.span.map(|s| (s.start.line, s.start.column)),
-                f.lint.map(|l| l.name),
-                f.message.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
+    findings.sort_by_cached_key(|f| {
+        (
+            files[f.file].display.clone(),
+            f.span.map(|s| (s.start.line, s.start.column)),
+            f.lint.map(|l| l.name),
+            f.message.clone(),
+        )
     });
     let mut noted = HashSet::new();
     for finding in &mut findings {
