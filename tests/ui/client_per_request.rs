@@ -207,3 +207,16 @@ fn download_first(assets: &[(String, String)], suffix: &str) -> Option<Vec<u8>> 
     }
     None
 }
+
+// A retry loop ending in `return` still goes round again through `continue`: a new pool per try.
+async fn retry_with_new_client(url: &str) -> reqwest::Result<String> {
+    loop {
+        let client = reqwest::Client::new(); //~ client_per_request
+        let resp = client.get(url).send().await?;
+        if resp.status().is_server_error() {
+            drop(resp);
+            continue;
+        }
+        return resp.text().await;
+    }
+}

@@ -328,18 +328,59 @@ impl RegionScan<'_, '_> {
     }
 
     /// Whether a block's last statement leaves the region's loop.
+    /// A `continue` inside the block goes round again, so the block does not leave.
     fn leaves_loop(&self, block: &syn::Block) -> bool {
         if !self.is_loop || self.closures > 0 {
             return false;
         }
-        match block.stmts.last() {
+        let ends_by_leaving = match block.stmts.last() {
             Some(syn::Stmt::Expr(syn::Expr::Return(_), _)) => true,
             Some(syn::Stmt::Expr(syn::Expr::Break(brk), _)) => {
                 self.loops == 0 || brk.label.is_some()
             }
             _ => false,
-        }
+        };
+        ends_by_leaving && !continues(block)
     }
+}
+
+/// Whether a block has a `continue` that goes round this loop again: any labelled one, or an
+/// unlabelled one outside nested loops and closures.
+fn continues(block: &syn::Block) -> bool {
+    struct Finder {
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_expr_continue(&mut self, _: &'ast syn::ExprContinue) {
+            self.found = true;
+        }
+        fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
+            labelled_continues(&expr.body, &mut self.found);
+        }
+        fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
+            labelled_continues(&expr.body, &mut self.found);
+        }
+        fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
+            labelled_continues(&expr.body, &mut self.found);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    }
+    /// Inside a nested loop only a labelled `continue` can reach the outer one.
+    fn labelled_continues(block: &syn::Block, found: &mut bool) {
+        struct Labelled<'f>(&'f mut bool);
+        impl<'ast> Visit<'ast> for Labelled<'_> {
+            fn visit_expr_continue(&mut self, expr: &'ast syn::ExprContinue) {
+                *self.0 |= expr.label.is_some();
+            }
+            fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+            fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        }
+        Labelled(found).visit_block(block);
+    }
+    let mut finder = Finder { found: false };
+    finder.visit_block(block);
+    finder.found
 }
 
 impl<'ast> Visit<'ast> for RegionScan<'_, '_> {
