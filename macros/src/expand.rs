@@ -21,6 +21,13 @@
 //! block the function's return type for `?` inference. If the body panics, the guard's `Drop`
 //! prints the report without panicking again; if the future is dropped (cancelled) it reports
 //! nothing.
+//!
+//! **Inline sync bodies.** A closure would change three kinds of sync functions, so their body
+//! stays the function's own: `#[track_caller]` (the body must see its caller's location),
+//! `-> !` (no `let` can have that type) and `-> impl Trait` (the body keeps its expected type, so
+//! that `|s| s` can be an `impl Fn(&str) -> &str`). The guard's `Drop` closes the scope on early
+//! exits; `return e` hands `e` to it first (`Rewriter::hand_returns`). `-> !`/`-> impl Trait`
+//! values are never responses, so their body is simply the tail.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
@@ -94,11 +101,12 @@ fn not_a_function(item: &TokenStream) -> Option<syn::Error> {
     ))
 }
 
-/// Replaces `impl Trait` by `_` (a `let` type cannot name it).
-struct EraseImplTrait;
+/// Replaces `impl Trait` by `_` (a `let` type cannot name it); `.0`: one was found.
+struct EraseImplTrait(bool);
 impl VisitMut for EraseImplTrait {
     fn visit_type_mut(&mut self, t: &mut Type) {
         if let Type::ImplTrait(it) = t {
+            self.0 = true;
             *t = Type::Infer(syn::TypeInfer {
                 underscore_token: syn::Token![_](it.impl_token.span),
             });
@@ -116,17 +124,34 @@ fn instrument(func: ItemFn, args: &args::Args) -> TokenStream {
         mut block,
     } = func;
     let name = sig.ident.to_string();
-    let mut rewriter = Rewriter::new(name.clone());
-    rewriter.visit_block_mut(&mut block);
+    let never = matches!(&sig.output, ReturnType::Type(_, t) if matches!(**t, Type::Never(_)));
+    let opaque = match &sig.output {
+        ReturnType::Default => false,
+        ReturnType::Type(_, ty) => {
+            let mut erased = (**ty).clone();
+            let mut eraser = EraseImplTrait(false);
+            eraser.visit_type_mut(&mut erased);
+            eraser.0
+        }
+    };
+    let track_caller = attrs.iter().any(|a| a.path().is_ident("track_caller"));
+    // See the module docs: sync bodies that a closure would change run inline.
+    let inline = sig.asyncness.is_none() && (never || opaque || track_caller);
 
     let (ret_ty, ret_span) = match &sig.output {
         ReturnType::Default => (quote!(()), sig.ident.span()),
         ReturnType::Type(_, ty) => {
             let mut ty = (**ty).clone();
-            EraseImplTrait.visit_type_mut(&mut ty);
+            EraseImplTrait(false).visit_type_mut(&mut ty);
             (ty.to_token_stream(), ty.span())
         }
     };
+    let mut rewriter = Rewriter::new(name.clone());
+    if inline && !never && !opaque {
+        rewriter.hand_returns = Some(ret_ty.clone());
+    }
+    rewriter.visit_block_mut(&mut block);
+
     let fake_return = quote_spanned! {ret_span=>
         #[allow(
             unknown_lints,
@@ -155,6 +180,45 @@ fn instrument(func: ItemFn, args: &args::Args) -> TokenStream {
             mode: ::reqleak::__private::Mode::#mode,
         };
     };
+    let enter_sync = quote! {
+        let __reqleak_scope = ::reqleak::__private::ScopeGuard::enter_sync(&__REQLEAK_FN);
+        let __reqleak_id = __reqleak_scope.id();
+    };
+    if inline && (never || opaque) {
+        // The body is the function's tail: it keeps the expected type (`-> !`, a closure
+        // returned as `impl Fn(&str) -> &str`). Such a value is never a response: the guard's
+        // drop closes the scope, handing nothing.
+        return quote! {
+            #(#attrs)*
+            #vis #sig {
+                #meta
+                #enter_sync
+                #block
+            }
+        };
+    }
+    if inline {
+        // `#[track_caller]`: a closure would hide the caller's location from the body. Early
+        // `return`s hand their value to the guard (see `Rewriter::hand_returns`); `?` exits
+        // hand nothing, and the guard's drop closes the scope.
+        return quote! {
+            #(#attrs)*
+            #vis #sig {
+                #meta
+                #enter_sync
+                #[allow(unknown_lints, clippy::let_unit_value)]
+                let __reqleak_out: #ret_ty = #block;
+                {
+                    #[allow(unused_imports)]
+                    use ::reqleak::__private::{PeekFallback as _, PeekTrackable as _};
+                    __reqleak_scope.finish(
+                        (&::reqleak::__private::Peek(&__reqleak_out)).__reqleak_handed(),
+                    );
+                }
+                __reqleak_out
+            }
+        };
+    }
     let run = if sig.asyncness.is_some() {
         quote! {
             let __reqleak_scope = ::reqleak::__private::ScopeGuard::enter_async(&__REQLEAK_FN);

@@ -27,6 +27,11 @@ pub struct Rewriter {
     needs_id: bool,
     /// Sources instrumented so far.
     pub sites: usize,
+    /// The body runs inline (not in a closure): `return e` hands `e` to the scope guard first,
+    /// checked as this type (the function's return type).
+    pub hand_returns: Option<TokenStream>,
+    /// Closures and async blocks around the current expression (a `return` there is theirs).
+    depth: usize,
 }
 
 impl Rewriter {
@@ -36,6 +41,8 @@ impl Rewriter {
             in_move: true,
             needs_id: false,
             sites: 0,
+            hand_returns: None,
+            depth: 0,
         }
     }
 
@@ -77,7 +84,9 @@ impl Rewriter {
         let (outer_move, outer_needs) = (self.in_move, self.needs_id);
         self.in_move = is_move;
         self.needs_id = false;
+        self.depth += 1;
         visit_mut::visit_expr_mut(self, e);
+        self.depth -= 1;
         let inner_needs = is_move && self.needs_id;
         self.in_move = outer_move;
         self.needs_id = outer_needs;
@@ -184,6 +193,29 @@ impl VisitMut for Rewriter {
                             (&::reqleak::__private::Peek(&__reqleak_forgotten)).__reqleak_forget();
                         }
                         #func(__reqleak_forgotten)
+                    }
+                });
+            }
+            Expr::Return(_) if self.depth == 0 && self.hand_returns.is_some() => {
+                visit_mut::visit_expr_mut(self, e);
+                let Expr::Return(r) = &*e else { unreachable!() };
+                let ty = self.hand_returns.as_ref();
+                let value = match &r.expr {
+                    Some(v) => v.to_token_stream(),
+                    None => quote!(()),
+                };
+                let ret = r.return_token;
+                *e = Expr::Verbatim(quote! {
+                    #ret {
+                        let __reqleak_ret: #ty = #value;
+                        {
+                            #[allow(unused_imports)]
+                            use ::reqleak::__private::{PeekFallback as _, PeekTrackable as _};
+                            __reqleak_scope.hand(
+                                (&::reqleak::__private::Peek(&__reqleak_ret)).__reqleak_handed(),
+                            );
+                        }
+                        __reqleak_ret
                     }
                 });
             }

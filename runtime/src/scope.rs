@@ -1,5 +1,6 @@
 //! Scopes: what a checked function opens, and the public [`Scope`] for code without the attribute.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::panic::Location;
 use std::pin::Pin;
@@ -181,6 +182,10 @@ pub struct ScopeGuard {
     meta: &'static FnMeta,
     /// `Some(previous current scope)` for a sync function, which is current while it runs.
     restore: Option<u64>,
+    /// A sync function: a drop without `finish` (and without a panic) is an early return.
+    sync: bool,
+    /// The response handed to the caller by an early `return` (see [`ScopeGuard::hand`]).
+    handed: Cell<Option<u64>>,
     done: bool,
 }
 
@@ -194,6 +199,8 @@ impl ScopeGuard {
             parent,
             meta,
             restore: Some(parent),
+            sync: true,
+            handed: Cell::new(None),
             done: false,
         }
     }
@@ -205,6 +212,8 @@ impl ScopeGuard {
             parent: registry::current_scope(),
             meta,
             restore: None,
+            sync: false,
+            handed: Cell::new(None),
             done: false,
         }
     }
@@ -233,6 +242,12 @@ impl ScopeGuard {
         }
     }
 
+    /// A sync function body that runs inline (not in a closure) is leaving by `return`: `handed`
+    /// is the response it returns, if any; the guard's drop then closes the scope.
+    pub fn hand(&self, handed: Option<u64>) {
+        self.handed.set(handed);
+    }
+
     fn restore_current(&mut self) {
         if let Some(prev) = self.restore.take() {
             registry::set_current_scope(prev);
@@ -258,6 +273,22 @@ impl Drop for ScopeGuard {
                         responses,
                     },
                     Mode::Log,
+                );
+            }
+        } else if self.sync {
+            // A sync function left early (`return` or `?` in a body that runs inline): it
+            // returned, so check like `finish`.
+            self.done = true;
+            let responses = registry::close_scope(self.id, self.handed.get(), self.parent);
+            if !responses.is_empty() {
+                deliver(
+                    LeakReport {
+                        function: self.meta.name,
+                        strict: self.meta.strict,
+                        panicked: false,
+                        responses,
+                    },
+                    self.meta.mode,
                 );
             }
         } else {
