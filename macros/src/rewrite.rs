@@ -184,15 +184,12 @@ impl VisitMut for Rewriter {
                 let Expr::Call(c) = &*e else { unreachable!() };
                 let func = &c.func;
                 let arg = &c.args[0];
+                // One expression (no `let`): the argument's temporaries live as long as before.
                 *e = Expr::Verbatim(quote! {
                     {
-                        let __reqleak_forgotten = #arg;
-                        {
-                            #[allow(unused_imports)]
-                            use ::reqleak::__private::{PeekFallback as _, PeekTrackable as _};
-                            (&::reqleak::__private::Peek(&__reqleak_forgotten)).__reqleak_forget();
-                        }
-                        #func(__reqleak_forgotten)
+                        #[allow(unused_imports)]
+                        use ::reqleak::__private::{ViaFallback as _, ViaTrackable as _};
+                        #func((&::reqleak::__private::Probe::new(#arg)).__reqleak_forgotten())
                     }
                 });
             }

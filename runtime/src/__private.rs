@@ -42,6 +42,8 @@ pub trait ViaTrackable {
     type Out;
     /// Instruments and returns the value.
     fn __reqleak_instrument(&self, scope: u64, site: &'static Site) -> Self::Out;
+    /// Marks the tracked response as forgotten and returns the value (given to `mem::forget`).
+    fn __reqleak_forgotten(&self) -> Self::Out;
 }
 
 impl<T: Trackable> ViaTrackable for Probe<T> {
@@ -49,6 +51,12 @@ impl<T: Trackable> ViaTrackable for Probe<T> {
     #[inline]
     fn __reqleak_instrument(&self, scope: u64, site: &'static Site) -> T {
         self.take().__instrument(scope, *site)
+    }
+    #[inline]
+    fn __reqleak_forgotten(&self) -> T {
+        let value = self.take();
+        value.__mark_forgotten();
+        value
     }
 }
 
@@ -58,6 +66,8 @@ pub trait ViaFallback {
     type Out;
     /// Returns the value unchanged.
     fn __reqleak_instrument(&self, scope: u64, site: &'static Site) -> Self::Out;
+    /// Returns the value unchanged.
+    fn __reqleak_forgotten(&self) -> Self::Out;
 }
 
 impl<T> ViaFallback for &Probe<T> {
@@ -66,17 +76,19 @@ impl<T> ViaFallback for &Probe<T> {
     fn __reqleak_instrument(&self, _scope: u64, _site: &'static Site) -> T {
         self.take()
     }
+    #[inline]
+    fn __reqleak_forgotten(&self) -> T {
+        self.take()
+    }
 }
 
-/// Borrows a value to look into it (the return value, a value being forgotten).
+/// Borrows a value to look into it (the return value).
 pub struct Peek<'a, T>(pub &'a T);
 
 /// Chosen for responses.
 pub trait PeekTrackable {
     /// The id of the tracked response this value is or carries.
     fn __reqleak_handed(&self) -> Option<u64>;
-    /// Marks the tracked response as forgotten.
-    fn __reqleak_forget(&self);
 }
 
 impl<T: Trackable> PeekTrackable for Peek<'_, T> {
@@ -84,18 +96,12 @@ impl<T: Trackable> PeekTrackable for Peek<'_, T> {
     fn __reqleak_handed(&self) -> Option<u64> {
         self.0.__tracked_id()
     }
-    #[inline]
-    fn __reqleak_forget(&self) {
-        self.0.__mark_forgotten()
-    }
 }
 
 /// Chosen for everything else.
 pub trait PeekFallback {
     /// None.
     fn __reqleak_handed(&self) -> Option<u64>;
-    /// Nothing.
-    fn __reqleak_forget(&self);
 }
 
 impl<T> PeekFallback for &Peek<'_, T> {
@@ -103,8 +109,6 @@ impl<T> PeekFallback for &Peek<'_, T> {
     fn __reqleak_handed(&self) -> Option<u64> {
         None
     }
-    #[inline]
-    fn __reqleak_forget(&self) {}
 }
 
 /// A token moved into the closure that runs a sync body, which makes it `FnOnce` (so the body
