@@ -231,15 +231,34 @@ impl VisitMut for Rewriter {
     /// Nested items are other functions: not instrumented.
     fn visit_item_mut(&mut self, _: &mut Item) {}
 
-    /// Macro arguments that parse as comma-separated expressions (`assert!`, `vec!`, `join!`,
-    /// `println!`..) are instrumented too; other macros are left alone.
+    /// Macro arguments that parse as comma-separated expressions (`vec!`, `join!`, `println!`..)
+    /// are instrumented too; other macros are left alone, and so are the arguments a macro
+    /// prints as written (`dbg!`, `stringify!`, the condition of `assert!`), whose text would
+    /// change. In `join!`/`try_join!`, a bare `.send()` (a future the macro awaits) becomes
+    /// `async { ..send().await }`, which is instrumented; its output is the same.
     fn visit_macro_mut(&mut self, m: &mut Macro) {
+        let name = m
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let skip_first = match name.as_str() {
+            "dbg" | "stringify" | "concat" | "include" | "include_str" | "include_bytes" => return,
+            "assert" | "debug_assert" => 1,
+            _ => 0,
+        };
+        let awaits_args = matches!(name.as_str(), "join" | "try_join");
         let Ok(mut args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(m.tokens.clone())
         else {
             return;
         };
         let before = self.sites;
-        for arg in args.iter_mut() {
+        for arg in args.iter_mut().skip(skip_first) {
+            if awaits_args && is_source(arg) {
+                let span = arg.span();
+                *arg = syn::parse_quote_spanned!(span=> async { #arg.await });
+            }
             self.visit_expr_mut(arg);
         }
         if self.sites != before {
