@@ -42,8 +42,10 @@
 //! one through `std::io::Read`/`copy_to` does not release it until it is dropped.
 //!
 //! ## Limitations
-//! A future from `.send()` stored in a variable and awaited later is not instrumented (only
-//! `..send().await` is); wrap such responses in [`track`]. Responses created by functions the
+//! A future from `.send()` stored in a variable and awaited later, or raced in `select!`, is not
+//! instrumented (only `..send().await` is, and a bare `.send()` given to `join!`/`try_join!`);
+//! wrap such responses in [`track`]. A zero-argument `.send()` (or `.execute(x)`) whose type is
+//! inferred only from later code is a compile error naming the fix: `x.send::<T>()`. Responses created by functions the
 //! checked function calls are tracked only if those functions are checked too (or use [`track`]).
 #![warn(missing_docs)]
 

@@ -166,6 +166,11 @@ mod sealed {
 
 /// A value that is or carries a reqwest response: `reqwest::Response`,
 /// `reqwest::blocking::Response`, and `Result`/`Option` of them. Sealed.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a reqwest response",
+    label = "not a `reqwest::Response`, a `reqwest::blocking::Response`, or a `Result`/`Option` of one",
+    note = "under `#[reqleak::check]`, a `.send()` or `.execute(..)` whose type is known only from later code cannot be instrumented: name its type at the call (`x.send::<T>()`), or call it as `Type::send(&x)` to leave it alone"
+)]
 pub trait Trackable: sealed::Sealed + Sized {
     #[doc(hidden)]
     fn __instrument(self, scope: u64, site: Site) -> Self;
