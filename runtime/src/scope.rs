@@ -228,16 +228,23 @@ impl ScopeGuard {
     pub fn finish(mut self, handed: Option<u64>) {
         self.done = true;
         self.restore_current();
-        let responses = registry::close_scope(self.id, handed, self.parent);
+        self.close(handed, self.parent, false);
+    }
+
+    /// Closes the scope (`handed` moves to `parent`) and delivers a report of what is left.
+    /// After a panic the report is only printed: the body's own panic is the one that counts.
+    fn close(&self, handed: Option<u64>, parent: u64, panicked: bool) {
+        let responses = registry::close_scope(self.id, handed, parent);
         if !responses.is_empty() {
+            let mode = if panicked { Mode::Log } else { self.meta.mode };
             deliver(
                 LeakReport {
                     function: self.meta.name,
                     strict: self.meta.strict,
-                    panicked: false,
+                    panicked,
                     responses,
                 },
-                self.meta.mode,
+                mode,
             );
         }
     }
@@ -263,34 +270,12 @@ impl Drop for ScopeGuard {
         }
         if std::thread::panicking() {
             // The body panicked: print the report, never panic a second time.
-            let responses = registry::close_scope(self.id, None, 0);
-            if !responses.is_empty() {
-                deliver(
-                    LeakReport {
-                        function: self.meta.name,
-                        strict: self.meta.strict,
-                        panicked: true,
-                        responses,
-                    },
-                    Mode::Log,
-                );
-            }
+            self.close(None, 0, true);
         } else if self.sync {
             // A sync function left early (`return` or `?` in a body that runs inline): it
             // returned, so check like `finish`.
             self.done = true;
-            let responses = registry::close_scope(self.id, self.handed.get(), self.parent);
-            if !responses.is_empty() {
-                deliver(
-                    LeakReport {
-                        function: self.meta.name,
-                        strict: self.meta.strict,
-                        panicked: false,
-                        responses,
-                    },
-                    self.meta.mode,
-                );
-            }
+            self.close(self.handed.get(), self.parent, false);
         } else {
             // The future was dropped before completion (cancelled): it never returned, so
             // there is nothing to assert; its responses are no longer attributed.
