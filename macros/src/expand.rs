@@ -28,6 +28,11 @@
 //! that `|s| s` can be an `impl Fn(&str) -> &str`). The guard's `Drop` closes the scope on early
 //! exits; `return e` hands `e` to it first (`Rewriter::hand_returns`). `-> !`/`-> impl Trait`
 //! values are never responses, so their body is simply the tail.
+//!
+//! **Inline async bodies.** An `async fn` returning `impl Fn*` runs inline too: its closure's
+//! parameter types come only from the declared return type, which an inner async block cannot
+//! carry. The guard is told `returning()` before the last statement, so that a drop from then
+//! on is the return (checked) and one before it a cancellation (not reported).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
@@ -101,6 +106,25 @@ fn not_a_function(item: &TokenStream) -> Option<syn::Error> {
     ))
 }
 
+/// Whether a return type is or contains `impl Fn(..)`/`impl FnMut(..)`/`impl FnOnce(..)`.
+fn returns_impl_fn(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_type_impl_trait(&mut self, it: &'ast syn::TypeImplTrait) {
+            self.0 |= it.bounds.iter().any(|bound| {
+                matches!(bound, syn::TypeParamBound::Trait(t)
+                if t.path.segments.last().is_some_and(|s| {
+                    s.ident == "Fn" || s.ident == "FnMut" || s.ident == "FnOnce"
+                }))
+            });
+            syn::visit::visit_type_impl_trait(self, it);
+        }
+    }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
+}
+
 /// Replaces `impl Trait` by `_` (a `let` type cannot name it); `.0`: one was found.
 struct EraseImplTrait(bool);
 impl VisitMut for EraseImplTrait {
@@ -134,6 +158,13 @@ fn instrument(func: ItemFn, args: &args::Args) -> TokenStream {
             eraser.0
         }
     };
+    // `async fn f() -> impl Fn(&str) -> &str { |s| s.trim() }`: the closure's parameter types
+    // come only from the declared return type, which an inner async block cannot carry.
+    let returns_closure = sig.asyncness.is_some()
+        && match &sig.output {
+            ReturnType::Default => false,
+            ReturnType::Type(_, ty) => returns_impl_fn(ty),
+        };
     let track_caller = attrs.iter().any(|a| a.path().is_ident("track_caller"));
     // See the module docs: sync bodies that a closure would change run inline.
     let inline = sig.asyncness.is_none() && (never || opaque || track_caller);
@@ -184,6 +215,24 @@ fn instrument(func: ItemFn, args: &args::Args) -> TokenStream {
         let __reqleak_scope = ::reqleak::__private::ScopeGuard::enter_sync(&__REQLEAK_FN);
         let __reqleak_id = __reqleak_scope.id();
     };
+    if returns_closure {
+        // The body stays the function's own, so the closure keeps its expected type; the
+        // guard's drop after the last statement is the return (before it, a cancellation).
+        let mut stmts = block.stmts;
+        let last = stmts.pop();
+        return quote! {
+            #(#attrs)*
+            #vis #sig {
+                #meta
+                let __reqleak_scope = ::reqleak::__private::ScopeGuard::enter_async(&__REQLEAK_FN);
+                #[allow(unused_variables)]
+                let __reqleak_id = __reqleak_scope.id();
+                #(#stmts)*
+                __reqleak_scope.returning();
+                #last
+            }
+        };
+    }
     if inline && (never || opaque) {
         // The body is the function's tail: it keeps the expected type (`-> !`, a closure
         // returned as `impl Fn(&str) -> &str`). Such a value is never a response: the guard's

@@ -182,8 +182,9 @@ pub struct ScopeGuard {
     meta: &'static FnMeta,
     /// `Some(previous current scope)` for a sync function, which is current while it runs.
     restore: Option<u64>,
-    /// A sync function: a drop without `finish` (and without a panic) is an early return.
-    sync: bool,
+    /// A sync function, or an async one past its last statement (see
+    /// [`ScopeGuard::returning`]): a drop without `finish` (and without a panic) is a return.
+    sync: Cell<bool>,
     /// The response handed to the caller by an early `return` (see [`ScopeGuard::hand`]).
     handed: Cell<Option<u64>>,
     done: bool,
@@ -199,7 +200,7 @@ impl ScopeGuard {
             parent,
             meta,
             restore: Some(parent),
-            sync: true,
+            sync: Cell::new(true),
             handed: Cell::new(None),
             done: false,
         }
@@ -212,7 +213,7 @@ impl ScopeGuard {
             parent: registry::current_scope(),
             meta,
             restore: None,
-            sync: false,
+            sync: Cell::new(false),
             handed: Cell::new(None),
             done: false,
         }
@@ -249,6 +250,13 @@ impl ScopeGuard {
         }
     }
 
+    /// An async function whose body runs inline (it returns an `impl Fn*` closure, whose
+    /// parameter types only its declared return type gives) has reached its last statement:
+    /// from now on a drop is its return, not a cancellation.
+    pub fn returning(&self) {
+        self.sync.set(true);
+    }
+
     /// A sync function body that runs inline (not in a closure) is leaving by `return`: `handed`
     /// is the response it returns, if any; the guard's drop then closes the scope.
     pub fn hand(&self, handed: Option<u64>) {
@@ -271,7 +279,7 @@ impl Drop for ScopeGuard {
         if std::thread::panicking() {
             // The body panicked: print the report, never panic a second time.
             self.close(None, 0, true);
-        } else if self.sync {
+        } else if self.sync.get() {
             // A sync function left early (`return` or `?` in a body that runs inline): it
             // returned, so check like `finish`.
             self.done = true;

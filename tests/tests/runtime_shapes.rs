@@ -215,3 +215,54 @@ fn assert_message_is_the_code_as_written() {
         "assertion failed: client.get(url).send().unwrap().status() == 404"
     );
 }
+
+// ---- async -> impl Fn: the closure keeps the parameter types its return type gives -------
+
+#[reqleak::check]
+async fn async_picker(
+    client: &reqwest::Client,
+    url: &str,
+    keep: &mut Vec<reqwest::Response>,
+    wait: Option<tokio::sync::oneshot::Sender<()>>,
+) -> impl Fn(&str) -> &str {
+    keep.push(client.get(url).send().await.unwrap()); // @async_closure
+    if let Some(wait) = wait {
+        let _ = wait.send(());
+        std::future::pending::<()>().await;
+    }
+    |s| s.trim()
+}
+
+#[reqleak::check]
+async fn async_picker_clean(client: &reqwest::Client, url: &str) -> impl Fn(&str) -> &str {
+    let body = client.get(url).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(body.len(), 9);
+    |s| s.trim()
+}
+
+#[tokio::test]
+async fn async_impl_fn_return_is_checked_and_cancellation_is_not_a_leak() {
+    let server = TestServer::start();
+    let client = reqwest::Client::new();
+    let url = server.url("/bytes/9");
+    assert_eq!(async_picker_clean(&client, &url).await(" a "), "a");
+
+    let mut keep = Vec::new();
+    let msg = expect_panic_async(async_picker(&client, &url, &mut keep, None)).await;
+    assert_eq!(
+        parse_report(&msg),
+        vec![reported(&url, "@async_closure")],
+        "{msg}"
+    );
+    drop(keep);
+
+    // Dropped before its last statement: a cancellation, not a return.
+    let mut kept = Vec::new();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::select! {
+        biased;
+        _ = async_picker(&client, &url, &mut kept, Some(tx)) => unreachable!("it never completes"),
+        _ = rx => {}
+    }
+    assert_eq!(kept.len(), 1);
+}
