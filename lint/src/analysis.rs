@@ -10,7 +10,7 @@ use syn::visit::Visit;
 use crate::diagnostic::{Diagnostic, ParseError, Position, Span};
 use crate::flow::FileContext;
 use crate::model::index::CrateIndex;
-use crate::model::names::{Names, ReqwestItem};
+use crate::model::names::{wrapped_in, Names, ReqwestItem};
 use crate::model::source_map::SourceMap;
 
 /// Stack size of the analyzer's threads: syn and the flow walk recurse once per nesting level,
@@ -150,22 +150,8 @@ fn client_fields(file: &syn::File, names: &Names) -> HashSet<String> {
 }
 
 fn is_client_type(names: &Names, ty: &syn::Type) -> bool {
-    if names.type_item(ty) == Some(ReqwestItem::Client) {
-        return true;
-    }
-    let syn::Type::Path(path) = ty else {
-        return false;
-    };
-    let Some(last) = path.path.segments.last() else {
-        return false;
-    };
-    if !matches!(last.ident.to_string().as_str(), "Arc" | "Rc" | "Box") {
-        return false;
-    }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => args.args.iter().any(
-            |arg| matches!(arg, syn::GenericArgument::Type(inner) if is_client_type(names, inner)),
-        ),
-        _ => false,
-    }
+    names.type_item(ty) == Some(ReqwestItem::Client)
+        || wrapped_in(ty, &["Arc", "Rc", "Box"], |inner| {
+            is_client_type(names, inner)
+        })
 }

@@ -182,41 +182,51 @@ impl Names {
                 if self.resolve_path(&path.path) == Some(ReqwestItem::Response) {
                     return true;
                 }
-                let Some(last) = path.path.segments.last() else {
-                    return false;
-                };
-                const WRAPPERS: &[&str] = &[
-                    "Option",
-                    "Box",
-                    "Rc",
-                    "Arc",
-                    "Mutex",
-                    "RwLock",
-                    "RefCell",
-                    "Cell",
-                    "OnceLock",
-                    "OnceCell",
-                    "LazyLock",
-                    "Lazy",
-                    "ManuallyDrop",
-                ];
-                if !WRAPPERS.contains(&last.ident.to_string().as_str()) {
-                    return false;
-                }
-                match &last.arguments {
-                    syn::PathArguments::AngleBracketed(args) => {
-                        args.args.iter().any(|arg| match arg {
-                            syn::GenericArgument::Type(inner) => self.holds_response(inner),
-                            _ => false,
-                        })
-                    }
-                    _ => false,
-                }
+                wrapped_in(
+                    ty,
+                    &[
+                        "Option",
+                        "Box",
+                        "Rc",
+                        "Arc",
+                        "Mutex",
+                        "RwLock",
+                        "RefCell",
+                        "Cell",
+                        "OnceLock",
+                        "OnceCell",
+                        "LazyLock",
+                        "Lazy",
+                        "ManuallyDrop",
+                    ],
+                    |inner| self.holds_response(inner),
+                )
             }
             syn::Type::Paren(paren) => self.holds_response(&paren.elem),
             syn::Type::Group(group) => self.holds_response(&group.elem),
             _ => false,
         }
+    }
+}
+
+/// Whether `ty` is one of `wrappers` (by its last path segment, `std::sync::Arc` or `Arc`)
+/// with a type argument for which `inner` holds: `Arc<Mutex<T>>` for a check on `T`.
+pub fn wrapped_in(ty: &syn::Type, wrappers: &[&str], inner: impl Fn(&syn::Type) -> bool) -> bool {
+    let syn::Type::Path(path) = ty else {
+        return false;
+    };
+    let Some(last) = path.path.segments.last() else {
+        return false;
+    };
+    if !wrappers.iter().any(|wrapper| last.ident == wrapper) {
+        return false;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => args.args.iter().any(|arg| match arg {
+            syn::GenericArgument::Type(ty) => inner(ty),
+            _ => false,
+        }),
+        _ => false,
     }
 }
 
