@@ -12,6 +12,8 @@ use crate::flow::FileContext;
 use crate::model::index::CrateIndex;
 use crate::model::names::{wrapped_in, Names, ReqwestItem};
 use crate::model::source_map::SourceMap;
+use crate::model::test_code;
+use crate::{CrateFile, Options};
 
 /// Stack size of the analyzer's threads: syn and the flow walk recurse once per nesting level,
 /// and valid code can nest thousands of levels deep (long builder chains, generated code).
@@ -31,18 +33,25 @@ fn pool() -> Option<&'static rayon::ThreadPool> {
     .as_ref()
 }
 
-/// Analyzes the files of one crate together; see [`crate::analyze_files`].
-pub fn analyze_files(sources: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
+/// Analyzes the files of one crate together; see [`crate::analyze_crate`].
+pub fn analyze_crate(
+    files: &[CrateFile<'_>],
+    options: &Options,
+) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
+    let sources: Vec<&str> = files.iter().map(|file| file.text).collect();
     match pool() {
-        Some(pool) => pool.install(|| analyze_in_pool(sources)),
-        None => analyze_in_pool(sources),
+        Some(pool) => pool.install(|| analyze_in_pool(&sources, options)),
+        None => analyze_in_pool(&sources, options),
     }
 }
 
-fn analyze_in_pool(sources: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
+fn analyze_in_pool(
+    sources: &[&str],
+    options: &Options,
+) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
     let index = sources
         .par_iter()
-        .map(|source| guarded(|| index_file(source)).unwrap_or_default())
+        .map(|source| guarded(|| index_file(source, options)).unwrap_or_default())
         .reduce(CrateIndex::default, |mut all, one| {
             all.merge(one);
             all
@@ -50,7 +59,7 @@ fn analyze_in_pool(sources: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError>>
     sources
         .par_iter()
         .map(|source| {
-            guarded(|| analyze_file(source, &index)).unwrap_or_else(|| {
+            guarded(|| analyze_file(source, &index, options)).unwrap_or_else(|| {
                 Err(ParseError {
                     message: "internal error: reqleak's analyzer panicked on this file; \
                               please report it with the file attached"
@@ -79,7 +88,7 @@ fn file_start() -> Span {
     Span { start, end: start }
 }
 
-fn index_file(source: &str) -> CrateIndex {
+fn index_file(source: &str, options: &Options) -> CrateIndex {
     let mut index = CrateIndex::default();
     // Only files that mention a reqwest type can declare a function returning one.
     if !(source.contains("Response")
@@ -88,16 +97,23 @@ fn index_file(source: &str) -> CrateIndex {
     {
         return index;
     }
-    if let Ok(file) = syn::parse_file(source) {
+    if let Ok(mut file) = syn::parse_file(source) {
+        if !options.test_code {
+            test_code::strip(&mut file);
+        }
         let names = Names::collect(&file, source);
         index.add_file(&file, &names);
     }
     index
 }
 
-fn analyze_file(source: &str, index: &CrateIndex) -> Result<Vec<Diagnostic>, ParseError> {
+fn analyze_file(
+    source: &str,
+    index: &CrateIndex,
+    options: &Options,
+) -> Result<Vec<Diagnostic>, ParseError> {
     let map = SourceMap::new(source);
-    let file = syn::parse_file(source).map_err(|error| {
+    let mut file = syn::parse_file(source).map_err(|error| {
         let location = error.span().start();
         let span = if location.line == 0 {
             file_start()
@@ -109,6 +125,9 @@ fn analyze_file(source: &str, index: &CrateIndex) -> Result<Vec<Diagnostic>, Par
             span,
         }
     })?;
+    if !options.test_code {
+        test_code::strip(&mut file);
+    }
     let names = Names::collect(&file, source);
     let cx = FileContext {
         names: &names,

@@ -42,7 +42,40 @@ pub fn analyze_source(source: &str) -> Result<Vec<Diagnostic>, ParseError> {
 
 /// Analyzes the files of one crate together, so that a function declared in one file and
 /// returning a response is known as a source in the others. Files are parsed and analyzed
-/// in parallel; results come back in input order.
+/// in parallel; results come back in input order. Test code is analyzed too.
 pub fn analyze_files(sources: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
-    analysis::analyze_files(sources)
+    let files: Vec<CrateFile<'_>> = sources.iter().map(|text| CrateFile::new(text)).collect();
+    analyze_crate(&files, &Options { test_code: true })
+}
+
+/// Analyzes the files of one package together (see [`analyze_files`]) with `options`.
+/// Results come back in input order.
+pub fn analyze_crate(
+    files: &[CrateFile<'_>],
+    options: &Options,
+) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
+    analysis::analyze_crate(files, options)
+}
+
+/// One file of a package, as the analyzer takes it.
+#[derive(Clone, Copy, Debug)]
+pub struct CrateFile<'a> {
+    /// The file's text.
+    pub text: &'a str,
+}
+
+impl<'a> CrateFile<'a> {
+    /// A file with this text.
+    pub fn new(text: &'a str) -> Self {
+        CrateFile { text }
+    }
+}
+
+/// What the analysis covers.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Analyze test code: `#[cfg(test)]` items and functions with a test attribute
+    /// (`#[test]`, `#[tokio::test]`, `#[rstest]`..). Off by default, as in `cargo clippy`
+    /// without `--tests`: unread mock bodies in tests cost nothing.
+    pub test_code: bool,
 }

@@ -70,12 +70,18 @@ pub fn check(plan: Plan) -> Report {
 }
 
 fn check_unit(unit: Unit) -> (Vec<SourceFile>, Vec<Finding>) {
-    let Unit { files, levels } = unit;
-    let texts: Vec<&str> = files
+    let Unit {
+        files,
+        levels,
+        test_code,
+    } = unit;
+    let inputs: Vec<crate::CrateFile<'_>> = files
         .iter()
         .filter_map(|f| f.text.as_deref().ok())
+        .map(crate::CrateFile::new)
         .collect();
-    let mut results = analyze(&texts).into_iter();
+    let options = crate::Options { test_code };
+    let mut results = analyze(&inputs, &options).into_iter();
     let mut findings = Vec::new();
     for (index, file) in files.iter().enumerate() {
         let text = match &file.text {
@@ -106,10 +112,13 @@ fn check_unit(unit: Unit) -> (Vec<SourceFile>, Vec<Finding>) {
 
 /// The analyzer, with a panic turned into an error for each file (it is a bug, but it must
 /// not take the other packages' results down with it).
-fn analyze(texts: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
-    match catch_unwind(AssertUnwindSafe(|| crate::analyze_files(texts))) {
-        Ok(results) if results.len() == texts.len() => results,
-        Ok(_) | Err(_) => texts
+fn analyze(
+    inputs: &[crate::CrateFile<'_>],
+    options: &crate::Options,
+) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
+    match catch_unwind(AssertUnwindSafe(|| crate::analyze_crate(inputs, options))) {
+        Ok(results) if results.len() == inputs.len() => results,
+        Ok(_) | Err(_) => inputs
             .iter()
             .map(|_| {
                 Err(ParseError {

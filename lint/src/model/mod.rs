@@ -5,3 +5,4 @@ pub mod index;
 pub mod names;
 pub mod source_map;
 pub mod syntax;
+pub mod test_code;

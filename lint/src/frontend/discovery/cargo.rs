@@ -82,6 +82,7 @@ pub fn plan(
             Ok(Unit {
                 files: package_files(package, &root, &skip),
                 levels,
+                test_code: true,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;

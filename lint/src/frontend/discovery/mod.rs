@@ -17,6 +17,8 @@ pub struct Unit {
     pub files: Vec<SourceFile>,
     /// The levels that apply to them (command line included).
     pub levels: Levels,
+    /// Analyze test code inside the files (`#[cfg(test)]` modules, `#[test]` functions).
+    pub test_code: bool,
 }
 
 /// Everything to analyze.

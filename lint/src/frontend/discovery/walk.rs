@@ -50,7 +50,11 @@ pub fn plan(cwd: &Path, paths: &[PathBuf], levels: Levels) -> Result<Plan, Strin
         })
         .collect();
     Ok(Plan {
-        units: vec![Unit { files, levels }],
+        units: vec![Unit {
+            files,
+            levels,
+            test_code: true,
+        }],
         root: cwd.to_path_buf(),
     })
 }
