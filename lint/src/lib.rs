@@ -26,6 +26,7 @@ mod model;
 pub use diagnostic::{Diagnostic, Label, ParseError, Position, Span};
 pub use lint::{Group, Level, Lint};
 pub use lints::LINTS;
+pub use model::place::{ModulePlace, TargetKind};
 
 /// The lint called `name` (without the `reqleak::` prefix), if there is one.
 pub fn find_lint(name: &str) -> Option<&'static Lint> {
@@ -58,16 +59,33 @@ pub fn analyze_crate(
 }
 
 /// One file of a package, as the analyzer takes it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct CrateFile<'a> {
     /// The file's text.
     pub text: &'a str,
+    /// Where the file sits in its package (its target and module path). Without it, the
+    /// file is the root module of a library of its own: paths into other files resolve to
+    /// nothing, and the analysis stays silent about what it cannot see.
+    pub place: Option<ModulePlace>,
+    /// The file's path as shown to the user, for notes that name another file.
+    pub display: Option<&'a str>,
 }
 
 impl<'a> CrateFile<'a> {
     /// A file with this text.
     pub fn new(text: &'a str) -> Self {
-        CrateFile { text }
+        CrateFile {
+            text,
+            place: None,
+            display: None,
+        }
+    }
+
+    /// The file at `place`, shown as `display`.
+    pub fn at(mut self, place: ModulePlace, display: &'a str) -> Self {
+        self.place = Some(place);
+        self.display = Some(display);
+        self
     }
 }
 

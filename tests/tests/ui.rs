@@ -1,6 +1,9 @@
 //! The ui fixture suite: every `tests/ui/*.rs` file is analyzed with
 //! [`reqleak_lint::analyze_source`] and its diagnostics are compared with the `//~` comments it
-//! carries (see lints.md, "Fixture convention").
+//! carries (see lints.md, "Fixture convention"). A directory `tests/ui/<lint>_<topic>/` is a
+//! small crate (`Cargo.toml`, `src/`, `tests/`..): its files are analyzed together with
+//! [`reqleak_lint::analyze_crate`], each placed where cargo's layout puts it, and each file's
+//! comments are compared with its own diagnostics. Cross-file and cross-module cases live there.
 //!
 //! - A line that ends with `//~ lint_a, lint_b` expects one diagnostic of each named lint whose
 //!   primary span starts on that line (a name given twice expects two). Every other line expects
@@ -167,16 +170,38 @@ fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("ui")
 }
 
-/// Every `tests/ui/*.rs` fixture, sorted by name, with its text.
-fn fixtures() -> Vec<(String, String)> {
+/// A fixture: a `tests/ui/*.rs` file, or a `tests/ui/<name>/` directory holding a small crate
+/// (a `Cargo.toml` and its `src/`, `tests/`.. files), analyzed as one package.
+struct Fixture {
+    /// The file or directory name.
+    name: String,
+    /// Its files: the path inside the fixture (empty for a single file) and the text.
+    files: Vec<(String, String)>,
+    /// A crate fixture.
+    is_crate: bool,
+}
+
+impl Fixture {
+    /// `name` or `name/path`, for messages.
+    fn file_label(&self, path: &str) -> String {
+        if path.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}/{path}", self.name)
+        }
+    }
+}
+
+/// Every fixture, sorted by name.
+fn fixtures() -> Vec<Fixture> {
     let dir = fixture_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .filter(|path| path.is_dir() || path.extension().is_some_and(|ext| ext == "rs"))
         .collect();
-    files.sort();
-    files
+    entries.sort();
+    entries
         .into_iter()
         .map(|path| {
             let name = path
@@ -184,11 +209,65 @@ fn fixtures() -> Vec<(String, String)> {
                 .expect("file name")
                 .to_string_lossy()
                 .into_owned();
-            let text = std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-            (name, text)
+            if path.is_dir() {
+                let mut files = Vec::new();
+                collect_rs(&path, &path, &mut files);
+                files.sort();
+                Fixture {
+                    name,
+                    files,
+                    is_crate: true,
+                }
+            } else {
+                let text = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+                Fixture {
+                    name,
+                    files: vec![(String::new(), text)],
+                    is_crate: false,
+                }
+            }
         })
         .collect()
+}
+
+fn collect_rs(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+    for entry in
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+    {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            collect_rs(root, &path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            let relative = path
+                .strip_prefix(root)
+                .expect("inside the fixture")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            out.push((relative, text));
+        }
+    }
+}
+
+/// Analyzes a fixture: a single file on its own, a crate as one package whose files sit where
+/// cargo's layout puts them.
+fn analyze(fixture: &Fixture) -> Vec<Result<Vec<Diagnostic>, reqleak_lint::ParseError>> {
+    if !fixture.is_crate {
+        return vec![reqleak_lint::analyze_source(&fixture.files[0].1)];
+    }
+    let lib_name = fixture.name.replace('-', "_");
+    let has_lib = fixture.files.iter().any(|(path, _)| path == "src/lib.rs");
+    let inputs: Vec<reqleak_lint::CrateFile<'_>> = fixture
+        .files
+        .iter()
+        .map(|(path, text)| {
+            let place = reqleak_lint::ModulePlace::infer(Path::new(path), &lib_name, has_lib);
+            reqleak_lint::CrateFile::new(text).at(place, path)
+        })
+        .collect();
+    reqleak_lint::analyze_crate(&inputs, &reqleak_lint::Options { test_code: true })
 }
 
 fn known_lints() -> Vec<&'static str> {
@@ -214,34 +293,42 @@ fn ui_fixtures() {
         fixture_dir().display()
     );
     let mut failures = Vec::new();
-    for (name, source) in &fixtures {
-        let expectations = match parse_expectations(source, &known, &default) {
-            Ok(expectations) => expectations,
-            Err(errors) => {
-                failures.push(format!(
-                    "{name}: bad fixture:\n    {}",
-                    errors.join("\n    ")
-                ));
+    for fixture in &fixtures {
+        let analyzed = std::panic::catch_unwind(|| analyze(fixture)).map_err(|panic| {
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "non-string panic payload".to_owned())
+        });
+        let results = match analyzed {
+            Ok(results) => results,
+            Err(panic) => {
+                failures.push(format!("{}: the analyzer panicked: {panic}", fixture.name));
                 continue;
             }
         };
-        let analyzed =
-            std::panic::catch_unwind(|| reqleak_lint::analyze_source(source)).map_err(|panic| {
-                panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "non-string panic payload".to_owned())
-            });
-        match analyzed {
-            Err(panic) => failures.push(format!("{name}: the analyzer panicked: {panic}")),
-            Ok(Err(error)) => failures.push(format!(
-                "{name}: parse error at {}:{}: {}",
-                error.span.start.line, error.span.start.column, error.message
-            )),
-            Ok(Ok(found)) => {
-                if let Some(report) = compare(source, &expectations, &found) {
-                    failures.push(format!("{name}:\n{report}"));
+        for ((path, source), result) in fixture.files.iter().zip(results) {
+            let name = fixture.file_label(path);
+            let expectations = match parse_expectations(source, &known, &default) {
+                Ok(expectations) => expectations,
+                Err(errors) => {
+                    failures.push(format!(
+                        "{name}: bad fixture:\n    {}",
+                        errors.join("\n    ")
+                    ));
+                    continue;
+                }
+            };
+            match result {
+                Err(error) => failures.push(format!(
+                    "{name}: parse error at {}:{}: {}",
+                    error.span.start.line, error.span.start.column, error.message
+                )),
+                Ok(found) => {
+                    if let Some(report) = compare(source, &expectations, &found) {
+                        failures.push(format!("{name}:\n{report}"));
+                    }
                 }
             }
         }
@@ -258,15 +345,16 @@ fn ui_fixtures() {
 /// The fixtures are plausible Rust: they parse with `syn` (they are never compiled).
 #[test]
 fn fixtures_parse() {
-    let errors: Vec<String> = fixtures()
-        .into_iter()
-        .filter_map(|(name, source)| {
-            syn::parse_file(&source).err().map(|error| {
+    let mut errors: Vec<String> = Vec::new();
+    for fixture in fixtures() {
+        for (path, source) in &fixture.files {
+            if let Err(error) = syn::parse_file(source) {
                 let at = error.span().start();
-                format!("{name}:{}:{}: {error}", at.line, at.column + 1)
-            })
-        })
-        .collect();
+                let name = fixture.file_label(path);
+                errors.push(format!("{name}:{}:{}: {error}", at.line, at.column + 1));
+            }
+        }
+    }
     assert!(
         errors.is_empty(),
         "fixtures that do not parse:\n{}",
@@ -279,11 +367,13 @@ fn every_lint_has_a_positive_fixture() {
     let known = known_lints();
     let default = default_lints();
     let mut positives: BTreeMap<String, usize> = BTreeMap::new();
-    for (_, source) in fixtures() {
-        // Bad fixtures are reported by `ui_fixtures`.
-        if let Ok(expectations) = parse_expectations(&source, &known, &default) {
-            for ((_, name), count) in expectations.expected {
-                *positives.entry(name).or_insert(0) += count;
+    for fixture in fixtures() {
+        for (_, source) in &fixture.files {
+            // Bad fixtures are reported by `ui_fixtures`.
+            if let Ok(expectations) = parse_expectations(source, &known, &default) {
+                for ((_, name), count) in expectations.expected {
+                    *positives.entry(name).or_insert(0) += count;
+                }
             }
         }
     }
@@ -301,14 +391,16 @@ fn every_lint_has_a_positive_fixture() {
 #[test]
 fn fixture_names_are_lint_names() {
     let known = known_lints();
-    for (name, _) in fixtures() {
+    for fixture in fixtures() {
+        let name = fixture.name;
         let stem = name.trim_end_matches(".rs");
         let named_after_lint = known
             .iter()
             .any(|lint| stem == *lint || stem.starts_with(&format!("{lint}_")));
         assert!(
             named_after_lint || stem == "not_reqwest",
-            "fixture {name} is not named after a lint (`<lint>.rs` or `<lint>_<topic>.rs`)"
+            "fixture {name} is not named after a lint (`<lint>.rs`, `<lint>_<topic>.rs` or a \
+             crate directory `<lint>_<topic>/`)"
         );
     }
 }

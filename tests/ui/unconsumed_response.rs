@@ -98,7 +98,7 @@ mod sync_client {
 
     // Blocking `get` through `use reqwest::blocking;`; `.error_for_status()?` is a pass-through.
     pub fn touch(url: &str) -> reqwest::Result<u16> {
-        let resp = blocking::get(url)?.error_for_status()?; //~ unconsumed_response
+        let resp = blocking::get(url)?.error_for_status()?; //~ unconsumed_response, client_per_call
         Ok(resp.status().as_u16())
     }
 }

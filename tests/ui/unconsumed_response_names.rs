@@ -7,13 +7,13 @@ mod crate_alias {
 
     // `use reqwest as http;`: `http::get` is reqwest's `get`.
     pub async fn ping(url: &str) -> Result<(), http::Error> {
-        http::get(url).await?; //~ unconsumed_response
+        http::get(url).await?; //~ unconsumed_response, client_per_call
         Ok(())
     }
 
     // The crate alias also names the blocking client; the body is read, so silent.
     pub fn read(url: &str) -> Result<String, http::Error> {
-        let client = http::blocking::Client::new();
+        let client = http::blocking::Client::new(); //~ client_per_call
         client.get(url).send()?.text()
     }
 }
@@ -23,14 +23,14 @@ mod bare_get {
 
     // `use reqwest::get;`: a bare `get(..)` is a source.
     pub async fn warm_up(url: &str) {
-        if let Err(error) = get(url).await { //~ unconsumed_response
+        if let Err(error) = get(url).await { //~ unconsumed_response, client_per_call
             eprintln!("warm-up failed: {error}");
         }
     }
 
     // The same bare `get`, its body read: silent.
     pub async fn body(url: &str) -> reqwest::Result<String> {
-        get(url).await?.text().await
+        get(url).await?.text().await //~ client_per_call
     }
 }
 

@@ -5,6 +5,7 @@
 //!
 //! It compiles and runs against a real server: `cargo run -p reqleak-demo -- http://127.0.0.1:8080`.
 
+mod batch;
 mod blocking;
 mod cache;
 mod fetch;
@@ -31,10 +32,16 @@ async fn main() -> reqwest::Result<()> {
     println!("{} bodies", bodies.len());
     fetch::per_request_clients(&[format!("{base}/a")]).await?;
     cache::remember(&client, &base).await?;
+    let total = batch::download_all(&[format!("{base}/a"), format!("{base}/b")]).await?;
+    println!("{total} bytes downloaded");
 
     let base_for_blocking = base.clone();
-    tokio::task::spawn_blocking(move || blocking::run(&base_for_blocking))
-        .await
-        .expect("blocking task")?;
+    tokio::task::spawn_blocking(move || {
+        blocking::run(&base_for_blocking)?;
+        let notifier: &dyn batch::Notifier = &batch::Webhook;
+        notifier.notify(&base_for_blocking, "done")
+    })
+    .await
+    .expect("blocking task")?;
     Ok(())
 }

@@ -1,18 +1,25 @@
-//! Calls, method calls and macros: sources, releases, pass-throughs, collections and leaks.
+//! Calls and method calls: sources, releases, pass-throughs, collections and leaks; calls into
+//! the crate, read through the callee's summary; handlers registered with a web framework.
 
 use std::collections::HashSet;
 
-use syn::spanned::Spanned;
-
-use super::engine::{Engine, Exit, Release};
+use super::engine::{Engine, Release};
 use super::mentions;
-use super::state::{Flavor, Id, Shape, State, Value};
+use super::nested::NestedContext;
+use super::state::{Flavor, Fresh, Id, Shape, State, Value};
 use super::vocabulary::*;
-use super::{Event, TrackedKind};
+use super::{CallKind, CallSite, ClientOrigin, Event, PlaceKind, TrackedKind};
 use crate::diagnostic::Span;
-use crate::model::index::{Returns, Signature};
+use crate::model::crate_map::{FnId, Owner};
 use crate::model::names::ReqwestItem;
 use crate::model::syntax;
+use crate::model::types::{Kind, Returns};
+
+/// An evaluated argument: its value, and whether it was passed by reference.
+struct Arg {
+    value: Value,
+    by_ref: bool,
+}
 
 impl Engine<'_, '_> {
     /// A method call's whole span, from the start of its receiver chain (a source's span).
@@ -23,48 +30,6 @@ impl Engine<'_, '_> {
         )
     }
 
-    /// `iter.map(reqwest::get)`, `iter.map(fetch)`: a function path used as a closure that
-    /// returns responses (or their futures).
-    fn function_as_closure(&self, arg: &syn::Expr, state: &State) -> Option<Flavor> {
-        let syn::Expr::Path(path) = arg else {
-            return None;
-        };
-        if self.cx.names.resolve_path(&path.path) == Some(ReqwestItem::Get) {
-            let blocking = path.path.segments.iter().any(|s| s.ident == "blocking");
-            return Some(if self.body.is_async && !blocking {
-                Flavor::Future
-            } else {
-                Flavor::Ready
-            });
-        }
-        let signature = self.callee(&path.path, state)?;
-        (signature.returns == Returns::Response).then_some(if signature.is_async {
-            Flavor::Future
-        } else {
-            Flavor::Ready
-        })
-    }
-
-    /// The same-crate function a call path names: `f` (unless a local binding, such as a
-    /// closure parameter, shadows it), `crate::m::f`, `self::f`, `super::f` and `m::f` among
-    /// free functions; `Self::f` and `Type::f` among methods and associated functions.
-    fn callee(&self, path: &syn::Path, state: &State) -> Option<Signature> {
-        let segments: Vec<String> = path
-            .segments
-            .iter()
-            .map(|s| mentions::unraw(&s.ident.to_string()))
-            .collect();
-        let (last, prefix) = segments.split_last()?;
-        match prefix {
-            [] if state.var(last).is_some() => None,
-            [] => self.cx.index.function(last),
-            [.., owner] if owner == "Self" || owner.starts_with(char::is_uppercase) => {
-                self.cx.index.method(last)
-            }
-            _ => self.cx.index.function(last),
-        }
-    }
-
     /// A method call's own part, `.name(args)` (a flagged call's span).
     fn method_span(&self, call: &syn::ExprMethodCall) -> Span {
         self.cx
@@ -72,12 +37,236 @@ impl Engine<'_, '_> {
             .span_between(call.dot_token.span, call.paren_token.span.close())
     }
 
+    /// The crate's functions a call path names: none when a local binding (a closure
+    /// parameter, say) shadows it or it is not the crate's; several when ambiguous.
+    pub(super) fn resolve_path(&self, path: &syn::Path, state: &State) -> Vec<FnId> {
+        let segments = syntax::segments(path);
+        if segments.len() == 1 && state.var(&segments[0]).is_some() {
+            return Vec::new();
+        }
+        self.cx.crate_map.resolve(
+            self.function.target,
+            self.function.module,
+            &segments,
+            self.function.self_ty,
+        )
+    }
+
+    /// The crate's methods a method call may call, and whether the call is known to reach
+    /// exactly them: `self.f()` in an impl is; a name shared with the standard library is not
+    /// looked up; a name the crate defines once, in an inherent impl, is taken as that method.
+    fn resolve_method(&self, receiver: &syn::Expr, method: &str) -> (Vec<FnId>, bool) {
+        let map = self.cx.crate_map;
+        if let (syn::Expr::Path(path), Some(self_ty)) =
+            (strip_refs(receiver), self.function.self_ty)
+        {
+            if path.path.is_ident("self") {
+                let found = map.methods_of(self_ty, method);
+                if !found.is_empty() {
+                    return (found, true);
+                }
+            }
+        }
+        if COMMON_METHODS.contains(&method) {
+            return (Vec::new(), false);
+        }
+        let found = map.methods_named(method).to_vec();
+        let precise = found.len() == 1
+            && matches!(
+                map.fns[found[0]].outline.owner,
+                Owner::Impl {
+                    trait_name: None,
+                    ..
+                }
+            );
+        (found, precise)
+    }
+
+    /// What the candidates all agree they return.
+    fn agreed_returns(&self, candidates: &[FnId]) -> Option<Returns> {
+        let mut agreed = None;
+        for id in candidates {
+            let returns = self.cx.summaries.get(*id).and_then(|s| s.returns)?;
+            match agreed {
+                None => agreed = Some(returns),
+                Some(known) if known == returns => {}
+                Some(_) => return None,
+            }
+        }
+        agreed
+    }
+
+    /// Records a call of the crate's function `callee`.
+    fn call_site(&mut self, callee: FnId, span: Span, kind: CallKind, state: &mut State) {
+        let key = (span.start.byte, span.end.byte, callee);
+        let index = match self.call_by_span.get(&key) {
+            Some(index) => *index,
+            None => {
+                let index = self.facts.calls.len();
+                self.facts.calls.push(CallSite {
+                    callee,
+                    span,
+                    repeated: false,
+                    once: self.body.once,
+                    kind,
+                });
+                self.call_by_span.insert(key, index);
+                index
+            }
+        };
+        self.fresh(Fresh::Call(index), state);
+    }
+
+    /// A call into the crate: the callee's summary says what it returns and what it does
+    /// with each argument. `offset` is the position of the first argument among the callee's
+    /// parameters (1 for a method call, whose receiver is parameter 0).
+    fn same_crate_call(
+        &mut self,
+        candidates: &[FnId],
+        precise: bool,
+        span: Span,
+        args: Vec<Arg>,
+        offset: usize,
+        state: &mut State,
+    ) -> Value {
+        let unique = (precise && candidates.len() == 1).then(|| candidates[0]);
+        if let Some(callee) = unique {
+            self.call_site(callee, span, CallKind::Call, state);
+        }
+        let mut handed_back: Vec<Id> = Vec::new();
+        for (position, arg) in args.into_iter().enumerate() {
+            let usage = unique
+                .and_then(|callee| self.cx.summaries.get(callee))
+                .map(|summary| summary.param(position + offset))
+                .unwrap_or_default();
+            if usage.returns {
+                handed_back.extend(arg.value.ids.iter().copied());
+            } else if usage.reads {
+                self.release(&arg.value.ids, state, Release::Read);
+            } else if usage.unknown {
+                self.release(&arg.value.ids, state, Release::Unknown);
+            } else {
+                self.release(&arg.value.ids, state, Release::Move);
+            }
+            if let Some(client) = arg.value.client {
+                if usage.sends {
+                    self.request_with(client);
+                }
+                if !arg.by_ref && (unique.is_none() || usage.keeps_client) {
+                    self.escape_client(client);
+                }
+            }
+        }
+        match self.agreed_returns(candidates) {
+            Some(Returns {
+                kind: Kind::Response,
+                future,
+            }) => {
+                if handed_back.is_empty() {
+                    self.source(span, false, future, state)
+                } else {
+                    Value {
+                        ids: handed_back,
+                        shape: if future { Shape::Future } else { Shape::Plain },
+                        client: None,
+                    }
+                }
+            }
+            Some(Returns {
+                kind: Kind::Builder,
+                ..
+            }) => Value::shaped(Shape::Builder { head: false }),
+            Some(Returns {
+                kind: Kind::Client, ..
+            }) => {
+                let mut value = Value::shaped(Shape::Client);
+                let fresh = unique
+                    .and_then(|callee| self.cx.summaries.get(callee))
+                    .is_some_and(|summary| summary.returns_fresh_client);
+                if fresh {
+                    value.client = Some(self.built_client(span, ClientOrigin::Built, state));
+                }
+                value
+            }
+            None if !handed_back.is_empty() => Value::responses(handed_back),
+            None => Value::default(),
+        }
+    }
+
+    /// `iter.map(reqwest::get)`, `iter.map(fetch)`: a function path used as a closure. Returns
+    /// what the closure yields, and records the call it stands for (once per item when
+    /// `per_item`, a handler when `handler`).
+    fn function_as_closure(
+        &mut self,
+        arg: &syn::Expr,
+        per_item: bool,
+        handler: bool,
+        state: &mut State,
+    ) -> Option<Value> {
+        let syn::Expr::Path(path) = arg else {
+            return None;
+        };
+        if self.cx.names.resolve_path(&path.path) == Some(ReqwestItem::Get) {
+            let blocking = path.path.segments.iter().any(|s| s.ident == "blocking");
+            if per_item {
+                let span = self.cx.map.span(syn::spanned::Spanned::span(path));
+                let client =
+                    self.built_client(span, ClientOrigin::GetPerItem(path_text(&path.path)), state);
+                self.facts.clients[client].per_iteration = true;
+            }
+            return Some(Value::shaped(Shape::Closure(
+                if self.body.is_async && !blocking {
+                    Flavor::Future
+                } else {
+                    Flavor::Ready
+                },
+            )));
+        }
+        let candidates = self.resolve_path(&path.path, state);
+        if candidates.is_empty() {
+            return None;
+        }
+        let span = self.cx.map.span(syn::spanned::Spanned::span(path));
+        if candidates.len() == 1 {
+            let kind = if handler {
+                CallKind::Handler
+            } else {
+                CallKind::Call
+            };
+            self.call_site(candidates[0], span, kind, state);
+            if per_item {
+                let index = self.facts.calls.len() - 1;
+                let index = self
+                    .call_by_span
+                    .get(&(span.start.byte, span.end.byte, candidates[0]))
+                    .copied()
+                    .unwrap_or(index);
+                self.facts.calls[index].repeated = true;
+            }
+        }
+        let returns = self.agreed_returns(&candidates);
+        Some(match returns {
+            Some(Returns {
+                kind: Kind::Response,
+                future,
+            }) => Value::shaped(Shape::Closure(if future {
+                Flavor::Future
+            } else {
+                Flavor::Ready
+            })),
+            _ => Value::default(),
+        })
+    }
+
     pub(super) fn method_call(&mut self, call: &syn::ExprMethodCall, state: &mut State) -> Value {
-        let method = mentions::unraw(&call.method.to_string());
+        let method = syntax::name(&call.method);
 
         if method == "send" && call.args.is_empty() {
             if let Some(head) = self.request_chain(&call.receiver, state) {
-                self.expr(&call.receiver, state);
+                let receiver = self.expr(&call.receiver, state);
+                if let Some(client) = receiver.client {
+                    self.request_with(client);
+                }
                 let is_future = self.body.is_async;
                 return self.source(self.method_call_span(call), head, is_future, state);
             }
@@ -88,25 +277,51 @@ impl Engine<'_, '_> {
         if method == "execute" && call.args.len() == 1 && receiver.shape == Shape::Client {
             let request = self.expr(&call.args[0], state);
             self.release(&request.ids, state, Release::Move);
+            if let Some(client) = receiver.client {
+                self.request_with(client);
+            }
             let is_future = self.body.is_async;
             return self.source(self.method_call_span(call), false, is_future, state);
+        }
+        if receiver.shape == Shape::Service {
+            match method.as_str() {
+                "call" => {
+                    for arg in &call.args {
+                        self.expr(arg, state);
+                    }
+                    return self.source(self.method_call_span(call), false, true, state);
+                }
+                "ready" | "ready_and" | "clone" | "unwrap" | "expect" => {
+                    return Value::shaped(Shape::Service)
+                }
+                _ => {}
+            }
         }
 
         if !receiver.ids.is_empty() {
             return self.response_method(call, &method, receiver, state);
         }
 
-        if CLOSURE_PASSING.contains(&method.as_str())
-            || matches!(
-                method.as_str(),
-                "filter_map" | "flat_map" | "for_each" | "map_ok" | "and_then"
-            )
-        {
+        if !self.body.is_async && is_blocking_wait(&method, call.args.len()) {
+            let span = self.method_span(call);
+            self.hold_live(state, &[], span, PlaceKind::BlockingWait);
+        }
+
+        let per_item = PER_ITEM_ADAPTERS.contains(&method.as_str())
+            || (MAYBE_PER_ITEM_ADAPTERS.contains(&method.as_str())
+                && (matches!(receiver.shape, Shape::Iter(_))
+                    || looks_like_iterator(&call.receiver)));
+        if CLOSURE_PASSING.contains(&method.as_str()) || per_item {
+            let handler = !per_item && chain_starts_with(&call.receiver, "warp");
+            let context = NestedContext {
+                per_item,
+                once: false,
+            };
             let mut closure_value = Value::default();
             for arg in &call.args {
-                let value = match self.function_as_closure(arg, state) {
-                    Some(flavor) => Value::shaped(Shape::Closure(flavor)),
-                    None => self.expr(arg, state),
+                let value = match self.function_as_closure(arg, per_item, handler, state) {
+                    Some(value) => value,
+                    None => self.nested_arg(arg, context, state),
                 };
                 self.release(&value.ids, state, Release::Move);
                 closure_value = closure_value.join(value);
@@ -122,95 +337,156 @@ impl Engine<'_, '_> {
             };
         }
 
-        let args: Vec<Value> = call.args.iter().map(|arg| self.expr(arg, state)).collect();
+        if ONCE_INITIALIZERS.contains(&method.as_str()) {
+            let context = NestedContext {
+                per_item: false,
+                once: true,
+            };
+            for arg in &call.args {
+                let value = self.nested_arg(arg, context, state);
+                self.hand_on(value, state);
+            }
+            return Value::default();
+        }
+
+        if ROUTE_METHODS.contains(&method.as_str()) && receiver.shape != Shape::Client {
+            let mut registered = false;
+            for arg in &call.args {
+                if let Some(value) = self.function_as_closure(arg, false, true, state) {
+                    registered = true;
+                    self.hand_on(value, state);
+                }
+            }
+            if registered {
+                return Value::default();
+            }
+        }
+
+        let args: Vec<Arg> = call
+            .args
+            .iter()
+            .map(|arg| Arg {
+                value: self.expr(arg, state),
+                by_ref: matches!(arg, syn::Expr::Reference(_)),
+            })
+            .collect();
 
         match method.as_str() {
             "buffer_unordered" | "buffered" if receiver.shape == Shape::Iter(Flavor::Future) => {
                 return Value::shaped(Shape::Iter(Flavor::Ready));
             }
-            "collect" | "try_collect" => {
-                let named = call.turbofish.as_ref().is_some_and(|turbofish| {
-                    turbofish.args.iter().any(|arg| {
-                        matches!(arg, syn::GenericArgument::Type(ty)
-                            if self.cx.names.collection_of_responses(ty))
-                    })
-                });
-                if named {
-                    self.event(Event::Collected {
-                        span: self.method_span(call),
-                        call: method,
-                    });
-                    return Value::default();
-                }
-                return match receiver.shape {
-                    Shape::Iter(Flavor::Ready) => {
-                        self.event(Event::Collected {
-                            span: self.method_span(call),
-                            call: method,
-                        });
-                        Value::default()
-                    }
-                    Shape::Iter(Flavor::Future) => Value::shaped(Shape::Iter(Flavor::Future)),
-                    _ => Value::default(),
-                };
-            }
+            "collect" | "try_collect" => return self.collect(call, method, &receiver),
             "into_iter" | "iter" | "iter_mut" | "into_stream" | "boxed" | "fuse" => {
                 if let Shape::Iter(_) = receiver.shape {
                     return receiver;
                 }
             }
             "push" | "push_back" | "push_front" | "insert" | "extend" | "append" => {
-                self.store_in_collection(call, &method, &args, state);
+                let values: Vec<Value> = args.into_iter().map(|arg| arg.value).collect();
+                self.store_in_collection(call, &method, &values, state);
                 return Value::default();
             }
             _ => {}
         }
 
-        for value in &args {
-            self.release(&value.ids, state, Release::Move);
+        if let Some(value) = self.client_method(call, &method, &receiver, &args, state) {
+            for arg in &args {
+                self.release(&arg.value.ids, state, Release::Move);
+            }
+            return value;
         }
 
-        match receiver.shape {
-            Shape::Client if REQUEST_STARTS.contains(&method.as_str()) => {
-                return Value::shaped(Shape::Builder {
-                    head: is_head_request(&method, &call.args),
-                });
+        if !COMMON_METHODS.contains(&method.as_str()) || receiver_is_self(&call.receiver) {
+            let (candidates, precise) = self.resolve_method(&call.receiver, &method);
+            if !candidates.is_empty() {
+                let span = self.method_call_span(call);
+                return self.same_crate_call(&candidates, precise, span, args, 1, state);
             }
-            Shape::Client
-                if method == "clone"
-                    || method == "build"
-                    || BUILDER_STEPS.contains(&method.as_str()) =>
-            {
-                return Value::shaped(Shape::Client);
-            }
-            Shape::Client => {
-                if matches!(method.as_str(), "unwrap" | "expect") {
-                    return Value::shaped(Shape::Client);
-                }
-            }
-            Shape::Builder { head }
-                if BUILDER_STEPS.contains(&method.as_str())
-                    || matches!(method.as_str(), "try_clone" | "unwrap" | "expect") =>
-            {
-                return Value::shaped(Shape::Builder { head });
-            }
-            _ => {}
         }
-        if REQUEST_STARTS.contains(&method.as_str())
-            && self.cx.names.mentions_reqwest
-            && looks_like_client(&call.receiver)
-        {
-            return Value::shaped(Shape::Builder {
-                head: is_head_request(&method, &call.args),
-            });
-        }
-
-        if !COMMON_METHODS.contains(&method.as_str()) {
-            if let Some(signature) = self.cx.index.method(&method) {
-                return self.same_crate_call(signature, self.method_call_span(call), state);
+        for arg in args {
+            self.release(&arg.value.ids, state, Release::Move);
+            if let (Some(client), false) = (arg.value.client, arg.by_ref) {
+                self.escape_client(client);
             }
         }
         Value::default()
+    }
+
+    /// A method of a client, a client builder or a request builder.
+    fn client_method(
+        &mut self,
+        call: &syn::ExprMethodCall,
+        method: &str,
+        receiver: &Value,
+        args: &[Arg],
+        state: &mut State,
+    ) -> Option<Value> {
+        let _ = args;
+        match receiver.shape {
+            Shape::Client if REQUEST_STARTS.contains(&method) => {
+                if let Some(client) = receiver.client {
+                    self.request_with(client);
+                }
+                return Some(Value {
+                    ids: Vec::new(),
+                    shape: Shape::Builder {
+                        head: is_head_request(method, &call.args),
+                    },
+                    client: receiver.client,
+                });
+            }
+            Shape::Client
+                if matches!(method, "clone" | "build" | "unwrap" | "expect")
+                    || CLIENT_BUILDER_STEPS.contains(&method) =>
+            {
+                if let Some(client) = receiver.client {
+                    let end = self.method_span(call);
+                    self.client_step(client, method, end);
+                }
+                return Some(receiver.clone());
+            }
+            Shape::Builder { head }
+                if BUILDER_STEPS.contains(&method)
+                    || matches!(method, "try_clone" | "unwrap" | "expect") =>
+            {
+                return Some(Value {
+                    ids: Vec::new(),
+                    shape: Shape::Builder { head },
+                    client: receiver.client,
+                });
+            }
+            _ => {}
+        }
+        if REQUEST_STARTS.contains(&method)
+            && self.cx.names.mentions_reqwest
+            && looks_like_client(&call.receiver)
+        {
+            return Some(Value::shaped(Shape::Builder {
+                head: is_head_request(method, &call.args),
+            }));
+        }
+        let _ = state;
+        None
+    }
+
+    fn collect(&mut self, call: &syn::ExprMethodCall, method: String, receiver: &Value) -> Value {
+        let named = call.turbofish.as_ref().is_some_and(|turbofish| {
+            turbofish.args.iter().any(|arg| {
+                matches!(arg, syn::GenericArgument::Type(ty)
+                    if self.cx.names.collection_of_responses(ty))
+            })
+        });
+        if named || receiver.shape == Shape::Iter(Flavor::Ready) {
+            self.event(Event::Collected {
+                span: self.method_span(call),
+                call: method,
+            });
+            return Value::default();
+        }
+        match receiver.shape {
+            Shape::Iter(Flavor::Future) => Value::shaped(Shape::Iter(Flavor::Future)),
+            _ => Value::default(),
+        }
     }
 
     /// A method called on a value that carries responses.
@@ -226,6 +502,7 @@ impl Engine<'_, '_> {
                 self.event(Event::BodyRead {
                     span: self.method_span(call),
                     method: method.to_owned(),
+                    on_error_path: self.body.error_path > 0,
                 });
             }
             let how = if matches!(receiver.shape, Shape::Plain) {
@@ -271,6 +548,23 @@ impl Engine<'_, '_> {
             self.release(&receiver.ids, state, Release::Move);
             return Value::default();
         }
+        // A method of the crate taking the response as `self` (an extension trait): its
+        // summary says what it does with it.
+        let (candidates, precise) = self.resolve_method(&call.receiver, method);
+        if precise && candidates.len() == 1 && receiver.shape == Shape::Plain {
+            let span = self.method_call_span(call);
+            let mut args = vec![Arg {
+                value: receiver,
+                by_ref: false,
+            }];
+            for arg in &call.args {
+                args.push(Arg {
+                    value: self.expr(arg, state),
+                    by_ref: matches!(arg, syn::Expr::Reference(_)),
+                });
+            }
+            return self.same_crate_call(&candidates, true, span, args, 0, state);
+        }
         // Anything else: cannot tell what it does with the response.
         self.release(&receiver.ids, state, Release::Unknown);
         for arg in &call.args {
@@ -307,6 +601,9 @@ impl Engine<'_, '_> {
                 _ => {}
             }
             self.release(&value.ids, state, Release::Move);
+            if let Some(client) = value.client {
+                self.escape_client(client);
+            }
         }
         if gathers_responses && outlives {
             self.event(Event::Collected {
@@ -321,14 +618,6 @@ impl Engine<'_, '_> {
         }
     }
 
-    fn same_crate_call(&mut self, signature: Signature, span: Span, state: &mut State) -> Value {
-        match signature.returns {
-            Returns::Response => self.source(span, false, signature.is_async, state),
-            Returns::RequestBuilder => Value::shaped(Shape::Builder { head: false }),
-            Returns::Client => Value::shaped(Shape::Client),
-        }
-    }
-
     /// Whether `receiver.send()` sends a reqwest request: the receiver is a request-builder
     /// chain. Returns whether it is a HEAD request.
     fn request_chain(&self, receiver: &syn::Expr, state: &State) -> Option<bool> {
@@ -336,7 +625,7 @@ impl Engine<'_, '_> {
         loop {
             match expr {
                 syn::Expr::MethodCall(call) => {
-                    let method = call.method.to_string();
+                    let method = syntax::name(&call.method);
                     if BUILDER_STEPS.contains(&method.as_str()) || method == "try_clone" {
                         expr = &call.receiver;
                         continue;
@@ -356,9 +645,14 @@ impl Engine<'_, '_> {
                             self.static_shape(&call.receiver, state) == Some(Shape::Client);
                         return (client || self.cx.names.mentions_reqwest).then_some(head);
                     }
-                    if !COMMON_METHODS.contains(&method.as_str()) {
-                        if let Some(signature) = self.cx.index.method(&method) {
-                            return (signature.returns == Returns::RequestBuilder).then_some(false);
+                    if !COMMON_METHODS.contains(&method.as_str())
+                        || receiver_is_self(&call.receiver)
+                    {
+                        let (candidates, _) = self.resolve_method(&call.receiver, &method);
+                        if !candidates.is_empty() {
+                            return (self.agreed_returns(&candidates).map(|r| r.kind)
+                                == Some(Kind::Builder))
+                            .then_some(false);
                         }
                     }
                     return None;
@@ -380,8 +674,8 @@ impl Engine<'_, '_> {
     /// The shape of a simple expression without walking it (no effects).
     fn static_shape(&self, expr: &syn::Expr, state: &State) -> Option<Shape> {
         match expr {
-            syn::Expr::Path(path) if path.qself.is_none() && path.path.segments.len() == 1 => {
-                let name = mentions::unraw(&path.path.segments[0].ident.to_string());
+            syn::Expr::Path(path) => {
+                let name = syntax::local_name(path)?;
                 state.var(&name).map(|var| var.value.shape)
             }
             syn::Expr::Field(field) => match &field.member {
@@ -396,22 +690,20 @@ impl Engine<'_, '_> {
                 let syn::Expr::Path(path) = &*call.func else {
                     return None;
                 };
-                if self.client_constructor(&path.path) {
+                if self.cx.names.client_constructor(&path.path).is_some() {
                     return Some(Shape::Client);
                 }
-                match self.callee(&path.path, state)?.returns {
-                    Returns::RequestBuilder => Some(Shape::Builder { head: false }),
-                    Returns::Client => Some(Shape::Client),
-                    Returns::Response => None,
+                match self
+                    .agreed_returns(&self.resolve_path(&path.path, state))?
+                    .kind
+                {
+                    Kind::Builder => Some(Shape::Builder { head: false }),
+                    Kind::Client => Some(Shape::Client),
+                    Kind::Response => None,
                 }
             }
             _ => None,
         }
-    }
-
-    /// `Client::new`, `Client::default`, `Client::builder` under any of reqwest's names.
-    fn client_constructor(&self, path: &syn::Path) -> bool {
-        self.cx.names.client_constructor(path).is_some()
     }
 
     pub(super) fn call(&mut self, call: &syn::ExprCall, state: &mut State) -> Value {
@@ -423,16 +715,11 @@ impl Engine<'_, '_> {
             self.expr(&call.func, state);
             for arg in &call.args {
                 let value = self.expr(arg, state);
-                self.release(&value.ids, state, Release::Move);
+                self.hand_on(value, state);
             }
             return Value::default();
         };
-        let segments: Vec<String> = path
-            .path
-            .segments
-            .iter()
-            .map(|s| mentions::unraw(&s.ident.to_string()))
-            .collect();
+        let segments = syntax::segments(&path.path);
         let last = segments.last().map(String::as_str).unwrap_or_default();
         let type_name = segments
             .len()
@@ -447,13 +734,29 @@ impl Engine<'_, '_> {
             }
             let blocking = segments.iter().any(|s| s == "blocking");
             let is_future = self.body.is_async && !blocking;
+            self.built_client(span, ClientOrigin::Get(path_text(&path.path)), state);
             return self.source(span, false, is_future, state);
         }
-        if self.client_constructor(&path.path) {
+        if self.cx.names.client_constructor(&path.path).is_some() {
             for arg in &call.args {
                 self.expr(arg, state);
             }
-            return Value::shaped(Shape::Client);
+            let client = self.built_client(span, ClientOrigin::Built, state);
+            return Value {
+                ids: Vec::new(),
+                shape: Shape::Client,
+                client: Some(client),
+            };
+        }
+        // A local closure that yields responses: each call makes a request.
+        if let Some(name) = syntax::local_name(path) {
+            if let Some(Shape::Closure(flavor)) = state.var(&name).map(|var| var.value.shape) {
+                for arg in &call.args {
+                    let value = self.expr(arg, state);
+                    self.hand_on(value, state);
+                }
+                return self.source(span, false, flavor == Flavor::Future, state);
+            }
         }
 
         if last == "copy" && (segments.len() == 1 || type_name == "io") {
@@ -468,9 +771,48 @@ impl Engine<'_, '_> {
             }
             return Value::default();
         }
+        if !self.body.is_async && last == "sleep" && (segments.len() == 1 || type_name == "thread")
+        {
+            self.hold_live(state, &[], span, PlaceKind::BlockingWait);
+        }
+        if ONCE_CONSTRUCTORS.contains(&type_name) && last == "new" {
+            let context = NestedContext {
+                per_item: false,
+                once: true,
+            };
+            for arg in &call.args {
+                let value = self.nested_arg(arg, context, state);
+                self.hand_on(value, state);
+            }
+            return Value::default();
+        }
 
-        let args: Vec<Value> = call.args.iter().map(|arg| self.expr(arg, state)).collect();
-        let all_ids: Vec<Id> = args.iter().flat_map(|v| v.ids.iter().copied()).collect();
+        let candidates = self.resolve_path(&path.path, state);
+        if candidates.is_empty() && ROUTE_FUNCTIONS.contains(&last) {
+            let mut registered = false;
+            for arg in &call.args {
+                if let Some(value) = self.function_as_closure(arg, false, true, state) {
+                    registered = true;
+                    self.hand_on(value, state);
+                }
+            }
+            if registered {
+                return Value::default();
+            }
+        }
+
+        let args: Vec<Arg> = call
+            .args
+            .iter()
+            .map(|arg| Arg {
+                value: self.expr(arg, state),
+                by_ref: matches!(arg, syn::Expr::Reference(_)),
+            })
+            .collect();
+        let all_ids: Vec<Id> = args
+            .iter()
+            .flat_map(|arg| arg.value.ids.iter().copied())
+            .collect();
 
         match (type_name, last) {
             (_, "drop") if segments.len() == 1 || type_name == "mem" => {
@@ -498,10 +840,7 @@ impl Engine<'_, '_> {
                 };
                 let id = self.track(kind, span, 1);
                 state.live.insert(id);
-                return Value {
-                    ids: vec![id],
-                    shape: Shape::Plain,
-                };
+                return Value::responses(vec![id]);
             }
             ("ManuallyDrop", "drop" | "into_inner" | "take") => {
                 let names: HashSet<String> = call.args.iter().flat_map(mentions::in_expr).collect();
@@ -512,14 +851,21 @@ impl Engine<'_, '_> {
             (_, "Some" | "Ok" | "Err") | ("Box" | "Arc" | "Rc" | "Pin", "new" | "pin")
                 if args.len() == 1 =>
             {
-                return args.into_iter().next().unwrap_or_default();
+                return args
+                    .into_iter()
+                    .next()
+                    .map(|arg| arg.value)
+                    .unwrap_or_default();
             }
             ("BufReader", "new") => {
                 self.release(&all_ids, state, Release::Read);
                 return Value::default();
             }
             (_, "join_all" | "try_join_all" | "join_all_ordered") => {
-                if args.iter().any(|v| v.shape == Shape::Iter(Flavor::Future)) {
+                if args
+                    .iter()
+                    .any(|arg| arg.value.shape == Shape::Iter(Flavor::Future))
+                {
                     self.event(Event::Collected {
                         span,
                         call: written,
@@ -531,104 +877,45 @@ impl Engine<'_, '_> {
             _ => {}
         }
 
-        self.release(&all_ids, state, Release::Move);
-        match self.callee(&path.path, state) {
-            Some(signature) => self.same_crate_call(signature, span, state),
-            None => Value::default(),
+        if !candidates.is_empty() {
+            return self.same_crate_call(&candidates, true, span, args, 0, state);
         }
-    }
-
-    // ----- macros -----
-
-    pub(super) fn mac(&mut self, mac: &syn::Macro, state: &mut State) -> Value {
-        let name = mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
-        if DIVERGING_MACROS.contains(&name.as_str()) {
-            let span = self.span(mac.path.span());
-            self.exit(state, &[], Exit::Panic, span);
-            state.reachable = false;
-            return Value::default();
-        }
-        if BORROWING_MACROS.contains(&name.as_str()) {
-            // Each argument on its own, so that one the parser cannot read (a tracing
-            // `target: ..`) leaves the others analyzed; what it mentions is "cannot tell".
-            for arg in macro_arguments(&mac.tokens) {
-                match syn::parse2::<syn::Expr>(arg.clone()) {
-                    Ok(syn::Expr::Assign(assign)) => {
-                        self.expr(&assign.right, state);
-                    }
-                    Ok(expr) => {
-                        self.expr(&expr, state);
-                    }
-                    Err(_) => {
-                        let ids = self.mentioned_ids(&mentions::in_tokens(&arg), state);
-                        self.release(&ids, state, Release::Unknown);
-                    }
-                }
+        for arg in args {
+            self.release(&arg.value.ids, state, Release::Move);
+            if let (Some(client), false) = (arg.value.client, arg.by_ref) {
+                self.escape_client(client);
             }
-            if name == "ensure" {
-                let span = self.span(mac.path.span());
-                self.exit(state, &[], Exit::Panic, span);
-            }
-            return Value::default();
         }
-        // Any other macro: cannot tell what it does with a response it is given.
-        let ids = self.mentioned_ids(&mentions::in_tokens(&mac.tokens), state);
-        self.release(&ids, state, Release::Unknown);
         Value::default()
     }
 }
 
-/// A formatting or logging macro's arguments, split at top-level commas, with tracing's field
-/// sigils (`%value`, `?value`, `name = %value`) removed so that each parses as an expression.
-fn macro_arguments(tokens: &proc_macro2::TokenStream) -> Vec<proc_macro2::TokenStream> {
-    use proc_macro2::TokenTree;
-    let mut arguments = Vec::new();
-    let mut current: Vec<TokenTree> = Vec::new();
-    let mut flush = |current: &mut Vec<TokenTree>| {
-        if !current.is_empty() {
-            arguments.push(current.drain(..).collect());
-        }
-    };
-    for token in tokens.clone() {
-        if let TokenTree::Punct(punct) = &token {
-            let previous_is_start = match current.last() {
-                None => true,
-                Some(TokenTree::Punct(previous)) => {
-                    previous.as_char() == '=' && previous.spacing() == proc_macro2::Spacing::Alone
-                }
-                Some(_) => false,
-            };
-            match punct.as_char() {
-                ',' => {
-                    flush(&mut current);
-                    continue;
-                }
-                '%' | '?' if previous_is_start => continue,
-                _ => {}
-            }
-        }
-        current.push(token);
-    }
-    flush(&mut current);
-    arguments
+/// Whether a method call blocks the thread until something else happens: a channel's
+/// `recv()`, a thread's `join()`, a barrier's `wait()`.
+fn is_blocking_wait(method: &str, args: usize) -> bool {
+    matches!(
+        (method, args),
+        ("recv" | "join" | "wait", 0) | ("recv_timeout" | "wait_timeout", 1)
+    )
 }
 
-fn is_head_request(
+pub(super) fn is_head_request(
     method: &str,
     args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
 ) -> bool {
     match method {
         "head" => true,
-        "request" => args.first().is_some_and(|arg| {
-            quote::ToTokens::to_token_stream(arg)
-                .to_string()
-                .ends_with("HEAD")
-        }),
+        "request" => args.first().is_some_and(names_head_method),
+        _ => false,
+    }
+}
+
+/// `Method::HEAD`, `reqwest::Method::HEAD`, `http::Method::HEAD`.
+pub(super) fn names_head_method(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Path(path) => path.path.segments.last().is_some_and(|s| s.ident == "HEAD"),
+        syn::Expr::Paren(paren) => names_head_method(&paren.expr),
+        syn::Expr::Reference(reference) => names_head_method(&reference.expr),
         _ => false,
     }
 }
@@ -656,15 +943,76 @@ fn looks_like_client(expr: &syn::Expr) -> bool {
     })
 }
 
+/// Whether `expr` is visibly an iterator or stream: `xs.iter()`, `stream::iter(xs)`, `0..n`,
+/// and adapters of those.
+pub(super) fn looks_like_iterator(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::MethodCall(call) => {
+            let method = call.method.to_string();
+            ITERATOR_STARTS.contains(&method.as_str())
+                || (ITERATOR_STEPS.contains(&method.as_str())
+                    && looks_like_iterator(&call.receiver))
+        }
+        syn::Expr::Call(call) => match &*call.func {
+            syn::Expr::Path(path) => {
+                path.path.segments.len() >= 2
+                    && path.path.segments.last().is_some_and(|s| {
+                        matches!(
+                            s.ident.to_string().as_str(),
+                            "iter" | "repeat" | "repeat_with" | "from_fn" | "unfold" | "successors"
+                        )
+                    })
+            }
+            _ => false,
+        },
+        syn::Expr::Range(_) => true,
+        syn::Expr::Paren(paren) => looks_like_iterator(&paren.expr),
+        syn::Expr::Reference(reference) => looks_like_iterator(&reference.expr),
+        _ => false,
+    }
+}
+
+/// Whether a method-call chain starts at a path of `krate` (`warp::path("x").and(..)`).
+fn chain_starts_with(expr: &syn::Expr, krate: &str) -> bool {
+    match expr {
+        syn::Expr::MethodCall(call) => chain_starts_with(&call.receiver, krate),
+        syn::Expr::Call(call) => chain_starts_with(&call.func, krate),
+        syn::Expr::Path(path) => path.path.segments.first().is_some_and(|s| s.ident == krate),
+        syn::Expr::Paren(paren) => chain_starts_with(&paren.expr, krate),
+        _ => false,
+    }
+}
+
+fn strip_refs(expr: &syn::Expr) -> &syn::Expr {
+    match expr {
+        syn::Expr::Reference(reference) => strip_refs(&reference.expr),
+        syn::Expr::Paren(paren) => strip_refs(&paren.expr),
+        other => other,
+    }
+}
+
+fn receiver_is_self(expr: &syn::Expr) -> bool {
+    matches!(strip_refs(expr), syn::Expr::Path(path) if path.path.is_ident("self"))
+}
+
 /// The local name at the root of `v`, `self.v`, `v.field` (for collections).
 fn root_name(expr: &syn::Expr) -> Option<String> {
     match expr {
-        syn::Expr::Path(path) if path.path.segments.len() == 1 => {
-            Some(mentions::unraw(&path.path.segments[0].ident.to_string()))
-        }
+        syn::Expr::Path(path) => syntax::local_name(path),
         syn::Expr::Paren(paren) => root_name(&paren.expr),
         syn::Expr::Reference(reference) => root_name(&reference.expr),
         syn::Expr::Unary(unary) => root_name(&unary.expr),
         _ => None,
     }
+}
+
+/// A path as written, with a leading `::` if it has one.
+pub(super) fn path_text(path: &syn::Path) -> String {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let prefix = if path.leading_colon.is_some() {
+        "::"
+    } else {
+        ""
+    };
+    format!("{prefix}{}", segments.join("::"))
 }

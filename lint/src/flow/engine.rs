@@ -1,14 +1,14 @@
-//! The walk itself: an abstract interpretation of one function body over [`State`].
+//! The walk's driver: an abstract interpretation of one function body over [`State`], and the
+//! primitives every part of it uses (tracking a response, releasing it, recording exits).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use syn::spanned::Spanned;
-
-use super::mentions;
-use super::state::{Flavor, Id, Shape, State, Value, Var};
-use super::{Event, Facts, FileContext, Place, Tracked, TrackedKind};
+use super::state::{ClientId, Fresh, Id, Shape, State, Value};
+use super::summary::{ClientSite, ParamUse, Summary};
+use super::{ClientOrigin, Event, Facts, FileContext, Place, PlaceKind, Tracked, TrackedKind};
 use crate::diagnostic::Span;
-use crate::model::names::ReqwestItem;
+use crate::model::crate_map::{FnId, FnRef};
+use crate::model::types::{Bounds, Kind, Returns};
 
 /// One body being walked: a function, closure or async block.
 pub(super) struct Body {
@@ -16,61 +16,132 @@ pub(super) struct Body {
     pub(super) depth: usize,
     pub(super) loop_depth: usize,
     pub(super) in_closure: bool,
-    loops: Vec<LoopFrame>,
+    /// Inside a once-initializer (`get_or_init`, `LazyLock::new`..): runs once.
+    pub(super) once: bool,
+    pub(super) loops: Vec<LoopFrame>,
     /// Values handed out by `return`, to tell what a closure yields.
-    returned: Value,
+    pub(super) returned: Value,
     /// Inside branches taken on a `content_length()` check (the size limit
     /// `unbounded_body_read` asks for) or on a 204/304 status (a body that is always empty):
     /// exits there drop nothing worth reading.
-    size_guard: usize,
+    pub(super) size_guard: usize,
+    /// Inside branches taken on a non-success status: a body read there is an error body.
+    pub(super) error_path: usize,
 }
 
-struct LoopFrame {
-    label: Option<String>,
-    depth: usize,
-    breaks: Option<State>,
-    continues: Option<State>,
+pub(super) struct LoopFrame {
+    pub(super) label: Option<String>,
+    pub(super) depth: usize,
+    pub(super) breaks: Option<State>,
+    pub(super) continues: Option<State>,
     /// What `break value` hands out: the value of a `loop` expression.
-    value: Value,
+    pub(super) value: Value,
+}
+
+impl Body {
+    pub(super) fn new(is_async: bool, in_closure: bool) -> Self {
+        Body {
+            is_async,
+            depth: 0,
+            loop_depth: 0,
+            in_closure,
+            once: false,
+            loops: Vec::new(),
+            returned: Value::default(),
+            size_guard: 0,
+            error_path: 0,
+        }
+    }
+}
+
+/// The function being analyzed: where it is, and the generics that type its values.
+pub(super) struct FnScope<'a> {
+    pub(super) id: FnId,
+    pub(super) target: usize,
+    pub(super) module: &'a [String],
+    /// The enclosing impl's self type, for `self.f()` and `Self::f`.
+    pub(super) self_ty: Option<&'a str>,
+    pub(super) bounds: Bounds<'a>,
 }
 
 pub(super) struct Engine<'a, 'f> {
     pub(super) cx: &'a FileContext<'f>,
+    pub(super) function: FnScope<'a>,
     pub(super) facts: Facts,
     pub(super) body: Body,
     /// One tracked value per source expression, however often loops re-walk it.
     by_span: HashMap<(usize, usize, u8), Id>,
+    /// One client per construction, however often loops re-walk it.
+    pub(super) client_by_span: HashMap<(usize, usize), ClientId>,
+    /// One call site per call expression.
+    pub(super) call_by_span: HashMap<(usize, usize, usize), usize>,
     /// Every release in walk order, to tell what a non-`move` closure did with what it borrows.
-    release_log: Vec<Id>,
+    pub(super) release_log: Vec<Id>,
+    /// Every client and call made, in walk order, to tell what a nested body did.
+    pub(super) fresh_log: Vec<Fresh>,
+    /// How the next closure or async block met runs (set by the call it is given to).
+    pub(super) nested_context: super::nested::NestedContext,
+    /// Bindings that hold a `content_length()`: a condition on them is a size check.
+    pub(super) size_vars: HashSet<String>,
 }
 
 /// Analyzes one function: its parameters and body, with nested closures and async blocks.
-pub fn analyze_fn(cx: &FileContext<'_>, sig: &syn::Signature, block: &syn::Block) -> Facts {
+pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> Facts {
+    let Some(block) = function.block else {
+        return Facts::default();
+    };
+    let def = &cx.crate_map.fns[id].outline;
+    let mut bounds = Bounds::default();
+    if let Some(impl_block) = function.impl_block {
+        bounds.add(&impl_block.generics);
+    }
+    if let Some(trait_block) = function.trait_block {
+        bounds.add(&trait_block.generics);
+    }
+    bounds.add(&function.sig.generics);
+    let self_ty = match &def.owner {
+        crate::model::crate_map::Owner::Impl { self_ty, .. } => Some(self_ty.as_str()),
+        _ => None,
+    };
     let mut engine = Engine {
         cx,
+        function: FnScope {
+            id,
+            target: cx.crate_map.fns[id].target,
+            module: &def.module,
+            self_ty,
+            bounds,
+        },
         facts: Facts::default(),
-        body: Body::new(sig.asyncness.is_some(), false),
+        body: Body::new(function.sig.asyncness.is_some(), false),
         by_span: HashMap::new(),
+        client_by_span: HashMap::new(),
+        call_by_span: HashMap::new(),
         release_log: Vec::new(),
+        fresh_log: Vec::new(),
+        nested_context: super::nested::NestedContext::default(),
+        size_vars: HashSet::new(),
     };
-    engine.facts.bounds_body_size = bounds_body_size(block);
+    engine.facts.bounds_body_size = super::guards::bounds_body_size(block);
     let mut state = State::new();
     engine.body.depth = 1;
-    for input in &sig.inputs {
+    let mut params = Vec::new();
+    for (position, input) in function.sig.inputs.iter().enumerate() {
         if let syn::FnArg::Typed(arg) = input {
-            engine.bind_param(arg, &mut state);
+            let value = engine.bind_param(arg, Some(position), &mut state);
+            params.push((position, value));
         }
     }
     let value = engine.fn_block(block, &mut state);
+    let returned = value
+        .clone()
+        .join(std::mem::take(&mut engine.body.returned));
     engine.release(&value.ids, &mut state, Release::Move);
+    if let Some(client) = value.client {
+        engine.escape_client(client);
+    }
+    engine.facts.summary = engine.summarize(def, &params, &returned, function);
     engine.facts
-}
-
-/// Whether the function checks `content_length()` or limits what it reads in some way.
-fn bounds_body_size(block: &syn::Block) -> bool {
-    let text = quote::ToTokens::to_token_stream(block).to_string();
-    let lower = text.to_lowercase();
-    lower.contains("content_length") || lower.contains("limit") || text.contains(". take (")
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -89,20 +160,6 @@ pub(super) enum Exit {
     Panic,
     Break(usize),
     Continue(usize),
-}
-
-impl Body {
-    fn new(is_async: bool, in_closure: bool) -> Self {
-        Body {
-            is_async,
-            depth: 0,
-            loop_depth: 0,
-            in_closure,
-            loops: Vec::new(),
-            returned: Value::default(),
-            size_guard: 0,
-        }
-    }
 }
 
 impl<'f> Engine<'_, 'f> {
@@ -125,6 +182,7 @@ impl<'f> Engine<'_, 'f> {
             awaited: false,
             held_across: Vec::new(),
             early_exits: Vec::new(),
+            read_on_error_path: false,
         });
         self.by_span.insert(key, id);
         id
@@ -144,6 +202,7 @@ impl<'f> Engine<'_, 'f> {
                 Release::Read => {
                     tracked.released = true;
                     tracked.body_read = true;
+                    tracked.read_on_error_path |= self.body.error_path > 0;
                 }
                 Release::Unknown => tracked.unknown = true,
             }
@@ -165,47 +224,52 @@ impl<'f> Engine<'_, 'f> {
             return Value {
                 ids: vec![id],
                 shape: Shape::Future,
+                client: None,
             };
         }
         if !self.body.is_async {
             // Blocking code: another request while a response is unread holds its connection.
-            let live: Vec<Id> = state.live.iter().copied().filter(|&l| l != id).collect();
-            for other in live {
-                if state.is_bound(other) {
-                    self.hold(
-                        other,
-                        span,
-                        "another request is made here while it is unread",
-                    );
-                }
-            }
+            self.hold_live(state, &[id], span, PlaceKind::OtherRequest);
         }
         state.live.insert(id);
-        Value {
-            ids: vec![id],
-            shape: Shape::Plain,
-        }
+        Value::responses(vec![id])
     }
 
-    fn hold(&mut self, id: Id, span: Span, what: &'static str) {
-        let place = Place { span, what };
-        let tracked = &mut self.facts.tracked[id];
-        if matches!(tracked.kind, TrackedKind::Response { .. })
-            && !tracked.held_across.contains(&place)
-        {
-            tracked.held_across.push(place);
+    /// Records that the live, bound responses (but those in `involved`) are held unread
+    /// across a wait at `span`.
+    pub(super) fn hold_live(
+        &mut self,
+        state: &State,
+        involved: &[Id],
+        span: Span,
+        kind: PlaceKind,
+    ) {
+        let live: Vec<Id> = state
+            .live
+            .iter()
+            .copied()
+            .filter(|id| !involved.contains(id) && state.is_bound(*id))
+            .collect();
+        for id in live {
+            let place = Place { span, kind };
+            let tracked = &mut self.facts.tracked[id];
+            if matches!(tracked.kind, TrackedKind::Response { .. })
+                && !tracked.held_across.contains(&place)
+            {
+                tracked.held_across.push(place);
+            }
         }
     }
 
     /// Records an exit at `span` for the live responses bound deeper than `min_depth`,
     /// except those in `keep` (the exit's own value, or the value `?` is applied to).
     pub(super) fn exit(&mut self, state: &State, keep: &[Id], exit: Exit, span: Span) {
-        let (min_depth, what) = match exit {
-            Exit::Return => (0, "this early return drops it unread"),
-            Exit::Try => (0, "this `?` returns early and drops it unread"),
-            Exit::Panic => (0, "this early exit drops it unread"),
-            Exit::Break(depth) => (depth, "this leaves the loop and drops it unread"),
-            Exit::Continue(depth) => (depth, "this `continue` drops it unread"),
+        let (min_depth, kind) = match exit {
+            Exit::Return => (0, PlaceKind::Return),
+            Exit::Try => (0, PlaceKind::Try),
+            Exit::Panic => (0, PlaceKind::Diverge),
+            Exit::Break(depth) => (depth, PlaceKind::Break),
+            Exit::Continue(depth) => (depth, PlaceKind::Continue),
         };
         if self.body.size_guard > 0 {
             return;
@@ -222,7 +286,7 @@ impl<'f> Engine<'_, 'f> {
             if !bound_deep {
                 continue;
             }
-            let place = Place { span, what };
+            let place = Place { span, kind };
             let tracked = &mut self.facts.tracked[id];
             if matches!(tracked.kind, TrackedKind::Response { .. })
                 && !tracked.early_exits.contains(&place)
@@ -247,841 +311,123 @@ impl<'f> Engine<'_, 'f> {
         ids
     }
 
-    // ----- bindings and scopes -----
-
-    fn bind_param(&mut self, arg: &syn::PatType, state: &mut State) {
-        let names = &self.cx.names;
-        let value = match names.type_item(&arg.ty) {
-            Some(ReqwestItem::Response) if !matches!(*arg.ty, syn::Type::Reference(_)) => {
-                let span = self.span(arg.pat.span());
-                let id = self.track(
-                    TrackedKind::Response {
-                        head: false,
-                        is_future: false,
-                    },
-                    span,
-                    0,
-                );
-                state.live.insert(id);
-                Value {
-                    ids: vec![id],
-                    shape: Shape::Plain,
-                }
-            }
-            Some(ReqwestItem::Client) => Value::shaped(Shape::Client),
-            Some(ReqwestItem::RequestBuilder) => Value::shaped(Shape::Builder { head: false }),
-            _ => Value::default(),
-        };
-        self.bind_pattern(&arg.pat, value, state);
+    /// Something that happens once each time this code runs (see [`Fresh`]).
+    pub(super) fn fresh(&mut self, fresh: Fresh, state: &mut State) {
+        state.fresh.insert(fresh);
+        self.fresh_log.push(fresh);
     }
 
-    fn bind_pattern(&mut self, pat: &syn::Pat, value: Value, state: &mut State) {
-        let mut names = Vec::new();
-        pattern_names(pat, &mut names);
-        for name in names {
-            state.vars.push(Var {
-                name,
-                value: value.clone(),
-                depth: self.body.depth,
-                loop_depth: self.body.loop_depth,
-                captured: false,
+    /// Marks what happened in one iteration as repeated: clients built and used for a request,
+    /// calls made.
+    pub(super) fn repeat(&mut self, fresh: impl IntoIterator<Item = Fresh>) {
+        for item in fresh {
+            match item {
+                Fresh::Client(client) => {
+                    let fact = &mut self.facts.clients[client];
+                    if fact.requested {
+                        fact.per_iteration = true;
+                    }
+                }
+                Fresh::Call(call) => self.facts.calls[call].repeated = true,
+            }
+        }
+    }
+
+    /// What the function does, as its callers see it.
+    fn summarize(
+        &self,
+        def: &crate::model::crate_map::FnOutline,
+        params: &[(usize, Value)],
+        returned: &Value,
+        function: &FnRef<'_>,
+    ) -> Summary {
+        let mut summary = Summary::declared(def.declared, function.sig.inputs.len());
+        if summary.returns.is_none() && !returned.ids.is_empty() {
+            let responses = returned
+                .ids
+                .iter()
+                .any(|id| matches!(self.facts.tracked[*id].kind, TrackedKind::Response { .. }));
+            if responses && matches!(returned.shape, Shape::Plain | Shape::Future) {
+                summary.returns = Some(Returns {
+                    kind: Kind::Response,
+                    future: self.body.is_async || returned.shape == Shape::Future,
+                });
+            }
+        }
+        if summary.returns.is_none() && returned.shape == Shape::Client {
+            summary.returns = Some(Returns {
+                kind: Kind::Client,
+                future: function.sig.asyncness.is_some(),
             });
         }
-    }
-
-    fn push_scope(&mut self) {
-        self.body.depth += 1;
-    }
-
-    /// Leaves a block: its bindings go out of scope and their responses are dropped,
-    /// except those in `keep` (the block's value).
-    fn pop_scope(&mut self, state: &mut State, keep: &[Id]) {
-        let depth = self.body.depth;
-        state.vars.retain(|var| var.depth < depth);
-        self.body.depth -= 1;
-        self.drop_unbound(state, keep);
-    }
-
-    /// Drops temporaries: live values no binding refers to.
-    fn drop_unbound(&mut self, state: &mut State, keep: &[Id]) {
-        let dropped: Vec<Id> = state
-            .live
-            .iter()
-            .copied()
-            .filter(|id| !keep.contains(id) && !state.is_bound(*id))
-            .collect();
-        for id in dropped {
-            state.live.remove(&id);
-        }
-    }
-
-    // ----- blocks and statements -----
-
-    fn fn_block(&mut self, block: &syn::Block, state: &mut State) -> Value {
-        self.block_inner(block, state, true)
-    }
-
-    fn block(&mut self, block: &syn::Block, state: &mut State) -> Value {
-        self.block_inner(block, state, false)
-    }
-
-    fn block_inner(&mut self, block: &syn::Block, state: &mut State, is_fn_body: bool) -> Value {
-        self.push_scope();
-        let mut last = Value::default();
-        let count = block.stmts.len();
-        for (at, stmt) in block.stmts.iter().enumerate() {
-            if !state.reachable {
-                break;
-            }
-            let is_last = at + 1 == count;
-            match stmt {
-                syn::Stmt::Local(local) => self.local(local, state),
-                syn::Stmt::Item(_) => {}
-                syn::Stmt::Expr(expr, None) if is_last => last = self.expr(expr, state),
-                syn::Stmt::Expr(syn::Expr::Return(ret), Some(_)) if is_last && is_fn_body => {
-                    // A `return x;` ending the function is its normal path, not an early exit.
-                    last = match &ret.expr {
-                        Some(expr) => self.expr(expr, state),
-                        None => Value::default(),
-                    };
-                }
-                syn::Stmt::Expr(expr, _) => {
-                    self.expr(expr, state);
-                }
-                syn::Stmt::Macro(mac) => {
-                    self.mac(&mac.mac, state);
-                }
-            }
-            if state.reachable {
-                self.drop_unbound(state, &last.ids);
-            }
-        }
-        if !state.reachable {
-            last = Value::default();
-        }
-        self.pop_scope(state, &last.ids);
-        last
-    }
-
-    fn local(&mut self, local: &syn::Local, state: &mut State) {
-        let (pat, annotation) = match &local.pat {
-            syn::Pat::Type(typed) => (&*typed.pat, Some(&*typed.ty)),
-            pat => (pat, None),
-        };
-        let mut value = match &local.init {
-            Some(init) => {
-                let value = self.expr(&init.expr, state);
-                if let Some((_, diverge)) = &init.diverge {
-                    // `let PAT = v else { .. }`: the else path has no `Ok`/`Some` response.
-                    let mut other = state.clone();
-                    if refutable_drops_value(pat) {
-                        for id in &value.ids {
-                            other.live.remove(id);
-                        }
-                    }
-                    self.expr(diverge, &mut other);
-                }
-                value
-            }
-            None => Value::default(),
-        };
-        if let Some(ty) = annotation {
-            match self.cx.names.type_item(ty) {
-                Some(ReqwestItem::Response)
-                    if value.ids.is_empty() && !matches!(ty, syn::Type::Reference(_)) =>
-                {
-                    if let Some(init) = &local.init {
-                        let span = self.span(init.expr.span());
-                        value = self.source(span, false, false, state);
-                    }
-                }
-                _ if self.cx.names.collection_of_responses(ty) => {
-                    if let Some(init) = &local.init {
-                        if let Some(collect) = collect_call(&init.expr) {
-                            self.event(Event::Collected {
-                                span: self.cx.map.span_between(
-                                    collect.dot_token.span,
-                                    collect.paren_token.span.close(),
-                                ),
-                                call: collect.method.to_string(),
-                            });
-                        }
-                    }
-                    value.shape = Shape::Iter(Flavor::Ready);
-                }
-                Some(ReqwestItem::Client) => value.shape = Shape::Client,
-                Some(ReqwestItem::RequestBuilder) => value.shape = Shape::Builder { head: false },
-                _ => {}
-            }
-        }
-        if matches!(pat, syn::Pat::Wild(_)) {
-            return;
-        }
-        self.bind_pattern(pat, value, state);
-    }
-
-    // ----- expressions -----
-
-    pub(super) fn expr(&mut self, expr: &syn::Expr, state: &mut State) -> Value {
-        if !state.reachable {
-            return Value::default();
-        }
-        match expr {
-            syn::Expr::Await(await_expr) => self.await_expr(await_expr, state),
-            syn::Expr::Try(try_expr) => {
-                let value = self.expr(&try_expr.expr, state);
-                // The value `?` is applied to is not dropped by its own exit (the `Err` of
-                // `error_for_status()?` is dropped inside reqwest); a body read that exits has
-                // already released its response.
-                let span = self.span(try_expr.question_token.span);
-                self.exit(state, &value.ids, Exit::Try, span);
-                value
-            }
-            syn::Expr::MethodCall(call) => self.method_call(call, state),
-            syn::Expr::Call(call) => self.call(call, state),
-            syn::Expr::Path(path) => {
-                if path.qself.is_none() && path.path.segments.len() == 1 {
-                    let name = mentions::unraw(&path.path.segments[0].ident.to_string());
-                    if let Some(var) = state.var(&name) {
-                        return var.value.clone();
-                    }
-                }
-                Value::default()
-            }
-            syn::Expr::Reference(reference) => {
-                let value = self.expr(&reference.expr, state);
-                if reference.mutability.is_some() && !value.ids.is_empty() {
-                    // `&mut resp` lets the callee read the body: cannot tell.
-                    self.release(&value.ids, state, Release::Unknown);
-                }
-                match value.shape {
-                    Shape::Client | Shape::Builder { .. } | Shape::Iter(_) => {
-                        Value::shaped(value.shape)
-                    }
-                    _ => Value::default(),
-                }
-            }
-            syn::Expr::Paren(paren) => self.expr(&paren.expr, state),
-            syn::Expr::Group(group) => self.expr(&group.expr, state),
-            syn::Expr::Block(block) => self.block(&block.block, state),
-            syn::Expr::Unsafe(block) => self.block(&block.block, state),
-            syn::Expr::Const(block) => self.block(&block.block, state),
-            syn::Expr::TryBlock(block) => self.block(&block.block, state),
-            syn::Expr::If(if_expr) => self.if_expr(if_expr, state),
-            syn::Expr::Match(match_expr) => self.match_expr(match_expr, state),
-            syn::Expr::Loop(loop_expr) => self.loop_expr(
-                LoopKind::Loop,
-                loop_expr.label.as_ref(),
-                &loop_expr.body,
-                state,
-            ),
-            syn::Expr::While(while_expr) => self.loop_expr(
-                LoopKind::While(&while_expr.cond),
-                while_expr.label.as_ref(),
-                &while_expr.body,
-                state,
-            ),
-            syn::Expr::ForLoop(for_expr) => {
-                let iterated = self.expr(&for_expr.expr, state);
-                self.release(&iterated.ids, state, Release::Move);
-                self.loop_expr(
-                    LoopKind::For(&for_expr.pat),
-                    for_expr.label.as_ref(),
-                    &for_expr.body,
-                    state,
-                )
-            }
-            syn::Expr::Break(break_expr) => {
-                let value = match &break_expr.expr {
-                    Some(inner) => self.expr(inner, state),
-                    None => Value::default(),
-                };
-                let label = break_expr.label.as_ref().map(|l| l.ident.to_string());
-                let span = self.span(break_expr.break_token.span);
-                self.leave_loop(label, Some(value), state, span);
-                Value::default()
-            }
-            syn::Expr::Continue(continue_expr) => {
-                let label = continue_expr.label.as_ref().map(|l| l.ident.to_string());
-                let span = self.span(continue_expr.continue_token.span);
-                self.leave_loop(label, None, state, span);
-                Value::default()
-            }
-            syn::Expr::Return(ret) => {
-                let value = match &ret.expr {
-                    Some(inner) => self.expr(inner, state),
-                    None => Value::default(),
-                };
-                let span = self.span(ret.return_token.span);
-                self.exit(state, &value.ids, Exit::Return, span);
-                self.release(&value.ids, state, Release::Move);
-                let returned = std::mem::take(&mut self.body.returned);
-                self.body.returned = returned.join(value);
-                state.reachable = false;
-                Value::default()
-            }
-            syn::Expr::Closure(closure) => self.closure(closure, state),
-            syn::Expr::Async(async_block) => self.async_block(async_block, state),
-            syn::Expr::Assign(assign) => {
-                let value = self.expr(&assign.right, state);
-                self.assign(&assign.left, value, state);
-                Value::default()
-            }
-            syn::Expr::Tuple(tuple) => {
-                for elem in &tuple.elems {
-                    let value = self.expr(elem, state);
-                    self.release(&value.ids, state, Release::Move);
-                }
-                Value::default()
-            }
-            syn::Expr::Array(array) => {
-                for elem in &array.elems {
-                    let value = self.expr(elem, state);
-                    self.release(&value.ids, state, Release::Move);
-                }
-                Value::default()
-            }
-            syn::Expr::Struct(strukt) => {
-                for field in &strukt.fields {
-                    let value = self.expr(&field.expr, state);
-                    self.release(&value.ids, state, Release::Move);
-                }
-                if let Some(rest) = &strukt.rest {
-                    self.expr(rest, state);
-                }
-                Value::default()
-            }
-            syn::Expr::Field(field) => {
-                let base = self.expr(&field.base, state);
-                if !base.ids.is_empty() {
-                    // A field of a tuple/struct carrying a response: cannot tell which part.
-                    self.release(&base.ids, state, Release::Unknown);
-                }
-                if let syn::Member::Named(name) = &field.member {
-                    if self.cx.client_fields.contains(&name.to_string()) {
-                        return Value::shaped(Shape::Client);
-                    }
-                }
-                Value::default()
-            }
-            syn::Expr::Index(index) => {
-                self.expr(&index.expr, state);
-                self.expr(&index.index, state);
-                Value::default()
-            }
-            syn::Expr::Binary(binary) => {
-                self.expr(&binary.left, state);
-                self.expr(&binary.right, state);
-                Value::default()
-            }
-            syn::Expr::Unary(unary) => {
-                let value = self.expr(&unary.expr, state);
-                if matches!(unary.op, syn::UnOp::Deref(_)) {
-                    return value;
-                }
-                Value::default()
-            }
-            syn::Expr::Cast(cast) => {
-                self.expr(&cast.expr, state);
-                Value::default()
-            }
-            syn::Expr::Range(range) => {
-                if let Some(start) = &range.start {
-                    self.expr(start, state);
-                }
-                if let Some(end) = &range.end {
-                    self.expr(end, state);
-                }
-                Value::default()
-            }
-            syn::Expr::Repeat(repeat) => {
-                self.expr(&repeat.expr, state);
-                Value::default()
-            }
-            syn::Expr::Let(let_expr) => {
-                // A `let` outside `if`/`while` conditions (let chains are handled there).
-                let value = self.expr(&let_expr.expr, state);
-                self.bind_pattern(&let_expr.pat, value, state);
-                Value::default()
-            }
-            syn::Expr::Macro(mac) => self.mac(&mac.mac, state),
-            syn::Expr::Yield(yield_expr) => {
-                if let Some(inner) = &yield_expr.expr {
-                    let value = self.expr(inner, state);
-                    self.release(&value.ids, state, Release::Move);
-                }
-                Value::default()
-            }
-            _ => Value::default(),
-        }
-    }
-
-    fn await_expr(&mut self, await_expr: &syn::ExprAwait, state: &mut State) -> Value {
-        let value = self.expr(&await_expr.base, state);
-        let mut involved = self.mentioned_ids(&mentions::in_expr(&await_expr.base), state);
-        involved.extend(value.ids.iter().copied());
-        let span = self.span(await_expr.await_token.span);
-        let live: Vec<Id> = state.live.iter().copied().collect();
-        for id in live {
-            if !involved.contains(&id) && state.is_bound(id) {
-                self.hold(id, span, "it is still alive and unread across this await");
-            }
-        }
-        match value.shape {
-            Shape::Future => {
-                for &id in &value.ids {
-                    self.facts.tracked[id].awaited = true;
-                    state.live.insert(id);
-                }
-                Value {
-                    ids: value.ids,
-                    shape: Shape::Plain,
-                }
-            }
-            Shape::Plain => value,
-            _ => Value::default(),
-        }
-    }
-
-    fn assign(&mut self, left: &syn::Expr, value: Value, state: &mut State) {
-        if let syn::Expr::Path(path) = left {
-            if path.qself.is_none() && path.path.segments.len() == 1 {
-                let name = mentions::unraw(&path.path.segments[0].ident.to_string());
-                if let Some(var) = state.var_mut(&name).filter(|var| !var.captured) {
-                    var.value = value;
-                    self.drop_unbound(state, &[]);
-                    return;
-                }
-            }
-        }
-        if matches!(left, syn::Expr::Infer(_)) {
-            return;
-        }
-        // A field, an index, a deref, a global: the response is handed outside.
-        self.expr(left, state);
-        self.release(&value.ids, state, Release::Move);
-    }
-
-    fn if_expr(&mut self, if_expr: &syn::ExprIf, state: &mut State) -> Value {
-        self.push_scope();
-        let mut otherwise = self.condition(&if_expr.cond, state);
-        let mut then_state = state.clone();
-        let size_guard = exits_cost_nothing(&if_expr.cond);
-        self.body.size_guard += usize::from(size_guard);
-        let then_value = self.block(&if_expr.then_branch, &mut then_state);
-        self.body.size_guard -= usize::from(size_guard);
-        let else_value = match &if_expr.else_branch {
-            Some((_, else_expr)) => self.expr(else_expr, &mut otherwise),
-            None => Value::default(),
-        };
-        // The condition's `let` bindings live only in the then-branch.
-        let depth = self.body.depth;
-        then_state.vars.retain(|var| var.depth < depth);
-        *state = then_state.join(otherwise);
-        self.pop_scope(
-            state,
-            &[then_value.ids.clone(), else_value.ids.clone()].concat(),
-        );
-        then_value.join(else_value)
-    }
-
-    /// Evaluates an `if`/`while` condition, binding `let` patterns into `state` (the path
-    /// where the condition holds) and returning the state where it does not.
-    fn condition(&mut self, cond: &syn::Expr, state: &mut State) -> State {
-        match cond {
-            syn::Expr::Let(let_expr) => {
-                let value = self.expr(&let_expr.expr, state);
-                let mut otherwise = state.clone();
-                if refutable_drops_value(&let_expr.pat) {
-                    for id in &value.ids {
-                        otherwise.live.remove(id);
-                    }
-                }
-                self.bind_pattern(&let_expr.pat, value, state);
-                otherwise
-            }
-            syn::Expr::Binary(binary) if matches!(binary.op, syn::BinOp::And(_)) => {
-                let first = self.condition(&binary.left, state);
-                let second = self.condition(&binary.right, state);
-                first.join(second)
-            }
-            syn::Expr::Paren(paren) => self.condition(&paren.expr, state),
-            other => {
-                self.expr(other, state);
-                state.clone()
-            }
-        }
-    }
-
-    fn match_expr(&mut self, match_expr: &syn::ExprMatch, state: &mut State) -> Value {
-        let scrutinee = self.expr(&match_expr.expr, state);
-        let size_guard = exits_cost_nothing(&match_expr.expr);
-        self.body.size_guard += usize::from(size_guard);
-        let mut joined = state.unreachable_like();
-        let mut result = Value::default();
-        for arm in &match_expr.arms {
-            let mut arm_state = state.clone();
-            self.push_scope();
-            if binds_nothing_of_value(&arm.pat) {
-                for id in &scrutinee.ids {
-                    arm_state.live.remove(id);
-                }
-            } else {
-                self.bind_pattern(&arm.pat, scrutinee.clone(), &mut arm_state);
-            }
-            if let Some((_, guard)) = &arm.guard {
-                self.expr(guard, &mut arm_state);
-            }
-            let arm_guard = is_empty_body_status(&quote::ToTokens::to_token_stream(&arm.pat));
-            self.body.size_guard += usize::from(arm_guard);
-            let value = self.expr(&arm.body, &mut arm_state);
-            self.body.size_guard -= usize::from(arm_guard);
-            self.pop_scope(&mut arm_state, &value.ids);
-            result = result.join(value);
-            joined = joined.join(arm_state);
-        }
-        self.body.size_guard -= usize::from(size_guard);
-        *state = joined;
-        if !state.reachable {
-            return Value::default();
-        }
-        result
-    }
-
-    fn loop_expr(
-        &mut self,
-        kind: LoopKind<'_>,
-        label: Option<&syn::Label>,
-        body: &syn::Block,
-        state: &mut State,
-    ) -> Value {
-        let entry = state.clone();
-        self.body.loops.push(LoopFrame {
-            label: label.map(|l| l.name.ident.to_string()),
-            depth: self.body.depth,
-            breaks: None,
-            continues: None,
-            value: Value::default(),
+        summary.returns_fresh_client = returned.client.is_some_and(|client| {
+            !matches!(self.facts.clients[client].origin, ClientOrigin::Param(_))
         });
-        self.body.loop_depth += 1;
-        let mut head = entry.clone();
-        let mut exit_without_break = entry.unreachable_like();
-        // Two walks: the second sees what the first iteration leaves alive.
-        for _ in 0..2 {
-            let mut iteration = head.clone();
-            self.push_scope();
-            match kind {
-                LoopKind::Loop => {}
-                LoopKind::While(cond) => {
-                    let otherwise = self.condition(cond, &mut iteration);
-                    exit_without_break = exit_without_break.join(otherwise);
-                }
-                LoopKind::For(pat) => {
-                    exit_without_break = exit_without_break.join(iteration.clone());
-                    self.bind_pattern(pat, Value::default(), &mut iteration);
-                }
+        for (position, value) in params {
+            let mut usage = ParamUse::default();
+            for id in &value.ids {
+                let tracked = &self.facts.tracked[*id];
+                usage.reads |= tracked.body_read;
+                usage.unknown |= tracked.unknown;
+                usage.returns |= returned.ids.contains(id);
             }
-            let value = self.block(body, &mut iteration);
-            self.release(&value.ids, &mut iteration, Release::Move);
-            self.pop_scope(&mut iteration, &[]);
-            let frame = self.body.loops.last_mut().expect("pushed above");
-            let continues = frame.continues.take();
-            let mut next = entry.clone().join(iteration);
-            if let Some(continues) = continues {
-                next = next.join(continues);
+            if let Some(client) = value.client {
+                let fact = &self.facts.clients[client];
+                usage.sends = fact.requested;
+                usage.keeps_client = fact.escaped;
             }
-            head = next;
+            summary.params[*position] = usage;
         }
-        self.body.loop_depth -= 1;
-        let frame = self.body.loops.pop().expect("pushed above");
-        let mut after = exit_without_break;
-        if let Some(breaks) = frame.breaks {
-            after = after.join(breaks);
-        }
-        *state = after;
-        frame.value
+        summary.per_call_client = self.per_call_client();
+        summary
     }
 
-    /// `break` (with its value, `Some`) or `continue` (`None`).
-    fn leave_loop(
-        &mut self,
-        label: Option<String>,
-        broken: Option<Value>,
-        state: &mut State,
-        span: Span,
-    ) {
-        let is_break = broken.is_some();
-        let value = broken.unwrap_or_default();
-        let position = match &label {
-            Some(label) => self
-                .body
-                .loops
-                .iter()
-                .rposition(|frame| frame.label.as_deref() == Some(label.as_str())),
-            None => self.body.loops.len().checked_sub(1),
-        };
-        let Some(position) = position else {
-            // A `break` out of a labelled block, or outside any loop we know: stop here.
-            self.release(&value.ids, state, Release::Move);
-            state.reachable = false;
-            return;
-        };
-        let depth = self.body.loops[position].depth;
-        let exit = if is_break {
-            Exit::Break(depth)
-        } else {
-            Exit::Continue(depth)
-        };
-        self.exit(state, &value.ids, exit, span);
-        let mut leaving = state.clone();
-        leaving.vars.retain(|var| var.depth <= depth);
-        self.drop_unbound(&mut leaving, &value.ids);
-        let frame = &mut self.body.loops[position];
-        frame.value = std::mem::take(&mut frame.value).join(value);
-        let slot = if is_break {
-            &mut frame.breaks
-        } else {
-            &mut frame.continues
-        };
-        *slot = Some(match slot.take() {
-            Some(previous) => previous.join(leaving),
-            None => leaving,
-        });
-        state.reachable = false;
-    }
-
-    // ----- closures and async blocks -----
-
-    /// Walks a closure or async block as a nested body; returns what it yields.
-    /// A `move` closure or async block takes the responses it mentions: they are handed on.
-    /// A non-`move` one borrows them, and releases only those its body reads or moves.
-    fn nested_body(
-        &mut self,
-        is_async: bool,
-        is_move: bool,
-        inputs: &[&syn::Pat],
-        body: NestedBody<'_>,
-        state: &mut State,
-    ) -> Value {
-        // Responses of the enclosing body that the nested one mentions are captured.
-        let mentioned = match body {
-            NestedBody::Block(block) => mentions::in_block(block),
-            NestedBody::Expr(expr) => mentions::in_expr(expr),
-        };
-        let captured = self.mentioned_ids(&mentioned, state);
-        let captured: Vec<Id> = captured
-            .into_iter()
-            .filter(|id| {
-                inputs.iter().all(|pat| {
-                    let mut names = Vec::new();
-                    pattern_names(pat, &mut names);
-                    !names
-                        .iter()
-                        .any(|n| state.var(n).is_some_and(|var| var.value.ids.contains(id)))
-                })
-            })
-            .collect();
-        if is_move {
-            self.release(&captured, state, Release::Move);
-        }
-
-        let outer_async = self.body.is_async;
-        let saved = std::mem::replace(&mut self.body, Body::new(is_async || outer_async, true));
-        let mut inner = State::new();
-        // The enclosing bindings stay visible (a `RequestBuilder` built outside and sent
-        // inside); moved responses are the nested body's no more.
-        inner.vars = state
-            .vars
-            .iter()
-            .map(|var| Var {
-                name: var.name.clone(),
-                value: if is_move {
-                    Value::shaped(var.value.shape)
-                } else {
-                    var.value.clone()
-                },
-                depth: 0,
-                loop_depth: 0,
-                captured: true,
-            })
-            .collect();
-        let log_start = self.release_log.len();
-        self.body.depth = 1;
-        for pat in inputs {
-            match pat {
-                syn::Pat::Type(typed) => self.bind_param(typed, &mut inner),
-                pat => self.bind_pattern(pat, Value::default(), &mut inner),
+    /// A client this function builds and sends with on every call, itself or through a
+    /// function it calls (not once per item: that is reported where the items are).
+    fn per_call_client(&self) -> Option<ClientSite> {
+        for fact in &self.facts.clients {
+            if fact.requested
+                && !fact.escaped
+                && !fact.per_item_config
+                && !fact.once
+                && !matches!(fact.origin, ClientOrigin::Param(_))
+            {
+                return Some(ClientSite {
+                    builder_fn: self.function.id,
+                    span: fact.span,
+                    get: match &fact.origin {
+                        ClientOrigin::Get(written) | ClientOrigin::GetPerItem(written) => {
+                            Some(written.clone())
+                        }
+                        _ => None,
+                    },
+                    via: Vec::new(),
+                });
             }
         }
-        let value = match body {
-            NestedBody::Block(block) => self.fn_block(block, &mut inner),
-            NestedBody::Expr(syn::Expr::Block(block)) if block.label.is_none() => {
-                self.fn_block(&block.block, &mut inner)
+        let mut seen = BTreeSet::new();
+        for call in &self.facts.calls {
+            if call.once || call.kind != super::CallKind::Call || !seen.insert(call.callee) {
+                continue;
             }
-            NestedBody::Expr(other) => self.expr(other, &mut inner),
-        };
-        self.release(&value.ids, &mut inner, Release::Move);
-        let returned = std::mem::replace(&mut self.body, saved).returned;
-        if !is_move {
-            for id in &self.release_log[log_start..] {
-                if captured.contains(id) {
-                    state.live.remove(id);
-                }
-            }
-        }
-        value.join(returned)
-    }
-
-    fn closure(&mut self, closure: &syn::ExprClosure, state: &mut State) -> Value {
-        let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
-        let is_async = closure.asyncness.is_some();
-        let is_move = closure.capture.is_some();
-        let body = NestedBody::Expr(&closure.body);
-        let yielded = self.nested_body(is_async, is_move, &inputs, body, state);
-        let flavor = match yielded.shape {
-            Shape::Future => Some(Flavor::Future),
-            Shape::Plain if !yielded.ids.is_empty() => Some(if is_async {
-                Flavor::Future
-            } else {
-                Flavor::Ready
-            }),
-            _ => None,
-        };
-        match flavor {
-            Some(flavor) => Value::shaped(Shape::Closure(flavor)),
-            None => Value::default(),
-        }
-    }
-
-    fn async_block(&mut self, async_block: &syn::ExprAsync, state: &mut State) -> Value {
-        let is_move = async_block.capture.is_some();
-        let body = NestedBody::Block(&async_block.block);
-        let yielded = self.nested_body(true, is_move, &[], body, state);
-        if !yielded.ids.is_empty() && yielded.shape == Shape::Plain {
-            Value::shaped(Shape::Future)
-        } else {
-            Value::default()
-        }
-    }
-
-    /// `result.map(|resp| ..)`: the closure gets the response; walked in place.
-    pub(super) fn closure_in_place(
-        &mut self,
-        closure: &syn::ExprClosure,
-        param: Value,
-        state: &mut State,
-    ) -> Value {
-        self.push_scope();
-        if let Some(pat) = closure.inputs.first() {
-            let pat = match pat {
-                syn::Pat::Type(typed) => &*typed.pat,
-                pat => pat,
+            let Some(site) = self
+                .cx
+                .summaries
+                .get(call.callee)
+                .and_then(|summary| summary.per_call_client.as_ref())
+            else {
+                continue;
             };
-            self.bind_pattern(pat, param, state);
-        }
-        let value = self.expr(&closure.body, state);
-        self.pop_scope(state, &value.ids);
-        value
-    }
-}
-
-/// Whether an `if` condition or `match` scrutinee is a size check or a check for a status
-/// whose body is always empty (204 No Content, 304 Not Modified).
-fn exits_cost_nothing(condition: &syn::Expr) -> bool {
-    if mentions::calls_method(condition, "content_length") {
-        return true;
-    }
-    is_empty_body_status(&quote::ToTokens::to_token_stream(condition))
-}
-
-/// Whether tokens name a status whose response has no body: 204 or 304.
-fn is_empty_body_status(tokens: &proc_macro2::TokenStream) -> bool {
-    let text = tokens.to_string();
-    text.split(|c: char| !c.is_alphanumeric() && c != '_')
-        .any(|word| matches!(word, "NOT_MODIFIED" | "NO_CONTENT" | "304" | "204"))
-}
-
-/// The body of a closure (an expression) or of an async block (a block).
-#[derive(Clone, Copy)]
-enum NestedBody<'a> {
-    Block(&'a syn::Block),
-    Expr(&'a syn::Expr),
-}
-
-#[derive(Clone, Copy)]
-enum LoopKind<'a> {
-    Loop,
-    While(&'a syn::Expr),
-    For(&'a syn::Pat),
-}
-
-/// The `.collect()` an initializer ends in, through `?`, `.await`, `unwrap`/`expect`.
-fn collect_call(expr: &syn::Expr) -> Option<&syn::ExprMethodCall> {
-    match expr {
-        syn::Expr::MethodCall(call) if call.method == "collect" || call.method == "try_collect" => {
-            Some(call)
-        }
-        syn::Expr::MethodCall(call) if call.method == "unwrap" || call.method == "expect" => {
-            collect_call(&call.receiver)
-        }
-        syn::Expr::Try(inner) => collect_call(&inner.expr),
-        syn::Expr::Await(inner) => collect_call(&inner.base),
-        syn::Expr::Paren(inner) => collect_call(&inner.expr),
-        _ => None,
-    }
-}
-
-/// Names a pattern binds.
-fn pattern_names(pat: &syn::Pat, names: &mut Vec<String>) {
-    match pat {
-        syn::Pat::Ident(ident) => {
-            names.push(mentions::unraw(&ident.ident.to_string()));
-            if let Some((_, sub)) = &ident.subpat {
-                pattern_names(sub, names);
+            if site.builder_fn == self.function.id || site.via.contains(&self.function.id) {
+                continue;
             }
+            let mut via = vec![call.callee];
+            via.extend(site.via.iter().copied());
+            return Some(ClientSite {
+                via,
+                ..site.clone()
+            });
         }
-        syn::Pat::TupleStruct(tuple) => tuple.elems.iter().for_each(|p| pattern_names(p, names)),
-        syn::Pat::Tuple(tuple) => tuple.elems.iter().for_each(|p| pattern_names(p, names)),
-        syn::Pat::Struct(strukt) => strukt
-            .fields
-            .iter()
-            .for_each(|field| pattern_names(&field.pat, names)),
-        syn::Pat::Slice(slice) => slice.elems.iter().for_each(|p| pattern_names(p, names)),
-        syn::Pat::Type(typed) => pattern_names(&typed.pat, names),
-        syn::Pat::Paren(paren) => pattern_names(&paren.pat, names),
-        syn::Pat::Reference(reference) => pattern_names(&reference.pat, names),
-        syn::Pat::Or(or) => {
-            if let Some(first) = or.cases.first() {
-                pattern_names(first, names);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Whether the path a refutable pattern does *not* match has no response:
-/// `Ok(..)`/`Some(..)` patterns (the other side is `Err`/`None`).
-fn refutable_drops_value(pat: &syn::Pat) -> bool {
-    match pat {
-        syn::Pat::TupleStruct(tuple) => tuple
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "Ok" || s.ident == "Some"),
-        syn::Pat::Paren(paren) => refutable_drops_value(&paren.pat),
-        _ => false,
-    }
-}
-
-/// Whether a `match` arm's pattern leaves the response out: `Err(..)`, `None`, `_`.
-fn binds_nothing_of_value(pat: &syn::Pat) -> bool {
-    match pat {
-        syn::Pat::Wild(_) => true,
-        syn::Pat::Ident(ident) => ident.ident == "None",
-        syn::Pat::Path(path) => path.path.is_ident("None"),
-        syn::Pat::TupleStruct(tuple) => {
-            tuple.path.segments.last().is_some_and(|s| s.ident == "Err")
-        }
-        _ => false,
+        None
     }
 }

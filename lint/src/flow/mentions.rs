@@ -5,6 +5,8 @@ use std::collections::HashSet;
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
+use crate::model::syntax::unraw;
+
 /// Every single-segment path (a local name) in `expr`, including inside closures and macro
 /// tokens.
 pub fn in_expr(expr: &syn::Expr) -> HashSet<String> {
@@ -37,11 +39,6 @@ fn collect_tokens(tokens: TokenStream, names: &mut HashSet<String>) {
             _ => {}
         }
     }
-}
-
-/// An identifier's name without the `r#` of a raw identifier.
-pub fn unraw(name: &str) -> String {
-    name.strip_prefix("r#").unwrap_or(name).to_owned()
 }
 
 #[derive(Default)]

@@ -1,23 +1,42 @@
 //! Response-flow analysis: follows every response a function body creates along each path
 //! (branches, `match`, `if let`/`let else`, loops, `return`/`?`/`break`/`continue`) and records
-//! where it is released, held across awaits, dropped by early exits, collected or leaked.
+//! where it is released, held across awaits, dropped by early exits, collected or leaked. It
+//! also follows the clients a body builds, and records the calls it makes into the crate, so
+//! that the whole-crate pass can tell which functions run once per item.
+//!
 //! Closures and async blocks are nested bodies. Nothing here needs types: where the analysis
 //! cannot tell, it marks the response `unknown` and the lints stay silent about it.
+//!
+//! - [`engine`]: the walk's driver and its primitives (track, release, exits);
+//! - [`scopes`]: bindings, patterns and block scopes;
+//! - [`control`]: statements, branches, loops and early exits;
+//! - [`nested`]: closures and async blocks;
+//! - [`calls`]: calls and method calls, into reqwest and into the crate;
+//! - [`macros`]: macros, argument by argument;
+//! - [`clients`]: client constructions and requests made with them;
+//! - [`guards`]: conditions under which dropping a body costs nothing;
+//! - [`summary`]: what a function does, as its callers see it.
 
 mod calls;
+mod clients;
+mod control;
 mod engine;
+mod guards;
+mod macros;
 mod mentions;
+mod nested;
+mod scopes;
 pub mod state;
+pub mod summary;
 mod vocabulary;
 
-use std::collections::HashSet;
-
 use crate::diagnostic::Span;
-use crate::model::index::CrateIndex;
+use crate::model::crate_map::{CrateMap, FnId};
 use crate::model::names::Names;
 use crate::model::source_map::SourceMap;
 
 pub use engine::analyze_fn;
+pub use summary::{ClientSite, Summary};
 
 /// What a tracked value is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,13 +54,35 @@ pub enum TrackedKind {
     RawPointer,
 }
 
+/// What happens to a response at a secondary place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaceKind {
+    /// An `.await` that does not involve the response.
+    Await,
+    /// Another request made while it is unread (blocking code).
+    OtherRequest,
+    /// A blocking wait (`thread::sleep`, `recv()`, `join()`, `Barrier::wait`) while it is
+    /// unread (blocking code).
+    BlockingWait,
+    /// An early `return`.
+    Return,
+    /// A `?` that returns early.
+    Try,
+    /// A diverging macro (`panic!`, `bail!`, a failed `ensure!`).
+    Diverge,
+    /// A `break` that leaves the loop.
+    Break,
+    /// A `continue`.
+    Continue,
+}
+
 /// A secondary place where something happens to a tracked response.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Place {
     /// Where.
     pub span: Span,
-    /// What kind of place: an await, another request, an exit.
-    pub what: &'static str,
+    /// What happens there.
+    pub kind: PlaceKind,
 }
 
 /// Everything the analysis learned about one tracked value, over all paths.
@@ -59,10 +100,12 @@ pub struct Tracked {
     pub unknown: bool,
     /// An async source's future was awaited (the request was made) on some path.
     pub awaited: bool,
-    /// Awaits (or, blocking, other requests) it is alive and unread across.
+    /// Awaits (or, blocking, other requests and waits) it is alive and unread across.
     pub held_across: Vec<Place>,
     /// Early exits that drop it unread.
     pub early_exits: Vec<Place>,
+    /// Its body is read inside a branch taken on a non-success status (an error body).
+    pub read_on_error_path: bool,
 }
 
 /// A finding made during the walk rather than from a tracked value's summary.
@@ -88,7 +131,70 @@ pub enum Event {
         span: Span,
         /// `bytes`, `text` or `json`.
         method: String,
+        /// Inside a branch taken on a non-success status: an error body.
+        on_error_path: bool,
     },
+}
+
+/// A client the body builds (or `reqwest::get`, which builds one per call), or a client
+/// parameter, and what the body does with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientFact {
+    /// The construction (`Client::new()`, `Client::builder()...build()`, a factory call,
+    /// `reqwest::get(..)`), or the parameter.
+    pub span: Span,
+    /// How it came to be.
+    pub origin: ClientOrigin,
+    /// A request is sent with it.
+    pub requested: bool,
+    /// Handed on: returned, stored, moved into something the analysis does not follow.
+    pub escaped: bool,
+    /// Configured for one item: a proxy, a local address, an identity, a `resolve`.
+    pub per_item_config: bool,
+    /// Built (and used for a request) once per iteration of a loop, or per call of a
+    /// per-item closure.
+    pub per_iteration: bool,
+    /// Built inside a once-initializer (`get_or_init`, `LazyLock::new`..).
+    pub once: bool,
+}
+
+/// Where a [`ClientFact`]'s client comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientOrigin {
+    /// Built here.
+    Built,
+    /// `reqwest::get` (or its blocking twin), as written: a client built for one request.
+    Get(String),
+    /// `reqwest::get` given as a per-item closure (`urls.iter().map(reqwest::get)`).
+    GetPerItem(String),
+    /// The function's parameter at this position.
+    Param(usize),
+}
+
+/// A call of a function of the crate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallSite {
+    /// The function called.
+    pub callee: FnId,
+    /// The call expression (or the handler path registered).
+    pub span: Span,
+    /// Made once per item: in a loop iteration that goes round again, a per-item closure,
+    /// or a task spawned per item.
+    pub repeated: bool,
+    /// Made inside a once-initializer.
+    pub once: bool,
+    /// What the call is.
+    pub kind: CallKind,
+}
+
+/// How a [`CallSite`] reaches its callee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallKind {
+    /// Called directly.
+    Call,
+    /// Registered as a web handler (axum `get(handler)`, actix `web::get().to(handler)`..):
+    /// it runs once per incoming request.
+    Handler,
 }
 
 /// The result of analyzing one function (with its closures and async blocks).
@@ -100,16 +206,45 @@ pub struct Facts {
     pub events: Vec<Event>,
     /// The function checks `content_length()` or otherwise limits what it reads.
     pub bounds_body_size: bool,
+    /// Clients built here, and client parameters.
+    pub clients: Vec<ClientFact>,
+    /// Calls of the crate's functions.
+    pub calls: Vec<CallSite>,
+    /// What the function does, as its callers see it.
+    pub summary: Summary,
 }
 
-/// What every function of a file shares: its names, the crate's index, its source map.
+/// What every function of a file shares: its names, the crate, its source map.
 pub struct FileContext<'a> {
     /// reqwest names in scope.
     pub names: &'a Names,
-    /// The crate's own functions that return reqwest values.
-    pub index: &'a CrateIndex,
+    /// The package's functions and scopes.
+    pub crate_map: &'a CrateMap,
+    /// What each function of the package does, so far.
+    pub summaries: &'a [Summary],
     /// Positions.
     pub map: &'a SourceMap<'a>,
-    /// Field names declared in this file with a reqwest `Client` type.
-    pub client_fields: HashSet<String>,
+    /// Field names declared in the package with a reqwest `Client` type.
+    pub client_fields: &'a std::collections::HashSet<String>,
+}
+
+/// What the whole-crate lints read: every function's calls and clients, with the summaries.
+pub struct CrateFacts<'a> {
+    /// The package's functions.
+    pub crate_map: &'a CrateMap,
+    /// Their summaries, at the fixpoint.
+    pub summaries: &'a [Summary],
+    /// Each function's calls and clients, by [`FnId`].
+    pub fns: &'a [FnFacts],
+    /// Each file's path as shown to the user, when known (for notes naming other files).
+    pub paths: &'a [Option<String>],
+}
+
+/// One function's calls and clients.
+#[derive(Clone, Debug, Default)]
+pub struct FnFacts {
+    /// Calls of the crate's functions.
+    pub calls: Vec<CallSite>,
+    /// Clients built, and client parameters.
+    pub clients: Vec<ClientFact>,
 }

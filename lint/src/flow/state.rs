@@ -33,6 +33,8 @@ pub enum Shape {
     },
     /// A reqwest `Client` (or its builder).
     Client,
+    /// A tower `Service` whose responses are reqwest responses: `call(req)` sends.
+    Service,
 }
 
 /// The abstract value of an expression: which tracked responses it may carry, and its shape.
@@ -42,6 +44,22 @@ pub struct Value {
     pub ids: Vec<Id>,
     /// What kind of value it is.
     pub shape: Shape,
+    /// The client this value is (or borrows), when the analysis follows it: index into
+    /// [`super::Facts::clients`].
+    pub client: Option<ClientId>,
+}
+
+/// Index of a followed client in [`super::Facts::clients`].
+pub type ClientId = usize;
+
+/// Something that happens once each time its code runs: a client built, a call made. A loop's
+/// back edge (or the end of a per-item closure) marks those of its iteration as repeated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fresh {
+    /// A client construction ([`super::Facts::clients`]).
+    Client(ClientId),
+    /// A call of a function of the crate ([`super::Facts::calls`]).
+    Call(usize),
 }
 
 impl Value {
@@ -50,6 +68,16 @@ impl Value {
         Value {
             ids: Vec::new(),
             shape,
+            client: None,
+        }
+    }
+
+    /// A response (or several, on different paths).
+    pub fn responses(ids: Vec<Id>) -> Self {
+        Value {
+            ids,
+            shape: Shape::Plain,
+            client: None,
         }
     }
 
@@ -62,6 +90,9 @@ impl Value {
         }
         if self.shape == Shape::Plain {
             self.shape = other.shape;
+        }
+        if self.client.is_none() {
+            self.client = other.client;
         }
         self
     }
@@ -92,6 +123,8 @@ pub struct State {
     pub vars: Vec<Var>,
     /// Whether this path is reachable at all (false after `return`, `break`, a panic...).
     pub reachable: bool,
+    /// Clients built and calls made on this path (see [`Fresh`]).
+    pub fresh: BTreeSet<Fresh>,
 }
 
 impl State {
@@ -101,6 +134,7 @@ impl State {
             live: BTreeSet::new(),
             vars: Vec::new(),
             reachable: true,
+            fresh: BTreeSet::new(),
         }
     }
 
@@ -129,6 +163,7 @@ impl State {
         }
         let mut joined = self;
         joined.live.extend(other.live);
+        joined.fresh.extend(other.fresh);
         if joined.vars.len() == other.vars.len() {
             for (mine, theirs) in joined.vars.iter_mut().zip(other.vars) {
                 if mine.name == theirs.name {
@@ -145,6 +180,7 @@ impl State {
             live: BTreeSet::new(),
             vars: self.vars.clone(),
             reachable: false,
+            fresh: BTreeSet::new(),
         }
     }
 }

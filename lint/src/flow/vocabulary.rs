@@ -62,7 +62,8 @@ pub(super) const DISCARDS: &[&str] = &["err", "unwrap_err", "expect_err"];
 /// Methods that start a request on a client.
 pub(super) const REQUEST_STARTS: &[&str] =
     &["get", "post", "put", "patch", "delete", "head", "request"];
-/// Methods of a `RequestBuilder` that return the builder.
+/// Methods of a `RequestBuilder` that return the builder (reqwest 0.12 and 0.13, async and
+/// blocking).
 pub(super) const BUILDER_STEPS: &[&str] = &[
     "header",
     "headers",
@@ -77,6 +78,105 @@ pub(super) const BUILDER_STEPS: &[&str] = &[
     "multipart",
     "fetch_mode_no_cors",
 ];
+/// Methods of a `ClientBuilder` that return the builder (reqwest 0.12 and 0.13, async and
+/// blocking); `build` ends it.
+pub(super) const CLIENT_BUILDER_STEPS: &[&str] = &[
+    "add_crl",
+    "add_crls",
+    "add_root_certificate",
+    "brotli",
+    "connect_timeout",
+    "connection_verbose",
+    "connector_layer",
+    "cookie_provider",
+    "cookie_store",
+    "danger_accept_invalid_certs",
+    "danger_accept_invalid_hostnames",
+    "default_headers",
+    "deflate",
+    "dns_resolver",
+    "dns_resolver2",
+    "gzip",
+    "hickory_dns",
+    "http09_responses",
+    "http1_allow_obsolete_multiline_headers_in_responses",
+    "http1_allow_spaces_after_header_name_in_responses",
+    "http1_ignore_invalid_headers_in_responses",
+    "http1_max_headers",
+    "http1_only",
+    "http1_title_case_headers",
+    "http2_adaptive_window",
+    "http2_initial_connection_window_size",
+    "http2_initial_stream_window_size",
+    "http2_keep_alive_interval",
+    "http2_keep_alive_timeout",
+    "http2_keep_alive_while_idle",
+    "http2_max_frame_size",
+    "http2_max_header_list_size",
+    "http2_prior_knowledge",
+    "http3_congestion_bbr",
+    "http3_conn_receive_window",
+    "http3_max_field_section_size",
+    "http3_max_idle_timeout",
+    "http3_prior_knowledge",
+    "http3_send_grease",
+    "http3_send_window",
+    "http3_stream_receive_window",
+    "https_only",
+    "identity",
+    "interface",
+    "local_address",
+    "max_tls_version",
+    "min_tls_version",
+    "no_brotli",
+    "no_deflate",
+    "no_gzip",
+    "no_hickory_dns",
+    "no_proxy",
+    "no_trust_dns",
+    "no_zstd",
+    "pool_idle_timeout",
+    "pool_max_idle_per_host",
+    "proxy",
+    "read_timeout",
+    "redirect",
+    "referer",
+    "resolve",
+    "resolve_to_addrs",
+    "retry",
+    "tcp_keepalive",
+    "tcp_keepalive_interval",
+    "tcp_keepalive_retries",
+    "tcp_nodelay",
+    "tcp_user_timeout",
+    "timeout",
+    "tls_backend_native",
+    "tls_backend_preconfigured",
+    "tls_backend_rustls",
+    "tls_built_in_native_certs",
+    "tls_built_in_root_certs",
+    "tls_built_in_webpki_certs",
+    "tls_certs_merge",
+    "tls_certs_only",
+    "tls_crls_only",
+    "tls_danger_accept_invalid_certs",
+    "tls_danger_accept_invalid_hostnames",
+    "tls_early_data",
+    "tls_info",
+    "tls_sni",
+    "tls_sslkeylogfile",
+    "tls_version_max",
+    "tls_version_min",
+    "trust_dns",
+    "unix_socket",
+    "use_native_tls",
+    "use_preconfigured_tls",
+    "use_rustls_tls",
+    "user_agent",
+    "windows_named_pipe",
+    "zstd",
+];
+
 /// Same-crate methods with these names are not looked up: too many other types have them.
 pub(super) const COMMON_METHODS: &[&str] = &[
     "get", "post", "put", "patch", "delete", "head", "request", "send", "execute", "map", "then",
@@ -112,4 +212,86 @@ pub(super) const BORROWING_MACROS: &[&str] = &[
     "anyhow",
     "format_err",
     "ensure",
+];
+
+/// Adapters that exist only on iterators and streams: their closure runs once per item.
+pub(super) const PER_ITEM_ADAPTERS: &[&str] = &[
+    "for_each",
+    "try_for_each",
+    "for_each_concurrent",
+    "try_for_each_concurrent",
+    "filter_map",
+    "flat_map",
+    "fold",
+    "try_fold",
+    "scan",
+];
+/// Adapters that `Option`, `Result` and futures have too (where the closure runs at most
+/// once): per item only on a receiver that is visibly an iterator or stream.
+pub(super) const MAYBE_PER_ITEM_ADAPTERS: &[&str] =
+    &["map", "then", "filter", "inspect", "and_then", "map_ok"];
+/// Methods that make an iterator out of something.
+pub(super) const ITERATOR_STARTS: &[&str] = &[
+    "iter",
+    "into_iter",
+    "iter_mut",
+    "par_iter",
+    "into_par_iter",
+    "par_iter_mut",
+    "par_bridge",
+    "lines",
+    "chars",
+    "split",
+    "split_whitespace",
+    "keys",
+    "values",
+    "values_mut",
+    "into_keys",
+    "into_values",
+    "drain",
+    "windows",
+    "chunks",
+    "enumerate",
+    "rev",
+    "step_by",
+    "cycle",
+    "peekable",
+    "buffer_unordered",
+    "buffered",
+    "into_stream",
+];
+/// Methods that keep an iterator an iterator (and an `Option` an `Option`).
+pub(super) const ITERATOR_STEPS: &[&str] = &[
+    "map",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "flatten",
+    "take",
+    "skip",
+    "zip",
+    "chain",
+    "inspect",
+    "take_while",
+    "skip_while",
+    "then",
+    "and_then",
+    "map_ok",
+    "fuse",
+    "boxed",
+    "cloned",
+    "copied",
+];
+/// Methods whose closure runs once for the program: once-initializers.
+pub(super) const ONCE_INITIALIZERS: &[&str] = &["get_or_init", "get_or_try_init", "call_once"];
+/// Types whose `new(closure)` runs the closure once: lazy statics.
+pub(super) const ONCE_CONSTRUCTORS: &[&str] = &["LazyLock", "Lazy", "LazyCell", "OnceCell"];
+/// Web frameworks' routing functions: `get(handler)` registers a handler (axum).
+pub(super) const ROUTE_FUNCTIONS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "options", "trace", "any", "on",
+];
+/// Web frameworks' routing methods: `get(a).post(handler)` (axum), `web::get().to(handler)`
+/// (actix-web).
+pub(super) const ROUTE_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "options", "trace", "any", "on", "to",
 ];

@@ -77,8 +77,14 @@ fn check_unit(unit: Unit) -> (Vec<SourceFile>, Vec<Finding>) {
     } = unit;
     let inputs: Vec<crate::CrateFile<'_>> = files
         .iter()
-        .filter_map(|f| f.text.as_deref().ok())
-        .map(crate::CrateFile::new)
+        .filter_map(|f| {
+            let text = f.text.as_deref().ok()?;
+            let input = crate::CrateFile::new(text);
+            Some(match &f.place {
+                Some(place) => input.at(place.clone(), &f.display),
+                None => input,
+            })
+        })
         .collect();
     let options = crate::Options { test_code };
     let mut results = analyze(&inputs, &options).into_iter();

@@ -24,6 +24,8 @@ pub struct SourceFile {
     pub text: Result<String, FileError>,
     /// The package and target it belongs to (workspace mode).
     pub cargo: Option<CargoContext>,
+    /// Where it sits in its package: target and module path.
+    pub place: Option<crate::ModulePlace>,
 }
 
 /// A file that could not be analyzed at all.

@@ -13,7 +13,7 @@ pub static LINT: Lint = Lint {
 };
 
 use crate::diagnostic::Diagnostic;
-use crate::flow::{Facts, TrackedKind};
+use crate::flow::{Facts, PlaceKind, TrackedKind};
 
 /// Flags responses released on some path but alive and unread across an unrelated await
 /// (or, in blocking code, another request) on some path.
@@ -29,11 +29,10 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
         let Some(first) = tracked.held_across.first() else {
             continue;
         };
-        let blocking = first.what.starts_with("another request");
-        let message = if blocking {
-            "this response is held unread while another request is made"
-        } else {
-            "this response is held unread across an unrelated `.await`"
+        let message = match first.kind {
+            PlaceKind::OtherRequest => "this response is held unread while another request is made",
+            PlaceKind::BlockingWait => "this response is held unread while the thread waits",
+            _ => "this response is held unread across an unrelated `.await`",
         };
         let mut diagnostic = Diagnostic::new(&LINT, tracked.span, message)
             .with_primary_label("response created here")
@@ -41,8 +40,17 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
                 "while a response is alive and unread, its connection stays checked out of the pool",
             );
         for place in &tracked.held_across {
-            diagnostic = diagnostic.with_label(place.span, place.what);
+            diagnostic = diagnostic.with_label(place.span, label(place.kind));
         }
         out.push(diagnostic);
+    }
+}
+
+/// What happens at a place the response is held across.
+fn label(kind: PlaceKind) -> &'static str {
+    match kind {
+        PlaceKind::OtherRequest => "another request is made here while it is unread",
+        PlaceKind::BlockingWait => "the thread blocks here while it is unread",
+        _ => "it is still alive and unread across this await",
     }
 }

@@ -13,18 +13,22 @@ pub static LINT: Lint = Lint {
 };
 
 use crate::diagnostic::Diagnostic;
-use crate::flow::{Facts, TrackedKind};
+use crate::flow::{Facts, Place, PlaceKind, TrackedKind};
 
-/// Flags responses whose body is read on some path and dropped unread by an early exit.
+/// Flags responses whose body is read on some path and dropped unread by an early exit; once
+/// per function for responses that share the same exits (a retry loop's attempts).
 pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
+    let mut reported: Vec<&[Place]> = Vec::new();
     for tracked in &facts.tracked {
         if !matches!(tracked.kind, TrackedKind::Response { head: false, .. })
             || !tracked.body_read
             || tracked.unknown
             || tracked.early_exits.is_empty()
+            || reported.contains(&tracked.early_exits.as_slice())
         {
             continue;
         }
+        reported.push(&tracked.early_exits);
         let mut diagnostic = Diagnostic::new(
             &LINT,
             tracked.span,
@@ -33,8 +37,19 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
         .with_primary_label("response created here")
         .with_note("a body dropped unread may cost the connection, and its content is lost");
         for place in &tracked.early_exits {
-            diagnostic = diagnostic.with_label(place.span, place.what);
+            diagnostic = diagnostic.with_label(place.span, label(place.kind));
         }
         out.push(diagnostic);
+    }
+}
+
+/// What an exit does to the response.
+fn label(kind: PlaceKind) -> &'static str {
+    match kind {
+        PlaceKind::Return => "this early return drops it unread",
+        PlaceKind::Try => "this `?` returns early and drops it unread",
+        PlaceKind::Break => "this leaves the loop and drops it unread",
+        PlaceKind::Continue => "this `continue` drops it unread",
+        _ => "this early exit drops it unread",
     }
 }

@@ -21,7 +21,12 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
         return;
     }
     for event in &facts.events {
-        if let Event::BodyRead { span, method } = event {
+        if let Event::BodyRead {
+            span,
+            method,
+            on_error_path: false,
+        } = event
+        {
             out.push(
                 Diagnostic::new(
                     &LINT,

@@ -1,8 +1,10 @@
 //! The source model: which names and types are reqwest's in a file, which same-crate
 //! functions return responses, and how syn's spans map to file positions.
 
-pub mod index;
+pub mod crate_map;
 pub mod names;
+pub mod place;
 pub mod source_map;
 pub mod syntax;
 pub mod test_code;
+pub mod types;

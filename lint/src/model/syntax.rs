@@ -26,6 +26,30 @@ pub fn first_span(expr: &syn::Expr) -> Span {
     }
 }
 
+/// An identifier's name, without the `r#` of a raw identifier.
+pub fn name(ident: &syn::Ident) -> String {
+    unraw(&ident.to_string())
+}
+
+/// A name without the `r#` of a raw identifier.
+pub fn unraw(name: &str) -> String {
+    name.strip_prefix("r#").unwrap_or(name).to_owned()
+}
+
+/// A path's segments as names (`crate::a::f` is `["crate", "a", "f"]`).
+pub fn segments(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| name(&s.ident)).collect()
+}
+
+/// The local name a path expression names: a single segment, no `<T>::`.
+pub fn local_name(path: &syn::ExprPath) -> Option<String> {
+    if path.qself.is_none() && path.path.segments.len() == 1 && path.path.leading_colon.is_none() {
+        Some(name(&path.path.segments[0].ident))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ use super::modtree::module_files;
 use super::{Plan, Unit};
 use crate::frontend::levels::Levels;
 use crate::frontend::model::{CargoContext, SourceFile};
+use crate::TargetKind;
 
 /// The package selection flags.
 #[derive(Debug, Default)]
@@ -79,17 +80,25 @@ pub fn plan(
             let manifest = display(&root, package.manifest_path.as_std_path());
             levels.apply_manifest(&package.metadata, "package", &manifest)?;
             levels.apply_command_line(cli).map_err(|e| e.to_string())?;
+            let test_code = true;
             Ok(Unit {
-                files: package_files(package, &root, &skip),
+                files: package_files(package, &root, &skip, test_code),
                 levels,
-                test_code: true,
+                test_code,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
     Ok(Plan { units, root })
 }
 
-fn package_files(package: &Package, root: &Path, skip: &[PathBuf]) -> Vec<SourceFile> {
+/// The files of the package's targets. A module declared under `#[cfg(test)]` is test code:
+/// its files are left out unless `test_code`.
+fn package_files(
+    package: &Package,
+    root: &Path,
+    skip: &[PathBuf],
+    test_code: bool,
+) -> Vec<SourceFile> {
     let mut seen = HashSet::new();
     let mut files = Vec::new();
     for target in &package.targets {
@@ -98,15 +107,44 @@ fn package_files(package: &Package, root: &Path, skip: &[PathBuf]) -> Vec<Source
             manifest_path: package.manifest_path.to_string(),
             target: serde_json::to_value(target).unwrap_or(serde_json::Value::Null),
         };
+        let kind = target_kind(target);
+        let crate_name = crate::model::place::crate_name(&target.name);
         for file in module_files(target.src_path.as_std_path(), skip, &mut seen) {
+            if file.test_only && !test_code {
+                continue;
+            }
             files.push(SourceFile {
                 display: display(root, &file.path),
                 text: file.text,
                 cargo: Some(context.clone()),
+                place: Some(crate::ModulePlace {
+                    target: crate_name.clone(),
+                    kind,
+                    module: file.module,
+                }),
             });
         }
     }
     files
+}
+
+/// What kind of target cargo says this is.
+fn target_kind(target: &cargo_metadata::Target) -> TargetKind {
+    use cargo_metadata::TargetKind as Cargo;
+    let kinds = &target.kind;
+    if kinds.iter().any(|k| matches!(k, Cargo::Bin)) {
+        TargetKind::Bin
+    } else if kinds.iter().any(|k| matches!(k, Cargo::Test)) {
+        TargetKind::Test
+    } else if kinds.iter().any(|k| matches!(k, Cargo::Example)) {
+        TargetKind::Example
+    } else if kinds.iter().any(|k| matches!(k, Cargo::Bench)) {
+        TargetKind::Bench
+    } else if kinds.iter().any(|k| matches!(k, Cargo::CustomBuild)) {
+        TargetKind::BuildScript
+    } else {
+        TargetKind::Lib
+    }
 }
 
 /// cargo's default selection: with `-p`, those packages; with `--workspace`, every member;

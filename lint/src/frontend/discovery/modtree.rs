@@ -18,6 +18,19 @@ pub struct ModuleFile {
     pub path: PathBuf,
     /// Its text, or why there is none.
     pub text: Result<String, FileError>,
+    /// Its module path from the target's root (`["net", "client"]`).
+    pub module: Vec<String>,
+    /// Declared under `#[cfg(test)]` (itself or an enclosing module): test code.
+    pub test_only: bool,
+}
+
+/// A child module file to visit: where it is, where its own children are, its module path,
+/// and whether it is test code.
+struct Child {
+    path: PathBuf,
+    dir: PathBuf,
+    module: Vec<String>,
+    test_only: bool,
 }
 
 /// The files of the module tree rooted at `root`, root first, in declaration order.
@@ -25,8 +38,19 @@ pub struct ModuleFile {
 pub fn module_files(root: &Path, skip: &[PathBuf], seen: &mut HashSet<PathBuf>) -> Vec<ModuleFile> {
     let mut out = Vec::new();
     let dir = root.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let mut stack = vec![(root.to_path_buf(), dir)];
-    while let Some((path, mod_dir)) = stack.pop() {
+    let mut stack = vec![Child {
+        path: root.to_path_buf(),
+        dir,
+        module: Vec::new(),
+        test_only: false,
+    }];
+    while let Some(Child {
+        path,
+        dir: mod_dir,
+        module,
+        test_only,
+    }) = stack.pop()
+    {
         if skip.iter().any(|s| path.starts_with(s)) {
             continue;
         }
@@ -39,10 +63,20 @@ pub fn module_files(root: &Path, skip: &[PathBuf], seen: &mut HashSet<PathBuf>) 
         if let Ok(source) = &text {
             if let Ok(file) = syn::parse_file(source) {
                 let file_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-                collect(&file.items, &file_dir, &mod_dir, false, &mut children);
+                let parent = Parent {
+                    file_dir: &file_dir,
+                    module: &module,
+                    test_only,
+                };
+                collect(&file.items, &parent, &mod_dir, false, &mut children);
             }
         }
-        out.push(ModuleFile { path, text });
+        out.push(ModuleFile {
+            path,
+            text,
+            module,
+            test_only,
+        });
         // Depth-first, in declaration order.
         stack.extend(children.into_iter().rev());
     }
@@ -79,12 +113,19 @@ fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
     })
 }
 
+/// The file whose items are being collected.
+struct Parent<'a> {
+    file_dir: &'a Path,
+    module: &'a [String],
+    test_only: bool,
+}
+
 fn collect(
     items: &[syn::Item],
-    file_dir: &Path,
+    parent: &Parent<'_>,
     mod_dir: &Path,
     inline: bool,
-    out: &mut Vec<(PathBuf, PathBuf)>,
+    out: &mut Vec<Child>,
 ) {
     for item in items {
         let syn::Item::Mod(module) = item else {
@@ -93,31 +134,59 @@ fn collect(
         let name = module.ident.to_string();
         let name = name.strip_prefix("r#").unwrap_or(&name);
         let path_attr = path_attribute(&module.attrs);
+        let mut module_path = parent.module.to_vec();
+        module_path.push(name.to_owned());
+        let test_only = parent.test_only || is_cfg_test(&module.attrs);
         match &module.content {
             Some((_, items)) => {
                 let dir = mod_dir.join(path_attr.as_deref().unwrap_or(name));
-                collect(items, file_dir, &dir, true, out);
+                let inner = Parent {
+                    file_dir: parent.file_dir,
+                    module: &module_path,
+                    test_only,
+                };
+                collect(items, &inner, &dir, true, out);
             }
             None => {
-                if let Some(p) = path_attr {
-                    let base = if inline { mod_dir } else { file_dir };
+                let found = if let Some(p) = path_attr {
+                    let base = if inline { mod_dir } else { parent.file_dir };
                     let file = base.join(p);
                     let dir = child_dir(&file, true);
-                    out.push((file, dir));
+                    Some((file, dir))
                 } else {
                     let flat = mod_dir.join(format!("{name}.rs"));
                     let nested = mod_dir.join(name).join("mod.rs");
                     if flat.is_file() {
                         let dir = child_dir(&flat, false);
-                        out.push((flat, dir));
+                        Some((flat, dir))
                     } else if nested.is_file() {
                         let dir = child_dir(&nested, false);
-                        out.push((nested, dir));
+                        Some((nested, dir))
+                    } else {
+                        None
                     }
+                };
+                if let Some((path, dir)) = found {
+                    out.push(Child {
+                        path,
+                        dir,
+                        module: module_path,
+                        test_only,
+                    });
                 }
             }
         }
     }
+}
+
+/// `#[cfg(test)]` on a module declaration.
+fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().is_ident("cfg")
+            && attr
+                .parse_args::<syn::Path>()
+                .is_ok_and(|path| path.is_ident("test"))
+    })
 }
 
 #[cfg(test)]
@@ -131,7 +200,7 @@ mod tests {
         let files = [
             (
                 "src/lib.rs",
-                "mod a;\nmod b;\nmod inline { mod c; }\n#[path = \"other/p.rs\"]\nmod p;\n",
+                "mod a;\nmod b;\nmod inline { mod c; }\n#[path = \"other/p.rs\"]\nmod p;\n#[cfg(test)]\nmod t;\n",
             ),
             ("src/a.rs", "mod a1;\n"),
             ("src/a/a1.rs", ""),
@@ -140,6 +209,7 @@ mod tests {
             ("src/inline/c.rs", ""),
             ("src/other/p.rs", "mod q;\n"),
             ("src/other/q.rs", ""),
+            ("src/t.rs", ""),
             ("src/orphan.rs", ""),
         ];
         for (path, text) in files {
@@ -149,20 +219,28 @@ mod tests {
         }
         let found: Vec<String> = module_files(&dir.join("src/lib.rs"), &[], &mut HashSet::new())
             .into_iter()
-            .map(|f| f.path.strip_prefix(&dir).unwrap().display().to_string())
+            .map(|f| {
+                let path = f.path.strip_prefix(&dir).unwrap().display().to_string();
+                format!(
+                    "{path} {}{}",
+                    f.module.join("::"),
+                    if f.test_only { " test" } else { "" }
+                )
+            })
             .collect();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(
             found,
             [
-                "src/lib.rs",
-                "src/a.rs",
-                "src/a/a1.rs",
-                "src/b/mod.rs",
-                "src/b/b1.rs",
-                "src/inline/c.rs",
-                "src/other/p.rs",
-                "src/other/q.rs",
+                "src/lib.rs ",
+                "src/a.rs a",
+                "src/a/a1.rs a::a1",
+                "src/b/mod.rs b",
+                "src/b/b1.rs b::b1",
+                "src/inline/c.rs inline::c",
+                "src/other/p.rs p",
+                "src/other/q.rs p::q",
+                "src/t.rs t test",
             ]
         );
     }

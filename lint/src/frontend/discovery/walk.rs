@@ -1,7 +1,7 @@
 //! Path mode: the given files, and the `*.rs` files under the given directories (respecting
 //! `.gitignore`, skipping hidden entries and Cargo build directories).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -41,22 +41,98 @@ pub fn plan(cwd: &Path, paths: &[PathBuf], levels: Levels) -> Result<Plan, Strin
             }
         }
     }
-    let files = found
+    let files: Vec<SourceFile> = found
         .into_par_iter()
         .map(|path| SourceFile {
             display: path.to_string_lossy().into_owned(),
             text: read_source(&cwd.join(&path)),
             cargo: None,
+            place: None,
+        })
+        .collect();
+    let units = by_package(cwd, files)
+        .into_iter()
+        .map(|files| Unit {
+            files,
+            levels: levels.clone(),
+            test_code: true,
         })
         .collect();
     Ok(Plan {
-        units: vec![Unit {
-            files,
-            levels,
-            test_code: true,
-        }],
+        units,
         root: cwd.to_path_buf(),
     })
+}
+
+/// Groups path mode's files by their nearest `Cargo.toml`, so that files of different
+/// packages never resolve against each other, and places each file in its package as cargo's
+/// layout does. Files outside any package form one group, each file a crate of its own.
+fn by_package(cwd: &Path, files: Vec<SourceFile>) -> Vec<Vec<SourceFile>> {
+    let mut packages: BTreeMap<Option<PathBuf>, Vec<SourceFile>> = BTreeMap::new();
+    let mut manifests: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    for file in files {
+        let absolute = cwd.join(&file.display);
+        let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+        let package = nearest_package(&dir, &mut manifests);
+        packages.entry(package).or_default().push(file);
+    }
+    let mut units = Vec::new();
+    for (package, mut files) in packages {
+        if let Some(root) = &package {
+            let (lib_name, has_lib) = package_names(root);
+            for file in &mut files {
+                let absolute = std::fs::canonicalize(cwd.join(&file.display))
+                    .unwrap_or_else(|_| cwd.join(&file.display));
+                if let Ok(relative) = absolute.strip_prefix(root) {
+                    file.place = Some(crate::ModulePlace::infer(relative, &lib_name, has_lib));
+                }
+            }
+        }
+        units.push(files);
+    }
+    units
+}
+
+/// The directory of the nearest `Cargo.toml` with a `[package]` at or above `dir` (canonical).
+fn nearest_package(dir: &Path, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if let Some(found) = cache.get(&dir) {
+        return found.clone();
+    }
+    let manifest = dir.join("Cargo.toml");
+    let found = if std::fs::read_to_string(&manifest)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .is_some_and(|table| table.contains_key("package"))
+    {
+        Some(dir.clone())
+    } else {
+        dir.parent()
+            .and_then(|parent| nearest_package(parent, cache))
+    };
+    cache.insert(dir, found.clone());
+    found
+}
+
+/// The library's crate name (`[lib] name`, or the package name with `-` as `_`) and whether
+/// the package has a library.
+fn package_names(root: &Path) -> (String, bool) {
+    let table = std::fs::read_to_string(root.join("Cargo.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .unwrap_or_default();
+    let name = |key: &str| {
+        table
+            .get(key)
+            .and_then(|section| section.get("name"))
+            .and_then(|name| name.as_str())
+            .map(crate::model::place::crate_name)
+    };
+    let lib_name = name("lib")
+        .or_else(|| name("package"))
+        .unwrap_or_else(|| "crate".to_owned());
+    let has_lib = table.contains_key("lib") || root.join("src/lib.rs").is_file();
+    (lib_name, has_lib)
 }
 
 /// `path` without `.` components (`./src/a.rs` is shown as `src/a.rs`).

@@ -1,0 +1,79 @@
+//! Clients: where the body builds one (`Client::new()`, `Client::builder()..build()`, a
+//! factory of the crate, `reqwest::get`), what it configures, and whether it sends a request
+//! with it or hands it on.
+
+use super::engine::Engine;
+use super::state::{ClientId, Fresh, State};
+use super::{ClientFact, ClientOrigin};
+use crate::diagnostic::Span;
+
+/// Builder steps that configure a client for one item: one client per proxy (or local
+/// address, identity, resolved address) is the only way to use several.
+const PER_ITEM_CONFIG: &[&str] = &[
+    "proxy",
+    "local_address",
+    "interface",
+    "identity",
+    "resolve",
+    "resolve_to_addrs",
+];
+
+impl Engine<'_, '_> {
+    /// Records a client fact, once per span however often loops re-walk it.
+    pub(super) fn client_fact(&mut self, fact: ClientFact) -> ClientId {
+        let key = (fact.span.start.byte, fact.span.end.byte);
+        if let Some(&id) = self.client_by_span.get(&key) {
+            return id;
+        }
+        let id = self.facts.clients.len();
+        self.facts.clients.push(fact);
+        self.client_by_span.insert(key, id);
+        id
+    }
+
+    /// A client built here (or by `reqwest::get`, which sends with it at once).
+    pub(super) fn built_client(
+        &mut self,
+        span: Span,
+        origin: ClientOrigin,
+        state: &mut State,
+    ) -> ClientId {
+        let requested = matches!(origin, ClientOrigin::Get(_) | ClientOrigin::GetPerItem(_));
+        let id = self.client_fact(ClientFact {
+            span,
+            origin,
+            requested,
+            escaped: false,
+            per_item_config: false,
+            per_iteration: false,
+            once: self.body.once,
+        });
+        self.fresh(Fresh::Client(id), state);
+        id
+    }
+
+    /// The client is handed on: returned, stored, moved into what the analysis does not follow.
+    pub(super) fn escape_client(&mut self, client: ClientId) {
+        self.facts.clients[client].escaped = true;
+    }
+
+    /// A request is sent with the client.
+    pub(super) fn request_with(&mut self, client: ClientId) {
+        self.facts.clients[client].requested = true;
+    }
+
+    /// A builder step on a client under construction: `.build()` ends the construction's span
+    /// there; a per-item configuration marks it.
+    pub(super) fn client_step(&mut self, client: ClientId, method: &str, end: Span) {
+        let fact = &mut self.facts.clients[client];
+        if PER_ITEM_CONFIG.contains(&method) {
+            fact.per_item_config = true;
+        }
+        if method == "build"
+            && matches!(fact.origin, ClientOrigin::Built)
+            && end.end > fact.span.end
+        {
+            fact.span.end = end.end;
+        }
+    }
+}

@@ -1,0 +1,522 @@
+//! Statements, expressions and control flow: blocks, branches, `match`, loops (walked twice, so
+//! the second walk sees what the first iteration leaves alive), and early exits.
+
+use std::collections::BTreeSet;
+
+use super::engine::{Engine, Exit, LoopFrame, Release};
+use super::guards;
+use super::mentions;
+use super::scopes::{binds_nothing_of_value, refutable_drops_value};
+use super::state::{Fresh, Shape, State, Value};
+use super::PlaceKind;
+use crate::diagnostic::Span;
+use crate::model::syntax;
+
+#[derive(Clone, Copy)]
+pub(super) enum LoopKind<'a> {
+    Loop,
+    While(&'a syn::Expr),
+    For(&'a syn::Pat),
+}
+
+impl Engine<'_, '_> {
+    pub(super) fn fn_block(&mut self, block: &syn::Block, state: &mut State) -> Value {
+        self.block_inner(block, state, true)
+    }
+
+    pub(super) fn block(&mut self, block: &syn::Block, state: &mut State) -> Value {
+        self.block_inner(block, state, false)
+    }
+
+    fn block_inner(&mut self, block: &syn::Block, state: &mut State, is_fn_body: bool) -> Value {
+        self.push_scope();
+        let mut last = Value::default();
+        let count = block.stmts.len();
+        for (at, stmt) in block.stmts.iter().enumerate() {
+            if !state.reachable {
+                break;
+            }
+            let is_last = at + 1 == count;
+            match stmt {
+                syn::Stmt::Local(local) => self.local(local, state),
+                syn::Stmt::Item(_) => {}
+                syn::Stmt::Expr(expr, None) if is_last => last = self.expr(expr, state),
+                syn::Stmt::Expr(syn::Expr::Return(ret), Some(_)) if is_last && is_fn_body => {
+                    // A `return x;` ending the function is its normal path, not an early exit.
+                    last = match &ret.expr {
+                        Some(expr) => self.expr(expr, state),
+                        None => Value::default(),
+                    };
+                }
+                syn::Stmt::Expr(expr, _) => {
+                    self.expr(expr, state);
+                }
+                syn::Stmt::Macro(mac) => {
+                    self.mac(&mac.mac, state);
+                }
+            }
+            if state.reachable {
+                self.drop_unbound(state, &last.ids);
+            }
+        }
+        if !state.reachable {
+            last = Value::default();
+        }
+        self.pop_scope(state, &last.ids);
+        last
+    }
+
+    pub(super) fn expr(&mut self, expr: &syn::Expr, state: &mut State) -> Value {
+        if !state.reachable {
+            return Value::default();
+        }
+        match expr {
+            syn::Expr::Await(await_expr) => self.await_expr(await_expr, state),
+            syn::Expr::Try(try_expr) => {
+                let value = self.expr(&try_expr.expr, state);
+                // The value `?` is applied to is not dropped by its own exit (the `Err` of
+                // `error_for_status()?` is dropped inside reqwest); a body read that exits has
+                // already released its response.
+                let span = self.span(try_expr.question_token.span);
+                self.exit(state, &value.ids, Exit::Try, span);
+                value
+            }
+            syn::Expr::MethodCall(call) => self.method_call(call, state),
+            syn::Expr::Call(call) => self.call(call, state),
+            syn::Expr::Path(path) => match syntax::local_name(path) {
+                Some(name) => state
+                    .var(&name)
+                    .map(|var| var.value.clone())
+                    .unwrap_or_default(),
+                None => Value::default(),
+            },
+            syn::Expr::Reference(reference) => {
+                let value = self.expr(&reference.expr, state);
+                if reference.mutability.is_some() && !value.ids.is_empty() {
+                    // `&mut resp` lets the callee read the body: cannot tell.
+                    self.release(&value.ids, state, Release::Unknown);
+                }
+                match value.shape {
+                    Shape::Client | Shape::Builder { .. } | Shape::Iter(_) | Shape::Service => {
+                        Value {
+                            ids: Vec::new(),
+                            shape: value.shape,
+                            client: value.client,
+                        }
+                    }
+                    _ => Value::default(),
+                }
+            }
+            syn::Expr::Paren(paren) => self.expr(&paren.expr, state),
+            syn::Expr::Group(group) => self.expr(&group.expr, state),
+            syn::Expr::Block(block) => self.block(&block.block, state),
+            syn::Expr::Unsafe(block) => self.block(&block.block, state),
+            syn::Expr::Const(block) => self.block(&block.block, state),
+            syn::Expr::TryBlock(block) => self.block(&block.block, state),
+            syn::Expr::If(if_expr) => self.if_expr(if_expr, state),
+            syn::Expr::Match(match_expr) => self.match_expr(match_expr, state),
+            syn::Expr::Loop(loop_expr) => self.loop_expr(
+                LoopKind::Loop,
+                loop_expr.label.as_ref(),
+                &loop_expr.body,
+                state,
+            ),
+            syn::Expr::While(while_expr) => self.loop_expr(
+                LoopKind::While(&while_expr.cond),
+                while_expr.label.as_ref(),
+                &while_expr.body,
+                state,
+            ),
+            syn::Expr::ForLoop(for_expr) => {
+                let iterated = self.expr(&for_expr.expr, state);
+                self.release(&iterated.ids, state, Release::Move);
+                self.loop_expr(
+                    LoopKind::For(&for_expr.pat),
+                    for_expr.label.as_ref(),
+                    &for_expr.body,
+                    state,
+                )
+            }
+            syn::Expr::Break(break_expr) => {
+                let value = match &break_expr.expr {
+                    Some(inner) => self.expr(inner, state),
+                    None => Value::default(),
+                };
+                let label = break_expr.label.as_ref().map(|l| l.ident.to_string());
+                let span = self.span(break_expr.break_token.span);
+                self.leave_loop(label, Some(value), state, span);
+                Value::default()
+            }
+            syn::Expr::Continue(continue_expr) => {
+                let label = continue_expr.label.as_ref().map(|l| l.ident.to_string());
+                let span = self.span(continue_expr.continue_token.span);
+                self.leave_loop(label, None, state, span);
+                Value::default()
+            }
+            syn::Expr::Return(ret) => {
+                let value = match &ret.expr {
+                    Some(inner) => self.expr(inner, state),
+                    None => Value::default(),
+                };
+                let span = self.span(ret.return_token.span);
+                self.exit(state, &value.ids, Exit::Return, span);
+                self.release(&value.ids, state, Release::Move);
+                if let Some(client) = value.client {
+                    self.escape_client(client);
+                }
+                let returned = std::mem::take(&mut self.body.returned);
+                self.body.returned = returned.join(value);
+                state.reachable = false;
+                Value::default()
+            }
+            syn::Expr::Closure(closure) => self.closure(closure, state),
+            syn::Expr::Async(async_block) => self.async_block(async_block, state),
+            syn::Expr::Assign(assign) => {
+                let value = self.expr(&assign.right, state);
+                self.assign(&assign.left, value, state);
+                Value::default()
+            }
+            syn::Expr::Tuple(tuple) => {
+                for elem in &tuple.elems {
+                    let value = self.expr(elem, state);
+                    self.hand_on(value, state);
+                }
+                Value::default()
+            }
+            syn::Expr::Array(array) => {
+                for elem in &array.elems {
+                    let value = self.expr(elem, state);
+                    self.hand_on(value, state);
+                }
+                Value::default()
+            }
+            syn::Expr::Struct(strukt) => {
+                for field in &strukt.fields {
+                    let value = self.expr(&field.expr, state);
+                    self.hand_on(value, state);
+                }
+                if let Some(rest) = &strukt.rest {
+                    self.expr(rest, state);
+                }
+                Value::default()
+            }
+            syn::Expr::Field(field) => {
+                let base = self.expr(&field.base, state);
+                if !base.ids.is_empty() {
+                    // A field of a tuple/struct carrying a response: cannot tell which part.
+                    self.release(&base.ids, state, Release::Unknown);
+                }
+                if let syn::Member::Named(name) = &field.member {
+                    if self.cx.client_fields.contains(&name.to_string()) {
+                        return Value::shaped(Shape::Client);
+                    }
+                }
+                Value::default()
+            }
+            syn::Expr::Index(index) => {
+                self.expr(&index.expr, state);
+                self.expr(&index.index, state);
+                Value::default()
+            }
+            syn::Expr::Binary(binary) => {
+                self.expr(&binary.left, state);
+                self.expr(&binary.right, state);
+                Value::default()
+            }
+            syn::Expr::Unary(unary) => {
+                let value = self.expr(&unary.expr, state);
+                if matches!(unary.op, syn::UnOp::Deref(_)) {
+                    return value;
+                }
+                Value::default()
+            }
+            // `Box::new(resp) as Box<dyn Body>`: the same value, moved on like any other.
+            syn::Expr::Cast(cast) => self.expr(&cast.expr, state),
+            syn::Expr::Range(range) => {
+                if let Some(start) = &range.start {
+                    self.expr(start, state);
+                }
+                if let Some(end) = &range.end {
+                    self.expr(end, state);
+                }
+                Value::default()
+            }
+            syn::Expr::Repeat(repeat) => {
+                self.expr(&repeat.expr, state);
+                Value::default()
+            }
+            syn::Expr::Let(let_expr) => {
+                // A `let` outside `if`/`while` conditions (let chains are handled there).
+                let value = self.expr(&let_expr.expr, state);
+                self.bind_pattern(&let_expr.pat, value, state);
+                Value::default()
+            }
+            syn::Expr::Macro(mac) => self.mac(&mac.mac, state),
+            syn::Expr::Yield(yield_expr) => {
+                if let Some(inner) = &yield_expr.expr {
+                    let value = self.expr(inner, state);
+                    self.hand_on(value, state);
+                }
+                Value::default()
+            }
+            _ => Value::default(),
+        }
+    }
+
+    /// A value moved somewhere the analysis does not follow (a struct, a tuple, a global):
+    /// its responses are handed on, its client kept.
+    pub(super) fn hand_on(&mut self, value: Value, state: &mut State) {
+        self.release(&value.ids, state, Release::Move);
+        if let Some(client) = value.client {
+            self.escape_client(client);
+        }
+    }
+
+    fn await_expr(&mut self, await_expr: &syn::ExprAwait, state: &mut State) -> Value {
+        let value = self.expr(&await_expr.base, state);
+        let mut involved = self.mentioned_ids(&mentions::in_expr(&await_expr.base), state);
+        involved.extend(value.ids.iter().copied());
+        let span = self.span(await_expr.await_token.span);
+        self.hold_live(state, &involved, span, PlaceKind::Await);
+        match value.shape {
+            Shape::Future => {
+                for &id in &value.ids {
+                    self.facts.tracked[id].awaited = true;
+                    state.live.insert(id);
+                }
+                Value::responses(value.ids)
+            }
+            Shape::Plain => value,
+            Shape::Client => Value {
+                ids: Vec::new(),
+                shape: Shape::Client,
+                client: value.client,
+            },
+            _ => Value::default(),
+        }
+    }
+
+    fn assign(&mut self, left: &syn::Expr, value: Value, state: &mut State) {
+        if let syn::Expr::Path(path) = left {
+            if let Some(name) = syntax::local_name(path) {
+                if let Some(var) = state.var_mut(&name).filter(|var| !var.captured) {
+                    var.value = value;
+                    self.drop_unbound(state, &[]);
+                    return;
+                }
+            }
+        }
+        if matches!(left, syn::Expr::Infer(_)) {
+            return;
+        }
+        // A field, an index, a deref, a global: the response is handed outside.
+        self.expr(left, state);
+        self.hand_on(value, state);
+    }
+
+    fn if_expr(&mut self, if_expr: &syn::ExprIf, state: &mut State) -> Value {
+        self.push_scope();
+        let mut otherwise = self.condition(&if_expr.cond, state);
+        let mut then_state = state.clone();
+        let size_guard = self.exits_cost_nothing(&if_expr.cond);
+        let failure = guards::failure_branch(&if_expr.cond);
+        self.body.size_guard += usize::from(size_guard);
+        self.body.error_path += usize::from(failure == Some(true));
+        let then_value = self.block(&if_expr.then_branch, &mut then_state);
+        self.body.error_path -= usize::from(failure == Some(true));
+        self.body.size_guard -= usize::from(size_guard);
+        self.body.error_path += usize::from(failure == Some(false));
+        let else_value = match &if_expr.else_branch {
+            Some((_, else_expr)) => self.expr(else_expr, &mut otherwise),
+            None => Value::default(),
+        };
+        self.body.error_path -= usize::from(failure == Some(false));
+        // The condition's `let` bindings live only in the then-branch.
+        let depth = self.body.depth;
+        then_state.vars.retain(|var| var.depth < depth);
+        *state = then_state.join(otherwise);
+        self.pop_scope(
+            state,
+            &[then_value.ids.clone(), else_value.ids.clone()].concat(),
+        );
+        then_value.join(else_value)
+    }
+
+    /// Evaluates an `if`/`while` condition, binding `let` patterns into `state` (the path
+    /// where the condition holds) and returning the state where it does not.
+    pub(super) fn condition(&mut self, cond: &syn::Expr, state: &mut State) -> State {
+        match cond {
+            syn::Expr::Let(let_expr) => {
+                let value = self.expr(&let_expr.expr, state);
+                let mut otherwise = state.clone();
+                if refutable_drops_value(&let_expr.pat) {
+                    for id in &value.ids {
+                        otherwise.live.remove(id);
+                    }
+                }
+                self.bind_pattern(&let_expr.pat, value, state);
+                otherwise
+            }
+            syn::Expr::Binary(binary) if matches!(binary.op, syn::BinOp::And(_)) => {
+                let first = self.condition(&binary.left, state);
+                let second = self.condition(&binary.right, state);
+                first.join(second)
+            }
+            syn::Expr::Paren(paren) => self.condition(&paren.expr, state),
+            other => {
+                self.expr(other, state);
+                state.clone()
+            }
+        }
+    }
+
+    fn match_expr(&mut self, match_expr: &syn::ExprMatch, state: &mut State) -> Value {
+        let scrutinee = self.expr(&match_expr.expr, state);
+        let size_guard = self.exits_cost_nothing(&match_expr.expr);
+        let on_status = guards::is_status_check(&match_expr.expr);
+        self.body.size_guard += usize::from(size_guard);
+        let mut joined = state.unreachable_like();
+        let mut result = Value::default();
+        for arm in &match_expr.arms {
+            let mut arm_state = state.clone();
+            self.push_scope();
+            if binds_nothing_of_value(&arm.pat) {
+                for id in &scrutinee.ids {
+                    arm_state.live.remove(id);
+                }
+            } else {
+                self.bind_pattern(&arm.pat, scrutinee.clone(), &mut arm_state);
+            }
+            if let Some((_, guard)) = &arm.guard {
+                self.expr(guard, &mut arm_state);
+            }
+            let arm_guard = guards::is_empty_body_status(&arm.pat);
+            let arm_failure = on_status && !guards::is_success_pattern(&arm.pat);
+            self.body.size_guard += usize::from(arm_guard);
+            self.body.error_path += usize::from(arm_failure);
+            let value = self.expr(&arm.body, &mut arm_state);
+            self.body.error_path -= usize::from(arm_failure);
+            self.body.size_guard -= usize::from(arm_guard);
+            self.pop_scope(&mut arm_state, &value.ids);
+            result = result.join(value);
+            joined = joined.join(arm_state);
+        }
+        self.body.size_guard -= usize::from(size_guard);
+        *state = joined;
+        if !state.reachable {
+            return Value::default();
+        }
+        result
+    }
+
+    pub(super) fn loop_expr(
+        &mut self,
+        kind: LoopKind<'_>,
+        label: Option<&syn::Label>,
+        body: &syn::Block,
+        state: &mut State,
+    ) -> Value {
+        let entry = state.clone();
+        self.body.loops.push(LoopFrame {
+            label: label.map(|l| l.name.ident.to_string()),
+            depth: self.body.depth,
+            breaks: None,
+            continues: None,
+            value: Value::default(),
+        });
+        self.body.loop_depth += 1;
+        let mut head = entry.clone();
+        let mut exit_without_break = entry.unreachable_like();
+        // Two walks: the second sees what the first iteration leaves alive.
+        for _ in 0..2 {
+            let mut iteration = head.clone();
+            self.push_scope();
+            match kind {
+                LoopKind::Loop => {}
+                LoopKind::While(cond) => {
+                    let otherwise = self.condition(cond, &mut iteration);
+                    exit_without_break = exit_without_break.join(otherwise);
+                }
+                LoopKind::For(pat) => {
+                    exit_without_break = exit_without_break.join(iteration.clone());
+                    self.bind_pattern(pat, Value::default(), &mut iteration);
+                }
+            }
+            let value = self.block(body, &mut iteration);
+            self.release(&value.ids, &mut iteration, Release::Move);
+            self.pop_scope(&mut iteration, &[]);
+            let frame = self.body.loops.last_mut().expect("pushed above");
+            let continues = frame.continues.take();
+            // What this iteration did on a path that goes round again happens once per item.
+            let mut again: BTreeSet<Fresh> = BTreeSet::new();
+            if iteration.reachable {
+                again.extend(iteration.fresh.difference(&entry.fresh));
+            }
+            if let Some(continues) = &continues {
+                again.extend(continues.fresh.difference(&entry.fresh));
+            }
+            self.repeat(again);
+            let mut next = entry.clone().join(iteration);
+            if let Some(continues) = continues {
+                next = next.join(continues);
+            }
+            head = next;
+        }
+        self.body.loop_depth -= 1;
+        let frame = self.body.loops.pop().expect("pushed above");
+        let mut after = exit_without_break;
+        if let Some(breaks) = frame.breaks {
+            after = after.join(breaks);
+        }
+        *state = after;
+        frame.value
+    }
+
+    /// `break` (with its value, `Some`) or `continue` (`None`).
+    fn leave_loop(
+        &mut self,
+        label: Option<String>,
+        broken: Option<Value>,
+        state: &mut State,
+        span: Span,
+    ) {
+        let is_break = broken.is_some();
+        let value = broken.unwrap_or_default();
+        let position = match &label {
+            Some(label) => self
+                .body
+                .loops
+                .iter()
+                .rposition(|frame| frame.label.as_deref() == Some(label.as_str())),
+            None => self.body.loops.len().checked_sub(1),
+        };
+        let Some(position) = position else {
+            // A `break` out of a labelled block, or outside any loop we know: stop here.
+            self.release(&value.ids, state, Release::Move);
+            state.reachable = false;
+            return;
+        };
+        let depth = self.body.loops[position].depth;
+        let exit = if is_break {
+            Exit::Break(depth)
+        } else {
+            Exit::Continue(depth)
+        };
+        self.exit(state, &value.ids, exit, span);
+        let mut leaving = state.clone();
+        leaving.vars.retain(|var| var.depth <= depth);
+        self.drop_unbound(&mut leaving, &value.ids);
+        let frame = &mut self.body.loops[position];
+        frame.value = std::mem::take(&mut frame.value).join(value);
+        let slot = if is_break {
+            &mut frame.breaks
+        } else {
+            &mut frame.continues
+        };
+        *slot = Some(match slot.take() {
+            Some(previous) => previous.join(leaving),
+            None => leaving,
+        });
+        state.reachable = false;
+    }
+}

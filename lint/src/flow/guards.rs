@@ -1,0 +1,227 @@
+//! Conditions the walk reads for their meaning, on syntax (never on printed tokens):
+//! size checks, statuses whose body is always empty, and branches taken on a failure status.
+
+use syn::visit::Visit;
+
+use super::engine::Engine;
+use super::mentions;
+use crate::model::syntax;
+
+/// Methods whose result bounds what is read of a body.
+const SIZE_METHODS: &[&str] = &["content_length", "take", "with_limit", "limit", "size_hint"];
+
+/// Whether a function bounds what it reads: it checks `content_length()`, reads through
+/// `.take(n)` or `Limited::new`, or compares a length with a limit (`len > MAX_BODY`).
+pub(super) fn bounds_body_size(block: &syn::Block) -> bool {
+    #[derive(Default)]
+    struct Finder {
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            let method = syntax::name(&call.method);
+            self.found |= SIZE_METHODS.contains(&method.as_str())
+                && (method == "content_length" || !call.args.is_empty() || method == "size_hint");
+            syn::visit::visit_expr_method_call(self, call);
+        }
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            if let syn::Expr::Path(path) = &*call.func {
+                let segments = syntax::segments(&path.path);
+                self.found |= segments.ends_with(&["Limited".to_owned(), "new".to_owned()]);
+            }
+            syn::visit::visit_expr_call(self, call);
+        }
+        fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
+            let comparison = matches!(
+                binary.op,
+                syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_)
+            );
+            if comparison && (names_a_limit(&binary.left) || names_a_limit(&binary.right)) {
+                self.found = true;
+            }
+            syn::visit::visit_expr_binary(self, binary);
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            // `ensure!(len <= MAX_BODY, ..)`, `assert!(..)`: read the condition.
+            if let Ok(expr) = mac.parse_body_with(
+                syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+            ) {
+                for expr in expr {
+                    self.visit_expr(&expr);
+                }
+            }
+        }
+    }
+    let mut finder = Finder::default();
+    finder.visit_block(block);
+    finder.found
+}
+
+/// An operand that names a size limit: `MAX_BODY_SIZE`, `self.max_len`, `limit`.
+fn names_a_limit(expr: &syn::Expr) -> bool {
+    let name = match expr {
+        syn::Expr::Path(path) => path.path.segments.last().map(|s| syntax::name(&s.ident)),
+        syn::Expr::Field(field) => match &field.member {
+            syn::Member::Named(ident) => Some(syntax::name(ident)),
+            syn::Member::Unnamed(_) => None,
+        },
+        syn::Expr::Paren(paren) => return names_a_limit(&paren.expr),
+        syn::Expr::Cast(cast) => return names_a_limit(&cast.expr),
+        _ => None,
+    };
+    name.is_some_and(|name| {
+        let lower = name.to_lowercase();
+        lower.contains("limit")
+            || (lower.contains("max")
+                && ["size", "len", "body", "bytes", "length"]
+                    .iter()
+                    .any(|w| lower.contains(w)))
+    })
+}
+
+impl Engine<'_, '_> {
+    /// Whether an `if` condition or `match` scrutinee is a size check (also through a
+    /// variable bound to `content_length()`) or a check for a status whose body is always
+    /// empty (204 No Content, 304 Not Modified): exits there drop nothing worth reading.
+    pub(super) fn exits_cost_nothing(&self, condition: &syn::Expr) -> bool {
+        if mentions::calls_method(condition, "content_length") {
+            return true;
+        }
+        if mentions::in_expr(condition)
+            .iter()
+            .any(|name| self.size_vars.contains(name))
+        {
+            return true;
+        }
+        let mut finder = EmptyStatus::default();
+        finder.visit_expr(condition);
+        finder.found
+    }
+}
+
+/// Whether a pattern names a status whose response has no body: 204 or 304.
+pub(super) fn is_empty_body_status(pat: &syn::Pat) -> bool {
+    let mut finder = EmptyStatus::default();
+    finder.visit_pat(pat);
+    finder.found
+}
+
+#[derive(Default)]
+struct EmptyStatus {
+    found: bool,
+}
+
+impl<'ast> Visit<'ast> for EmptyStatus {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        self.found |= path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "NOT_MODIFIED" || s.ident == "NO_CONTENT");
+        syn::visit::visit_path(self, path);
+    }
+    fn visit_lit_int(&mut self, lit: &'ast syn::LitInt) {
+        self.found |= matches!(lit.base10_digits(), "204" | "304");
+    }
+}
+
+/// Which branch of an `if` is taken on a failure status: `Some(true)` for the then-branch
+/// (`!status.is_success()`, `is_client_error()`, `status != StatusCode::OK`,
+/// `status.as_u16() >= 400`), `Some(false)` for the else-branch (`status.is_success()`),
+/// `None` when the condition is not about the status.
+pub(super) fn failure_branch(cond: &syn::Expr) -> Option<bool> {
+    match cond {
+        syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) => {
+            failure_branch(&unary.expr).map(|then_fails| !then_fails)
+        }
+        syn::Expr::Paren(paren) => failure_branch(&paren.expr),
+        syn::Expr::MethodCall(call) => match syntax::name(&call.method).as_str() {
+            "is_success" => Some(false),
+            "is_client_error" | "is_server_error" => Some(true),
+            _ => None,
+        },
+        syn::Expr::Binary(binary) => match binary.op {
+            syn::BinOp::Or(_) => {
+                let left = failure_branch(&binary.left);
+                let right = failure_branch(&binary.right);
+                (left == Some(true) || right == Some(true)).then_some(true)
+            }
+            syn::BinOp::And(_) => match failure_branch(&binary.left) {
+                Some(true) => Some(true),
+                _ => (failure_branch(&binary.right) == Some(true)).then_some(true),
+            },
+            syn::BinOp::Ne(_) | syn::BinOp::Eq(_) => {
+                let about_status = is_status_check(&binary.left) || is_status_check(&binary.right);
+                let success = is_success_value(&binary.left) || is_success_value(&binary.right);
+                if !(about_status && success) {
+                    return None;
+                }
+                Some(matches!(binary.op, syn::BinOp::Ne(_)))
+            }
+            syn::BinOp::Ge(_) | syn::BinOp::Gt(_) => {
+                let about_status = is_status_check(&binary.left);
+                let threshold = int_value(&binary.right).is_some_and(|n| (299..=500).contains(&n));
+                (about_status && threshold).then_some(true)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether an expression reads a status: `resp.status()`, a binding named `status`.
+pub(super) fn is_status_check(expr: &syn::Expr) -> bool {
+    mentions::calls_method(expr, "status")
+        || mentions::in_expr(expr)
+            .iter()
+            .any(|name| name == "status" || name == "status_code" || name == "code")
+}
+
+fn is_success_value(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Path(path) => {
+            path.path.segments.last().is_some_and(|s| {
+                matches!(s.ident.to_string().as_str(), "OK" | "CREATED" | "ACCEPTED")
+            })
+        }
+        _ => int_value(expr).is_some_and(|n| (200..300).contains(&n)),
+    }
+}
+
+fn int_value(expr: &syn::Expr) -> Option<u64> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(int),
+            ..
+        }) => int.base10_parse().ok(),
+        syn::Expr::Paren(paren) => int_value(&paren.expr),
+        _ => None,
+    }
+}
+
+/// Whether a `match` arm on a status is a success arm: `StatusCode::OK`, `200..=299`,
+/// `CREATED`, `ACCEPTED`, `NO_CONTENT`.
+pub(super) fn is_success_pattern(pat: &syn::Pat) -> bool {
+    #[derive(Default)]
+    struct Finder {
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            self.found |= path.segments.last().is_some_and(|s| {
+                matches!(
+                    s.ident.to_string().as_str(),
+                    "OK" | "CREATED" | "ACCEPTED" | "NO_CONTENT" | "PARTIAL_CONTENT"
+                )
+            });
+            syn::visit::visit_path(self, path);
+        }
+        fn visit_lit_int(&mut self, lit: &'ast syn::LitInt) {
+            self.found |= lit
+                .base10_parse::<u64>()
+                .is_ok_and(|n| (200..300).contains(&n));
+        }
+    }
+    let mut finder = Finder::default();
+    finder.visit_pat(pat);
+    finder.found
+}

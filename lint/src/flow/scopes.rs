@@ -1,0 +1,313 @@
+//! Bindings, patterns and block scopes: what a name holds, and what leaving a block drops.
+
+use syn::spanned::Spanned;
+
+use super::engine::Engine;
+use super::state::{Flavor, Id, Shape, State, Value, Var};
+use super::{ClientFact, ClientOrigin, Event, TrackedKind};
+use crate::model::syntax;
+use crate::model::types::{self, Kind};
+
+impl Engine<'_, '_> {
+    /// Binds a typed parameter (of the function at `position`, or of a closure): a response
+    /// is a source the body owns, a client or builder keeps its shape, a callable that yields
+    /// responses is a closure of them.
+    pub(super) fn bind_param(
+        &mut self,
+        arg: &syn::PatType,
+        position: Option<usize>,
+        state: &mut State,
+    ) -> Value {
+        let value = self.typed_value(&arg.ty, Some(&arg.pat), position, state);
+        self.bind_pattern(&arg.pat, value.clone(), state);
+        value
+    }
+
+    /// The value a binding of type `ty` starts with.
+    fn typed_value(
+        &mut self,
+        ty: &syn::Type,
+        pat: Option<&syn::Pat>,
+        position: Option<usize>,
+        state: &mut State,
+    ) -> Value {
+        let names = self.cx.names;
+        let bounds = &self.function.bounds;
+        if let Some(returns) = types::classify(names, bounds, ty) {
+            return match returns.kind {
+                Kind::Response if !matches!(ty, syn::Type::Reference(_)) => {
+                    let span = match pat {
+                        Some(pat) => self.span(pat.span()),
+                        None => self.span(ty.span()),
+                    };
+                    let id = self.track(
+                        TrackedKind::Response {
+                            head: false,
+                            is_future: returns.future,
+                        },
+                        span,
+                        0,
+                    );
+                    if returns.future {
+                        Value {
+                            ids: vec![id],
+                            shape: Shape::Future,
+                            client: None,
+                        }
+                    } else {
+                        state.live.insert(id);
+                        Value::responses(vec![id])
+                    }
+                }
+                Kind::Response => Value::default(),
+                Kind::Client => {
+                    let mut value = Value::shaped(Shape::Client);
+                    if let Some(position) = position {
+                        let span = self.span(ty.span());
+                        value.client = Some(self.client_fact(ClientFact {
+                            span,
+                            origin: ClientOrigin::Param(position),
+                            requested: false,
+                            escaped: false,
+                            per_item_config: false,
+                            per_iteration: false,
+                            once: false,
+                        }));
+                    }
+                    value
+                }
+                Kind::Builder => Value::shaped(Shape::Builder { head: false }),
+            };
+        }
+        // A reference to a client or builder: its shape (the borrow does not own it).
+        if let syn::Type::Reference(reference) = ty {
+            if let Some(returns) = types::classify(names, bounds, &reference.elem) {
+                return match returns.kind {
+                    Kind::Client => self.typed_value(&reference.elem, pat, position, state),
+                    Kind::Builder => Value::shaped(Shape::Builder { head: false }),
+                    Kind::Response => Value::default(),
+                };
+            }
+        }
+        if let Some(returns) = types::classify_callable(names, bounds, ty) {
+            if returns.kind == Kind::Response {
+                let flavor = if returns.future {
+                    Flavor::Future
+                } else {
+                    Flavor::Ready
+                };
+                return Value::shaped(Shape::Closure(flavor));
+            }
+        }
+        if types::is_response_service(names, bounds, ty) {
+            return Value::shaped(Shape::Service);
+        }
+        Value::default()
+    }
+
+    pub(super) fn bind_pattern(&mut self, pat: &syn::Pat, value: Value, state: &mut State) {
+        let mut names = Vec::new();
+        pattern_names(pat, &mut names);
+        for name in names {
+            state.vars.push(Var {
+                name,
+                value: value.clone(),
+                depth: self.body.depth,
+                loop_depth: self.body.loop_depth,
+                captured: false,
+            });
+        }
+    }
+
+    pub(super) fn push_scope(&mut self) {
+        self.body.depth += 1;
+    }
+
+    /// Leaves a block: its bindings go out of scope and their responses are dropped,
+    /// except those in `keep` (the block's value).
+    pub(super) fn pop_scope(&mut self, state: &mut State, keep: &[Id]) {
+        let depth = self.body.depth;
+        state.vars.retain(|var| var.depth < depth);
+        self.body.depth -= 1;
+        self.drop_unbound(state, keep);
+    }
+
+    /// Drops temporaries: live values no binding refers to.
+    pub(super) fn drop_unbound(&mut self, state: &mut State, keep: &[Id]) {
+        let dropped: Vec<Id> = state
+            .live
+            .iter()
+            .copied()
+            .filter(|id| !keep.contains(id) && !state.is_bound(*id))
+            .collect();
+        for id in dropped {
+            state.live.remove(&id);
+        }
+    }
+
+    pub(super) fn local(&mut self, local: &syn::Local, state: &mut State) {
+        let (pat, annotation) = match &local.pat {
+            syn::Pat::Type(typed) => (&*typed.pat, Some(&*typed.ty)),
+            pat => (pat, None),
+        };
+        let mut value = match &local.init {
+            Some(init) => {
+                let value = self.expr(&init.expr, state);
+                if let Some((_, diverge)) = &init.diverge {
+                    // `let PAT = v else { .. }`: the else path has no `Ok`/`Some` response.
+                    let mut other = state.clone();
+                    if refutable_drops_value(pat) {
+                        for id in &value.ids {
+                            other.live.remove(id);
+                        }
+                    }
+                    self.expr(diverge, &mut other);
+                }
+                value
+            }
+            None => Value::default(),
+        };
+        if let Some(ty) = annotation {
+            self.annotate(ty, local, &mut value, state);
+        }
+        if matches!(pat, syn::Pat::Wild(_)) {
+            return;
+        }
+        if let Some(init) = &local.init {
+            if super::mentions::calls_method(&init.expr, "content_length") {
+                let mut names = Vec::new();
+                pattern_names(pat, &mut names);
+                self.size_vars.extend(names);
+            }
+        }
+        self.bind_pattern(pat, value, state);
+    }
+
+    /// A `let` with a type annotation: the type says what the value is.
+    fn annotate(
+        &mut self,
+        ty: &syn::Type,
+        local: &syn::Local,
+        value: &mut Value,
+        state: &mut State,
+    ) {
+        let names = self.cx.names;
+        if names.collection_of_responses(ty) {
+            if let Some(init) = &local.init {
+                if let Some(collect) = collect_call(&init.expr) {
+                    self.event(Event::Collected {
+                        span: self
+                            .cx
+                            .map
+                            .span_between(collect.dot_token.span, collect.paren_token.span.close()),
+                        call: collect.method.to_string(),
+                    });
+                }
+            }
+            value.shape = Shape::Iter(Flavor::Ready);
+            return;
+        }
+        match types::classify(names, &self.function.bounds, ty) {
+            Some(returns)
+                if returns.kind == Kind::Response
+                    && value.ids.is_empty()
+                    && !matches!(ty, syn::Type::Reference(_)) =>
+            {
+                if let Some(init) = &local.init {
+                    let span = self.span(init.expr.span());
+                    *value = self.source(span, false, returns.future, state);
+                }
+            }
+            Some(returns) if returns.kind == Kind::Client => value.shape = Shape::Client,
+            Some(returns) if returns.kind == Kind::Builder => {
+                value.shape = Shape::Builder { head: false }
+            }
+            _ => {
+                if value.shape == Shape::Plain && value.ids.is_empty() {
+                    if let Some(returns) =
+                        types::classify_callable(names, &self.function.bounds, ty)
+                    {
+                        if returns.kind == Kind::Response {
+                            value.shape = Shape::Closure(if returns.future {
+                                Flavor::Future
+                            } else {
+                                Flavor::Ready
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The `.collect()` an initializer ends in, through `?`, `.await`, `unwrap`/`expect`.
+pub(super) fn collect_call(expr: &syn::Expr) -> Option<&syn::ExprMethodCall> {
+    match expr {
+        syn::Expr::MethodCall(call) if call.method == "collect" || call.method == "try_collect" => {
+            Some(call)
+        }
+        syn::Expr::MethodCall(call) if call.method == "unwrap" || call.method == "expect" => {
+            collect_call(&call.receiver)
+        }
+        syn::Expr::Try(inner) => collect_call(&inner.expr),
+        syn::Expr::Await(inner) => collect_call(&inner.base),
+        syn::Expr::Paren(inner) => collect_call(&inner.expr),
+        _ => None,
+    }
+}
+
+/// Names a pattern binds.
+pub(super) fn pattern_names(pat: &syn::Pat, names: &mut Vec<String>) {
+    match pat {
+        syn::Pat::Ident(ident) => {
+            names.push(syntax::name(&ident.ident));
+            if let Some((_, sub)) = &ident.subpat {
+                pattern_names(sub, names);
+            }
+        }
+        syn::Pat::TupleStruct(tuple) => tuple.elems.iter().for_each(|p| pattern_names(p, names)),
+        syn::Pat::Tuple(tuple) => tuple.elems.iter().for_each(|p| pattern_names(p, names)),
+        syn::Pat::Struct(strukt) => strukt
+            .fields
+            .iter()
+            .for_each(|field| pattern_names(&field.pat, names)),
+        syn::Pat::Slice(slice) => slice.elems.iter().for_each(|p| pattern_names(p, names)),
+        syn::Pat::Type(typed) => pattern_names(&typed.pat, names),
+        syn::Pat::Paren(paren) => pattern_names(&paren.pat, names),
+        syn::Pat::Reference(reference) => pattern_names(&reference.pat, names),
+        syn::Pat::Or(or) => {
+            if let Some(first) = or.cases.first() {
+                pattern_names(first, names);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether the path a refutable pattern does *not* match has no response:
+/// `Ok(..)`/`Some(..)` patterns (the other side is `Err`/`None`).
+pub(super) fn refutable_drops_value(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::TupleStruct(tuple) => tuple
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Ok" || s.ident == "Some"),
+        syn::Pat::Paren(paren) => refutable_drops_value(&paren.pat),
+        _ => false,
+    }
+}
+
+/// Whether a `match` arm's pattern leaves the response out: `Err(..)`, `None`, `_`.
+pub(super) fn binds_nothing_of_value(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::Wild(_) => true,
+        syn::Pat::Ident(ident) => ident.ident == "None",
+        syn::Pat::Path(path) => path.path.is_ident("None"),
+        syn::Pat::TupleStruct(tuple) => {
+            tuple.path.segments.last().is_some_and(|s| s.ident == "Err")
+        }
+        _ => false,
+    }
+}

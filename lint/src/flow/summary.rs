@@ -1,0 +1,93 @@
+//! What a function does, as its callers see it. Summaries start from what signatures say and
+//! grow, round after round over the crate's call graph, until nothing changes: every field
+//! only ever goes from "nothing known" to "known", so the rounds end, recursion included.
+
+use crate::diagnostic::Span;
+use crate::model::crate_map::FnId;
+use crate::model::types::Returns;
+
+/// What a function does with the value given at one parameter position.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ParamUse {
+    /// It reads a response's body on some path.
+    pub reads: bool,
+    /// It hands a response back to the caller (returns it).
+    pub returns: bool,
+    /// It does something with a response the analysis cannot follow.
+    pub unknown: bool,
+    /// It sends a request with a client given there.
+    pub sends: bool,
+    /// It keeps a client given there (stores, returns or hands it on).
+    pub keeps_client: bool,
+}
+
+impl ParamUse {
+    fn join(&mut self, other: ParamUse) {
+        self.reads |= other.reads;
+        self.returns |= other.returns;
+        self.unknown |= other.unknown;
+        self.sends |= other.sends;
+        self.keeps_client |= other.keeps_client;
+    }
+}
+
+/// A client built on every call of a function, and the calls that lead to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientSite {
+    /// The function whose body builds it.
+    pub builder_fn: FnId,
+    /// The construction.
+    pub span: Span,
+    /// `reqwest::get` as written, when that is the construction.
+    pub get: Option<String>,
+    /// The functions called on the way, from the summarized function's callee down to
+    /// `builder_fn` (empty when the summarized function builds it itself).
+    pub via: Vec<FnId>,
+}
+
+/// What a function does, as its callers see it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// What it hands back: declared, or what its body returns.
+    pub returns: Option<Returns>,
+    /// It returns a client it built on this call (a factory).
+    pub returns_fresh_client: bool,
+    /// What it does with each parameter (by position, `self` included).
+    pub params: Vec<ParamUse>,
+    /// It builds a client and sends a request with it on every call (itself, or through
+    /// the functions it calls), without keeping it.
+    pub per_call_client: Option<ClientSite>,
+}
+
+impl Summary {
+    /// What the signature alone says.
+    pub fn declared(returns: Option<Returns>, params: usize) -> Self {
+        Summary {
+            returns,
+            params: vec![ParamUse::default(); params],
+            ..Summary::default()
+        }
+    }
+
+    /// `self` grown by what one more round found: nothing known is ever forgotten.
+    pub fn grow(&mut self, found: &Summary) {
+        if self.returns.is_none() {
+            self.returns = found.returns;
+        }
+        self.returns_fresh_client |= found.returns_fresh_client;
+        if self.params.len() < found.params.len() {
+            self.params.resize(found.params.len(), ParamUse::default());
+        }
+        for (mine, theirs) in self.params.iter_mut().zip(&found.params) {
+            mine.join(*theirs);
+        }
+        if self.per_call_client.is_none() {
+            self.per_call_client = found.per_call_client.clone();
+        }
+    }
+
+    /// What the function does with its parameter at `position`.
+    pub fn param(&self, position: usize) -> ParamUse {
+        self.params.get(position).copied().unwrap_or_default()
+    }
+}

@@ -1,0 +1,921 @@
+//! The package's own functions and how paths resolve to them, through the module tree of each
+//! target: `crate::`, `super::`, `self::`, `use` of crate items (renames and globs included),
+//! `Self::f`, `Type::f` and methods by their impl's type. A definition in the enclosing module
+//! shadows others; what stays ambiguous resolves to several candidates, and callers treat that
+//! as "cannot tell".
+//!
+//! Each file contributes a [`FileOutline`] (plain data, built where the file was parsed);
+//! [`CrateMap::build`] joins them.
+
+use std::collections::{HashMap, HashSet};
+
+use syn::visit::Visit;
+
+use super::names::Names;
+use super::place::{ModulePlace, TargetKind};
+use super::source_map::SourceMap;
+use super::syntax;
+use super::types::{self, Bounds, Returns};
+use crate::diagnostic::Span;
+
+/// A function of the package, by its index in [`CrateMap::fns`].
+pub type FnId = usize;
+
+/// Whose function it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// A free function.
+    Free,
+    /// A method or associated function of an `impl` block.
+    Impl {
+        /// The impl's self type, by its last path segment (`Client` for `impl api::Client`).
+        self_ty: String,
+        /// The trait implemented, by its last path segment.
+        trait_name: Option<String>,
+    },
+    /// A method declared in a trait (with or without a default body).
+    Trait {
+        /// The trait's name.
+        trait_name: String,
+    },
+}
+
+/// One function as its file declares it.
+#[derive(Clone, Debug)]
+pub struct FnOutline {
+    /// Its name (raw identifiers without `r#`).
+    pub name: String,
+    /// The module it is declared in, from the target's root.
+    pub module: Vec<String>,
+    /// Free, method, or trait item.
+    pub owner: Owner,
+    /// Declared inside another function's body (not reachable by path).
+    pub nested: bool,
+    /// Declared `pub` (not `pub(crate)`/`pub(super)`), or a trait impl's method.
+    pub is_pub: bool,
+    /// Has a body to analyze.
+    pub has_body: bool,
+    /// What its signature says it returns.
+    pub declared: Option<Returns>,
+    /// The reqwest values its parameters hold, by position (`self` included).
+    pub params: Vec<Option<Returns>>,
+    /// Where its name is.
+    pub name_span: Span,
+    /// Carries a web framework's handler attribute (`#[get("/")]`, `#[handler]`).
+    pub handler_attr: bool,
+}
+
+/// A `use` declaration of a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UseDecl {
+    /// The name it binds, or `None` for a glob (`use a::*;`).
+    pub alias: Option<String>,
+    /// The path it names (for a glob, the module whose items it imports).
+    pub path: Vec<String>,
+}
+
+/// One module's declarations in one file.
+#[derive(Clone, Debug, Default)]
+pub struct ModuleOutline {
+    /// The module's path from the target's root.
+    pub path: Vec<String>,
+    /// Its `use` declarations (also those inside its functions' bodies).
+    pub uses: Vec<UseDecl>,
+    /// Its child modules (inline or in files).
+    pub children: Vec<String>,
+}
+
+/// What one file declares.
+#[derive(Clone, Debug, Default)]
+pub struct FileOutline {
+    /// The functions, in the order [`visit_fns`] visits them.
+    pub fns: Vec<FnOutline>,
+    /// The modules the file holds (its own and the inline ones).
+    pub modules: Vec<ModuleOutline>,
+    /// Names of fields declared with a reqwest `Client` type (also behind `Arc`, `Box`, `&`),
+    /// so that `self.http.execute(req)` is known to be a request.
+    pub client_fields: Vec<String>,
+}
+
+/// One function of the crate map.
+#[derive(Clone, Debug)]
+pub struct FnDef {
+    /// The file it is in (index of the analyzed files).
+    pub file: usize,
+    /// Its target (index into [`CrateMap::targets`]).
+    pub target: usize,
+    /// The declaration.
+    pub outline: FnOutline,
+}
+
+impl FnDef {
+    /// `Type::name` or `name`, as a note shows it.
+    pub fn display_name(&self) -> String {
+        match &self.outline.owner {
+            Owner::Impl { self_ty, .. } => format!("{self_ty}::{}", self.outline.name),
+            Owner::Trait { trait_name } => format!("{trait_name}::{}", self.outline.name),
+            Owner::Free => self.outline.name.clone(),
+        }
+    }
+}
+
+/// A target of the package.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Its crate name.
+    pub name: String,
+    /// Its kind.
+    pub kind: TargetKind,
+}
+
+#[derive(Default, Debug)]
+struct Scope {
+    fns: HashMap<String, Vec<FnId>>,
+    uses: Vec<UseDecl>,
+    children: HashSet<String>,
+}
+
+/// The package's functions and the scopes that resolve paths to them.
+#[derive(Default, Debug)]
+pub struct CrateMap {
+    /// The targets.
+    pub targets: Vec<Target>,
+    /// Every function, by [`FnId`].
+    pub fns: Vec<FnDef>,
+    /// Where each file's functions start in [`CrateMap::fns`].
+    pub file_fns: Vec<std::ops::Range<FnId>>,
+    /// The place of each file.
+    pub places: Vec<(usize, Vec<String>)>,
+    scopes: HashMap<(usize, Vec<String>), Scope>,
+    /// Methods by `(self type, name)`.
+    methods: HashMap<(String, String), Vec<FnId>>,
+    /// Methods (impl and trait) by name alone.
+    methods_by_name: HashMap<String, Vec<FnId>>,
+    /// Trait names implemented for each type.
+    impls_of: HashMap<String, HashSet<String>>,
+}
+
+/// How deep `use` chains are followed.
+const USE_DEPTH: usize = 12;
+
+impl CrateMap {
+    /// Joins the outlines of the package's files (`None` for a file that did not parse),
+    /// each at its place.
+    pub fn build(files: &[(ModulePlace, Option<&FileOutline>)]) -> Self {
+        let mut map = CrateMap::default();
+        for (file, (place, outline)) in files.iter().enumerate() {
+            let target = map.target_index(place);
+            map.places.push((target, place.module.clone()));
+            let start = map.fns.len();
+            let Some(outline) = outline else {
+                map.file_fns.push(start..start);
+                continue;
+            };
+            for module in &outline.modules {
+                let scope = map.scopes.entry((target, module.path.clone())).or_default();
+                scope.uses.extend(module.uses.iter().cloned());
+                scope.children.extend(module.children.iter().cloned());
+            }
+            for function in &outline.fns {
+                let id = map.fns.len();
+                map.fns.push(FnDef {
+                    file,
+                    target,
+                    outline: function.clone(),
+                });
+                if function.nested {
+                    continue;
+                }
+                match &function.owner {
+                    Owner::Free => map
+                        .scopes
+                        .entry((target, function.module.clone()))
+                        .or_default()
+                        .fns
+                        .entry(function.name.clone())
+                        .or_default()
+                        .push(id),
+                    Owner::Impl {
+                        self_ty,
+                        trait_name,
+                    } => {
+                        map.methods
+                            .entry((self_ty.clone(), function.name.clone()))
+                            .or_default()
+                            .push(id);
+                        map.methods_by_name
+                            .entry(function.name.clone())
+                            .or_default()
+                            .push(id);
+                        if let Some(trait_name) = trait_name {
+                            map.impls_of
+                                .entry(self_ty.clone())
+                                .or_default()
+                                .insert(trait_name.clone());
+                        }
+                    }
+                    Owner::Trait { .. } => map
+                        .methods_by_name
+                        .entry(function.name.clone())
+                        .or_default()
+                        .push(id),
+                }
+            }
+            map.file_fns.push(start..map.fns.len());
+        }
+        // Parent modules know their children even when only the child's file declares them.
+        let keys: Vec<(usize, Vec<String>)> = map.scopes.keys().cloned().collect();
+        for (target, path) in keys {
+            for depth in 1..=path.len() {
+                let parent = (target, path[..depth - 1].to_vec());
+                map.scopes
+                    .entry(parent)
+                    .or_default()
+                    .children
+                    .insert(path[depth - 1].clone());
+            }
+        }
+        map
+    }
+
+    fn target_index(&mut self, place: &ModulePlace) -> usize {
+        let target = Target {
+            name: place.target.clone(),
+            kind: place.kind,
+        };
+        match self.targets.iter().position(|known| *known == target) {
+            Some(index) => index,
+            None => {
+                self.targets.push(target);
+                self.targets.len() - 1
+            }
+        }
+    }
+
+    /// The functions a path used in `module` of `target` may name. `self_ty` is the type of
+    /// the enclosing impl, for `Self::f`. Empty when it names nothing of the package (an
+    /// external or local item); several when it cannot be told apart.
+    pub fn resolve(
+        &self,
+        target: usize,
+        module: &[String],
+        segments: &[String],
+        self_ty: Option<&str>,
+    ) -> Vec<FnId> {
+        if let [first, name] = segments {
+            if first == "Self" {
+                return self_ty
+                    .map(|ty| self.methods_of(ty, name))
+                    .unwrap_or_default();
+            }
+        }
+        self.resolve_path(target, module, segments, 0)
+    }
+
+    fn resolve_path(
+        &self,
+        target: usize,
+        module: &[String],
+        segments: &[String],
+        depth: usize,
+    ) -> Vec<FnId> {
+        if depth > USE_DEPTH || segments.is_empty() {
+            return Vec::new();
+        }
+        match segments[0].as_str() {
+            "crate" => self.resolve_in(target, &[], &segments[1..], depth),
+            "self" => self.resolve_in(target, module, &segments[1..], depth),
+            "super" => {
+                let supers = segments.iter().take_while(|s| *s == "super").count();
+                if supers > module.len() {
+                    return Vec::new();
+                }
+                self.resolve_in(
+                    target,
+                    &module[..module.len() - supers],
+                    &segments[supers..],
+                    depth,
+                )
+            }
+            first => {
+                let found = self.resolve_in(target, module, segments, depth);
+                if !found.is_empty() {
+                    return found;
+                }
+                // A binary (or test) reaching the library by its crate name.
+                match self.lib_named(first) {
+                    Some(lib) if lib != target => self.resolve_in(lib, &[], &segments[1..], depth),
+                    _ => Vec::new(),
+                }
+            }
+        }
+    }
+
+    fn lib_named(&self, name: &str) -> Option<usize> {
+        self.targets
+            .iter()
+            .position(|t| t.kind == TargetKind::Lib && t.name == name)
+    }
+
+    /// `segments` looked up among what `module` declares and imports.
+    fn resolve_in(
+        &self,
+        target: usize,
+        module: &[String],
+        segments: &[String],
+        depth: usize,
+    ) -> Vec<FnId> {
+        let Some((first, rest)) = segments.split_first() else {
+            return Vec::new();
+        };
+        let scope = self.scopes.get(&(target, module.to_vec()));
+        if rest.is_empty() {
+            if let Some(found) = scope.and_then(|s| s.fns.get(first)) {
+                return found.clone();
+            }
+        } else if scope.is_some_and(|s| s.children.contains(first)) {
+            let mut child = module.to_vec();
+            child.push(first.clone());
+            return self.resolve_in(target, &child, rest, depth + 1);
+        }
+        let Some(scope) = scope else {
+            return Vec::new();
+        };
+        for decl in &scope.uses {
+            if decl.alias.as_deref() == Some(first.as_str()) {
+                let mut path = decl.path.clone();
+                path.extend(rest.iter().cloned());
+                let found = self.resolve_path(target, module, &path, depth + 1);
+                if !found.is_empty() {
+                    return found;
+                }
+                // `use crate::api::Api;` then `Api::get(..)`: a type's associated function.
+                if let ([name], Some(ty)) = (rest, decl.path.last()) {
+                    return self.methods_of(ty, name);
+                }
+                return Vec::new();
+            }
+        }
+        if let [name] = rest {
+            let found = self.methods_of(first, name);
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        for decl in scope.uses.iter().filter(|decl| decl.alias.is_none()) {
+            let Some(glob) = self.module_of(target, module, &decl.path, depth + 1) else {
+                continue;
+            };
+            if glob == (target, module.to_vec()) {
+                continue;
+            }
+            let found = self.resolve_in(glob.0, &glob.1, segments, depth + 1);
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        Vec::new()
+    }
+
+    /// The module a path used in `module` names, if it is one of the package's.
+    fn module_of(
+        &self,
+        target: usize,
+        module: &[String],
+        path: &[String],
+        depth: usize,
+    ) -> Option<(usize, Vec<String>)> {
+        if depth > USE_DEPTH {
+            return None;
+        }
+        let (mut current, rest): (Vec<String>, &[String]) = match path.first()?.as_str() {
+            "crate" => (Vec::new(), &path[1..]),
+            "self" => (module.to_vec(), &path[1..]),
+            "super" => {
+                let supers = path.iter().take_while(|s| *s == "super").count();
+                if supers > module.len() {
+                    return None;
+                }
+                (module[..module.len() - supers].to_vec(), &path[supers..])
+            }
+            _ => (module.to_vec(), path),
+        };
+        for segment in rest {
+            let scope = self.scopes.get(&(target, current.clone()))?;
+            if scope.children.contains(segment) {
+                current.push(segment.clone());
+                continue;
+            }
+            let decl = scope
+                .uses
+                .iter()
+                .find(|decl| decl.alias.as_deref() == Some(segment.as_str()))?;
+            let (t, m) = self.module_of(target, &current, &decl.path, depth + 1)?;
+            if t != target {
+                return None;
+            }
+            current = m;
+        }
+        Some((target, current))
+    }
+
+    /// The methods called `name` of the type called `ty` (inherent, trait impls, and the
+    /// default bodies of the traits it implements).
+    pub fn methods_of(&self, ty: &str, name: &str) -> Vec<FnId> {
+        let mut found = self
+            .methods
+            .get(&(ty.to_owned(), name.to_owned()))
+            .cloned()
+            .unwrap_or_default();
+        if found.is_empty() {
+            if let Some(traits) = self.impls_of.get(ty) {
+                for id in self.methods_by_name.get(name).into_iter().flatten() {
+                    if let Owner::Trait { trait_name } = &self.fns[*id].outline.owner {
+                        if traits.contains(trait_name) && self.fns[*id].outline.has_body {
+                            found.push(*id);
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// Every method (impl or trait) called `name`.
+    pub fn methods_named(&self, name: &str) -> &[FnId] {
+        self.methods_by_name
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+}
+
+/// The order in which a file's functions are numbered: every `fn` item, impl method and trait
+/// method (with a body or not), depth first, in source order. Both the outline and the
+/// analysis walk files in this order, so the k-th function met is the file's k-th [`FnId`].
+pub trait FnVisitor<'ast> {
+    /// Called for each function, in order.
+    fn function(&mut self, function: FnRef<'ast>);
+}
+
+/// One function of a syntax tree.
+#[derive(Clone)]
+pub struct FnRef<'ast> {
+    /// Its signature.
+    pub sig: &'ast syn::Signature,
+    /// Its body, if it has one.
+    pub block: Option<&'ast syn::Block>,
+    /// Its attributes.
+    pub attrs: &'ast [syn::Attribute],
+    /// Its visibility (trait items have none).
+    pub vis: Option<&'ast syn::Visibility>,
+    /// The module path from the file's module (inline modules).
+    pub inline_modules: Vec<String>,
+    /// The enclosing impl, if any.
+    pub impl_block: Option<&'ast syn::ItemImpl>,
+    /// The enclosing trait, if any.
+    pub trait_block: Option<&'ast syn::ItemTrait>,
+    /// Nested in another function's body.
+    pub nested: bool,
+}
+
+/// Walks `file` and calls `visitor` for each function in [`FnVisitor`] order.
+pub fn visit_fns<'ast>(file: &'ast syn::File, visitor: &mut dyn FnVisitor<'ast>) {
+    let mut walker = Walker {
+        visitor,
+        modules: Vec::new(),
+        impl_block: None,
+        trait_block: None,
+        fn_depth: 0,
+    };
+    walker.visit_file(file);
+}
+
+struct Walker<'v, 'ast> {
+    visitor: &'v mut dyn FnVisitor<'ast>,
+    modules: Vec<String>,
+    impl_block: Option<&'ast syn::ItemImpl>,
+    trait_block: Option<&'ast syn::ItemTrait>,
+    fn_depth: usize,
+}
+
+impl<'ast> Walker<'_, 'ast> {
+    fn emit(
+        &mut self,
+        sig: &'ast syn::Signature,
+        block: Option<&'ast syn::Block>,
+        attrs: &'ast [syn::Attribute],
+        vis: Option<&'ast syn::Visibility>,
+    ) {
+        self.visitor.function(FnRef {
+            sig,
+            block,
+            attrs,
+            vis,
+            inline_modules: self.modules.clone(),
+            impl_block: self.impl_block,
+            trait_block: self.trait_block,
+            nested: self.fn_depth > 0,
+        });
+    }
+}
+
+impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
+    fn visit_item_mod(&mut self, module: &'ast syn::ItemMod) {
+        if module.content.is_some() {
+            self.modules.push(syntax::name(&module.ident));
+            let saved = (self.impl_block.take(), self.trait_block.take());
+            syn::visit::visit_item_mod(self, module);
+            (self.impl_block, self.trait_block) = saved;
+            self.modules.pop();
+        }
+    }
+
+    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        let saved = (self.impl_block.take(), self.trait_block.take());
+        self.emit(&item.sig, Some(&item.block), &item.attrs, Some(&item.vis));
+        self.fn_depth += 1;
+        syn::visit::visit_item_fn(self, item);
+        self.fn_depth -= 1;
+        (self.impl_block, self.trait_block) = saved;
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        let saved = (self.impl_block.replace(item), self.trait_block.take());
+        syn::visit::visit_item_impl(self, item);
+        (self.impl_block, self.trait_block) = saved;
+    }
+
+    fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
+        let saved = (self.impl_block.take(), self.trait_block.replace(item));
+        syn::visit::visit_item_trait(self, item);
+        (self.impl_block, self.trait_block) = saved;
+    }
+
+    fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        self.emit(&item.sig, Some(&item.block), &item.attrs, Some(&item.vis));
+        self.fn_depth += 1;
+        let saved = (self.impl_block.take(), self.trait_block.take());
+        syn::visit::visit_impl_item_fn(self, item);
+        (self.impl_block, self.trait_block) = saved;
+        self.fn_depth -= 1;
+    }
+
+    fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        self.emit(&item.sig, item.default.as_ref(), &item.attrs, None);
+        self.fn_depth += 1;
+        let saved = (self.impl_block.take(), self.trait_block.take());
+        syn::visit::visit_trait_item_fn(self, item);
+        (self.impl_block, self.trait_block) = saved;
+        self.fn_depth -= 1;
+    }
+}
+
+/// The last segment of a type's path (`Client` for `&api::Client<T>`), for impl self types.
+pub fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| syntax::name(&s.ident)),
+        syn::Type::Reference(reference) => type_name(&reference.elem),
+        syn::Type::Paren(paren) => type_name(&paren.elem),
+        syn::Type::Group(group) => type_name(&group.elem),
+        _ => None,
+    }
+}
+
+/// Builds a file's outline. `module` is the file's module path.
+pub fn outline(
+    file: &syn::File,
+    names: &Names,
+    map: &SourceMap<'_>,
+    module: &[String],
+) -> FileOutline {
+    struct Collector<'a> {
+        names: &'a Names,
+        map: &'a SourceMap<'a>,
+        module: &'a [String],
+        fns: Vec<FnOutline>,
+    }
+    impl<'ast> FnVisitor<'ast> for Collector<'_> {
+        fn function(&mut self, function: FnRef<'ast>) {
+            let mut bounds = Bounds::default();
+            if let Some(block) = function.impl_block {
+                bounds.add(&block.generics);
+            }
+            if let Some(block) = function.trait_block {
+                bounds.add(&block.generics);
+            }
+            bounds.add(&function.sig.generics);
+            let declared = match &function.sig.output {
+                syn::ReturnType::Type(_, ty) => {
+                    let self_is = function
+                        .impl_block
+                        .and_then(|block| types::classify(self.names, &bounds, &block.self_ty));
+                    if is_self(ty) {
+                        self_is
+                    } else {
+                        types::classify(self.names, &bounds, ty)
+                    }
+                }
+                syn::ReturnType::Default => None,
+            }
+            .map(|mut returns| {
+                returns.future |= function.sig.asyncness.is_some();
+                returns
+            });
+            let params = function
+                .sig
+                .inputs
+                .iter()
+                .map(|input| match input {
+                    syn::FnArg::Receiver(_) => None,
+                    syn::FnArg::Typed(typed) => types::classify(self.names, &bounds, &typed.ty),
+                })
+                .collect();
+            let owner = match (function.impl_block, function.trait_block) {
+                (Some(block), _) => Owner::Impl {
+                    self_ty: type_name(&block.self_ty).unwrap_or_default(),
+                    trait_name: block.trait_.as_ref().and_then(|(_, path, _)| {
+                        path.segments.last().map(|s| syntax::name(&s.ident))
+                    }),
+                },
+                (None, Some(block)) => Owner::Trait {
+                    trait_name: syntax::name(&block.ident),
+                },
+                (None, None) => Owner::Free,
+            };
+            let is_pub = matches!(function.vis, Some(syn::Visibility::Public(_)))
+                || matches!(
+                    &owner,
+                    Owner::Impl {
+                        trait_name: Some(_),
+                        ..
+                    }
+                );
+            let mut full = self.module.to_vec();
+            full.extend(function.inline_modules.iter().cloned());
+            self.fns.push(FnOutline {
+                name: syntax::name(&function.sig.ident),
+                module: full,
+                owner,
+                nested: function.nested,
+                is_pub,
+                has_body: function.block.is_some(),
+                declared,
+                params,
+                name_span: self.map.span(function.sig.ident.span()),
+                handler_attr: function.attrs.iter().any(is_handler_attribute),
+            });
+        }
+    }
+    let mut collector = Collector {
+        names,
+        map,
+        module,
+        fns: Vec::new(),
+    };
+    visit_fns(file, &mut collector);
+    let mut modules = Vec::new();
+    collect_modules(&file.items, module.to_vec(), &mut modules);
+    FileOutline {
+        fns: collector.fns,
+        modules,
+        client_fields: client_fields(file, names),
+    }
+}
+
+fn client_fields(file: &syn::File, names: &Names) -> Vec<String> {
+    struct Fields<'n> {
+        names: &'n Names,
+        found: Vec<String>,
+    }
+    impl<'ast> Visit<'ast> for Fields<'_> {
+        fn visit_field(&mut self, field: &'ast syn::Field) {
+            if let Some(ident) = &field.ident {
+                if is_client_type(self.names, &field.ty) {
+                    self.found.push(syntax::name(ident));
+                }
+            }
+        }
+    }
+    let mut fields = Fields {
+        names,
+        found: Vec::new(),
+    };
+    fields.visit_file(file);
+    fields.found
+}
+
+fn is_client_type(names: &Names, ty: &syn::Type) -> bool {
+    names.type_item(ty) == Some(super::names::ReqwestItem::Client)
+        || super::names::wrapped_in(ty, &["Arc", "Rc", "Box"], |inner| {
+            is_client_type(names, inner)
+        })
+}
+
+fn is_self(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path) if path.path.is_ident("Self"))
+}
+
+/// Web frameworks' handler attributes: actix-web's and rocket's `#[get("/path")]` and
+/// siblings (with their route argument), `#[route(..)]`, poem's `#[handler]`.
+fn is_handler_attribute(attr: &syn::Attribute) -> bool {
+    let Some(last) = attr.path().segments.last() else {
+        return false;
+    };
+    let name = last.ident.to_string();
+    match name.as_str() {
+        "handler" => true,
+        "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "route" => {
+            matches!(attr.meta, syn::Meta::List(_))
+        }
+        _ => false,
+    }
+}
+
+fn collect_modules(items: &[syn::Item], path: Vec<String>, out: &mut Vec<ModuleOutline>) {
+    let mut here = ModuleOutline {
+        path: path.clone(),
+        ..ModuleOutline::default()
+    };
+    let mut inline = Vec::new();
+    struct BodyUses<'o> {
+        out: &'o mut Vec<UseDecl>,
+    }
+    impl<'ast> Visit<'ast> for BodyUses<'_> {
+        fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+            use_decls(&item.tree, &mut Vec::new(), self.out);
+        }
+        fn visit_item_mod(&mut self, _: &'ast syn::ItemMod) {}
+    }
+    for item in items {
+        match item {
+            syn::Item::Use(item) => use_decls(&item.tree, &mut Vec::new(), &mut here.uses),
+            syn::Item::Mod(module) => {
+                let name = syntax::name(&module.ident);
+                here.children.push(name.clone());
+                if let Some((_, items)) = &module.content {
+                    inline.push((items, name));
+                }
+            }
+            syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Trait(_) => {
+                BodyUses {
+                    out: &mut here.uses,
+                }
+                .visit_item(item);
+            }
+            _ => {}
+        }
+    }
+    out.push(here);
+    for (items, name) in inline {
+        let mut child = path.clone();
+        child.push(name);
+        collect_modules(items, child, out);
+    }
+}
+
+fn use_decls(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<UseDecl>) {
+    match tree {
+        syn::UseTree::Path(path) => {
+            prefix.push(syntax::name(&path.ident));
+            use_decls(&path.tree, prefix, out);
+            prefix.pop();
+        }
+        syn::UseTree::Name(name) => {
+            let ident = syntax::name(&name.ident);
+            let mut path = prefix.clone();
+            if ident == "self" {
+                if let Some(last) = prefix.last() {
+                    out.push(UseDecl {
+                        alias: Some(last.clone()),
+                        path,
+                    });
+                }
+                return;
+            }
+            path.push(ident.clone());
+            out.push(UseDecl {
+                alias: Some(ident),
+                path,
+            });
+        }
+        syn::UseTree::Rename(rename) => {
+            let alias = syntax::name(&rename.rename);
+            if alias == "_" {
+                return;
+            }
+            let mut path = prefix.clone();
+            let ident = syntax::name(&rename.ident);
+            if ident != "self" {
+                path.push(ident);
+            }
+            out.push(UseDecl {
+                alias: Some(alias),
+                path,
+            });
+        }
+        syn::UseTree::Glob(_) => out.push(UseDecl {
+            alias: None,
+            path: prefix.clone(),
+        }),
+        syn::UseTree::Group(group) => {
+            for item in &group.items {
+                use_decls(item, prefix, out);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(files: &[(&str, &str)]) -> CrateMap {
+        let parsed: Vec<(ModulePlace, syn::File, String)> = files
+            .iter()
+            .map(|(path, text)| {
+                let place = ModulePlace::infer(std::path::Path::new(path), "app", true);
+                (place, syn::parse_file(text).unwrap(), text.to_string())
+            })
+            .collect();
+        let outlines: Vec<FileOutline> = parsed
+            .iter()
+            .map(|(place, file, text)| {
+                let names = Names::collect(file, text);
+                let source_map = SourceMap::new(text);
+                outline(file, &names, &source_map, &place.module)
+            })
+            .collect();
+        let inputs: Vec<(ModulePlace, Option<&FileOutline>)> = parsed
+            .iter()
+            .zip(&outlines)
+            .map(|((place, _, _), outline)| (place.clone(), Some(outline)))
+            .collect();
+        CrateMap::build(&inputs)
+    }
+
+    fn names(map: &CrateMap, ids: &[FnId]) -> Vec<String> {
+        ids.iter()
+            .map(|id| {
+                format!(
+                    "{}::{}",
+                    map.fns[*id].outline.module.join("::"),
+                    map.fns[*id].display_name()
+                )
+            })
+            .collect()
+    }
+
+    fn segs(path: &str) -> Vec<String> {
+        path.split("::").map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn resolves_through_the_module_tree() {
+        let m = map(&[
+            (
+                "src/lib.rs",
+                "mod a; mod b; pub use a::fetch as get_it; fn fetch() {} use b::*;",
+            ),
+            (
+                "src/a.rs",
+                "pub fn fetch() {} mod inner { fn g() { super::fetch(); } }",
+            ),
+            (
+                "src/b.rs",
+                "pub fn only_b() {} pub struct Api; impl Api { pub fn call(&self) {} }",
+            ),
+            ("src/main.rs", "fn main() { app::get_it(); }"),
+        ]);
+        let lib = 0;
+        let at = |module: &str, path: &str| {
+            let module: Vec<String> = if module.is_empty() {
+                vec![]
+            } else {
+                segs(module)
+            };
+            names(&m, &m.resolve(lib, &module, &segs(path), None))
+        };
+        assert_eq!(at("", "fetch"), ["::fetch"]);
+        assert_eq!(at("a", "fetch"), ["a::fetch"]);
+        assert_eq!(at("a::inner", "super::fetch"), ["a::fetch"]);
+        assert_eq!(at("", "get_it"), ["a::fetch"]);
+        assert_eq!(at("a", "crate::fetch"), ["::fetch"]);
+        assert_eq!(at("", "only_b"), ["b::only_b"]);
+        assert_eq!(at("", "Api::call"), ["b::Api::call"]);
+        assert_eq!(at("a", "fetch_nothing"), Vec::<String>::new());
+        let bin = m
+            .targets
+            .iter()
+            .position(|t| t.kind == TargetKind::Bin)
+            .unwrap();
+        assert_eq!(
+            names(&m, &m.resolve(bin, &[], &segs("app::get_it"), None)),
+            ["a::fetch"]
+        );
+        assert_eq!(
+            names(&m, &m.resolve(bin, &[], &segs("fetch"), None)),
+            Vec::<String>::new()
+        );
+    }
+}
