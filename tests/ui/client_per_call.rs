@@ -1,0 +1,161 @@
+// client_per_call: a function whose callers the crate cannot see (a library's public function
+// or method, a trait impl's method) builds a new `Client` and sends a request with it on every
+// call, without storing, returning or once-initializing it. Flagged at the construction. This
+// file is a library root, so its `pub` items are its public API.
+
+use std::sync::{LazyLock, OnceLock};
+
+use reqwest::{Client, Proxy};
+
+// ---------------------------------------------------------------- flagged
+
+// The issue's `download()`: a new pool for every file the caller downloads.
+pub async fn download(url: &str) -> reqwest::Result<bytes::Bytes> {
+    let client = Client::new(); //~ client_per_call
+    client.get(url).send().await?.bytes().await
+}
+
+// Blocking, the construction used directly in the chain.
+pub fn fetch_text(url: &str) -> reqwest::Result<String> {
+    reqwest::blocking::Client::new().get(url).send()?.text() //~ client_per_call
+}
+
+// `reqwest::get` builds a client for its one request.
+pub async fn latest_version(url: &str) -> reqwest::Result<String> {
+    reqwest::get(url).await?.text().await //~ client_per_call
+}
+
+// A public method of a public type.
+pub struct Api {
+    base: String,
+}
+
+impl Api {
+    pub async fn status(&self) -> reqwest::Result<u16> {
+        let client = Client::builder() //~ client_per_call
+            .timeout(std::time::Duration::from_secs(5))
+            .build()?;
+        let resp = client.get(&self.base).send().await?;
+        let status = resp.status().as_u16();
+        resp.bytes().await?;
+        Ok(status)
+    }
+}
+
+// An LLM tool's `call()`: a trait impl, called by the agent framework out of sight.
+pub trait Tool {
+    fn call(&self, query: &str) -> impl std::future::Future<Output = reqwest::Result<String>>;
+}
+
+pub struct WebSearch;
+
+impl Tool for WebSearch {
+    async fn call(&self, query: &str) -> reqwest::Result<String> {
+        let http = Client::new(); //~ client_per_call
+        http.get("https://search.example/").query(&[("q", query)]).send().await?.text().await
+    }
+}
+
+// Through a private helper: flagged at the helper's construction, with the path of calls.
+pub async fn search(query: &str) -> reqwest::Result<String> {
+    run_search(query).await
+}
+
+async fn run_search(query: &str) -> reqwest::Result<String> {
+    let client = Client::new(); //~ client_per_call
+    client.post("https://search.example/").body(query.to_owned()).send().await?.text().await
+}
+
+// Through a factory of the crate: the call of the factory is the construction.
+fn make_client() -> Client {
+    Client::builder().build().expect("a client")
+}
+
+pub async fn list(url: &str) -> reqwest::Result<String> {
+    let client = make_client(); //~ client_per_call
+    client.get(url).send().await?.text().await
+}
+
+// The client is handed to a helper that sends with it.
+pub async fn ping(url: &str) -> reqwest::Result<String> {
+    let client = Client::new(); //~ client_per_call
+    send_with(&client, url).await
+}
+
+async fn send_with(client: &Client, url: &str) -> reqwest::Result<String> {
+    client.get(url).send().await?.text().await
+}
+
+// ---------------------------------------------------------------- silent
+
+// Stored in the struct: one pool for the value's life.
+pub struct Stored {
+    client: Client,
+}
+
+impl Stored {
+    pub fn new() -> Self {
+        Stored {
+            client: Client::new(),
+        }
+    }
+
+    // Logs in once while building: the client is kept in the value.
+    pub async fn login(url: &str) -> reqwest::Result<Self> {
+        let client = Client::new();
+        client.post(url).send().await?.error_for_status()?.bytes().await?;
+        Ok(Stored { client })
+    }
+
+    pub async fn get(&self, url: &str) -> reqwest::Result<String> {
+        self.client.get(url).send().await?.text().await
+    }
+}
+
+// A factory hands the client back.
+pub fn client() -> Client {
+    Client::builder().build().expect("a client")
+}
+
+// Once-initialized: built on the first call only.
+static SHARED: OnceLock<Client> = OnceLock::new();
+
+pub async fn shared_get(url: &str) -> reqwest::Result<String> {
+    let client = SHARED.get_or_init(|| Client::new());
+    client.get(url).send().await?.text().await
+}
+
+static LAZY: LazyLock<Client> = LazyLock::new(Client::new);
+
+pub async fn lazy_get(url: &str) -> reqwest::Result<String> {
+    LAZY.get(url).send().await?.text().await
+}
+
+// The caller passes the client in.
+pub async fn fetch(client: &Client, url: &str) -> reqwest::Result<String> {
+    client.get(url).send().await?.text().await
+}
+
+// Not public: its callers are the crate's own (none here loops).
+pub(crate) async fn internal(url: &str) -> reqwest::Result<String> {
+    Client::new().get(url).send().await?.text().await
+}
+
+// Built, but never used for a request.
+pub fn configure() -> bool {
+    let client = Client::new();
+    drop(client);
+    true
+}
+
+// One client per proxy is the only way to use several proxies.
+pub async fn through_proxy(proxy: &str, url: &str) -> reqwest::Result<String> {
+    let client = Client::builder().proxy(Proxy::all(proxy)?).build()?;
+    client.get(url).send().await?.text().await
+}
+
+// `main` runs once.
+fn main() {
+    let client = reqwest::blocking::Client::new();
+    let _ = client.get("http://localhost/").send().and_then(|r| r.text());
+}
