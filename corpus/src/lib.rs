@@ -1,0 +1,1 @@
+//! Empty: the corpus is the dependency list.
