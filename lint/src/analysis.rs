@@ -16,6 +16,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, ParseError, Position, Span};
 use crate::flow::{self, CrateFacts, FileContext, FnFacts, Summary};
 use crate::model::crate_map::{self, CrateMap, FileOutline, FnId, FnRef};
+use crate::model::foreign::{self, ForeignCrate};
 use crate::model::names::Names;
 use crate::model::place::{ModulePlace, TargetKind};
 use crate::model::source_map::SourceMap;
@@ -120,6 +121,7 @@ struct RoundContext {
     crate_map: Arc<CrateMap>,
     summaries: Vec<Summary>,
     client_fields: Arc<HashSet<String>>,
+    mentions_reqwest: bool,
 }
 
 /// What a worker tells the coordinator.
@@ -182,6 +184,7 @@ fn coordinate(
             .flat_map(|outline| outline.client_fields.iter().cloned())
             .collect(),
     );
+    let mentions_reqwest = files.iter().any(|file| file.text.contains("reqwest"));
     let mut summaries: Vec<Summary> = crate_map
         .fns
         .iter()
@@ -194,6 +197,7 @@ fn coordinate(
             crate_map: Arc::clone(&crate_map),
             summaries: summaries.to_vec(),
             client_fields: Arc::clone(&client_fields),
+            mentions_reqwest,
         })
     };
 
@@ -336,9 +340,12 @@ fn run_worker(
     reply: mpsc::Sender<Reply>,
 ) {
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        let foreign: Arc<[ForeignCrate]> = foreign::with_builtins(&options.dependencies).into();
         let mut parsed: Vec<ShardFile<'_>> = shard
             .iter()
-            .map(|&index| ShardFile::parse(index, files[index].text, &places[index], options))
+            .map(|&index| {
+                ShardFile::parse(index, files[index].text, &places[index], options, &foreign)
+            })
             .collect();
         let outlines = parsed
             .iter_mut()
@@ -381,9 +388,15 @@ struct ShardFile<'a> {
 }
 
 impl<'a> ShardFile<'a> {
-    fn parse(index: usize, text: &'a str, place: &ModulePlace, options: &Options) -> Self {
+    fn parse(
+        index: usize,
+        text: &'a str,
+        place: &ModulePlace,
+        options: &Options,
+        foreign: &Arc<[ForeignCrate]>,
+    ) -> Self {
         let map = SourceMap::new(text);
-        let parsed = guarded(|| parse_file(text, &map, options))
+        let parsed = guarded(|| parse_file(text, &map, options, Arc::clone(foreign)))
             .unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)));
         let outline = match &parsed {
             Ok((file, names)) => guarded(|| crate_map::outline(file, names, &map, &place.module)),
@@ -420,6 +433,7 @@ impl<'a> ShardFile<'a> {
             summaries: &context.summaries,
             map: &self.map,
             client_fields: &context.client_fields,
+            mentions_reqwest: context.mentions_reqwest,
         };
         let mut found = Vec::new();
         let walked = guarded(|| {
@@ -462,6 +476,7 @@ impl<'a> ShardFile<'a> {
                 summaries: &context.summaries,
                 map: &self.map,
                 client_fields: &context.client_fields,
+                mentions_reqwest: context.mentions_reqwest,
             };
             let mut diagnostics = Vec::new();
             let mut ids: Vec<&FnId> = self.facts.keys().collect();
@@ -506,6 +521,7 @@ fn parse_file(
     text: &str,
     map: &SourceMap<'_>,
     options: &Options,
+    foreign: Arc<[ForeignCrate]>,
 ) -> Result<(syn::File, Names), ParseError> {
     let mut file = syn::parse_file(text).map_err(|error| {
         let location = error.span().start();
@@ -522,7 +538,7 @@ fn parse_file(
     if !options.test_code {
         test_code::strip(&mut file);
     }
-    let names = Names::collect(&file, text);
+    let names = Names::collect_with(&file, foreign);
     Ok((file, names))
 }
 

@@ -26,6 +26,7 @@ mod model;
 pub use diagnostic::{Diagnostic, Label, ParseError, Position, Span};
 pub use lint::{Group, Level, Lint};
 pub use lints::LINTS;
+pub use model::foreign::ForeignCrate;
 pub use model::place::{ModulePlace, TargetKind};
 
 /// The lint called `name` (without the `reqleak::` prefix), if there is one.
@@ -46,7 +47,13 @@ pub fn analyze_source(source: &str) -> Result<Vec<Diagnostic>, ParseError> {
 /// in parallel; results come back in input order. Test code is analyzed too.
 pub fn analyze_files(sources: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
     let files: Vec<CrateFile<'_>> = sources.iter().map(|text| CrateFile::new(text)).collect();
-    analyze_crate(&files, &Options { test_code: true })
+    analyze_crate(
+        &files,
+        &Options {
+            test_code: true,
+            ..Options::default()
+        },
+    )
 }
 
 /// Analyzes the files of one package together (see [`analyze_files`]) with `options`.
@@ -96,4 +103,7 @@ pub struct Options {
     /// (`#[test]`, `#[tokio::test]`, `#[rstest]`..). Off by default, as in `cargo clippy`
     /// without `--tests`: unread mock bodies in tests cost nothing.
     pub test_code: bool,
+    /// The package's dependencies that hand out reqwest values (indexed from their sources).
+    /// A built-in table covers `reqwest-middleware` whatever this holds.
+    pub dependencies: Vec<ForeignCrate>,
 }

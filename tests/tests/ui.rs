@@ -267,7 +267,13 @@ fn analyze(fixture: &Fixture) -> Vec<Result<Vec<Diagnostic>, reqleak_lint::Parse
             reqleak_lint::CrateFile::new(text).at(place, path)
         })
         .collect();
-    reqleak_lint::analyze_crate(&inputs, &reqleak_lint::Options { test_code: true })
+    reqleak_lint::analyze_crate(
+        &inputs,
+        &reqleak_lint::Options {
+            test_code: true,
+            ..reqleak_lint::Options::default()
+        },
+    )
 }
 
 fn known_lints() -> Vec<&'static str> {

@@ -1,7 +1,8 @@
 //! The rendered diagnostics of every ui fixture, as insta snapshots reviewed like code (clippy's
 //! `.stderr` files, ruff's snapshots): `tests/ui.rs` pins which lint fires on which line; these
 //! pin what the user reads — message, carets, labels at the await or exit, help and notes.
-//! Fixtures with a `//@ lints:` header are rendered with exactly those lints enabled.
+//! Fixtures with a `//@ lints:` header are rendered with exactly those lints enabled; a crate
+//! fixture (a directory) is rendered whole, as `cargo reqleak <dir>` shows it.
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -42,15 +43,20 @@ fn rendered_diagnostics_of_every_fixture() {
     let mut names: Vec<String> = std::fs::read_dir(ui_dir())
         .expect("tests/ui exists")
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".rs"))
+        .filter(|name| name.ends_with(".rs") || ui_dir().join(name).is_dir())
         .collect();
     names.sort();
     assert!(names.len() >= 10, "fixtures found: {names:?}");
     for name in names {
-        let text = std::fs::read_to_string(ui_dir().join(&name)).unwrap();
+        // A crate fixture is rendered as a whole (path mode on its directory).
+        let text = if ui_dir().join(&name).is_dir() {
+            String::new()
+        } else {
+            std::fs::read_to_string(ui_dir().join(&name)).unwrap()
+        };
         let rendered = render(&name, &text);
         let expected_count = text.matches("//~").count();
-        if expected_count > 0 {
+        if expected_count > 0 || text.is_empty() {
             assert!(!rendered.is_empty(), "{name}: no diagnostics rendered");
         }
         insta::assert_snapshot!(name.trim_end_matches(".rs").to_owned(), rendered);

@@ -88,3 +88,65 @@ struct Holder {
 struct Wrapper<R> {
     inner: R,
 }
+
+// ---------------------------------------------------------------- silent: wrappers and errors
+
+// A wrapper that reads itself lazily: `json(self)` reads the response inside.
+pub struct ApiResponse {
+    inner: reqwest::Response,
+}
+
+impl ApiResponse {
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.inner.status()
+    }
+
+    pub async fn json<T: serde::de::DeserializeOwned>(self) -> reqwest::Result<T> {
+        self.inner.json().await
+    }
+}
+
+// A wrapper that hands the response on.
+pub struct Tracked(Response);
+
+impl Tracked {
+    pub fn into_inner(self) -> Response {
+        self.0
+    }
+}
+
+// An error variant carries the response to the caller, who reads the error body.
+pub enum ApiError {
+    Status(reqwest::Response),
+    Transport(reqwest::Error),
+}
+
+// An error type by its `Error` impl.
+pub struct Rejected {
+    pub response: Response,
+}
+
+impl std::fmt::Debug for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("rejected")
+    }
+}
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("rejected")
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+// Flagged still: a wrapper whose methods only borrow never lets the response go.
+pub struct Held {
+    inner: Response, //~ response_field
+}
+
+impl Held {
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.inner.status()
+    }
+}

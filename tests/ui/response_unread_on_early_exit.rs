@@ -1,5 +1,5 @@
 //@ lints: response_unread_on_early_exit
-// response_unread_on_early_exit (pedantic): the body is read on some paths, but an early exit
+// response_unread_on_early_exit (warn, suspicious): the body is read on some paths, but an early exit
 // (`return`, `?`, `break`, `continue`, `bail!`) drops it unread on another. Flagged at the
 // source. An exit taken by the body read itself, a `chunk()` loop left on a size limit, the
 // `Err` side of `error_for_status()?` and a response dropped at the end of a normal path are

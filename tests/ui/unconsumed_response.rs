@@ -39,7 +39,7 @@ async fn fire_and_forget(client: &Client, url: &str) {
 // A builder chain over several lines (the span starts at `client`); only the status is used.
 async fn check_status(client: &Client, url: &str, token: &str) -> Result<(), Error> {
     let resp = client //~ unconsumed_response
-        .post(url)
+        .get(url)
         .bearer_auth(token)
         .header("x-request-id", "42")
         .send()
@@ -337,6 +337,82 @@ async fn traced_then_read(client: &Client, url: &str) -> reqwest::Result<String>
     resp.text().await
 }
 
+// ---------------------------------------------------------------- added with the published-crates review
+
+// A write (POST, PUT, PATCH, DELETE) that went through `error_for_status()` (reqwest drops an
+// error response inside the call) and is then given up: its success body is small or empty by
+// protocol (and an already-buffered body is drained), so dropping it is deliberate. Silent.
+async fn delete_item(client: &Client, url: &str) -> Result<(), Error> {
+    let _ = client.delete(url).send().await?.error_for_status()?;
+    Ok(())
+}
+
+fn remove_blocking(client: &reqwest::blocking::Client, url: &str) -> reqwest::Result<()> {
+    client.put(url).body("x").send()?.error_for_status()?;
+    Ok(())
+}
+
+async fn create(client: &Client, url: &str) -> Result<(), Error> {
+    let _created = client
+        .request(reqwest::Method::POST, url)
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}
+
+// A write whose status is looked at by hand: both the error body (on the early return) and the
+// success body are dropped unread. Flagged.
+async fn create_checked(client: &Client, url: &str) -> Result<(), Error> {
+    let resp = client //~ unconsumed_response
+        .request(reqwest::Method::POST, url)
+        .send()
+        .await?;
+    if !resp.status().is_success() {
+        return Err(Error::Rejected(resp.status()));
+    }
+    Ok(())
+}
+
+// A write whose status is never looked at is still a finding.
+async fn fire_and_forget(client: &Client, url: &str) -> Result<(), Error> {
+    client.post(url).send().await?; //~ unconsumed_response
+    Ok(())
+}
+
+// `client.get("")` fails in the builder (it only makes a `reqwest::Error`): not a request.
+fn make_error(client: &reqwest::blocking::Client) -> reqwest::Error {
+    match client.get("").send() {
+        Ok(_) => unreachable!(),
+        Err(error) => error,
+    }
+}
+
+// `as` is a move: the response is handed back to the caller.
+trait Body {}
+impl Body for Response {}
+async fn boxed(client: &Client, url: &str) -> Result<Box<dyn Body>, Error> {
+    let resp = client.get(url).send().await?;
+    Ok(Box::new(resp) as Box<dyn Body>)
+}
+
+// Future adapters between `.send()` and `.await` keep the source.
+async fn instrumented(client: &Client, url: &str) -> Result<(), Error> {
+    use tracing::Instrument;
+    let resp = client //~ unconsumed_response
+        .get(url)
+        .send()
+        .instrument(tracing::info_span!("call"))
+        .await?;
+    println!("{}", resp.status());
+    Ok(())
+}
+
+async fn with_deadline(client: &Client, url: &str) -> Result<u16, Box<dyn std::error::Error>> {
+    let resp = tokio::time::timeout(std::time::Duration::from_secs(5), client.get(url).send()).await??; //~ unconsumed_response
+    Ok(resp.status().as_u16())
+}
+
 // ---------------------------------------------------------------- added with the second precision review
 
 // A non-`move` closure that only borrows the response does not release it.
@@ -347,7 +423,7 @@ async fn allowed_status(client: &Client, url: &str, allowed: &[u16]) -> bool {
 
 // A builder made outside an `async move` block and sent inside it is still a source.
 async fn send_in_task(client: Client, url: String) {
-    let request = client.post(url).body("ping");
+    let request = client.get(url).header("x-ping", "1");
     let task = async move {
         let resp = request.send().await.unwrap(); //~ unconsumed_response
         println!("{}", resp.status());

@@ -61,3 +61,32 @@ pub async fn per_request_clients(urls: &[String]) -> reqwest::Result<()> {
     }
     Ok(())
 }
+
+/// `response_unread_on_early_exit`: on a failure status the body (the server's error message)
+/// is dropped unread, and with it, maybe, the connection.
+pub async fn user_name(client: &reqwest::Client, base: &str) -> Result<String, String> {
+    let resp = client
+        .get(format!("{base}/user"))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !resp.status().is_success() {
+        return Err(format!("status {}", resp.status()));
+    }
+    resp.text().await.map_err(|e| e.to_string())
+}
+
+/// Correct: the error body is read and becomes part of the error.
+pub async fn user_name_correctly(client: &reqwest::Client, base: &str) -> Result<String, String> {
+    let resp = client
+        .get(format!("{base}/user"))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = resp.status();
+    let body = resp.text().await.map_err(|e| e.to_string())?;
+    if !status.is_success() {
+        return Err(format!("status {status}: {body}"));
+    }
+    Ok(body)
+}

@@ -32,6 +32,15 @@ async fn main() -> reqwest::Result<()> {
     println!("{} bodies", bodies.len());
     fetch::per_request_clients(&[format!("{base}/a")]).await?;
     cache::remember(&client, &base).await?;
+    for result in [
+        fetch::user_name(&client, &base).await,
+        fetch::user_name_correctly(&client, &base).await,
+    ] {
+        match result {
+            Ok(name) => println!("user: {name}"),
+            Err(error) => println!("no user: {error}"),
+        }
+    }
     let total = batch::download_all(&[format!("{base}/a"), format!("{base}/b")]).await?;
     println!("{total} bytes downloaded");
 

@@ -8,9 +8,10 @@ use super::mentions;
 use super::nested::NestedContext;
 use super::state::{Flavor, Fresh, Id, Shape, State, Value};
 use super::vocabulary::*;
-use super::{CallKind, CallSite, ClientOrigin, Event, PlaceKind, TrackedKind};
+use super::{CallKind, CallSite, ClientOrigin, Event, PlaceKind, RequestKind, TrackedKind};
 use crate::diagnostic::Span;
-use crate::model::crate_map::{FnId, Owner};
+use crate::model::crate_map::{FnId, Owner, Receiver};
+use crate::model::foreign;
 use crate::model::names::ReqwestItem;
 use crate::model::syntax;
 use crate::model::types::{Kind, Returns};
@@ -120,6 +121,7 @@ impl Engine<'_, '_> {
     /// A call into the crate: the callee's summary says what it returns and what it does
     /// with each argument. `offset` is the position of the first argument among the callee's
     /// parameters (1 for a method call, whose receiver is parameter 0).
+    #[allow(clippy::too_many_arguments)]
     fn same_crate_call(
         &mut self,
         candidates: &[FnId],
@@ -127,6 +129,7 @@ impl Engine<'_, '_> {
         span: Span,
         args: Vec<Arg>,
         offset: usize,
+        request: RequestKind,
         state: &mut State,
     ) -> Value {
         let unique = (precise && candidates.len() == 1).then(|| candidates[0]);
@@ -140,6 +143,10 @@ impl Engine<'_, '_> {
                 .map(|summary| summary.param(position + offset))
                 .unwrap_or_default();
             if usage.returns {
+                // A checker that hands the response back: its status has been looked at.
+                for &id in &arg.value.ids {
+                    self.facts.tracked[id].status_checked = true;
+                }
                 handed_back.extend(arg.value.ids.iter().copied());
             } else if usage.reads {
                 self.release(&arg.value.ids, state, Release::Read);
@@ -163,7 +170,7 @@ impl Engine<'_, '_> {
                 future,
             }) => {
                 if handed_back.is_empty() {
-                    self.source(span, false, future, state)
+                    self.source(span, request, future, state)
                 } else {
                     Value {
                         ids: handed_back,
@@ -175,7 +182,7 @@ impl Engine<'_, '_> {
             Some(Returns {
                 kind: Kind::Builder,
                 ..
-            }) => Value::shaped(Shape::Builder { head: false }),
+            }) => Value::shaped(Shape::Builder(RequestKind::default())),
             Some(Returns {
                 kind: Kind::Client, ..
             }) => {
@@ -262,13 +269,13 @@ impl Engine<'_, '_> {
         let method = syntax::name(&call.method);
 
         if method == "send" && call.args.is_empty() {
-            if let Some(head) = self.request_chain(&call.receiver, state) {
+            if let Some(request) = self.request_chain(&call.receiver, state) {
                 let receiver = self.expr(&call.receiver, state);
                 if let Some(client) = receiver.client {
                     self.request_with(client);
                 }
                 let is_future = self.body.is_async;
-                return self.source(self.method_call_span(call), head, is_future, state);
+                return self.source(self.method_call_span(call), request, is_future, state);
             }
         }
 
@@ -281,15 +288,26 @@ impl Engine<'_, '_> {
                 self.request_with(client);
             }
             let is_future = self.body.is_async;
-            return self.source(self.method_call_span(call), false, is_future, state);
+            return self.source(
+                self.method_call_span(call),
+                RequestKind::default(),
+                is_future,
+                state,
+            );
         }
         if receiver.shape == Shape::Service {
             match method.as_str() {
-                "call" => {
+                // tower's `Service::call`, a middleware's `Next::run`.
+                "call" | "run" => {
                     for arg in &call.args {
                         self.expr(arg, state);
                     }
-                    return self.source(self.method_call_span(call), false, true, state);
+                    return self.source(
+                        self.method_call_span(call),
+                        RequestKind::default(),
+                        true,
+                        state,
+                    );
                 }
                 "ready" | "ready_and" | "clone" | "unwrap" | "expect" => {
                     return Value::shaped(Shape::Service)
@@ -389,6 +407,20 @@ impl Engine<'_, '_> {
             _ => {}
         }
 
+        // A method of one of the crate's request-builder wrappers (`send(self, check: bool)`).
+        if let Shape::Builder(request) = receiver.shape {
+            let map = self.cx.crate_map;
+            let mut candidates: Vec<FnId> = map
+                .builder_wrappers
+                .iter()
+                .flat_map(|wrapper| map.methods_of(wrapper, &method))
+                .collect();
+            candidates.sort_unstable();
+            if candidates.len() == 1 {
+                let span = self.method_call_span(call);
+                return self.same_crate_call(&candidates, true, span, args, 1, request, state);
+            }
+        }
         if let Some(value) = self.client_method(call, &method, &receiver, &args, state) {
             for arg in &args {
                 self.release(&arg.value.ids, state, Release::Move);
@@ -400,7 +432,21 @@ impl Engine<'_, '_> {
             let (candidates, precise) = self.resolve_method(&call.receiver, &method);
             if !candidates.is_empty() {
                 let span = self.method_call_span(call);
-                return self.same_crate_call(&candidates, precise, span, args, 1, state);
+                let mut request = builds_head(call.args.iter());
+                if let Shape::Builder(kind) = receiver.shape {
+                    request.head |= kind.head;
+                }
+                return self.same_crate_call(&candidates, precise, span, args, 1, request, state);
+            }
+        }
+        if !COMMON_METHODS.contains(&method.as_str()) {
+            if let Some(returns) = foreign::method_returns(self.cx.names.foreign_crates(), &method)
+            {
+                for arg in args {
+                    self.hand_on(arg.value, state);
+                }
+                let span = self.method_call_span(call);
+                return self.foreign_value(returns, span, builds_head(call.args.iter()), state);
             }
         }
         for arg in args {
@@ -410,6 +456,22 @@ impl Engine<'_, '_> {
             }
         }
         Value::default()
+    }
+
+    /// What a function of another crate returns, by its signature: a new response, a builder
+    /// or a client (whose construction the analysis cannot see).
+    fn foreign_value(
+        &mut self,
+        returns: Returns,
+        span: Span,
+        request: RequestKind,
+        state: &mut State,
+    ) -> Value {
+        match returns.kind {
+            Kind::Response => self.source(span, request, returns.future, state),
+            Kind::Builder => Value::shaped(Shape::Builder(request)),
+            Kind::Client => Value::shaped(Shape::Client),
+        }
     }
 
     /// A method of a client, a client builder or a request builder.
@@ -429,14 +491,13 @@ impl Engine<'_, '_> {
                 }
                 return Some(Value {
                     ids: Vec::new(),
-                    shape: Shape::Builder {
-                        head: is_head_request(method, &call.args),
-                    },
+                    shape: Shape::Builder(request_kind(method, &call.args)),
                     client: receiver.client,
                 });
             }
             Shape::Client
-                if matches!(method, "clone" | "build" | "unwrap" | "expect")
+                if matches!(method, "clone" | "build")
+                    || PASS_THROUGHS.contains(&method)
                     || CLIENT_BUILDER_STEPS.contains(&method) =>
             {
                 if let Some(client) = receiver.client {
@@ -445,25 +506,25 @@ impl Engine<'_, '_> {
                 }
                 return Some(receiver.clone());
             }
-            Shape::Builder { head }
+            Shape::Builder(request)
                 if BUILDER_STEPS.contains(&method)
                     || matches!(method, "try_clone" | "unwrap" | "expect") =>
             {
                 return Some(Value {
                     ids: Vec::new(),
-                    shape: Shape::Builder { head },
+                    shape: Shape::Builder(request),
                     client: receiver.client,
                 });
             }
             _ => {}
         }
         if REQUEST_STARTS.contains(&method)
-            && self.cx.names.mentions_reqwest
+            && self.cx.mentions_reqwest
             && looks_like_client(&call.receiver)
         {
-            return Some(Value::shaped(Shape::Builder {
-                head: is_head_request(method, &call.args),
-            }));
+            return Some(Value::shaped(Shape::Builder(request_kind(
+                method, &call.args,
+            ))));
         }
         let _ = state;
         None
@@ -510,12 +571,27 @@ impl Engine<'_, '_> {
             } else {
                 Release::Unknown
             };
+            for &id in &receiver.ids {
+                let tracked = &mut self.facts.tracked[id];
+                if WHOLE_BODY_READS.contains(&method) {
+                    tracked.whole_read = true;
+                } else {
+                    tracked.streamed = true;
+                }
+            }
             self.release(&receiver.ids, state, how);
             for arg in &call.args {
                 let value = self.expr(arg, state);
                 self.release(&value.ids, state, Release::Move);
             }
             return Value::default();
+        }
+        if method == "error_for_status" {
+            // An error status makes reqwest drop the response inside the call: what comes out
+            // is a success.
+            for &id in &receiver.ids {
+                self.facts.tracked[id].status_checked = true;
+            }
         }
         if PASS_THROUGHS.contains(&method) {
             for arg in &call.args {
@@ -548,10 +624,25 @@ impl Engine<'_, '_> {
             self.release(&receiver.ids, state, Release::Move);
             return Value::default();
         }
-        // A method of the crate taking the response as `self` (an extension trait): its
-        // summary says what it does with it.
-        let (candidates, precise) = self.resolve_method(&call.receiver, method);
-        if precise && candidates.len() == 1 && receiver.shape == Shape::Plain {
+        // A method of the crate taking the response as `self` (an extension trait on reqwest's
+        // response, a method of one of the crate's wrappers): what it does with it.
+        let map = self.cx.crate_map;
+        let mut candidates = map.methods_of("Response", method);
+        for wrapper in map.wrappers.keys() {
+            candidates.extend(map.methods_of(wrapper, method));
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        if candidates.len() == 1 && receiver.shape == Shape::Plain {
+            if map.fns[candidates[0]].outline.receiver == Some(Receiver::Ref) {
+                for arg in &call.args {
+                    let value = self.expr(arg, state);
+                    self.release(&value.ids, state, Release::Move);
+                }
+                let span = self.method_call_span(call);
+                self.call_site(candidates[0], span, CallKind::Call, state);
+                return Value::default();
+            }
             let span = self.method_call_span(call);
             let mut args = vec![Arg {
                 value: receiver,
@@ -563,7 +654,8 @@ impl Engine<'_, '_> {
                     by_ref: matches!(arg, syn::Expr::Reference(_)),
                 });
             }
-            return self.same_crate_call(&candidates, true, span, args, 0, state);
+            let request = builds_head(call.args.iter());
+            return self.same_crate_call(&candidates, true, span, args, 0, request, state);
         }
         // Anything else: cannot tell what it does with the response.
         self.release(&receiver.ids, state, Release::Unknown);
@@ -619,8 +711,8 @@ impl Engine<'_, '_> {
     }
 
     /// Whether `receiver.send()` sends a reqwest request: the receiver is a request-builder
-    /// chain. Returns whether it is a HEAD request.
-    fn request_chain(&self, receiver: &syn::Expr, state: &State) -> Option<bool> {
+    /// chain. Returns the kind of request.
+    fn request_chain(&self, receiver: &syn::Expr, state: &State) -> Option<RequestKind> {
         let mut expr = receiver;
         loop {
             match expr {
@@ -639,11 +731,24 @@ impl Engine<'_, '_> {
                             }
                         }
                     }
+                    // The crate's own `self.request(..)` builds the crate's own request.
+                    if receiver_is_self(&call.receiver) {
+                        let (candidates, _) = self.resolve_method(&call.receiver, &method);
+                        if !candidates.is_empty() {
+                            return (self.agreed_returns(&candidates).map(|r| r.kind)
+                                == Some(Kind::Builder))
+                            .then_some(RequestKind::default());
+                        }
+                    }
+                    // `client.get("")` fails in the builder: it only makes an error.
+                    if is_empty_url(call.args.first()) {
+                        return None;
+                    }
                     if REQUEST_STARTS.contains(&method.as_str()) {
-                        let head = is_head_request(&method, &call.args);
+                        let request = request_kind(&method, &call.args);
                         let client =
                             self.static_shape(&call.receiver, state) == Some(Shape::Client);
-                        return (client || self.cx.names.mentions_reqwest).then_some(head);
+                        return (client || self.cx.mentions_reqwest).then_some(request);
                     }
                     if !COMMON_METHODS.contains(&method.as_str())
                         || receiver_is_self(&call.receiver)
@@ -652,7 +757,7 @@ impl Engine<'_, '_> {
                         if !candidates.is_empty() {
                             return (self.agreed_returns(&candidates).map(|r| r.kind)
                                 == Some(Kind::Builder))
-                            .then_some(false);
+                            .then_some(RequestKind::default());
                         }
                     }
                     return None;
@@ -662,7 +767,7 @@ impl Engine<'_, '_> {
                 syn::Expr::Try(try_expr) => expr = &try_expr.expr,
                 syn::Expr::Path(_) | syn::Expr::Call(_) | syn::Expr::Field(_) => {
                     return match self.static_shape(expr, state) {
-                        Some(Shape::Builder { head }) => Some(head),
+                        Some(Shape::Builder(request)) => Some(request),
                         _ => None,
                     };
                 }
@@ -697,7 +802,7 @@ impl Engine<'_, '_> {
                     .agreed_returns(&self.resolve_path(&path.path, state))?
                     .kind
                 {
-                    Kind::Builder => Some(Shape::Builder { head: false }),
+                    Kind::Builder => Some(Shape::Builder(RequestKind::default())),
                     Kind::Client => Some(Shape::Client),
                     Kind::Response => None,
                 }
@@ -735,7 +840,22 @@ impl Engine<'_, '_> {
             let blocking = segments.iter().any(|s| s == "blocking");
             let is_future = self.body.is_async && !blocking;
             self.built_client(span, ClientOrigin::Get(path_text(&path.path)), state);
-            return self.source(span, false, is_future, state);
+            return self.source(span, RequestKind::default(), is_future, state);
+        }
+        if last == "new"
+            && self
+                .cx
+                .names
+                .resolve_segments(&segments[..segments.len() - 1])
+                == Some(ReqwestItem::WrappingClientBuilder)
+        {
+            // `reqwest_middleware::ClientBuilder::new(client)`: the same client, wrapped.
+            let mut wrapped = Value::shaped(Shape::Client);
+            for arg in &call.args {
+                let value = self.expr(arg, state);
+                wrapped.client = wrapped.client.or(value.client);
+            }
+            return wrapped;
         }
         if self.cx.names.client_constructor(&path.path).is_some() {
             for arg in &call.args {
@@ -755,7 +875,12 @@ impl Engine<'_, '_> {
                     let value = self.expr(arg, state);
                     self.hand_on(value, state);
                 }
-                return self.source(span, false, flavor == Flavor::Future, state);
+                return self.source(
+                    span,
+                    RequestKind::default(),
+                    flavor == Flavor::Future,
+                    state,
+                );
             }
         }
 
@@ -764,11 +889,24 @@ impl Engine<'_, '_> {
             let mut args = call.args.iter();
             if let Some(syn::Expr::Reference(reader)) = args.next() {
                 let value = self.expr(&reader.expr, state);
+                for &id in &value.ids {
+                    self.facts.tracked[id].streamed = true;
+                }
                 self.release(&value.ids, state, Release::Read);
             }
             for arg in args {
                 self.expr(arg, state);
             }
+            return Value::default();
+        }
+        if last == "timeout" && call.args.len() == 2 {
+            // `tokio::time::timeout(d, client.get(u).send())`: the same future, with a deadline.
+            self.expr(&call.args[0], state);
+            let future = self.expr(&call.args[1], state);
+            if future.shape == Shape::Future {
+                return future;
+            }
+            self.hand_on(future, state);
             return Value::default();
         }
         if !self.body.is_async && last == "sleep" && (segments.len() == 1 || type_name == "thread")
@@ -857,7 +995,18 @@ impl Engine<'_, '_> {
                     .map(|arg| arg.value)
                     .unwrap_or_default();
             }
+            // `serde_json::from_reader(resp)`: a blocking body read to its end.
+            (_, "from_reader") => {
+                for &id in &all_ids {
+                    self.facts.tracked[id].whole_read = true;
+                }
+                self.release(&all_ids, state, Release::Read);
+                return Value::default();
+            }
             ("BufReader", "new") => {
+                for &id in &all_ids {
+                    self.facts.tracked[id].streamed = true;
+                }
                 self.release(&all_ids, state, Release::Read);
                 return Value::default();
             }
@@ -878,7 +1027,14 @@ impl Engine<'_, '_> {
         }
 
         if !candidates.is_empty() {
-            return self.same_crate_call(&candidates, true, span, args, 0, state);
+            let request = builds_head(call.args.iter());
+            return self.same_crate_call(&candidates, true, span, args, 0, request, state);
+        }
+        if let Some(returns) = self.cx.names.foreign_function(&segments) {
+            for arg in args {
+                self.hand_on(arg.value, state);
+            }
+            return self.foreign_value(returns, span, builds_head(call.args.iter()), state);
         }
         for arg in args {
             self.release(&arg.value.ids, state, Release::Move);
@@ -887,6 +1043,32 @@ impl Engine<'_, '_> {
             }
         }
         Value::default()
+    }
+}
+
+/// Whether arguments build a HEAD request (`retry(|| client.head(url).send())`,
+/// `send_request(Request::new(Method::HEAD, url))`, `from_client(self, |c| c.head(&url))`):
+/// the response a call of the crate makes from them has no body.
+fn builds_head<'e>(args: impl Iterator<Item = &'e syn::Expr>) -> RequestKind {
+    struct Finder {
+        head: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            self.head |= call.method == "head" && call.args.len() <= 1;
+            syn::visit::visit_expr_method_call(self, call);
+        }
+        fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+            self.head |= method_constant(&syn::Expr::Path(path.clone())).as_deref() == Some("HEAD");
+        }
+    }
+    let mut finder = Finder { head: false };
+    for arg in args {
+        syn::visit::Visit::visit_expr(&mut finder, arg);
+    }
+    RequestKind {
+        head: finder.head,
+        write: false,
     }
 }
 
@@ -899,24 +1081,49 @@ fn is_blocking_wait(method: &str, args: usize) -> bool {
     )
 }
 
-pub(super) fn is_head_request(
+/// `""`: a URL that cannot be requested.
+fn is_empty_url(arg: Option<&syn::Expr>) -> bool {
+    matches!(arg, Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. })) if text.value().is_empty())
+}
+
+/// The kind of request a request start makes: `head(..)`, `post(..)`,
+/// `request(Method::HEAD, ..)`.
+pub(super) fn request_kind(
     method: &str,
     args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
-) -> bool {
-    match method {
-        "head" => true,
-        "request" => args.first().is_some_and(names_head_method),
-        _ => false,
+) -> RequestKind {
+    let name = match method {
+        "request" => args.first().and_then(method_constant),
+        other => Some(other.to_uppercase()),
+    };
+    method_kind(name.as_deref())
+}
+
+/// The kind of request an HTTP method name makes.
+pub(super) fn method_kind(method: Option<&str>) -> RequestKind {
+    RequestKind {
+        head: method == Some("HEAD"),
+        write: matches!(method, Some("POST" | "PUT" | "PATCH" | "DELETE")),
     }
 }
 
-/// `Method::HEAD`, `reqwest::Method::HEAD`, `http::Method::HEAD`.
-pub(super) fn names_head_method(expr: &syn::Expr) -> bool {
+/// `Method::HEAD`, `reqwest::Method::POST`, `http::Method::DELETE`: the constant's name.
+pub(super) fn method_constant(expr: &syn::Expr) -> Option<String> {
     match expr {
-        syn::Expr::Path(path) => path.path.segments.last().is_some_and(|s| s.ident == "HEAD"),
-        syn::Expr::Paren(paren) => names_head_method(&paren.expr),
-        syn::Expr::Reference(reference) => names_head_method(&reference.expr),
-        _ => false,
+        syn::Expr::Path(path) => {
+            let last = path.path.segments.last()?.ident.to_string();
+            let is_method = path.path.segments.len() >= 2
+                && path.path.segments[path.path.segments.len() - 2].ident == "Method";
+            (is_method
+                && matches!(
+                    last.as_str(),
+                    "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS"
+                ))
+            .then_some(last)
+        }
+        syn::Expr::Paren(paren) => method_constant(&paren.expr),
+        syn::Expr::Reference(reference) => method_constant(&reference.expr),
+        _ => None,
     }
 }
 

@@ -6,11 +6,15 @@ use std::collections::BTreeSet;
 use super::engine::{Engine, Exit, LoopFrame, Release};
 use super::guards;
 use super::mentions;
-use super::scopes::{binds_nothing_of_value, refutable_drops_value};
-use super::state::{Fresh, Shape, State, Value};
+use super::scopes::{binds_nothing_of_value, pattern_names, refutable_drops_value};
+use super::state::{Fresh, Shape, State, Value, Var};
 use super::PlaceKind;
 use crate::diagnostic::Span;
 use crate::model::syntax;
+
+/// The name of the hidden binding of a `match` arm that holds the scrutinee's response without
+/// naming it (`_` after a guarded arm, `Ok(_)`): an exit there drops it.
+const MATCHED: &str = "<matched>";
 
 #[derive(Clone, Copy)]
 pub(super) enum LoopKind<'a> {
@@ -83,6 +87,10 @@ impl Engine<'_, '_> {
             }
             syn::Expr::MethodCall(call) => self.method_call(call, state),
             syn::Expr::Call(call) => self.call(call, state),
+            syn::Expr::Path(path) if path.path.is_ident("self") => state
+                .var("self")
+                .map(|var| var.value.clone())
+                .unwrap_or_default(),
             syn::Expr::Path(path) => match syntax::local_name(path) {
                 Some(name) => state
                     .var(&name)
@@ -97,13 +105,11 @@ impl Engine<'_, '_> {
                     self.release(&value.ids, state, Release::Unknown);
                 }
                 match value.shape {
-                    Shape::Client | Shape::Builder { .. } | Shape::Iter(_) | Shape::Service => {
-                        Value {
-                            ids: Vec::new(),
-                            shape: value.shape,
-                            client: value.client,
-                        }
-                    }
+                    Shape::Client | Shape::Builder(_) | Shape::Iter(_) | Shape::Service => Value {
+                        ids: Vec::new(),
+                        shape: value.shape,
+                        client: value.client,
+                    },
                     _ => Value::default(),
                 }
             }
@@ -191,17 +197,37 @@ impl Engine<'_, '_> {
                 Value::default()
             }
             syn::Expr::Struct(strukt) => {
+                // A wrapper around a request builder builds the same kind of request.
+                let mut wrapped = Value::default();
                 for field in &strukt.fields {
                     let value = self.expr(&field.expr, state);
+                    if let Shape::Builder(request) = value.shape {
+                        wrapped = Value::shaped(Shape::Builder(request));
+                    }
                     self.hand_on(value, state);
                 }
                 if let Some(rest) = &strukt.rest {
                     self.expr(rest, state);
                 }
-                Value::default()
+                wrapped
             }
             syn::Expr::Field(field) => {
                 let base = self.expr(&field.base, state);
+                let member = match &field.member {
+                    syn::Member::Named(name) => syntax::name(name),
+                    syn::Member::Unnamed(index) => index.index.to_string(),
+                };
+                // The response inside one of the crate's wrappers (`self.inner`).
+                if !base.ids.is_empty()
+                    && self
+                        .cx
+                        .crate_map
+                        .wrappers
+                        .values()
+                        .any(|fields| fields.contains(&member))
+                {
+                    return base;
+                }
                 if !base.ids.is_empty() {
                     // A field of a tuple/struct carrying a response: cannot tell which part.
                     self.release(&base.ids, state, Release::Unknown);
@@ -277,7 +303,11 @@ impl Engine<'_, '_> {
         let mut involved = self.mentioned_ids(&mentions::in_expr(&await_expr.base), state);
         involved.extend(value.ids.iter().copied());
         let span = self.span(await_expr.await_token.span);
-        self.hold_live(state, &involved, span, PlaceKind::Await);
+        // Preparing a local file (`tokio::fs::create_dir_all(dir).await`) waits on the disk,
+        // not on another party: it is not an unrelated wait.
+        if !guards::is_local_file_io(&await_expr.base) {
+            self.hold_live(state, &involved, span, PlaceKind::Await);
+        }
         match value.shape {
             Shape::Future => {
                 for &id in &value.ids {
@@ -377,21 +407,43 @@ impl Engine<'_, '_> {
         self.body.size_guard += usize::from(size_guard);
         let mut joined = state.unreachable_like();
         let mut result = Value::default();
+        // A response that a guarded arm binds falls through to the next arms when its guard
+        // fails: `Ok(resp) if resp.status().is_success() => .., _ => continue` drops it there.
+        let mut falls_through = false;
+        let mut after_success_guard = false;
         for arm in &match_expr.arms {
             let mut arm_state = state.clone();
             self.push_scope();
-            if binds_nothing_of_value(&arm.pat) {
+            let wildcard = matches!(arm.pat, syn::Pat::Wild(_));
+            if binds_nothing_of_value(&arm.pat) && !(wildcard && falls_through) {
                 for id in &scrutinee.ids {
                     arm_state.live.remove(id);
                 }
             } else {
-                self.bind_pattern(&arm.pat, scrutinee.clone(), &mut arm_state);
+                let mut names = Vec::new();
+                pattern_names(&arm.pat, &mut names);
+                if names.is_empty() {
+                    arm_state.vars.push(Var {
+                        name: MATCHED.to_owned(),
+                        value: scrutinee.clone(),
+                        depth: self.body.depth,
+                        loop_depth: self.body.loop_depth,
+                        captured: false,
+                    });
+                } else {
+                    self.bind_pattern(&arm.pat, scrutinee.clone(), &mut arm_state);
+                }
             }
             if let Some((_, guard)) = &arm.guard {
                 self.expr(guard, &mut arm_state);
             }
             let arm_guard = guards::is_empty_body_status(&arm.pat);
-            let arm_failure = on_status && !guards::is_success_pattern(&arm.pat);
+            let arm_failure = (on_status && !guards::is_success_pattern(&arm.pat))
+                || (wildcard && after_success_guard);
+            if let Some((_, guard)) = &arm.guard {
+                falls_through |= !binds_nothing_of_value(&arm.pat);
+                after_success_guard |= guards::failure_branch(guard) == Some(false);
+            }
             self.body.size_guard += usize::from(arm_guard);
             self.body.error_path += usize::from(arm_failure);
             let value = self.expr(&arm.body, &mut arm_state);

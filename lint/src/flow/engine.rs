@@ -5,9 +5,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::state::{ClientId, Fresh, Id, Shape, State, Value};
 use super::summary::{ClientSite, ParamUse, Summary};
-use super::{ClientOrigin, Event, Facts, FileContext, Place, PlaceKind, Tracked, TrackedKind};
+use super::{
+    ClientOrigin, Event, Facts, FileContext, Place, PlaceKind, RequestKind, Tracked, TrackedKind,
+};
 use crate::diagnostic::Span;
-use crate::model::crate_map::{FnId, FnRef};
+use crate::model::crate_map::{FnId, FnRef, Receiver};
 use crate::model::types::{Bounds, Kind, Returns};
 
 /// One body being walked: a function, closure or async block.
@@ -126,6 +128,28 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
     let mut state = State::new();
     engine.body.depth = 1;
     let mut params = Vec::new();
+    // `self` of one of the crate's response wrappers, taken by value: the method owns the
+    // response inside.
+    let response_impl = function.impl_block.is_some_and(|block| {
+        cx.names.type_item(&block.self_ty) == Some(crate::model::names::ReqwestItem::Response)
+    });
+    let wrapper_self = def.receiver == Some(Receiver::Value)
+        && (response_impl || self_ty.is_some_and(|ty| cx.crate_map.wrappers.contains_key(ty)));
+    if wrapper_self {
+        let span = cx.map.span(function.sig.ident.span());
+        let id = engine.track(
+            TrackedKind::Response {
+                request: RequestKind::default(),
+                is_future: false,
+            },
+            span,
+            0,
+        );
+        state.live.insert(id);
+        let value = Value::responses(vec![id]);
+        engine.bind_name("self", value.clone(), &mut state);
+        params.push((0, value));
+    }
     for (position, input) in function.sig.inputs.iter().enumerate() {
         if let syn::FnArg::Typed(arg) = input {
             let value = engine.bind_param(arg, Some(position), &mut state);
@@ -136,6 +160,9 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
     let returned = value
         .clone()
         .join(std::mem::take(&mut engine.body.returned));
+    for id in &returned.ids {
+        engine.facts.tracked[*id].returned = true;
+    }
     engine.release(&value.ids, &mut state, Release::Move);
     if let Some(client) = value.client {
         engine.escape_client(client);
@@ -183,6 +210,10 @@ impl<'f> Engine<'_, 'f> {
             held_across: Vec::new(),
             early_exits: Vec::new(),
             read_on_error_path: false,
+            status_checked: false,
+            returned: false,
+            streamed: false,
+            whole_read: false,
         });
         self.by_span.insert(key, id);
         id
@@ -215,11 +246,11 @@ impl<'f> Engine<'_, 'f> {
     pub(super) fn source(
         &mut self,
         span: Span,
-        head: bool,
+        request: RequestKind,
         is_future: bool,
         state: &mut State,
     ) -> Value {
-        let id = self.track(TrackedKind::Response { head, is_future }, span, 0);
+        let id = self.track(TrackedKind::Response { request, is_future }, span, 0);
         if is_future {
             return Value {
                 ids: vec![id],
@@ -251,7 +282,11 @@ impl<'f> Engine<'_, 'f> {
             .filter(|id| !involved.contains(id) && state.is_bound(*id))
             .collect();
         for id in live {
-            let place = Place { span, kind };
+            let place = Place {
+                span,
+                kind,
+                on_error_path: false,
+            };
             let tracked = &mut self.facts.tracked[id];
             if matches!(tracked.kind, TrackedKind::Response { .. })
                 && !tracked.held_across.contains(&place)
@@ -286,7 +321,11 @@ impl<'f> Engine<'_, 'f> {
             if !bound_deep {
                 continue;
             }
-            let place = Place { span, kind };
+            let place = Place {
+                span,
+                kind,
+                on_error_path: self.body.error_path > 0,
+            };
             let tracked = &mut self.facts.tracked[id];
             if matches!(tracked.kind, TrackedKind::Response { .. })
                 && !tracked.early_exits.contains(&place)

@@ -124,6 +124,28 @@ impl<'ast> Visit<'ast> for EmptyStatus {
     }
 }
 
+/// Whether an awaited expression is local file-system work: `tokio::fs::..`,
+/// `File::create(..)`/`File::open(..)`, and methods chained on those.
+pub(super) fn is_local_file_io(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Call(call) => match &*call.func {
+            syn::Expr::Path(path) => {
+                let segments = syntax::segments(&path.path);
+                let n = segments.len();
+                segments.iter().any(|s| s == "fs")
+                    || (n >= 2
+                        && segments[n - 2] == "File"
+                        && matches!(segments[n - 1].as_str(), "create" | "open"))
+            }
+            _ => false,
+        },
+        syn::Expr::MethodCall(call) => is_local_file_io(&call.receiver),
+        syn::Expr::Try(inner) => is_local_file_io(&inner.expr),
+        syn::Expr::Paren(inner) => is_local_file_io(&inner.expr),
+        _ => false,
+    }
+}
+
 /// Which branch of an `if` is taken on a failure status: `Some(true)` for the then-branch
 /// (`!status.is_success()`, `is_client_error()`, `status != StatusCode::OK`,
 /// `status.as_u16() >= 400`), `Some(false)` for the else-branch (`status.is_success()`),

@@ -22,6 +22,21 @@ impl Engine<'_, '_> {
             state.reachable = false;
             return Value::default();
         }
+        if name == "matches" {
+            // `matches!(expr, pattern if guard)`: the expression is only looked at.
+            if let Some(first) = macro_arguments(&mac.tokens).into_iter().next() {
+                match syn::parse2::<syn::Expr>(first.clone()) {
+                    Ok(expr) => {
+                        self.expr(&expr, state);
+                    }
+                    Err(_) => {
+                        let ids = self.mentioned_ids(&mentions::in_tokens(&first), state);
+                        self.release(&ids, state, Release::Unknown);
+                    }
+                }
+            }
+            return Value::default();
+        }
         if BORROWING_MACROS.contains(&name.as_str()) {
             // Each argument on its own, so that one the parser cannot read (a tracing
             // `target: ..`) leaves the others analyzed; what it mentions is "cannot tell".

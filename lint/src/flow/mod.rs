@@ -43,8 +43,8 @@ pub use summary::{ClientSite, Summary};
 pub enum TrackedKind {
     /// A response from a source.
     Response {
-        /// A HEAD request: its body is empty, not reading it costs nothing.
-        head: bool,
+        /// The request it answers (a HEAD response has no body to read).
+        request: RequestKind,
         /// From an async source: it exists only once awaited.
         is_future: bool,
     },
@@ -52,6 +52,15 @@ pub enum TrackedKind {
     ManuallyDrop,
     /// `Box::into_raw(Box::new(resp))`: leaked unless the pointer is kept or handed on.
     RawPointer,
+}
+
+/// What kind of request a response answers, as far as its body goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RequestKind {
+    /// A HEAD request: the response has no body, not reading it costs nothing.
+    pub head: bool,
+    /// A write (POST, PUT, PATCH, DELETE): its success body is small or empty by protocol.
+    pub write: bool,
 }
 
 /// What happens to a response at a secondary place.
@@ -83,6 +92,8 @@ pub struct Place {
     pub span: Span,
     /// What happens there.
     pub kind: PlaceKind,
+    /// Inside a branch taken on a failure status (an exit that loses the error body).
+    pub on_error_path: bool,
 }
 
 /// Everything the analysis learned about one tracked value, over all paths.
@@ -106,6 +117,15 @@ pub struct Tracked {
     pub early_exits: Vec<Place>,
     /// Its body is read inside a branch taken on a non-success status (an error body).
     pub read_on_error_path: bool,
+    /// Known to be a success: it went through `error_for_status()` or a checker of the crate
+    /// that hands it back only on success.
+    pub status_checked: bool,
+    /// Handed back to the function's caller on some path.
+    pub returned: bool,
+    /// Its body is streamed (`bytes_stream()`, a `chunk()` loop, a copy) on some path.
+    pub streamed: bool,
+    /// Its body is read whole (`bytes()`, `text()`, `json()`) on some path.
+    pub whole_read: bool,
 }
 
 /// A finding made during the walk rather than from a tracked value's summary.
@@ -226,6 +246,8 @@ pub struct FileContext<'a> {
     pub map: &'a SourceMap<'a>,
     /// Field names declared in the package with a reqwest `Client` type.
     pub client_fields: &'a std::collections::HashSet<String>,
+    /// Some file of the package names reqwest: request-builder chains are reqwest's.
+    pub mentions_reqwest: bool,
 }
 
 /// What the whole-crate lints read: every function's calls and clients, with the summaries.

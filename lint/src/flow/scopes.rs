@@ -4,7 +4,8 @@ use syn::spanned::Spanned;
 
 use super::engine::Engine;
 use super::state::{Flavor, Id, Shape, State, Value, Var};
-use super::{ClientFact, ClientOrigin, Event, TrackedKind};
+use super::{ClientFact, ClientOrigin, Event, RequestKind, TrackedKind};
+use crate::model::names::ReqwestItem;
 use crate::model::syntax;
 use crate::model::types::{self, Kind};
 
@@ -33,6 +34,9 @@ impl Engine<'_, '_> {
     ) -> Value {
         let names = self.cx.names;
         let bounds = &self.function.bounds;
+        if names.type_item(ty) == Some(ReqwestItem::Next) {
+            return Value::shaped(Shape::Service);
+        }
         if let Some(returns) = types::classify(names, bounds, ty) {
             return match returns.kind {
                 Kind::Response if !matches!(ty, syn::Type::Reference(_)) => {
@@ -42,7 +46,7 @@ impl Engine<'_, '_> {
                     };
                     let id = self.track(
                         TrackedKind::Response {
-                            head: false,
+                            request: RequestKind::default(),
                             is_future: returns.future,
                         },
                         span,
@@ -76,7 +80,7 @@ impl Engine<'_, '_> {
                     }
                     value
                 }
-                Kind::Builder => Value::shaped(Shape::Builder { head: false }),
+                Kind::Builder => Value::shaped(Shape::Builder(RequestKind::default())),
             };
         }
         // A reference to a client or builder: its shape (the borrow does not own it).
@@ -84,7 +88,7 @@ impl Engine<'_, '_> {
             if let Some(returns) = types::classify(names, bounds, &reference.elem) {
                 return match returns.kind {
                     Kind::Client => self.typed_value(&reference.elem, pat, position, state),
-                    Kind::Builder => Value::shaped(Shape::Builder { head: false }),
+                    Kind::Builder => Value::shaped(Shape::Builder(RequestKind::default())),
                     Kind::Response => Value::default(),
                 };
             }
@@ -103,6 +107,17 @@ impl Engine<'_, '_> {
             return Value::shaped(Shape::Service);
         }
         Value::default()
+    }
+
+    /// Binds one name.
+    pub(super) fn bind_name(&mut self, name: &str, value: Value, state: &mut State) {
+        state.vars.push(Var {
+            name: name.to_owned(),
+            value,
+            depth: self.body.depth,
+            loop_depth: self.body.loop_depth,
+            captured: false,
+        });
     }
 
     pub(super) fn bind_pattern(&mut self, pat: &syn::Pat, value: Value, state: &mut State) {
@@ -215,12 +230,12 @@ impl Engine<'_, '_> {
             {
                 if let Some(init) = &local.init {
                     let span = self.span(init.expr.span());
-                    *value = self.source(span, false, returns.future, state);
+                    *value = self.source(span, RequestKind::default(), returns.future, state);
                 }
             }
             Some(returns) if returns.kind == Kind::Client => value.shape = Shape::Client,
             Some(returns) if returns.kind == Kind::Builder => {
-                value.shape = Shape::Builder { head: false }
+                value.shape = Shape::Builder(RequestKind::default())
             }
             _ => {
                 if value.shape == Shape::Plain && value.ids.is_empty() {

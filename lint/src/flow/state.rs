@@ -26,11 +26,8 @@ pub enum Shape {
     Iter(Flavor),
     /// A closure that returns responses or futures of them.
     Closure(Flavor),
-    /// A reqwest `RequestBuilder`; `head` when it builds a HEAD request.
-    Builder {
-        /// The request is a HEAD request, whose response has no body.
-        head: bool,
-    },
+    /// A reqwest `RequestBuilder`, and the kind of request it builds.
+    Builder(super::RequestKind),
     /// A reqwest `Client` (or its builder).
     Client,
     /// A tower `Service` whose responses are reqwest responses: `call(req)` sends.

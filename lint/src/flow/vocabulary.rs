@@ -32,6 +32,11 @@ pub(super) const PASS_THROUGHS: &[&str] = &[
     "into_future",
     "unwrap_or_else",
     "inspect_err",
+    "instrument",
+    "in_current_span",
+    "with_current_subscriber",
+    "boxed",
+    "fuse",
 ];
 /// Methods that give a closure the response-carrying value.
 pub(super) const CLOSURE_PASSING: &[&str] = &["map", "and_then", "then", "inspect"];
@@ -175,6 +180,11 @@ pub(super) const CLIENT_BUILDER_STEPS: &[&str] = &[
     "user_agent",
     "windows_named_pipe",
     "zstd",
+    // reqwest-middleware's `ClientBuilder`, around an existing client.
+    "with",
+    "with_init",
+    "with_arc",
+    "with_arc_init",
 ];
 
 /// Same-crate methods with these names are not looked up: too many other types have them.

@@ -86,7 +86,10 @@ fn check_unit(unit: Unit) -> (Vec<SourceFile>, Vec<Finding>) {
             })
         })
         .collect();
-    let options = crate::Options { test_code };
+    let options = crate::Options {
+        test_code,
+        dependencies: Vec::new(),
+    };
     let mut results = analyze(&inputs, &options).into_iter();
     let mut findings = Vec::new();
     for (index, file) in files.iter().enumerate() {

@@ -13,15 +13,20 @@ pub static LINT: Lint = Lint {
 };
 
 use crate::diagnostic::Diagnostic;
-use crate::flow::{Facts, PlaceKind, TrackedKind};
+use crate::flow::{Facts, PlaceKind, RequestKind, TrackedKind};
 
 /// Flags responses released on some path but alive and unread across an unrelated await
 /// (or, in blocking code, another request) on some path.
 pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
     for tracked in &facts.tracked {
         // A HEAD response has no body to hold its connection with.
-        if !matches!(tracked.kind, TrackedKind::Response { head: false, .. })
-            || !tracked.released
+        if !matches!(
+            tracked.kind,
+            TrackedKind::Response {
+                request: RequestKind { head: false, .. },
+                ..
+            }
+        ) || !tracked.released
             || tracked.unknown
         {
             continue;

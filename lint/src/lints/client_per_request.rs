@@ -149,17 +149,16 @@ fn report(
     if !flagged.insert(file, site.span) {
         return;
     }
-    let mut diagnostic = Diagnostic::new(&LINT, site.span, message)
-        .with_primary_label("built on every call")
-        .with_note(note)
-        .with_note(NOTE);
+    let mut diagnostic =
+        Diagnostic::new(&LINT, site.span, message).with_primary_label("built on every call");
     diagnostic.help = HELP_ACROSS.to_owned();
     if label_file == file {
         diagnostic = diagnostic.with_label(label_span, label);
     } else {
         let at = super::location(krate, label_file, label_span);
-        diagnostic = diagnostic.with_note(format!("{label} ({at})"));
+        diagnostic = diagnostic.with_note(format!("{label}: {at}"));
     }
+    diagnostic = diagnostic.with_note(note).with_note(NOTE);
     out.push((file, diagnostic));
 }
 

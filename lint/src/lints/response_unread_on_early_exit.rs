@@ -5,27 +5,43 @@ use crate::lint::{Group, Level, Lint};
 /// Catalogue entry of `response_unread_on_early_exit`.
 pub static LINT: Lint = Lint {
     name: "response_unread_on_early_exit",
-    default_level: Level::Allow,
-    group: Group::Pedantic,
+    default_level: Level::Warn,
+    group: Group::Suspicious,
     summary: "the body is read on some paths, but an early exit drops it unread on another",
     help: "read or explicitly drop the response before the early exit",
     explanation: include_str!("response_unread_on_early_exit.md"),
 };
 
 use crate::diagnostic::Diagnostic;
-use crate::flow::{Facts, Place, PlaceKind, TrackedKind};
+use crate::flow::{Facts, Place, PlaceKind, RequestKind, TrackedKind};
 
 /// Flags responses whose body is read on some path and dropped unread by an early exit; once
 /// per function for responses that share the same exits (a retry loop's attempts).
 pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
     let mut reported: Vec<&[Place]> = Vec::new();
     for tracked in &facts.tracked {
-        if !matches!(tracked.kind, TrackedKind::Response { head: false, .. })
-            || !tracked.body_read
+        if !matches!(
+            tracked.kind,
+            TrackedKind::Response {
+                request: RequestKind { head: false, .. },
+                ..
+            }
+        ) || !(tracked.body_read || tracked.returned)
             || tracked.unknown
-            || tracked.early_exits.is_empty()
             || reported.contains(&tracked.early_exits.as_slice())
         {
+            continue;
+        }
+        // A response handed back to the caller, or streamed (a download), is flagged only for
+        // exits taken on a failure status: those lose the server's error message. Other exits
+        // (a local file that cannot be created) abandon it on purpose.
+        let status_exits_only = !tracked.body_read || (tracked.streamed && !tracked.whole_read);
+        let exits: Vec<&Place> = tracked
+            .early_exits
+            .iter()
+            .filter(|place| !status_exits_only || place.on_error_path)
+            .collect();
+        if exits.is_empty() {
             continue;
         }
         reported.push(&tracked.early_exits);
@@ -36,7 +52,7 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
         )
         .with_primary_label("response created here")
         .with_note("a body dropped unread may cost the connection, and its content is lost");
-        for place in &tracked.early_exits {
+        for place in exits {
             diagnostic = diagnostic.with_label(place.span, label(place.kind));
         }
         out.push(diagnostic);

@@ -18,11 +18,18 @@ use crate::flow::{Facts, TrackedKind};
 /// Flags responses released on no path.
 pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
     for tracked in &facts.tracked {
-        let TrackedKind::Response { head, is_future } = tracked.kind else {
+        let TrackedKind::Response { request, is_future } = tracked.kind else {
             continue;
         };
-        // An async source never awaited made no request; a HEAD response has no body.
-        if head || tracked.released || tracked.unknown || (is_future && !tracked.awaited) {
+        // An async source never awaited made no request; a HEAD response has no body; a
+        // write's response whose status was checked is given up on purpose (its success body
+        // is small or empty by protocol).
+        if request.head
+            || (request.write && tracked.status_checked)
+            || tracked.released
+            || tracked.unknown
+            || (is_future && !tracked.awaited)
+        {
             continue;
         }
         out.push(

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use syn::visit::Visit;
 
-use super::names::Names;
+use super::names::{Names, ReqwestItem};
 use super::place::{ModulePlace, TargetKind};
 use super::source_map::SourceMap;
 use super::syntax;
@@ -55,6 +55,8 @@ pub struct FnOutline {
     pub is_pub: bool,
     /// Has a body to analyze.
     pub has_body: bool,
+    /// `async fn`.
+    pub is_async: bool,
     /// What its signature says it returns.
     pub declared: Option<Returns>,
     /// The reqwest values its parameters hold, by position (`self` included).
@@ -63,6 +65,20 @@ pub struct FnOutline {
     pub name_span: Span,
     /// Carries a web framework's handler attribute (`#[get("/")]`, `#[handler]`).
     pub handler_attr: bool,
+    /// How it takes `self`, if it is a method.
+    pub receiver: Option<Receiver>,
+    /// The type its signature hands back, by name, when no reqwest type: `Response` in
+    /// `-> Result<Response, Error>`; a wrapper of the crate makes it a response.
+    pub returned_type: Option<String>,
+}
+
+/// How a method takes `self`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Receiver {
+    /// `&self` or `&mut self`: it borrows.
+    Ref,
+    /// `self`: it takes the value.
+    Value,
 }
 
 /// A `use` declaration of a module.
@@ -95,6 +111,14 @@ pub struct FileOutline {
     /// Names of fields declared with a reqwest `Client` type (also behind `Arc`, `Box`, `&`),
     /// so that `self.http.execute(req)` is known to be a request.
     pub client_fields: Vec<String>,
+    /// Structs with a field that holds a reqwest response: the crate's response wrappers,
+    /// with those fields' names.
+    pub wrappers: Vec<(String, Vec<String>)>,
+    /// Trait impls: (self type, trait), by last path segment.
+    pub trait_impls: Vec<(String, String)>,
+    /// Structs with a field that holds a reqwest request builder: the crate's builder
+    /// wrappers.
+    pub builder_wrappers: Vec<String>,
 }
 
 /// One function of the crate map.
@@ -153,6 +177,10 @@ pub struct CrateMap {
     methods_by_name: HashMap<String, Vec<FnId>>,
     /// Trait names implemented for each type.
     impls_of: HashMap<String, HashSet<String>>,
+    /// The crate's response wrappers: struct name → the fields that hold the response.
+    pub wrappers: HashMap<String, Vec<String>>,
+    /// The crate's request-builder wrappers, by struct name.
+    pub builder_wrappers: HashSet<String>,
 }
 
 /// How deep `use` chains are followed.
@@ -171,6 +199,17 @@ impl CrateMap {
                 map.file_fns.push(start..start);
                 continue;
             };
+            for (name, fields) in &outline.wrappers {
+                map.wrappers.insert(name.clone(), fields.clone());
+            }
+            map.builder_wrappers
+                .extend(outline.builder_wrappers.iter().cloned());
+            for (self_ty, trait_name) in &outline.trait_impls {
+                map.impls_of
+                    .entry(self_ty.clone())
+                    .or_default()
+                    .insert(trait_name.clone());
+            }
             for module in &outline.modules {
                 let scope = map.scopes.entry((target, module.path.clone())).or_default();
                 scope.uses.extend(module.uses.iter().cloned());
@@ -222,6 +261,26 @@ impl CrateMap {
                 }
             }
             map.file_fns.push(start..map.fns.len());
+        }
+        // A function handing back one of the crate's wrappers returns what it wraps.
+        for def in &mut map.fns {
+            let outline = &mut def.outline;
+            let Some(name) = outline.returned_type.as_ref() else {
+                continue;
+            };
+            let kind = if map.wrappers.contains_key(name) {
+                super::types::Kind::Response
+            } else if map.builder_wrappers.contains(name) {
+                super::types::Kind::Builder
+            } else {
+                continue;
+            };
+            if outline.declared.is_none() {
+                outline.declared = Some(Returns {
+                    kind,
+                    future: outline.is_async,
+                });
+            }
         }
         // Parent modules know their children even when only the child's file declares them.
         let keys: Vec<(usize, Vec<String>)> = map.scopes.keys().cloned().collect();
@@ -439,6 +498,13 @@ impl CrateMap {
             }
         }
         found
+    }
+
+    /// Whether the type called `ty` implements a trait called `trait_name`.
+    pub fn implements(&self, ty: &str, trait_name: &str) -> bool {
+        self.impls_of
+            .get(ty)
+            .is_some_and(|traits| traits.contains(trait_name))
     }
 
     /// Every method (impl or trait) called `name`.
@@ -660,10 +726,22 @@ pub fn outline(
                 nested: function.nested,
                 is_pub,
                 has_body: function.block.is_some(),
+                is_async: function.sig.asyncness.is_some(),
                 declared,
                 params,
                 name_span: self.map.span(function.sig.ident.span()),
                 handler_attr: function.attrs.iter().any(is_handler_attribute),
+                receiver: function.sig.receiver().map(|receiver| {
+                    if receiver.reference.is_some() {
+                        Receiver::Ref
+                    } else {
+                        Receiver::Value
+                    }
+                }),
+                returned_type: match &function.sig.output {
+                    syn::ReturnType::Type(_, ty) if declared.is_none() => inner_type_name(ty),
+                    _ => None,
+                },
             });
         }
     }
@@ -680,7 +758,73 @@ pub fn outline(
         fns: collector.fns,
         modules,
         client_fields: client_fields(file, names),
+        wrappers: wrappers(file, names, ReqwestItem::Response)
+            .into_iter()
+            .collect(),
+        builder_wrappers: wrappers(file, names, ReqwestItem::RequestBuilder)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect(),
+        trait_impls: trait_impls(file),
     }
+}
+
+fn trait_impls(file: &syn::File) -> Vec<(String, String)> {
+    struct Impls {
+        found: Vec<(String, String)>,
+    }
+    impl<'ast> Visit<'ast> for Impls {
+        fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+            let trait_name = item
+                .trait_
+                .as_ref()
+                .and_then(|(_, path, _)| path.segments.last())
+                .map(|segment| syntax::name(&segment.ident));
+            if let (Some(trait_name), Some(self_ty)) = (trait_name, type_name(&item.self_ty)) {
+                self.found.push((self_ty, trait_name));
+            }
+            syn::visit::visit_item_impl(self, item);
+        }
+    }
+    let mut impls = Impls { found: Vec::new() };
+    impls.visit_file(file);
+    impls.found
+}
+
+/// Structs with fields that hold `item` (a response, or a request builder), with those fields.
+fn wrappers(file: &syn::File, names: &Names, item: ReqwestItem) -> Vec<(String, Vec<String>)> {
+    struct Structs<'n> {
+        names: &'n Names,
+        item: ReqwestItem,
+        found: Vec<(String, Vec<String>)>,
+    }
+    impl<'ast> Visit<'ast> for Structs<'_> {
+        fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+            let fields: Vec<String> = item
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, field)| match self.item {
+                    ReqwestItem::Response => self.names.holds_response(&field.ty),
+                    item => self.names.type_item(&field.ty) == Some(item),
+                })
+                .map(|(at, field)| match &field.ident {
+                    Some(ident) => syntax::name(ident),
+                    None => at.to_string(),
+                })
+                .collect();
+            if !fields.is_empty() {
+                self.found.push((syntax::name(&item.ident), fields));
+            }
+        }
+    }
+    let mut structs = Structs {
+        names,
+        item,
+        found: Vec::new(),
+    };
+    structs.visit_file(file);
+    structs.found
 }
 
 fn client_fields(file: &syn::File, names: &Names) -> Vec<String> {
@@ -710,6 +854,30 @@ fn is_client_type(names: &Names, ty: &syn::Type) -> bool {
         || super::names::wrapped_in(ty, &["Arc", "Rc", "Box"], |inner| {
             is_client_type(names, inner)
         })
+}
+
+/// The name of the type a return type hands back, through `Result`, `Option`, `Box` and
+/// futures: `Response` in `Result<Response, Error>`.
+fn inner_type_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let name = syntax::name(&last.ident);
+    let wraps = matches!(
+        name.as_str(),
+        "Result" | "Option" | "Box" | "Pin" | "BoxFuture"
+    ) || (name.ends_with("Result") && name != "Result");
+    if !wraps {
+        return Some(name);
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|arg| match arg {
+        syn::GenericArgument::Type(inner) => inner_type_name(inner),
+        _ => None,
+    })
 }
 
 fn is_self(ty: &syn::Type) -> bool {
@@ -841,7 +1009,7 @@ mod tests {
         let outlines: Vec<FileOutline> = parsed
             .iter()
             .map(|(place, file, text)| {
-                let names = Names::collect(file, text);
+                let names = Names::collect(file);
                 let source_map = SourceMap::new(text);
                 outline(file, &names, &source_map, &place.module)
             })

@@ -2,6 +2,7 @@
 //! functions return responses, and how syn's spans map to file positions.
 
 pub mod crate_map;
+pub mod foreign;
 pub mod names;
 pub mod place;
 pub mod source_map;

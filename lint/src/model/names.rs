@@ -4,8 +4,11 @@ use std::collections::HashSet;
 
 use syn::visit::Visit;
 
+use super::foreign::ForeignCrate;
+use super::types::Returns;
+
 /// A reqwest item the analysis cares about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ReqwestItem {
     /// `reqwest::Client` or `reqwest::blocking::Client`.
     Client,
@@ -15,6 +18,13 @@ pub enum ReqwestItem {
     RequestBuilder,
     /// `reqwest::get` or `reqwest::blocking::get`.
     Get,
+    /// `reqwest::ClientBuilder` or its blocking twin.
+    ClientBuilder,
+    /// A middleware's next handler (`reqwest_middleware::Next`): `run(req, ext)` sends.
+    Next,
+    /// A builder that wraps an existing client (`reqwest_middleware::ClientBuilder::new(c)`):
+    /// no pool of its own.
+    WrappingClientBuilder,
 }
 
 impl ReqwestItem {
@@ -24,6 +34,7 @@ impl ReqwestItem {
             "Response" => Some(ReqwestItem::Response),
             "RequestBuilder" => Some(ReqwestItem::RequestBuilder),
             "get" => Some(ReqwestItem::Get),
+            "ClientBuilder" => Some(ReqwestItem::ClientBuilder),
             _ => None,
         }
     }
@@ -32,8 +43,12 @@ impl ReqwestItem {
 /// The reqwest names in scope in one file.
 #[derive(Debug, Default)]
 pub struct Names {
-    /// The file mentions `reqwest` at all; builder-chain sources need it.
-    pub mentions_reqwest: bool,
+    /// Other crates' reqwest-like items, and the names those crates go by here.
+    foreign: Vec<(String, usize)>,
+    /// The foreign crates' tables.
+    foreign_crates: std::sync::Arc<[ForeignCrate]>,
+    /// Bare names bound to a foreign crate's function (`use sdk::fetch;`).
+    foreign_functions: Vec<(String, Returns)>,
     /// Names of the reqwest crate (`reqwest`, or `http` after `use reqwest as http;`).
     crate_aliases: HashSet<String>,
     /// Names of `reqwest::blocking` (`blocking` after `use reqwest::blocking;`).
@@ -43,13 +58,23 @@ pub struct Names {
 }
 
 impl Names {
-    /// Collects the `use` declarations of a parsed file (at any depth: modules, fn bodies).
-    pub fn collect(file: &syn::File, text: &str) -> Self {
-        let mut names = Names {
-            mentions_reqwest: text.contains("reqwest"),
-            ..Names::default()
-        };
+    /// Collects the `use` declarations of a parsed file (at any depth: modules, fn bodies),
+    /// with reqwest's names only.
+    #[cfg(test)]
+    pub fn collect(file: &syn::File) -> Self {
+        Names::collect_with(file, std::sync::Arc::from(Vec::new()))
+    }
+
+    /// Collects the `use` declarations of a parsed file, knowing `foreign` crates' items.
+    pub fn collect_with(file: &syn::File, foreign: std::sync::Arc<[ForeignCrate]>) -> Self {
+        let mut names = Names::default();
         names.crate_aliases.insert("reqwest".to_owned());
+        names.foreign = foreign
+            .iter()
+            .enumerate()
+            .map(|(index, krate)| (krate.name.clone(), index))
+            .collect();
+        names.foreign_crates = foreign;
         let mut collector = UseCollector { names: &mut names };
         collector.visit_file(file);
         names
@@ -79,10 +104,38 @@ impl Names {
                 if via_crate || via_module {
                     item
                 } else {
-                    None
+                    self.foreign_crate(first)
+                        .and_then(|krate| krate.type_item(last))
                 }
             }
         }
+    }
+
+    /// The foreign crate a path's first segment names here.
+    fn foreign_crate(&self, first: &str) -> Option<&ForeignCrate> {
+        self.foreign
+            .iter()
+            .find(|(alias, _)| alias == first)
+            .and_then(|(_, index)| self.foreign_crates.get(*index))
+    }
+
+    /// What a foreign crate's function a call path names returns (`sdk::fetch`, or `fetch`
+    /// after `use sdk::fetch;`).
+    pub fn foreign_function(&self, segments: &[String]) -> Option<Returns> {
+        match segments {
+            [name] => self
+                .foreign_functions
+                .iter()
+                .find(|(alias, _)| alias == name)
+                .map(|(_, returns)| *returns),
+            [first, .., last] => self.foreign_crate(first)?.function(last),
+            [] => None,
+        }
+    }
+
+    /// The foreign crates known here.
+    pub fn foreign_crates(&self) -> &[ForeignCrate] {
+        &self.foreign_crates
     }
 
     /// Which `Client` constructor a call path names: `new`, `default` or `builder` of
@@ -90,13 +143,13 @@ impl Names {
     pub fn client_constructor(&self, path: &syn::Path) -> Option<&'static str> {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
         let (last, prefix) = segments.split_last()?;
-        let constructor = match last.as_str() {
-            "new" => "new",
-            "default" => "default",
-            "builder" => "builder",
-            _ => return None,
-        };
-        (self.resolve_segments(prefix) == Some(ReqwestItem::Client)).then_some(constructor)
+        match (self.resolve_segments(prefix), last.as_str()) {
+            (Some(ReqwestItem::Client), "new") => Some("new"),
+            (Some(ReqwestItem::Client), "default") => Some("default"),
+            (Some(ReqwestItem::Client), "builder") => Some("builder"),
+            (Some(ReqwestItem::ClientBuilder), "new" | "default") => Some("builder"),
+            _ => None,
+        }
     }
 
     /// Whether a type is a collection of responses (`Vec<Response>`, `HashMap<K, Response>`,
@@ -254,8 +307,19 @@ impl UseCollector<'_> {
                 );
             }
             syn::UseTree::Glob(_) => {
-                if self.is_reqwest_module(prefix) {
-                    for name in ["Client", "Response", "RequestBuilder", "get"] {
+                if let Some(krate) = self.foreign_of(prefix) {
+                    let types: Vec<(String, ReqwestItem)> = krate.types.clone();
+                    for (name, item) in types {
+                        self.names.items.push((name, item));
+                    }
+                } else if self.is_reqwest_module(prefix) {
+                    for name in [
+                        "Client",
+                        "Response",
+                        "RequestBuilder",
+                        "get",
+                        "ClientBuilder",
+                    ] {
                         self.bind(prefix, name, name);
                     }
                 }
@@ -285,8 +349,36 @@ impl UseCollector<'_> {
         }
     }
 
+    /// The foreign crate a `use` prefix starts with.
+    fn foreign_of(&self, prefix: &[String]) -> Option<&ForeignCrate> {
+        let first = prefix.iter().find(|s| *s != "::")?;
+        self.names.foreign_crate(first)
+    }
+
     fn bind(&mut self, prefix: &[String], original: &str, alias: &str) {
         if alias == "_" {
+            return;
+        }
+        if prefix.is_empty() {
+            if let Some(index) = self
+                .names
+                .foreign
+                .iter()
+                .find(|(name, _)| name == original)
+                .map(|(_, index)| *index)
+            {
+                self.names.foreign.push((alias.to_owned(), index));
+                return;
+            }
+        }
+        if let Some(krate) = self.foreign_of(prefix) {
+            if let Some(item) = krate.type_item(original) {
+                self.names.items.push((alias.to_owned(), item));
+            } else if let Some(returns) = krate.function(original) {
+                self.names
+                    .foreign_functions
+                    .push((alias.to_owned(), returns));
+            }
             return;
         }
         if prefix.is_empty() && original == "reqwest" {
@@ -316,7 +408,7 @@ mod tests {
     use super::*;
 
     fn names(source: &str) -> Names {
-        Names::collect(&syn::parse_file(source).unwrap(), source)
+        Names::collect(&syn::parse_file(source).unwrap())
     }
 
     fn path(text: &str) -> syn::Path {

@@ -6,7 +6,7 @@
 use super::names::{Names, ReqwestItem};
 
 /// The reqwest value a type holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     /// A response.
     Response,
@@ -17,7 +17,7 @@ pub enum Kind {
 }
 
 /// What a function returns, or a type holds: a reqwest value, now or once awaited.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Returns {
     /// Which value.
     pub kind: Kind,
@@ -176,6 +176,10 @@ fn classify_depth(
                 "Result" | "Option" | "Box" | "Pin" | "Arc" | "Poll" => {
                     classify_depth(names, bounds, first_type_argument(last)?, depth + 1)
                 }
+                // A crate's own alias: `type HFResult<T> = Result<T, HFError>`.
+                name if name.ends_with("Result") && name != "Result" => {
+                    classify_depth(names, bounds, first_type_argument(last)?, depth + 1)
+                }
                 "BoxFuture" | "LocalBoxFuture" => {
                     let inner = first_type_argument(last)?;
                     let mut found = classify_depth(names, bounds, inner, depth + 1)?;
@@ -280,7 +284,7 @@ mod tests {
 
     fn sig_output(source: &str) -> Option<Returns> {
         let file = syn::parse_file(source).unwrap();
-        let names = Names::collect(&file, source);
+        let names = Names::collect(&file);
         let syn::Item::Fn(item) = &file.items[file.items.len() - 1] else {
             panic!("no fn");
         };
@@ -332,7 +336,7 @@ mod tests {
         let source = "use reqwest::Response; \
              fn retry<F, Fut>(f: F) where F: FnMut() -> Fut, Fut: Future<Output = Result<Response, E>> {}";
         let file = syn::parse_file(source).unwrap();
-        let names = Names::collect(&file, source);
+        let names = Names::collect(&file);
         let syn::Item::Fn(item) = &file.items[1] else {
             panic!()
         };

@@ -1,0 +1,124 @@
+//! What other crates export that the analysis cares about: their types that are clients,
+//! request builders or responses, and their functions and methods that return one. A built-in
+//! table covers `reqwest-middleware` in every mode; in workspace mode the package's
+//! dependencies that use reqwest are indexed from their sources (see `frontend::deps`).
+
+use serde::{Deserialize, Serialize};
+
+use super::names::ReqwestItem;
+use super::types::{Kind, Returns};
+
+/// The reqwest-related items one crate exports, by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignCrate {
+    /// The crate's name as paths write it (`reqwest_middleware`).
+    pub name: String,
+    /// Its types that are (or act as) a client, a request builder or a response.
+    pub types: Vec<(String, ReqwestItem)>,
+    /// Its public free functions that return a reqwest value.
+    pub functions: Vec<(String, Returns)>,
+    /// Its public methods that return a reqwest value: (type, method, returns).
+    pub methods: Vec<(String, String, Returns)>,
+}
+
+impl ForeignCrate {
+    /// The built-in table of `reqwest-middleware` (0.3 to 0.5): `ClientWithMiddleware` is a
+    /// client, its `RequestBuilder` a request builder whose `send()` is a source, `Next::run`
+    /// sends the request on, and `ClientBuilder::new(client)` wraps an existing client (it
+    /// builds no pool of its own).
+    pub fn reqwest_middleware() -> Self {
+        let future_response = Returns {
+            kind: Kind::Response,
+            future: true,
+        };
+        ForeignCrate {
+            name: "reqwest_middleware".to_owned(),
+            types: vec![
+                ("ClientWithMiddleware".to_owned(), ReqwestItem::Client),
+                ("RequestBuilder".to_owned(), ReqwestItem::RequestBuilder),
+                ("Next".to_owned(), ReqwestItem::Next),
+                (
+                    "ClientBuilder".to_owned(),
+                    ReqwestItem::WrappingClientBuilder,
+                ),
+            ],
+            functions: Vec::new(),
+            methods: vec![
+                ("Next".to_owned(), "run".to_owned(), future_response),
+                (
+                    "RequestBuilder".to_owned(),
+                    "send".to_owned(),
+                    future_response,
+                ),
+            ],
+        }
+    }
+
+    /// The type called `name`, if it is one of this crate's reqwest-like types.
+    pub fn type_item(&self, name: &str) -> Option<ReqwestItem> {
+        self.types
+            .iter()
+            .find(|(known, _)| known == name)
+            .map(|(_, item)| *item)
+    }
+
+    /// The free function called `name`, if it returns a reqwest value.
+    pub fn function(&self, name: &str) -> Option<Returns> {
+        self.functions
+            .iter()
+            .find(|(known, _)| known == name)
+            .map(|(_, returns)| *returns)
+    }
+}
+
+/// The built-in tables, then the indexed dependencies (an index of a crate the built-ins
+/// cover adds to them).
+pub fn with_builtins(dependencies: &[ForeignCrate]) -> Vec<ForeignCrate> {
+    let mut all = vec![ForeignCrate::reqwest_middleware()];
+    for dependency in dependencies {
+        match all.iter_mut().find(|known| known.name == dependency.name) {
+            Some(known) => {
+                for function in &dependency.functions {
+                    if !known.functions.contains(function) {
+                        known.functions.push(function.clone());
+                    }
+                }
+                for method in &dependency.methods {
+                    if !known
+                        .methods
+                        .iter()
+                        .any(|(t, m, _)| (t, m) == (&method.0, &method.1))
+                    {
+                        known.methods.push(method.clone());
+                    }
+                }
+                for ty in &dependency.types {
+                    if known.type_item(&ty.0).is_none() {
+                        known.types.push(ty.clone());
+                    }
+                }
+            }
+            None => all.push(dependency.clone()),
+        }
+    }
+    all
+}
+
+/// A method of the foreign crates called `name` that returns a reqwest value, when every
+/// crate that has one agrees on what it returns (`None` when they disagree or none has it).
+pub fn method_returns(crates: &[ForeignCrate], name: &str) -> Option<Returns> {
+    let mut agreed = None;
+    for krate in crates {
+        for (_, method, returns) in &krate.methods {
+            if method != name {
+                continue;
+            }
+            match agreed {
+                None => agreed = Some(*returns),
+                Some(known) if known == *returns => {}
+                Some(_) => return None,
+            }
+        }
+    }
+    agreed
+}
