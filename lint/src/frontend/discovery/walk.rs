@@ -1,5 +1,7 @@
 //! Path mode: the given files, and the `*.rs` files under the given directories (respecting
-//! `.gitignore`, skipping hidden entries and Cargo build directories).
+//! `.gitignore`, skipping hidden entries and Cargo build directories), filtered by the target
+//! selection flags as in workspace mode: a file's target kind is told by the innermost of its
+//! directories named `src`, `tests`, `benches` or `examples` (none: `src`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -7,13 +9,20 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::{io_message, read_source, Plan, Unit};
+use crate::frontend::args::Targets;
 use crate::frontend::levels::Levels;
 use crate::frontend::model::SourceFile;
 
 /// Collects the files of path mode. `cwd` resolves relative paths; paths are displayed as
 /// given. A missing path or an unreadable directory is an error (exit status 2).
-pub fn plan(cwd: &Path, paths: &[PathBuf], levels: Levels) -> Result<Plan, String> {
+pub fn plan(
+    cwd: &Path,
+    paths: &[PathBuf],
+    levels: Levels,
+    targets: &Targets,
+) -> Result<Plan, String> {
     let mut found = BTreeSet::new();
+    let mut named = BTreeSet::new();
     for given in paths {
         let absolute = cwd.join(given);
         let meta = std::fs::metadata(&absolute).map_err(|err| {
@@ -25,6 +34,7 @@ pub fn plan(cwd: &Path, paths: &[PathBuf], levels: Levels) -> Result<Plan, Strin
         })?;
         if !meta.is_dir() {
             found.insert(clean(given));
+            named.insert(clean(given));
             continue;
         }
         let walker = ignore::WalkBuilder::new(&absolute)
@@ -41,22 +51,80 @@ pub fn plan(cwd: &Path, paths: &[PathBuf], levels: Levels) -> Result<Plan, Strin
             }
         }
     }
-    let files = found
-        .into_par_iter()
-        .map(|path| SourceFile {
-            display: path.to_string_lossy().into_owned(),
-            text: read_source(&cwd.join(&path)),
-            cargo: None,
+    let mut skipped = Vec::new();
+    let mut chosen: [Vec<PathBuf>; 2] = [Vec::new(), Vec::new()];
+    for path in found {
+        match select(&path, targets) {
+            Some(test_code) => chosen[usize::from(test_code)].push(path),
+            None if named.contains(&path) => skipped.push(path.to_string_lossy().into_owned()),
+            None => {}
+        }
+    }
+    // Files whose test code is analyzed and the others are analyzed apart, as two crates.
+    let units = chosen
+        .into_iter()
+        .enumerate()
+        .filter(|(_, paths)| !paths.is_empty())
+        .map(|(test_code, paths)| Unit {
+            files: paths
+                .into_par_iter()
+                .map(|path| SourceFile {
+                    display: path.to_string_lossy().into_owned(),
+                    text: read_source(&cwd.join(&path)),
+                    cargo: None,
+                })
+                .collect(),
+            levels: levels.clone(),
+            test_code: test_code == 1,
         })
         .collect();
+    let notes = if skipped.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "note: not analyzed, as their targets are not selected (add --tests, --benches, \
+             --examples or --all-targets): {}",
+            skipped.join(", ")
+        )]
+    };
     Ok(Plan {
-        units: vec![Unit {
-            files,
-            levels,
-            test_code: true,
-        }],
+        units,
         root: cwd.to_path_buf(),
+        notes,
     })
+}
+
+/// Whether the flags select the target `path` belongs to, and if so whether its test code is
+/// analyzed: the same rules as workspace mode, with the target kind told by the directories.
+fn select(path: &Path, flags: &Targets) -> Option<bool> {
+    // A build script is built (and linted) with any target of its package.
+    if path.file_name().is_some_and(|n| n == "build.rs") {
+        return Some(false);
+    }
+    let kind = path
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .rev()
+        .find_map(|c| match c.as_os_str().to_str() {
+            Some(name @ ("src" | "tests" | "benches" | "examples")) => Some(name),
+            _ => None,
+        })
+        .unwrap_or("src");
+    let default = flags.is_default();
+    let all = flags.all_targets;
+    let tests = flags.tests || all;
+    let benches = flags.benches || all;
+    let (selected, test_code) = match kind {
+        "tests" => (tests, true),
+        "benches" => (benches, true),
+        "examples" => (flags.examples || all, false),
+        _ => (
+            default || flags.lib || flags.bins || tests || benches || all,
+            tests || benches,
+        ),
+    };
+    selected.then_some(test_code)
 }
 
 /// `path` without `.` components (`./src/a.rs` is shown as `src/a.rs`).
