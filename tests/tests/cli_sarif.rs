@@ -41,6 +41,8 @@ fn the_log_is_valid_and_carries_rules_and_results() {
         assert_eq!(rule["defaultConfiguration"]["level"], level);
         assert_eq!(rule["properties"]["tags"], json!([lint.group.as_str()]));
     }
+    // No placeholder URL: `informationUri` comes back with the project's real home.
+    assert_eq!(run0["tool"]["driver"].get("informationUri"), None);
     assert_eq!(rules[rules.len() - 2]["id"], "reqleak::unused_suppression");
     assert_eq!(rules[rules.len() - 1]["id"], "reqleak::file_error");
 
