@@ -38,11 +38,6 @@ impl Level {
             _ => None,
         }
     }
-
-    /// Whether a finding at this level fails the run (`deny` and `forbid`).
-    pub fn is_error(self) -> bool {
-        matches!(self, Level::Deny | Level::Forbid)
-    }
 }
 
 impl fmt::Display for Level {

@@ -209,6 +209,15 @@ fn path_mode_says_which_named_files_were_left_out() {
         "note: not analyzed, as their targets are not selected (add --tests, --benches, --examples or --all-targets): tests/it.rs\n\
          reqleak: 0 warnings, 1 error in 1 file (T ms)\n"
     );
+    let out = run(
+        dir.path(),
+        &["--message-format", "short", "tests", "examples/", "src"],
+    );
+    assert_eq!(
+        out.stderr,
+        "note: not analyzed, as their targets are not selected (add --tests, --benches, --examples or --all-targets): tests, examples/\n\
+         reqleak: 0 warnings, 3 errors in 3 files (T ms)\n"
+    );
     let out = run(dir.path(), &["-q", "tests/it.rs"]);
     assert_eq!(
         (out.status, out.stdout.as_str(), out.stderr.as_str()),

@@ -14,7 +14,8 @@ use crate::frontend::levels::Levels;
 use crate::frontend::model::SourceFile;
 
 /// Collects the files of path mode. `cwd` resolves relative paths; paths are displayed as
-/// given. A missing path or an unreadable directory is an error (exit status 2).
+/// given. A missing path or an unreadable directory is an error (exit status 2). A path
+/// argument whose files all belong to targets that are not selected gets a note.
 pub fn plan(
     cwd: &Path,
     paths: &[PathBuf],
@@ -22,7 +23,8 @@ pub fn plan(
     targets: &Targets,
 ) -> Result<Plan, String> {
     let mut found = BTreeSet::new();
-    let mut named = BTreeSet::new();
+    // What each path argument found, to say which ones were left out entirely.
+    let mut by_argument: Vec<(&Path, Vec<PathBuf>)> = Vec::new();
     for given in paths {
         let absolute = cwd.join(given);
         let meta = std::fs::metadata(&absolute).map_err(|err| {
@@ -34,9 +36,10 @@ pub fn plan(
         })?;
         if !meta.is_dir() {
             found.insert(clean(given));
-            named.insert(clean(given));
+            by_argument.push((given, vec![clean(given)]));
             continue;
         }
+        let mut under = Vec::new();
         let walker = ignore::WalkBuilder::new(&absolute)
             .require_git(false)
             .sort_by_file_name(|a, b| a.cmp(b))
@@ -48,18 +51,25 @@ pub fn plan(
             if is_file && entry.path().extension().is_some_and(|e| e == "rs") {
                 let relative = entry.path().strip_prefix(&absolute).unwrap_or(entry.path());
                 found.insert(clean(&given.join(relative)));
+                under.push(clean(&given.join(relative)));
             }
         }
+        by_argument.push((given, under));
     }
-    let mut skipped = Vec::new();
     let mut chosen: [Vec<PathBuf>; 2] = [Vec::new(), Vec::new()];
     for path in found {
-        match select(&path, targets) {
-            Some(test_code) => chosen[usize::from(test_code)].push(path),
-            None if named.contains(&path) => skipped.push(path.to_string_lossy().into_owned()),
-            None => {}
+        if let Some(test_code) = select(&path, targets) {
+            chosen[usize::from(test_code)].push(path);
         }
     }
+    // A path argument whose files were all left out is named in a note.
+    let skipped: Vec<String> = by_argument
+        .iter()
+        .filter(|(_, files)| {
+            !files.is_empty() && files.iter().all(|f| select(f, targets).is_none())
+        })
+        .map(|(given, _)| given.to_string_lossy().into_owned())
+        .collect();
     // Files whose test code is analyzed and the others are analyzed apart, as two crates.
     let units = chosen
         .into_iter()
