@@ -118,8 +118,8 @@ struct Cli {
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     color: ColorWhen,
 
-    /// Run `cargo check --message-format=json` first and pass its messages on (for editors;
-    /// needs --message-format json).
+    /// Also run `cargo check --message-format=json` (same selection) and put its messages
+    /// before reqleak's (for editors; needs --message-format json).
     #[arg(long)]
     with_check: bool,
 
