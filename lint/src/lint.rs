@@ -11,24 +11,30 @@ pub enum Level {
     Warn,
     /// Reported as an error; the exit status becomes 1.
     Deny,
+    /// Like [`Level::Deny`], and nothing set later (a flag, a `Cargo.toml` table, a
+    /// suppression comment) can lower it.
+    Forbid,
 }
 
 impl Level {
-    /// The spelling used on the command line and in `Cargo.toml` (`allow`, `warn`, `deny`).
+    /// The spelling used on the command line and in `Cargo.toml` (`allow`, `warn`, `deny`,
+    /// `forbid`).
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Allow => "allow",
             Level::Warn => "warn",
             Level::Deny => "deny",
+            Level::Forbid => "forbid",
         }
     }
 
-    /// Parses `allow`, `warn` or `deny` (also `forbid`, which reqleak treats as `deny`).
+    /// Parses `allow`, `warn`, `deny` or `forbid`.
     pub fn parse(text: &str) -> Option<Level> {
         match text {
             "allow" => Some(Level::Allow),
             "warn" => Some(Level::Warn),
-            "deny" | "forbid" => Some(Level::Deny),
+            "deny" => Some(Level::Deny),
+            "forbid" => Some(Level::Forbid),
             _ => None,
         }
     }

@@ -3,53 +3,16 @@
 //! statuses and streams. (`CARGO_BIN_EXE_*` is only set for tests of the binary's own
 //! package, so the binary is built here with `cargo build`, which is quick when it is fresh.)
 
+#[path = "../cli/binary.rs"]
+mod binary;
 #[path = "../cli/support.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
+
+use binary::{binary, cargo};
 
 use support::{normalize_time, package_manifest, tree, LEAKED, UNCONSUMED};
-
-fn cargo() -> PathBuf {
-    std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
-}
-
-/// Builds `cargo-reqleak` once and returns its path (from cargo's `compiler-artifact`).
-fn binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let output = Command::new(cargo())
-            .current_dir(workspace)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "reqleak-lint",
-                "--bin",
-                "cargo-reqleak",
-                "--message-format=json-render-diagnostics",
-            ])
-            .output()
-            .expect("cargo runs");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let stdout = String::from_utf8(output.stdout).unwrap();
-        stdout
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter(|m| {
-                m["reason"] == "compiler-artifact" && m["target"]["name"] == "cargo-reqleak"
-            })
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo-reqleak was built")
-    })
-}
 
 struct Out {
     status: i32,
@@ -114,20 +77,31 @@ fn runs_directly_with_and_without_the_subcommand_word() {
 #[test]
 fn runs_as_a_cargo_subcommand() {
     let dir = fixture();
-    let bin_dir = binary().parent().unwrap();
-    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-    ))
-    .unwrap();
     let out = exec(
         Command::new(cargo())
             .current_dir(dir.path().join("src"))
-            .env("PATH", path)
+            .env("PATH", binary::path_with_binary())
             .args(["reqleak", "--message-format", "short", "-q"]),
     );
     assert_eq!(out.status, 1, "{}", out.stderr);
     assert_eq!(out.stdout, EXPECTED);
     assert_eq!(out.stderr, "");
+    // Clippy's spelling of levels, through cargo: `cargo reqleak -- -D warnings`.
+    let out = exec(
+        Command::new(cargo())
+            .current_dir(dir.path())
+            .env("PATH", binary::path_with_binary())
+            .args([
+                "reqleak",
+                "--message-format",
+                "short",
+                "-q",
+                "--all-targets",
+            ])
+            .args(["--", "-D", "warnings"]),
+    );
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert_eq!(out.stdout, EXPECTED.replace("3:5: warning", "3:5: error"));
 }
 
 /// An unreadable directory stops the run (exit 2, one line). Permission bits do not stop

@@ -129,17 +129,17 @@ fn the_note_says_where_the_level_comes_from() {
     };
     assert_eq!(
         note(&[]),
-        "`#[deny(reqleak::unconsumed_response)]` set by `unconsumed_response = \"deny\"` in `[package.metadata.reqleak.lints]` of `app/Cargo.toml`"
+        "`reqleak::unconsumed_response` set to deny by `unconsumed_response = \"deny\"` in `[package.metadata.reqleak.lints]` of `app/Cargo.toml`"
     );
     assert_eq!(
         note(&["-W", "suspicious"]),
-        "`#[warn(reqleak::unconsumed_response)]` requested on the command line with `-W suspicious`"
+        "`reqleak::unconsumed_response` set to warn by `-W suspicious` on the command line"
     );
     let dir = layered("", "");
     let out = run(dir.path(), &["--message-format", "json"]);
     assert_eq!(
         out.json_lines()[0]["message"]["children"][3]["message"],
-        "`#[warn(reqleak::unconsumed_response)]` on by default"
+        "`reqleak::unconsumed_response` is warn by default"
     );
 }
 
@@ -168,7 +168,7 @@ fn invalid_level_in_a_manifest_is_an_error() {
     assert_eq!(out.status, 2);
     assert_eq!(
         out.stderr,
-        "error: invalid level \"loud\" for `unconsumed_response` in `[package.metadata.reqleak.lints]` of `app/Cargo.toml`: expected \"allow\", \"warn\" or \"deny\"\n"
+        "error: invalid level \"loud\" for `unconsumed_response` in `[package.metadata.reqleak.lints]` of `app/Cargo.toml`: expected \"allow\", \"warn\", \"deny\" or \"forbid\"\n"
     );
 }
 

@@ -96,7 +96,7 @@ pub async fn slow(client: &reqwest::Client) -> reqwest::Result<String> {{
         children.last().unwrap(),
         &(
             DiagnosticLevel::Note,
-            "`#[warn(reqleak::unconsumed_response)]` on by default"
+            "`reqleak::unconsumed_response` is warn by default"
         )
     );
     assert!(d
@@ -135,4 +135,113 @@ pub async fn slow(client: &reqwest::Client) -> reqwest::Result<String> {{
         panic!("not build-finished: {:?}", messages[2]);
     };
     assert!(finished.success);
+}
+
+/// A crate that compiles (a local `reqwest` module stands in for the real one), with a rustc
+/// warning (an unused variable, line 9) and a reqleak error (a forgotten response, line 6).
+const COMPILES: &str = "pub mod reqwest {
+    pub mod blocking { pub struct Response; }
+}
+
+pub fn forget(resp: reqwest::blocking::Response) {
+    std::mem::forget(resp);
+}
+pub fn unused() {
+    let x = 1;
+}
+";
+
+#[test]
+fn with_check_passes_cargo_checks_messages_on_then_adds_reqleaks() {
+    let dir = tree(&[
+        ("Cargo.toml", &package_manifest("app", "")),
+        ("src/lib.rs", COMPILES),
+    ]);
+    let out = run(dir.path(), &["--message-format=json", "--with-check"]);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Checking app v0.1.0"),
+        "cargo check's progress is passed on: {}",
+        out.stderr
+    );
+    let messages: Vec<Message> = Message::parse_stream(out.stdout.as_bytes())
+        .collect::<Result<_, _>>()
+        .expect("readable stream");
+    let described: Vec<String> = messages
+        .iter()
+        .map(|m| match m {
+            Message::CompilerMessage(m) => format!(
+                "{} {} line {}",
+                format!("{:?}", m.message.level).to_lowercase(),
+                m.message.code.as_ref().map_or("-", |c| c.code.as_str()),
+                m.message.spans.first().map_or(0, |s| s.line_start)
+            ),
+            Message::CompilerArtifact(a) => format!("artifact {}", a.target.name),
+            Message::BuildFinished(f) => format!("finished {}", f.success),
+            other => format!("other {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        described,
+        [
+            "warning unused_variables line 9",
+            "artifact app",
+            "error reqleak::leaked_response line 6",
+            "finished false",
+        ]
+    );
+    // rustc's message is cargo's own, untouched.
+    let Message::CompilerMessage(rustc) = &messages[0] else {
+        unreachable!()
+    };
+    assert_eq!(rustc.message.message, "unused variable: `x`");
+    assert_eq!(rustc.target.name, "app");
+
+    // Without reqleak's error, success is cargo check's.
+    let out = run(
+        dir.path(),
+        &[
+            "--message-format=json",
+            "--with-check",
+            "-A",
+            "leaked_response",
+        ],
+    );
+    assert_eq!(out.status, 0);
+    assert!(out
+        .stdout
+        .ends_with("{\"reason\":\"build-finished\",\"success\":true}\n"));
+    assert_eq!(out.stdout.matches("build-finished").count(), 1);
+}
+
+#[test]
+fn with_check_fails_with_cargo_check() {
+    let dir = tree(&[
+        ("Cargo.toml", &package_manifest("app", "")),
+        ("src/lib.rs", "pub fn broken() -> u8 { \"text\" }\n"),
+    ]);
+    let out = run(dir.path(), &["--message-format=json", "--with-check"]);
+    assert_eq!(out.status, 1);
+    let messages: Vec<Message> = Message::parse_stream(out.stdout.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let Message::CompilerMessage(first) = &messages[0] else {
+        panic!("{:?}", messages[0]);
+    };
+    assert_eq!(first.message.level, DiagnosticLevel::Error);
+    assert_eq!(
+        first.message.code.as_ref().map(|c| c.code.as_str()),
+        Some("E0308")
+    );
+    let Some(Message::BuildFinished(finished)) = messages.last() else {
+        panic!("no build-finished");
+    };
+    assert!(!finished.success);
+
+    let out = run(dir.path(), &["--with-check"]);
+    assert_eq!(out.status, 2);
+    assert_eq!(
+        out.stderr,
+        "error: `--with-check` needs `--message-format json` (it merges `cargo check`'s JSON messages with reqleak's)\n"
+    );
 }

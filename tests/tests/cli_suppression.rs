@@ -1,5 +1,6 @@
 //! `// reqleak: allow(NAME, ...)` comments: on the line before or at the end of the flagged
-//! line; unused, unknown and malformed ones are reported as `unused_suppression`.
+//! line, or before an item (it then covers the whole item); unused, unknown and malformed ones
+//! are reported as `unused_suppression`.
 
 #[path = "../cli/support.rs"]
 mod support;
@@ -94,6 +95,75 @@ fn unknown_and_malformed_suppressions_are_reported() {
             0,
             "lib.rs:2:34: warning: unknown lint `unconsumed_respons` in suppression comment: did you mean `unconsumed_response`? [reqleak::unused_suppression]\n\
              lib.rs:3:16: warning: malformed suppression comment: expected `// reqleak: allow(NAME, ...)` [reqleak::unused_suppression]\n"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn a_comment_before_an_item_covers_the_whole_item() {
+    let source = "// reqleak: allow(unconsumed_response, leaked_response, await_holding_response)
+/// Fires and forgets, on purpose.
+#[allow(clippy::all)]
+pub async fn fire(client: &reqwest::Client, resp: reqwest::blocking::Response) {
+    let _ = client.get(\"http://example.com/a\").send().await;
+    client.get(\"http://example.com/b\").send().await.ok();
+    std::mem::forget(resp);
+}
+
+pub struct Poller;
+
+// reqleak: allow(leaked_response)
+impl Poller {
+    pub fn forget(&self, resp: reqwest::blocking::Response) {
+        std::mem::forget(resp);
+    }
+}
+
+// reqleak: allow(leaked_response)
+mod inner {
+    pub fn forget(resp: reqwest::blocking::Response) {
+        std::mem::forget(resp);
+    }
+}
+
+pub fn outside(resp: reqwest::blocking::Response) {
+    std::mem::forget(resp);
+}
+";
+    assert_eq!(
+        short(source, &[]),
+        (
+            1,
+            "lib.rs:27:5: error: `std::mem::forget` leaks this response [reqleak::leaked_response]\n"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn an_item_suppression_that_suppresses_nothing_is_reported_with_the_items_lines() {
+    let source = "// reqleak: allow(leaked_response)
+pub fn clean() {
+    let _ = 1;
+}
+
+pub async fn ping(client: &reqwest::Client) -> reqwest::Result<()> {
+    // reqleak: allow(unconsumed_response)
+    let a = 1;
+    client.get(\"http://example.com/\").send().await?;
+    let _ = a;
+    Ok(())
+}
+";
+    // A statement is not an item: the second comment covers its next line only.
+    assert_eq!(
+        short(source, &[]),
+        (
+            0,
+            "lib.rs:1:19: warning: unused suppression: `leaked_response` does not fire in the `fn` item on lines 2-4 [reqleak::unused_suppression]\n\
+             lib.rs:7:23: warning: unused suppression: `unconsumed_response` does not fire on line 8 [reqleak::unused_suppression]\n\
+             lib.rs:9:5: warning: this response is never read, moved on, or dropped explicitly [reqleak::unconsumed_response]\n"
                 .to_string()
         )
     );

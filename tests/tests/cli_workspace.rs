@@ -156,7 +156,7 @@ fn package_selection_follows_cargo() {
 }
 
 #[test]
-fn every_target_kind_and_module_tree_is_followed_and_nothing_else() {
+fn with_all_targets_every_target_kind_and_module_tree_is_followed_and_nothing_else() {
     let dir = tree(&[
         ("Cargo.toml", &package_manifest("kinds", "")),
         (
@@ -179,7 +179,7 @@ fn every_target_kind_and_module_tree_is_followed_and_nothing_else() {
         ("benches/bench.rs", LEAKED),
         ("build.rs", &format!("fn main() {{}}\n{LEAKED}")),
     ]);
-    let out = run(dir.path(), &["--message-format", "json"]);
+    let out = run(dir.path(), &["--message-format", "json", "--all-targets"]);
     let code = "reqleak::leaked_response";
     assert_eq!(
         json_summary(&out),
@@ -227,7 +227,7 @@ fn every_target_kind_and_module_tree_is_followed_and_nothing_else() {
     .map(|(k, n)| (k.to_string(), n.to_string()))
     .collect();
     assert_eq!(kinds, expected);
-    let out = run(dir.path(), &["--message-format", "short"]);
+    let out = run(dir.path(), &["--message-format", "short", "--all-targets"]);
     assert_eq!(
         out.stderr,
         "reqleak: 0 warnings, 12 errors in 14 files (T ms)\n"

@@ -173,10 +173,13 @@ fn apply(file: usize, text: &str, diagnostics: Vec<Diagnostic>, levels: &Levels)
     let mut suppressions = Suppressions::scan(text);
     let mut out = Vec::new();
     for d in diagnostics {
-        if suppressions.suppress(d.lint, d.span.start.line) {
+        let (level, origin) = levels.level(d.lint);
+        if level == Level::Forbid {
+            let why = origin_note(d.lint, level, &origin);
+            suppressions.forbidden(d.lint, d.span.start.line, &why);
+        } else if suppressions.suppress(d.lint, d.span.start.line) {
             continue;
         }
-        let (level, origin) = levels.level(d.lint);
         let Some(severity) = severity(level) else {
             continue;
         };
@@ -217,6 +220,6 @@ fn severity(level: Level) -> Option<Severity> {
     match level {
         Level::Allow => None,
         Level::Warn => Some(Severity::Warning),
-        Level::Deny => Some(Severity::Error),
+        Level::Deny | Level::Forbid => Some(Severity::Error),
     }
 }

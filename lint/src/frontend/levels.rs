@@ -1,6 +1,9 @@
 //! Lint levels: the catalogue's defaults, then `[workspace.metadata.reqleak.lints]`, then
 //! `[package.metadata.reqleak.lints]`, then `-A/-W/-D` in command-line order (later wins).
 //!
+//! `forbid` is `deny` that nothing later lowers: a later flag or table entry that names a
+//! forbidden lint (or its group) leaves it forbidden, and so does a suppression comment.
+//!
 //! A name is a lint (`unconsumed_response` or `reqleak::unconsumed_response`), a group
 //! (`pedantic`, ...) or `warnings`. Inside one Cargo.toml table, groups apply before lints, so
 //! `pedantic = "warn"` with `response_field = "allow"` means what it says. `warnings` is not a
@@ -116,18 +119,26 @@ impl Default for Levels {
 }
 
 impl Levels {
-    /// Sets `target` to `level`.
+    /// Sets `target` to `level`, except for the lints that are already forbidden.
     pub fn set(&mut self, target: Target, level: Level, origin: Origin) {
         match target {
-            Target::Lint(lint) => {
-                self.lints.insert(lint.name, (level, origin));
-            }
+            Target::Lint(lint) => self.set_lint(lint, level, origin),
             Target::Group(group) => {
                 for lint in all_lints().filter(|l| l.group == group) {
-                    self.lints.insert(lint.name, (level, origin.clone()));
+                    self.set_lint(lint, level, origin.clone());
                 }
             }
-            Target::Warnings => self.warnings = Some((level, origin)),
+            Target::Warnings => {
+                if !matches!(self.warnings, Some((Level::Forbid, _))) {
+                    self.warnings = Some((level, origin));
+                }
+            }
+        }
+    }
+
+    fn set_lint(&mut self, lint: &'static Lint, level: Level, origin: Origin) {
+        if self.level(lint).0 != Level::Forbid {
+            self.lints.insert(lint.name, (level, origin));
         }
     }
 
@@ -167,7 +178,7 @@ impl Levels {
             let target = resolve(key).map_err(|e| format!("{e} (in {where_})"))?;
             let level = value.as_str().and_then(Level::parse).ok_or_else(|| {
                 format!(
-                    "invalid level {value} for `{key}` in {where_}: expected \"allow\", \"warn\" or \"deny\""
+                    "invalid level {value} for `{key}` in {where_}: expected \"allow\", \"warn\", \"deny\" or \"forbid\""
                 )
             })?;
             let rank = match target {
@@ -189,17 +200,12 @@ impl Levels {
         Ok(())
     }
 
-    /// Applies the command line's `-A/-W/-D` flags, in order.
+    /// Applies the command line's `-A/-W/-D/-F` flags, in order.
     pub fn apply_command_line(&mut self, flags: &[(Level, String)]) -> Result<(), UnknownName> {
         for (level, name) in flags {
             let target = resolve(name)?;
-            let letter = match level {
-                Level::Allow => "A",
-                Level::Warn => "W",
-                Level::Deny => "D",
-            };
             let origin = Origin::CommandLine {
-                flag: format!("-{letter} {name}"),
+                flag: format!("-{} {name}", flag_letter(*level)),
             };
             self.set(target, *level, origin);
         }
@@ -207,21 +213,33 @@ impl Levels {
     }
 }
 
-/// The note rustc attaches to a lint's first diagnostic, saying why it is at this level.
+/// The command-line letter of a level: `A`, `W`, `D`, `F`.
+pub fn flag_letter(level: Level) -> char {
+    match level {
+        Level::Allow => 'A',
+        Level::Warn => 'W',
+        Level::Deny => 'D',
+        Level::Forbid => 'F',
+    }
+}
+
+/// The note attached to a lint's first diagnostic, saying why it is at this level, in
+/// reqleak's terms (rustc rejects a `#[warn(reqleak::..)]` attribute, so none is suggested):
+/// `` `reqleak::x` is warn by default ``, `` `reqleak::x` set to deny by `-D warnings` on
+/// the command line ``, or the `Cargo.toml` entry that set it.
 pub fn origin_note(lint: &Lint, level: Level, origin: &Origin) -> String {
-    let attr = format!("#[{}({})]", level.as_str(), lint.code());
+    let code = lint.code();
     match origin {
-        Origin::Default => format!("`{attr}` on by default"),
+        Origin::Default => format!("`{code}` is {level} by default"),
         Origin::CommandLine { flag } => {
-            format!("`{attr}` requested on the command line with `{flag}`")
+            format!("`{code}` set to {level} by `{flag}` on the command line")
         }
         Origin::Manifest {
             table,
             manifest,
             key,
         } => format!(
-            "`{attr}` set by `{key} = \"{}\"` in `[{table}.metadata.reqleak.lints]` of `{manifest}`",
-            level.as_str()
+            "`{code}` set to {level} by `{key} = \"{level}\"` in `[{table}.metadata.reqleak.lints]` of `{manifest}`"
         ),
     }
 }

@@ -4,18 +4,22 @@
 //! - [`args`]: the command line (clap);
 //! - [`discovery`]: path mode (walk) and workspace mode (`cargo metadata`, module trees);
 //! - [`levels`]: lint levels from the catalogue, `Cargo.toml` tables and `-A/-W/-D`;
-//! - [`suppression`]: `// reqleak: allow(..)` comments;
+//! - [`suppression`]: `// reqleak: allow(..)` comments ([`lex`] finds them, and items' extents);
 //! - [`check`]: runs the analyzer and applies the above;
+//! - [`baseline`]: `--write-baseline` and `--baseline`;
 //! - [`render`]: `human`, `short`, `json` and `sarif` output.
 
 pub mod args;
+pub mod baseline;
 pub mod check;
 pub mod discovery;
 pub mod levels;
+pub mod lex;
 pub mod lints;
 pub mod model;
 pub mod render;
 pub mod suppression;
+pub mod with_check;
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -24,9 +28,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use args::{Args, ColorWhen, Early, MessageFormat};
+use baseline::Baseline;
 use levels::Levels;
 use lints::{all_lints, find_any_lint};
-use model::Severity;
+use model::{Finding, Severity};
 
 /// Runs `cargo-reqleak` with the given arguments (including the program name) and returns the
 /// process exit status.
@@ -99,15 +104,21 @@ fn execute(args: &Args, cwd: &Path, started: Instant) -> Result<Output, String> 
             status: 0,
         });
     }
-    let plan = if args.paths.is_empty() {
-        // The command-line flags are checked before Cargo runs: a typo fails fast.
-        Levels::default()
-            .apply_command_line(&args.levels)
-            .map_err(|e| e.to_string())?;
+    // Everything that can fail is checked before anything runs: a typo fails fast.
+    Levels::default()
+        .apply_command_line(&args.levels)
+        .map_err(|e| e.to_string())?;
+    let baseline = match &args.baseline {
+        Some(path) => Some(Baseline::load(&cwd.join(path), path)?),
+        None => None,
+    };
+    let mut plan = if args.paths.is_empty() {
         let selection = discovery::cargo::Selection {
             manifest_path: args.manifest_path.as_deref(),
             packages: &args.packages,
             workspace: args.workspace,
+            exclude: &args.exclude,
+            targets: &args.targets,
         };
         discovery::cargo::plan(cwd, &selection, &args.levels)?
     } else {
@@ -115,13 +126,43 @@ fn execute(args: &Args, cwd: &Path, started: Instant) -> Result<Output, String> 
         levels
             .apply_command_line(&args.levels)
             .map_err(|e| e.to_string())?;
-        discovery::walk::plan(cwd, &args.paths, levels)?
+        discovery::walk::plan(cwd, &args.paths, levels, &args.targets)?
+    };
+    // `cargo check` runs while reqleak analyzes.
+    let check_run = if args.with_check {
+        Some(with_check::spawn(args, cwd)?)
+    } else {
+        None
     };
     let root = plan.root.clone();
+    let mut notes = std::mem::take(&mut plan.notes);
     let report = check::check(plan);
-    let warnings = report.count(Severity::Warning);
-    let errors = report.count(Severity::Error);
-    let status = if errors > 0 { 1 } else { 0 };
+    let check::Report { files, findings } = report;
+
+    let mut written = None;
+    let split = if let Some(path) = &args.write_baseline {
+        let (recorded, rest): (Vec<Finding>, Vec<Finding>) = findings
+            .into_iter()
+            .partition(|f| baseline::key(f, &files[f.file]).is_some());
+        write_atomically(&cwd.join(path), &baseline::render(&recorded, &files))
+            .map_err(|e| format!("cannot write baseline `{}`: {e}", path.display()))?;
+        written = Some((path, recorded.len()));
+        baseline::Split {
+            new: rest,
+            ..Default::default()
+        }
+    } else if let Some(baseline) = &baseline {
+        baseline.split(findings, &files)
+    } else {
+        baseline::Split {
+            new: findings,
+            ..Default::default()
+        }
+    };
+    let count = |severity| split.new.iter().filter(|f| f.severity == severity).count();
+    let warnings = count(Severity::Warning);
+    let errors = count(Severity::Error);
+    let mut status = if errors > 0 { 1 } else { 0 };
     let styled = match args.color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
@@ -133,26 +174,40 @@ fn execute(args: &Args, cwd: &Path, started: Instant) -> Result<Output, String> 
     let mut text = String::new();
     match args.message_format {
         MessageFormat::Human => {
-            for finding in &report.findings {
-                let file = &report.files[finding.file];
+            for finding in &split.new {
+                let file = &files[finding.file];
                 let _ = writeln!(text, "{}\n", render::human::render(finding, file, styled));
             }
         }
         MessageFormat::Short => {
-            for finding in &report.findings {
-                let file = &report.files[finding.file];
+            for finding in &split.new {
+                let file = &files[finding.file];
                 let _ = writeln!(text, "{}", render::short::render(finding, file));
             }
         }
         MessageFormat::Json => {
-            for finding in &report.findings {
-                let file = &report.files[finding.file];
+            let mut success = status == 0;
+            if let Some(child) = check_run {
+                let checked = with_check::finish(child)?;
+                text.push_str(&checked.messages);
+                notes.extend(checked.stderr);
+                if !checked.success {
+                    success = false;
+                    status = status.max(1);
+                }
+            }
+            for finding in &split.new {
+                let file = &files[finding.file];
                 let _ = writeln!(text, "{}", render::json::compiler_message(finding, file));
             }
-            let _ = writeln!(text, "{}", render::json::build_finished(status == 0));
+            let _ = writeln!(text, "{}", render::json::build_finished(success));
         }
         MessageFormat::Sarif => {
-            let log = render::sarif::log(&report.findings, &report.files, &root);
+            let states = baseline.as_ref().map(|_| render::sarif::BaselineStates {
+                unchanged: &split.baselined,
+                absent: &split.fixed,
+            });
+            let log = render::sarif::log(&split.new, states, &files, &root);
             let pretty = serde_json::to_string_pretty(&log).unwrap_or_default();
             let _ = writeln!(text, "{pretty}");
         }
@@ -161,20 +216,79 @@ fn execute(args: &Args, cwd: &Path, started: Instant) -> Result<Output, String> 
         args.message_format,
         MessageFormat::Human | MessageFormat::Short
     );
-    let summary = (human && !args.quiet).then(|| {
-        format!(
-            "reqleak: {}, {} in {} ({} ms)",
-            plural(warnings, "warning"),
-            plural(errors, "error"),
-            plural(report.files.len(), "file"),
-            started.elapsed().as_millis()
-        )
-    });
+    let mut summary = None;
+    if human && !args.quiet {
+        let elapsed = started.elapsed().as_millis();
+        let mut lines = notes;
+        lines.push(match written {
+            Some((path, recorded)) => format!(
+                "reqleak: {} recorded in baseline `{}`, {}, {} in {} ({elapsed} ms)",
+                plural(recorded, "finding"),
+                path.display(),
+                plural(warnings, "other warning"),
+                plural(errors, "other error"),
+                plural(files.len(), "file"),
+            ),
+            None => {
+                let mut line = format!(
+                    "reqleak: {}, {} in {}",
+                    plural(warnings, "warning"),
+                    plural(errors, "error"),
+                    plural(files.len(), "file"),
+                );
+                if baseline.is_some() {
+                    let fixed: usize = split.fixed.iter().map(|(_, n)| n).sum();
+                    let _ = write!(line, ", {} baselined, {fixed} fixed", split.baselined.len());
+                }
+                let _ = write!(line, " ({elapsed} ms)");
+                line
+            }
+        });
+        if let (Some(path), false) = (&args.baseline, split.fixed.is_empty()) {
+            let fixed: usize = split.fixed.iter().map(|(_, n)| n).sum();
+            lines.push(format!(
+                "note: {} in the baseline {} gone; `--write-baseline {}` drops {} from it:",
+                plural(fixed, "finding"),
+                if fixed == 1 { "has" } else { "have" },
+                path.display(),
+                if fixed == 1 { "it" } else { "them" },
+            ));
+            for (key, count) in &split.fixed {
+                let times = if *count > 1 {
+                    format!(" ({count} times)")
+                } else {
+                    String::new()
+                };
+                lines.push(format!(
+                    "  fixed: {}: reqleak::{} `{}`{times}",
+                    key.file, key.lint, key.code
+                ));
+            }
+        }
+        summary = Some(lines.join("\n"));
+    } else if !notes.is_empty() && !args.quiet {
+        summary = Some(notes.join("\n"));
+    }
     Ok(Output {
         report: text,
         summary,
         status,
     })
+}
+
+/// Writes `text` to a temporary file beside `path`, then renames it over `path`, so that a
+/// failed run never leaves half a file.
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| discovery::io_message(&e))?;
+    temp.write_all(text.as_bytes())
+        .map_err(|e| discovery::io_message(&e))?;
+    temp.persist(path)
+        .map_err(|e| discovery::io_message(&e.error))?;
+    Ok(())
 }
 
 fn plural(n: usize, word: &str) -> String {

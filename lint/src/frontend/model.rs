@@ -7,6 +7,8 @@ use crate::lint::Lint;
 /// The package and target a file belongs to, for the JSON `compiler-message` fields.
 #[derive(Clone, Debug)]
 pub struct CargoContext {
+    /// The package's name.
+    pub package_name: String,
     /// cargo's package id.
     pub package_id: String,
     /// Absolute path of the package's Cargo.toml.
@@ -118,6 +120,14 @@ impl LineIndex {
         };
         let end = self.starts.get(line).map_or(text.len(), |&e| e);
         text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// The byte where 1-based line `line` starts (the end of the text past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or_else(|| self.starts.last().copied().unwrap_or(0))
     }
 
     /// The number of lines.

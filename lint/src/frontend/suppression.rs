@@ -1,12 +1,15 @@
 //! Suppression comments: `// reqleak: allow(NAME, ...)` at the end of the flagged line, or on
-//! its own line before it (it then covers the next line of code; several such comments may be
-//! stacked). A name that suppresses nothing is reported as `unused_suppression`, as rustc
-//! reports an unfulfilled `#[expect]`.
+//! its own line before it. On its own line it covers the next line of code, and when that line
+//! starts an item (`fn`, `impl`, `mod { }`, `struct`, `trait`..., attributes and doc comments
+//! included) the whole item; several such comments may be stacked. A name that suppresses
+//! nothing is reported as `unused_suppression`, as rustc reports an unfulfilled `#[expect]`,
+//! and so is one that tries to lower a forbidden lint.
 
 use crate::diagnostic::Span;
 use crate::lint::Lint;
 
 use super::levels::closest_name;
+use super::lex::{self, Kind};
 use super::lints::find_any_lint;
 use super::model::{span_of, LineIndex};
 
@@ -19,10 +22,14 @@ pub struct Entry {
     pub name: String,
     /// Where the name is written.
     pub span: Span,
-    /// The line it covers.
-    pub covers: usize,
+    /// The lines it covers, first and last (one line, or an item's lines).
+    pub covers: (usize, usize),
+    /// The kind of item it covers (`fn`, `impl`..), if it covers an item.
+    pub item: Option<&'static str>,
     /// Whether it suppressed a finding.
     pub used: bool,
+    /// Why it could not suppress a finding it covers: the lint is forbidden (the level note).
+    pub overridden: Option<String>,
 }
 
 /// A problem with a suppression comment that is reported whatever happens.
@@ -57,10 +64,14 @@ impl Suppressions {
             let comment_span = span_of(text, &index, start, end);
             let line = comment_span.start.line;
             let before = &index.line(text, line)[..comment_span.start.column - 1];
-            let covers = if before.trim().is_empty() {
-                next_code_line(text, &index, line)
+            let (covers, item) = if before.trim().is_empty() {
+                let next = next_code_line(text, &index, line);
+                match lex::item_at(text, index.line_start(next)) {
+                    Some((kind, end)) => ((next, index.position(text, end).line), Some(kind)),
+                    None => ((next, next), None),
+                }
             } else {
-                line
+                ((line, line), None)
             };
             let rest_offset = start + 2 + (body.len() - trimmed.len()) + "reqleak:".len();
             let args = rest.trim_start();
@@ -103,7 +114,9 @@ impl Suppressions {
                     name: name.to_string(),
                     span: span_of(text, &index, name_start, name_start + name.len()),
                     covers,
+                    item,
                     used: false,
+                    overridden: None,
                 });
             }
         }
@@ -114,13 +127,30 @@ impl Suppressions {
     /// matching entries used.
     pub fn suppress(&mut self, lint: &Lint, line: usize) -> bool {
         let mut hit = false;
-        for entry in &mut self.entries {
-            if entry.covers == line && entry.lint.is_some_and(|l| l.name == lint.name) {
-                entry.used = true;
-                hit = true;
-            }
+        for entry in self.covering(lint, line) {
+            entry.used = true;
+            hit = true;
         }
         hit
+    }
+
+    /// A finding of a forbidden `lint` on `line`: the entries that cover it cannot suppress
+    /// it, and say so with `why` (where the lint was forbidden).
+    pub fn forbidden(&mut self, lint: &Lint, line: usize, why: &str) {
+        for entry in self.covering(lint, line) {
+            entry.overridden = Some(why.to_string());
+        }
+    }
+
+    fn covering<'s>(
+        &'s mut self,
+        lint: &'s Lint,
+        line: usize,
+    ) -> impl Iterator<Item = &'s mut Entry> + 's {
+        self.entries.iter_mut().filter(move |entry| {
+            (entry.covers.0..=entry.covers.1).contains(&line)
+                && entry.lint.is_some_and(|l| l.name == lint.name)
+        })
     }
 
     /// The messages for unknown or unused names: (span, message).
@@ -140,12 +170,25 @@ impl Suppressions {
                         closest_name(&entry.name)
                     ),
                 )),
-                Some(lint) if !entry.used => out.push((
+                Some(_) if entry.overridden.is_some() && !entry.used => out.push((
                     entry.span,
                     format!(
-                        "unused suppression: `{}` does not fire on line {}",
-                        lint.name, entry.covers
+                        "this suppression cannot lower a forbidden lint: {}",
+                        entry.overridden.as_deref().unwrap_or_default()
                     ),
+                )),
+                Some(lint) if !entry.used => out.push((
+                    entry.span,
+                    match entry.item {
+                        Some(kind) => format!(
+                            "unused suppression: `{}` does not fire in the `{kind}` item on lines {}-{}",
+                            lint.name, entry.covers.0, entry.covers.1
+                        ),
+                        None => format!(
+                            "unused suppression: `{}` does not fire on line {}",
+                            lint.name, entry.covers.0
+                        ),
+                    },
                 )),
                 Some(_) => {}
             }
@@ -169,108 +212,14 @@ fn next_code_line(text: &str, index: &LineIndex, line: usize) -> usize {
 /// Byte ranges (`//` to end of line) of the plain line comments of `text` (not doc comments),
 /// skipping string, char and raw string literals and block comments.
 fn line_comments(text: &str) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = text[i..].find('\n').map_or(text.len(), |e| i + e);
-                let doc = matches!(bytes.get(i + 2), Some(b'!'))
-                    || (bytes.get(i + 2) == Some(&b'/') && bytes.get(i + 3) != Some(&b'/'));
-                if !doc {
-                    out.push((i, end));
-                }
-                i = end;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let mut depth = 1;
-                i += 2;
-                while i < bytes.len() && depth > 0 {
-                    if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            b'r' | b'b' | b'c' if raw_string_start(bytes, i).is_some() => {
-                let (hashes, open) = raw_string_start(bytes, i).unwrap_or((0, i));
-                let closing: Vec<u8> = std::iter::once(b'"')
-                    .chain(std::iter::repeat_n(b'#', hashes))
-                    .collect();
-                i = open + 1;
-                while i < bytes.len() && !bytes[i..].starts_with(&closing) {
-                    i += 1;
-                }
-                i += closing.len();
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'\'' => {
-                // A char literal ('x', '\n', '\u{..}') or a lifetime/label ('a).
-                if bytes.get(i + 1) == Some(&b'\\') {
-                    i += 3; // `'\x`: the escaped character may itself be a quote
-                    while i < bytes.len() && bytes[i] != b'\'' && bytes[i] != b'\n' {
-                        i += 1;
-                    }
-                    i += 1;
-                } else {
-                    let next = text[i + 1..].chars().next().map_or(0, char::len_utf8);
-                    if bytes.get(i + 1 + next) == Some(&b'\'') {
-                        i += next + 2;
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            _ if is_ident_byte(bytes[i]) => {
-                // Skip whole identifiers so that `br"..` inside `abr` is not a raw string.
-                while i < bytes.len() && is_ident_byte(bytes[i]) {
-                    if raw_string_start(bytes, i).is_some()
-                        && (i == 0 || !is_ident_byte(bytes[i - 1]))
-                    {
-                        break;
-                    }
-                    i += 1;
-                }
-            }
-            _ => i += 1,
-        }
+    // Most files have no suppression comment: only scan those that mention one.
+    if !text.contains("reqleak:") {
+        return Vec::new();
     }
-    out
-}
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-/// If a raw string literal (`r"`, `r#"`, `br"`, `cr#"`) starts at `i`: its number of `#`s and
-/// the index of its opening quote.
-fn raw_string_start(bytes: &[u8], i: usize) -> Option<(usize, usize)> {
-    if i > 0 && is_ident_byte(bytes[i - 1]) {
-        return None;
-    }
-    let mut j = i;
-    if matches!(bytes.get(j), Some(b'b' | b'c')) {
-        j += 1;
-    }
-    if bytes.get(j) != Some(&b'r') {
-        return None;
-    }
-    j += 1;
-    let hashes = bytes[j..].iter().take_while(|&&b| b == b'#').count();
-    j += hashes;
-    (bytes.get(j) == Some(&b'"')).then_some((hashes, j))
+    lex::tokens(text, 0)
+        .filter(|t| t.kind == Kind::LineComment { doc: false })
+        .map(|t| (t.start, t.end))
+        .collect()
 }
 
 #[cfg(test)]
@@ -281,7 +230,7 @@ mod tests {
         Suppressions::scan(text)
             .entries
             .into_iter()
-            .map(|e| (e.name, e.covers))
+            .map(|e| (e.name, e.covers.0))
             .collect()
     }
 

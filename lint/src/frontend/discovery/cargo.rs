@@ -1,20 +1,21 @@
-//! Workspace mode: `cargo metadata --no-deps`, package selection with cargo's rules, and each
-//! selected package's targets (lib, bins, tests, examples, benches, build script).
+//! Workspace mode: `cargo metadata --no-deps`, package selection with cargo's rules, target
+//! selection with `cargo clippy`'s (by default the library and binaries, without their test
+//! code), and the module trees of the selected targets.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use cargo_metadata::{Metadata, MetadataCommand, Package};
+use cargo_metadata::{Metadata, MetadataCommand, Package, Target, TargetKind};
 use rayon::prelude::*;
 
 use super::modtree::module_files;
 use super::{Plan, Unit};
+use crate::frontend::args::Targets;
 use crate::frontend::levels::Levels;
 use crate::frontend::model::{CargoContext, SourceFile};
-use crate::TargetKind;
 
 /// The package selection flags.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Selection<'a> {
     /// `--manifest-path`.
     pub manifest_path: Option<&'a Path>,
@@ -22,6 +23,10 @@ pub struct Selection<'a> {
     pub packages: &'a [String],
     /// `--workspace`.
     pub workspace: bool,
+    /// `--exclude`.
+    pub exclude: &'a [String],
+    /// The target selection flags.
+    pub targets: &'a Targets,
 }
 
 /// Runs `cargo metadata`, selects packages and collects their module trees. `cli` holds the
@@ -51,8 +56,29 @@ pub fn plan(
     let metadata = command.exec().map_err(metadata_error)?;
     let root = canonical(metadata.workspace_root.as_std_path());
     let packages = select(&metadata, cwd, manifest.as_deref(), selection)?;
+    let mut notes = Vec::new();
+    let members = metadata.workspace_packages();
+    for name in selection.exclude {
+        if !members.iter().any(|p| p.name.as_str() == name) {
+            // As cargo says it.
+            notes.push(format!(
+                "warning: excluded package(s) `{name}` not found in workspace `{}`",
+                metadata.workspace_root
+            ));
+        }
+    }
 
     let workspace_manifest = display(&root, &root.join("Cargo.toml"));
+    clippy_style_table(
+        &root.join("Cargo.toml"),
+        &workspace_manifest,
+        &["workspace", "lints"],
+    )?;
+    for package in &packages {
+        let manifest = package.manifest_path.as_std_path();
+        clippy_style_table(manifest, &display(&root, manifest), &["lints"])?;
+    }
+    let chosen = choose_targets(&packages, selection.targets)?;
     let mut workspace_levels = Levels::default();
     workspace_levels.apply_manifest(
         &metadata.workspace_metadata,
@@ -75,41 +101,219 @@ pub fn plan(
 
     let units = packages
         .into_par_iter()
-        .map(|package| {
+        .zip(chosen)
+        .map(|(package, targets)| {
             let mut levels = workspace_levels.clone();
             let manifest = display(&root, package.manifest_path.as_std_path());
             levels.apply_manifest(&package.metadata, "package", &manifest)?;
             levels.apply_command_line(cli).map_err(|e| e.to_string())?;
-            let test_code = true;
-            Ok(Unit {
-                files: package_files(package, &root, &skip, test_code),
-                levels,
-                test_code,
-            })
+            // The targets whose test code is selected are analyzed apart from the others,
+            // with their test code (they are other crates anyway, for rustc).
+            let mut seen = HashSet::new();
+            let mut units = Vec::new();
+            for test_code in [true, false] {
+                let mode: Vec<&Target> = targets
+                    .iter()
+                    .filter(|(_, test)| *test == test_code)
+                    .map(|(target, _)| *target)
+                    .collect();
+                let files = package_files(package, &mode, &root, &skip, &mut seen, test_code);
+                if !files.is_empty() {
+                    units.push(Unit {
+                        files,
+                        levels: levels.clone(),
+                        test_code,
+                    });
+                }
+            }
+            Ok(units)
         })
-        .collect::<Result<Vec<_>, String>>()?;
-    Ok(Plan { units, root })
+        .collect::<Result<Vec<Vec<Unit>>, String>>()?;
+    Ok(Plan {
+        units: units.into_iter().flatten().collect(),
+        root,
+        notes,
+    })
 }
 
-/// The files of the package's targets. A module declared under `#[cfg(test)]` is test code:
-/// its files are left out unless `test_code`.
+/// The targets of each package that the flags select, each with whether its test code is
+/// analyzed, as `cargo clippy` (that is, `cargo check`) has it:
+/// - no flag: the library and the binaries, without test code;
+/// - `--lib`, `--bins`, `--bin NAME`, `--examples`, `--example NAME`: those, without test code;
+/// - `--tests`: the targets built as tests (library, binaries, integration tests, and examples
+///   with `test = true`), with their test code; `--test NAME`: that integration test;
+/// - `--benches`: the library and binaries with their test code (cargo builds them with
+///   `--test` for benchmarks too) and the benchmarks; `--bench NAME`: that benchmark;
+/// - `--all-targets`: all of the above;
+/// - the build script whenever any other target of its package is selected, since cargo
+///   builds (and clippy lints) it for any of them.
+///
+/// A name (`--bin NAME`..) that no selected package has is an error, as in cargo.
+fn choose_targets<'m>(
+    packages: &[&'m Package],
+    flags: &Targets,
+) -> Result<Vec<Vec<(&'m Target, bool)>>, String> {
+    let default = flags.is_default();
+    let all = flags.all_targets;
+    let tests = flags.tests || all;
+    let benches = flags.benches || all;
+    let pick = |target: &Target| -> Option<bool> {
+        let named = |names: &[String]| names.contains(&target.name);
+        let mut selected = false;
+        let mut test_code = false;
+        let mut select = |on: bool, test: bool| {
+            if on {
+                selected = true;
+                test_code |= test;
+            }
+        };
+        if target.is_kind(TargetKind::Example) {
+            select(flags.examples || all || named(&flags.example), false);
+            select(tests && target.test, true);
+        } else if target.is_kind(TargetKind::Test) {
+            select(tests || named(&flags.test), true);
+        } else if target.is_kind(TargetKind::Bench) {
+            select(benches || named(&flags.bench), true);
+        } else if target.is_kind(TargetKind::Bin) {
+            select(default || flags.bins || all || named(&flags.bin), false);
+            select(tests && target.test, true);
+            select(benches, true);
+        } else if is_lib(target) {
+            select(default || flags.lib || all, false);
+            select(tests && target.test, true);
+            select(benches, true);
+        }
+        selected.then_some(test_code)
+    };
+    for (flag, kind, names) in [
+        ("bin", TargetKind::Bin, &flags.bin),
+        ("example", TargetKind::Example, &flags.example),
+        ("test", TargetKind::Test, &flags.test),
+        ("bench", TargetKind::Bench, &flags.bench),
+    ] {
+        let available: Vec<&str> = packages
+            .iter()
+            .flat_map(|p| &p.targets)
+            .filter(|t| t.is_kind(kind.clone()))
+            .map(|t| t.name.as_str())
+            .collect();
+        for name in names {
+            if !available.contains(&name.as_str()) {
+                let hint = match available.as_slice() {
+                    [] => format!("the selected packages have no {flag} targets"),
+                    some => format!("available {flag} targets: {}", some.join(", ")),
+                };
+                return Err(format!("no {flag} target named `{name}` ({hint})"));
+            }
+        }
+    }
+    Ok(packages
+        .iter()
+        .map(|package| {
+            let mut chosen: Vec<(&Target, bool)> = package
+                .targets
+                .iter()
+                .filter_map(|t| pick(t).map(|test| (t, test)))
+                .collect();
+            if !chosen.is_empty() {
+                chosen.extend(
+                    package
+                        .targets
+                        .iter()
+                        .filter(|t| t.is_kind(TargetKind::CustomBuild))
+                        .map(|t| (t, false)),
+                );
+            }
+            chosen
+        })
+        .collect())
+}
+
+/// What kind of target this is, for the analysis.
+fn place_kind(target: &Target) -> crate::TargetKind {
+    use crate::TargetKind as Kind;
+    if target.is_kind(TargetKind::Bin) {
+        Kind::Bin
+    } else if target.is_kind(TargetKind::Test) {
+        Kind::Test
+    } else if target.is_kind(TargetKind::Example) {
+        Kind::Example
+    } else if target.is_kind(TargetKind::Bench) {
+        Kind::Bench
+    } else if target.is_kind(TargetKind::CustomBuild) {
+        Kind::BuildScript
+    } else {
+        Kind::Lib
+    }
+}
+
+fn is_lib(target: &Target) -> bool {
+    target.kind.iter().any(|k| {
+        matches!(
+            k,
+            TargetKind::Lib
+                | TargetKind::RLib
+                | TargetKind::DyLib
+                | TargetKind::CDyLib
+                | TargetKind::StaticLib
+                | TargetKind::ProcMacro
+        )
+    })
+}
+
+/// A clippy-style `[lints.reqleak]` (or `[workspace.lints.reqleak]`) table: cargo hands it to
+/// rustc as `-D reqleak::..`, which rustc rejects (E0602), and reqleak does not read it. Say
+/// where reqleak's levels go instead.
+fn clippy_style_table(manifest: &Path, shown: &str, path: &[&str]) -> Result<(), String> {
+    let Ok(text) = std::fs::read_to_string(manifest) else {
+        return Ok(());
+    };
+    let Ok(value) = text.parse::<toml::Table>() else {
+        return Ok(()); // cargo metadata accepted it; nothing of ours to say
+    };
+    let mut table = Some(&value);
+    for key in path {
+        table = table.and_then(|t| t.get(*key)).and_then(|v| v.as_table());
+    }
+    if table.is_some_and(|t| t.contains_key("reqleak")) {
+        let (written, meant) = if path[0] == "workspace" {
+            (
+                "[workspace.lints.reqleak]",
+                "[workspace.metadata.reqleak.lints]",
+            )
+        } else {
+            ("[lints.reqleak]", "[package.metadata.reqleak.lints]")
+        };
+        return Err(format!(
+            "`{written}` in `{shown}`: cargo passes it to rustc, which rejects it (E0602, unknown \
+             lint tool `reqleak`), and reqleak does not read it; move these settings to \
+             `{meant}` (same keys and levels)"
+        ));
+    }
+    Ok(())
+}
+
+/// The files of `targets`, each placed in its target's module tree. A module declared under
+/// `#[cfg(test)]` is test code: its files are left out unless `test_code`.
 fn package_files(
     package: &Package,
+    targets: &[&Target],
     root: &Path,
     skip: &[PathBuf],
+    seen: &mut HashSet<PathBuf>,
     test_code: bool,
 ) -> Vec<SourceFile> {
-    let mut seen = HashSet::new();
     let mut files = Vec::new();
-    for target in &package.targets {
+    for target in targets {
         let context = CargoContext {
+            package_name: package.name.to_string(),
             package_id: package.id.repr.clone(),
             manifest_path: package.manifest_path.to_string(),
             target: serde_json::to_value(target).unwrap_or(serde_json::Value::Null),
         };
-        let kind = target_kind(target);
+        let kind = place_kind(target);
         let crate_name = crate::model::place::crate_name(&target.name);
-        for file in module_files(target.src_path.as_std_path(), skip, &mut seen) {
+        for file in module_files(target.src_path.as_std_path(), skip, seen) {
             if file.test_only && !test_code {
                 continue;
             }
@@ -126,25 +330,6 @@ fn package_files(
         }
     }
     files
-}
-
-/// What kind of target cargo says this is.
-fn target_kind(target: &cargo_metadata::Target) -> TargetKind {
-    use cargo_metadata::TargetKind as Cargo;
-    let kinds = &target.kind;
-    if kinds.iter().any(|k| matches!(k, Cargo::Bin)) {
-        TargetKind::Bin
-    } else if kinds.iter().any(|k| matches!(k, Cargo::Test)) {
-        TargetKind::Test
-    } else if kinds.iter().any(|k| matches!(k, Cargo::Example)) {
-        TargetKind::Example
-    } else if kinds.iter().any(|k| matches!(k, Cargo::Bench)) {
-        TargetKind::Bench
-    } else if kinds.iter().any(|k| matches!(k, Cargo::CustomBuild)) {
-        TargetKind::BuildScript
-    } else {
-        TargetKind::Lib
-    }
 }
 
 /// cargo's default selection: with `-p`, those packages; with `--workspace`, every member;
@@ -186,7 +371,10 @@ fn select<'m>(
         return Ok(chosen);
     }
     if selection.workspace {
-        return Ok(members);
+        return Ok(members
+            .into_iter()
+            .filter(|p| !selection.exclude.iter().any(|e| e == p.name.as_str()))
+            .collect());
     }
     let current = manifest
         .map(canonical)

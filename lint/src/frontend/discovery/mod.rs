@@ -28,6 +28,9 @@ pub struct Plan {
     pub units: Vec<Unit>,
     /// The absolute directory that relative display paths start from (SARIF's `%SRCROOT%`).
     pub root: std::path::PathBuf,
+    /// Notes for standard error (`note: ...`, `warning: ...`): named files left out, unknown
+    /// excluded packages.
+    pub notes: Vec<String>,
 }
 
 /// Reads a file as UTF-8 text; a failure is a [`FileError`] for that file.

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
+use crate::frontend::baseline::Key;
 use crate::frontend::lints::all_lints;
 use crate::frontend::model::{Finding, SourceFile};
 use crate::lint::Level;
@@ -13,14 +14,31 @@ use crate::lint::Level;
 /// The rule id of findings that are not a lint's: a file that could not be read or parsed.
 pub const FILE_ERROR_RULE: &str = "reqleak::file_error";
 
+/// With `--baseline`: the findings found in the baseline and the baseline's entries that
+/// have gone. The log then carries every result's `baselineState`: `new` for the reported
+/// findings, `unchanged` for the baselined ones, `absent` for the fixed ones (as results of
+/// kind `pass`, level `none`, located at their file).
+#[derive(Clone, Copy, Debug)]
+pub struct BaselineStates<'a> {
+    /// The findings that are in the baseline.
+    pub unchanged: &'a [Finding],
+    /// The baseline entries that no finding matched, with their counts.
+    pub absent: &'a [(Key, usize)],
+}
+
 /// The whole log.
-pub fn log(findings: &[Finding], files: &[SourceFile], root: &Path) -> Value {
+pub fn log(
+    findings: &[Finding],
+    baseline: Option<BaselineStates<'_>>,
+    files: &[SourceFile],
+    root: &Path,
+) -> Value {
     let mut rules: Vec<Value> = all_lints()
         .map(|lint| {
             let level = match lint.default_level {
                 Level::Allow => "none",
                 Level::Warn => "warning",
-                Level::Deny => "error",
+                Level::Deny | Level::Forbid => "error",
             };
             json!({
                 "id": lint.code(),
@@ -45,8 +63,20 @@ pub fn log(findings: &[Finding], files: &[SourceFile], root: &Path) -> Value {
         .iter()
         .map(|r| r["id"].as_str().unwrap_or_default().to_string())
         .collect();
-    let results: Vec<Value> = findings
+    let state = |finding: &Finding| -> Option<&'static str> {
+        let states = baseline?;
+        Some(
+            if states.unchanged.iter().any(|u| std::ptr::eq(u, finding)) {
+                "unchanged"
+            } else {
+                "new"
+            },
+        )
+    };
+    let unchanged = baseline.map_or(&[][..], |b| b.unchanged);
+    let mut results: Vec<Value> = findings
         .iter()
+        .chain(unchanged)
         .map(|finding| {
             let file = &files[finding.file];
             let rule_id = finding
@@ -92,9 +122,32 @@ pub fn log(findings: &[Finding], files: &[SourceFile], root: &Path) -> Value {
             if !related.is_empty() {
                 result["relatedLocations"] = Value::Array(related);
             }
+            if let Some(state) = state(finding) {
+                result["baselineState"] = json!(state);
+            }
             result
         })
         .collect();
+    for (key, count) in baseline.map_or(&[][..], |b| b.absent) {
+        let rule_id = format!("reqleak::{}", key.lint);
+        let rule_index = rule_ids.iter().position(|r| *r == rule_id).unwrap_or(0);
+        let artifact = if Path::new(&key.file).is_absolute() {
+            json!({"uri": file_uri(Path::new(&key.file))})
+        } else {
+            json!({"uri": percent_encode(&key.file.replace('\\', "/")), "uriBaseId": "%SRCROOT%"})
+        };
+        for _ in 0..*count {
+            results.push(json!({
+                "ruleId": rule_id,
+                "ruleIndex": rule_index,
+                "kind": "pass",
+                "level": "none",
+                "message": {"text": format!("fixed since the baseline: `{}` is no longer flagged", key.code)},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact}}],
+                "baselineState": "absent",
+            }));
+        }
+    }
     let mut root_uri = file_uri(root);
     if !root_uri.ends_with('/') {
         root_uri.push('/');
@@ -107,7 +160,6 @@ pub fn log(findings: &[Finding], files: &[SourceFile], root: &Path) -> Value {
                 "driver": {
                     "name": "reqleak",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://example.invalid/reqleak",
                     "rules": rules,
                 }
             },
