@@ -66,14 +66,63 @@ async fn run_search(query: &str) -> reqwest::Result<String> {
     client.post("https://search.example/").body(query.to_owned()).send().await?.text().await
 }
 
-// Through a factory of the crate: the call of the factory is the construction.
+// Through a factory of the crate: flagged at the factory's construction, once for all its
+// callers.
 fn make_client() -> Client {
-    Client::builder().build().expect("a client")
+    Client::builder().build().expect("a client") //~ client_per_call
 }
 
 pub async fn list(url: &str) -> reqwest::Result<String> {
-    let client = make_client(); //~ client_per_call
+    let client = make_client();
     client.get(url).send().await?.text().await
+}
+
+pub async fn count(url: &str) -> reqwest::Result<usize> {
+    let client = make_client();
+    Ok(client.get(url).send().await?.bytes().await?.len())
+}
+
+// The openai-api-rs shape: a helper hands out a request builder on a new client; every public
+// method sends through it.
+pub struct Sdk {
+    base: String,
+}
+
+impl Sdk {
+    fn build_request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let client = Client::builder().build().expect("a client"); //~ client_per_call
+        client.request(method, format!("{}/{path}", self.base))
+    }
+
+    pub async fn models(&self) -> reqwest::Result<String> {
+        self.build_request(reqwest::Method::GET, "models").send().await?.text().await
+    }
+
+    pub async fn files(&self) -> reqwest::Result<String> {
+        self.build_request(reqwest::Method::GET, "files").send().await?.text().await
+    }
+}
+
+// A convenience constructor that stores the request builder (and its client): one client for
+// one long-lived stream. Silent.
+pub struct EventStream {
+    request: reqwest::RequestBuilder,
+}
+
+impl EventStream {
+    pub fn new(request: reqwest::RequestBuilder) -> Self {
+        EventStream { request }
+    }
+
+    pub fn get(url: &str) -> Self {
+        Self::new(Client::new().get(url))
+    }
+}
+
+// A websocket: the upgraded connection never goes back to a pool. Silent.
+pub async fn websocket(url: &str) -> reqwest::Result<reqwest::Upgraded> {
+    let client = Client::new();
+    client.get(url).send().await?.upgrade().await
 }
 
 // The client is handed to a helper that sends with it.
@@ -158,4 +207,72 @@ pub async fn through_proxy(proxy: &str, url: &str) -> reqwest::Result<String> {
 fn main() {
     let client = reqwest::blocking::Client::new();
     let _ = client.get("http://localhost/").send().and_then(|r| r.text());
+}
+
+// The openai-api-rs shape: a proxy from the value's own configuration is the same for every
+// call, so it is no reason for a client per call. Flagged.
+pub struct Configured {
+    proxy: Option<String>,
+}
+
+impl Configured {
+    pub async fn get(&self, url: &str) -> reqwest::Result<String> {
+        let builder = Client::builder(); //~ client_per_call
+        let builder = if let Some(proxy) = &self.proxy {
+            builder.proxy(Proxy::all(proxy)?)
+        } else {
+            builder
+        };
+        let client = builder.build()?;
+        client.get(url).send().await?.text().await
+    }
+}
+
+// The lychee shape: the function is picked as a value, then called.
+pub enum Archive {
+    Wayback,
+}
+
+impl Archive {
+    pub async fn snapshot(&self, url: &str) -> reqwest::Result<String> {
+        let function = match self {
+            Archive::Wayback => wayback_snapshot,
+        };
+        function(url).await
+    }
+}
+
+async fn wayback_snapshot(url: &str) -> reqwest::Result<String> {
+    Client::builder() //~ client_per_call
+        .build()?
+        .get(url)
+        .send()
+        .await?
+        .text()
+        .await
+}
+
+// A websocket through reqwest-websocket's builder extension: the upgraded connection never goes
+// back to a pool. Silent.
+pub async fn realtime(url: &str) -> reqwest::Result<()> {
+    let response = reqwest::Client::default().get(url).upgrade().send().await?;
+    let _socket = response.into_websocket().await?;
+    Ok(())
+}
+
+// Mutual recursion: the summaries still reach a fixpoint.
+pub async fn walk(depth: u32, url: &str) -> reqwest::Result<String> {
+    if depth == 0 {
+        leaf(url).await
+    } else {
+        Box::pin(walk_down(depth - 1, url)).await
+    }
+}
+
+async fn walk_down(depth: u32, url: &str) -> reqwest::Result<String> {
+    Box::pin(walk(depth, url)).await
+}
+
+async fn leaf(url: &str) -> reqwest::Result<String> {
+    reqwest::get(url).await?.text().await //~ client_per_call
 }

@@ -8,7 +8,9 @@ use super::mentions;
 use super::nested::NestedContext;
 use super::state::{Flavor, Fresh, Id, Shape, State, Value};
 use super::vocabulary::*;
-use super::{CallKind, CallSite, ClientOrigin, Event, PlaceKind, RequestKind, TrackedKind};
+use super::{
+    CallKind, CallSite, ClientOrigin, ClientSite, Event, PlaceKind, RequestKind, TrackedKind,
+};
 use crate::diagnostic::Span;
 use crate::model::crate_map::{FnId, Owner, Receiver};
 use crate::model::foreign;
@@ -142,6 +144,16 @@ impl Engine<'_, '_> {
                 .and_then(|callee| self.cx.summaries.get(callee))
                 .map(|summary| summary.param(position + offset))
                 .unwrap_or_default();
+            if usage.reads {
+                // The callee reads it on some path: a download streams it, others read it whole.
+                let success_path = self.body.error_path == 0;
+                for &id in &arg.value.ids {
+                    let tracked = &mut self.facts.tracked[id];
+                    tracked.body_read = true;
+                    tracked.streamed |= usage.streams && success_path;
+                    tracked.whole_read |= usage.reads_whole && success_path;
+                }
+            }
             if usage.returns {
                 // A checker that hands the response back: its status has been looked at.
                 for &id in &arg.value.ids {
@@ -170,6 +182,13 @@ impl Engine<'_, '_> {
                 future,
             }) => {
                 if handed_back.is_empty() {
+                    // What the callee sends: a HEAD helper returns bodiless responses.
+                    let mut request = request;
+                    if let Some(callee) = unique {
+                        let sent = self.cx.summaries[callee].returns_request;
+                        request.head |= sent.head;
+                        request.write |= sent.write;
+                    }
                     self.source(span, request, future, state)
                 } else {
                     Value {
@@ -180,18 +199,25 @@ impl Engine<'_, '_> {
                 }
             }
             Some(Returns {
-                kind: Kind::Builder,
+                kind: kind @ (Kind::Builder | Kind::Client),
                 ..
-            }) => Value::shaped(Shape::Builder(RequestKind::default())),
-            Some(Returns {
-                kind: Kind::Client, ..
             }) => {
-                let mut value = Value::shaped(Shape::Client);
-                let fresh = unique
-                    .and_then(|callee| self.cx.summaries.get(callee))
-                    .is_some_and(|summary| summary.returns_fresh_client);
-                if fresh {
-                    value.client = Some(self.built_client(span, ClientOrigin::Built, state));
+                let mut value = Value::shaped(if kind == Kind::Client {
+                    Shape::Client
+                } else {
+                    Shape::Builder(request)
+                });
+                // A factory: the client (or the builder on it) is new on every call.
+                let fresh = unique.and_then(|callee| {
+                    let site = self.cx.summaries.get(callee)?.fresh_client.clone()?;
+                    let mut via = vec![callee];
+                    via.extend(site.via.iter().copied());
+                    Some(ClientSite { via, ..site })
+                });
+                if let Some(site) = fresh {
+                    let client = self.built_client(span, ClientOrigin::Built, state);
+                    self.facts.clients[client].site = Some(site);
+                    value.client = Some(client);
                 }
                 value
             }
@@ -502,14 +528,16 @@ impl Engine<'_, '_> {
             {
                 if let Some(client) = receiver.client {
                     let end = self.method_span(call);
-                    self.client_step(client, method, end);
+                    self.client_step(client, method, &call.args, end);
                 }
                 return Some(receiver.clone());
             }
             Shape::Builder(request)
                 if BUILDER_STEPS.contains(&method)
-                    || matches!(method, "try_clone" | "unwrap" | "expect") =>
+                    || matches!(method, "try_clone" | "unwrap" | "expect" | "upgrade") =>
             {
+                // reqwest-websocket's `upgrade()`: the connection becomes a websocket.
+                self.facts.upgrades |= method == "upgrade";
                 return Some(Value {
                     ids: Vec::new(),
                     shape: Shape::Builder(request),
@@ -571,12 +599,17 @@ impl Engine<'_, '_> {
             } else {
                 Release::Unknown
             };
-            for &id in &receiver.ids {
-                let tracked = &mut self.facts.tracked[id];
-                if WHOLE_BODY_READS.contains(&method) {
-                    tracked.whole_read = true;
-                } else {
-                    tracked.streamed = true;
+            self.facts.upgrades |= method == "upgrade" || method == "into_websocket";
+            // An error body read on a failure branch is neither: the success body is what
+            // the function is about.
+            if self.body.error_path == 0 {
+                for &id in &receiver.ids {
+                    let tracked = &mut self.facts.tracked[id];
+                    if WHOLE_BODY_READS.contains(&method) {
+                        tracked.whole_read = true;
+                    } else {
+                        tracked.streamed = true;
+                    }
                 }
             }
             self.release(&receiver.ids, state, how);
@@ -870,6 +903,18 @@ impl Engine<'_, '_> {
         }
         // A local closure that yields responses: each call makes a request.
         if let Some(name) = syntax::local_name(path) {
+            if let Some(Shape::FnItem(function)) = state.var(&name).map(|var| var.value.shape) {
+                let args: Vec<Arg> = call
+                    .args
+                    .iter()
+                    .map(|arg| Arg {
+                        value: self.expr(arg, state),
+                        by_ref: matches!(arg, syn::Expr::Reference(_)),
+                    })
+                    .collect();
+                let request = builds_head(call.args.iter());
+                return self.same_crate_call(&[function], true, span, args, 0, request, state);
+            }
             if let Some(Shape::Closure(flavor)) = state.var(&name).map(|var| var.value.shape) {
                 for arg in &call.args {
                     let value = self.expr(arg, state);
@@ -1046,29 +1091,45 @@ impl Engine<'_, '_> {
     }
 }
 
-/// Whether arguments build a HEAD request (`retry(|| client.head(url).send())`,
-/// `send_request(Request::new(Method::HEAD, url))`, `from_client(self, |c| c.head(&url))`):
-/// the response a call of the crate makes from them has no body.
+/// The kind of request the arguments of a call of the crate build, when they all agree:
+/// `retry(|| client.head(url).send())`, `send_request(Request::new(Method::HEAD, url))`,
+/// `from_client(self, |c| c.head(&url))` make HEAD requests (no body);
+/// `retry(|| client.post(url).json(&b).send())` makes a write.
 fn builds_head<'e>(args: impl Iterator<Item = &'e syn::Expr>) -> RequestKind {
+    #[derive(Default)]
     struct Finder {
-        head: bool,
+        methods: Vec<String>,
     }
     impl<'ast> syn::visit::Visit<'ast> for Finder {
         fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-            self.head |= call.method == "head" && call.args.len() <= 1;
+            let method = call.method.to_string();
+            if matches!(
+                method.as_str(),
+                "head" | "post" | "put" | "patch" | "delete" | "get"
+            ) && call.args.len() <= 1
+            {
+                self.methods.push(method.to_uppercase());
+            }
             syn::visit::visit_expr_method_call(self, call);
         }
         fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
-            self.head |= method_constant(&syn::Expr::Path(path.clone())).as_deref() == Some("HEAD");
+            if let Some(method) = method_constant(&syn::Expr::Path(path.clone())) {
+                self.methods.push(method);
+            }
         }
     }
-    let mut finder = Finder { head: false };
+    let mut finder = Finder::default();
     for arg in args {
         syn::visit::Visit::visit_expr(&mut finder, arg);
     }
+    let kinds: Vec<RequestKind> = finder
+        .methods
+        .iter()
+        .map(|method| method_kind(Some(method)))
+        .collect();
     RequestKind {
-        head: finder.head,
-        write: false,
+        head: !kinds.is_empty() && kinds.iter().all(|k| k.head),
+        write: !kinds.is_empty() && kinds.iter().all(|k| k.write),
     }
 }
 

@@ -3,6 +3,7 @@
 //! with it or hands it on.
 
 use super::engine::Engine;
+use super::mentions;
 use super::state::{ClientId, Fresh, State};
 use super::{ClientFact, ClientOrigin};
 use crate::diagnostic::Span;
@@ -47,6 +48,7 @@ impl Engine<'_, '_> {
             per_item_config: false,
             per_iteration: false,
             once: self.body.once,
+            site: None,
         });
         self.fresh(Fresh::Client(id), state);
         id
@@ -63,10 +65,22 @@ impl Engine<'_, '_> {
     }
 
     /// A builder step on a client under construction: `.build()` ends the construction's span
-    /// there; a per-item configuration marks it.
-    pub(super) fn client_step(&mut self, client: ClientId, method: &str, end: Span) {
+    /// there; a per-item configuration (a proxy, a local address.. taken from a parameter or a
+    /// loop's item, not from `self` or a constant) marks it.
+    pub(super) fn client_step(
+        &mut self,
+        client: ClientId,
+        method: &str,
+        args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+        end: Span,
+    ) {
+        let from_item = args.iter().any(|arg| {
+            mentions::in_expr(arg)
+                .iter()
+                .any(|name| self.item_names.contains(name))
+        });
         let fact = &mut self.facts.clients[client];
-        if PER_ITEM_CONFIG.contains(&method) {
+        if PER_ITEM_CONFIG.contains(&method) && from_item {
             fact.per_item_config = true;
         }
         if method == "build"

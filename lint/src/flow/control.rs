@@ -36,9 +36,13 @@ impl Engine<'_, '_> {
         self.push_scope();
         let mut last = Value::default();
         let count = block.stmts.len();
+        let error_path = self.body.error_path;
         for (at, stmt) in block.stmts.iter().enumerate() {
             if !state.reachable {
                 break;
+            }
+            if std::mem::take(&mut self.body.failure_after) {
+                self.body.error_path += 1;
             }
             let is_last = at + 1 == count;
             match stmt {
@@ -63,6 +67,8 @@ impl Engine<'_, '_> {
                 self.drop_unbound(state, &last.ids);
             }
         }
+        self.body.failure_after = false;
+        self.body.error_path = error_path;
         if !state.reachable {
             last = Value::default();
         }
@@ -91,13 +97,18 @@ impl Engine<'_, '_> {
                 .var("self")
                 .map(|var| var.value.clone())
                 .unwrap_or_default(),
-            syn::Expr::Path(path) => match syntax::local_name(path) {
-                Some(name) => state
-                    .var(&name)
-                    .map(|var| var.value.clone())
-                    .unwrap_or_default(),
-                None => Value::default(),
-            },
+            syn::Expr::Path(path) => {
+                if let Some(name) = syntax::local_name(path) {
+                    if let Some(var) = state.var(&name) {
+                        return var.value.clone();
+                    }
+                }
+                // A function of the crate used as a value (`let f = match .. { A => a::fetch }`).
+                match self.resolve_path(&path.path, state).as_slice() {
+                    [function] => Value::shaped(Shape::FnItem(*function)),
+                    _ => Value::default(),
+                }
+            }
             syn::Expr::Reference(reference) => {
                 let value = self.expr(&reference.expr, state);
                 if reference.mutability.is_some() && !value.ids.is_empty() {
@@ -317,9 +328,10 @@ impl Engine<'_, '_> {
                 Value::responses(value.ids)
             }
             Shape::Plain => value,
-            Shape::Client => Value {
+            // An `async fn` handing out a client or a request builder: the same, awaited.
+            Shape::Client | Shape::Builder(_) => Value {
                 ids: Vec::new(),
-                shape: Shape::Client,
+                shape: value.shape,
                 client: value.client,
             },
             _ => Value::default(),
@@ -361,6 +373,9 @@ impl Engine<'_, '_> {
             None => Value::default(),
         };
         self.body.error_path -= usize::from(failure == Some(false));
+        // `if status.is_success() { return Ok(resp); }`: what follows runs on a failure.
+        self.body.failure_after =
+            failure == Some(false) && !then_state.reachable && if_expr.else_branch.is_none();
         // The condition's `let` bindings live only in the then-branch.
         let depth = self.body.depth;
         then_state.vars.retain(|var| var.depth < depth);
@@ -404,6 +419,7 @@ impl Engine<'_, '_> {
         let scrutinee = self.expr(&match_expr.expr, state);
         let size_guard = self.exits_cost_nothing(&match_expr.expr);
         let on_status = guards::is_status_check(&match_expr.expr);
+        let on_status_result = guards::checks_status(&match_expr.expr);
         self.body.size_guard += usize::from(size_guard);
         let mut joined = state.unreachable_like();
         let mut result = Value::default();
@@ -439,6 +455,7 @@ impl Engine<'_, '_> {
             }
             let arm_guard = guards::is_empty_body_status(&arm.pat);
             let arm_failure = (on_status && !guards::is_success_pattern(&arm.pat))
+                || (on_status_result && guards::is_err_pattern(&arm.pat))
                 || (wildcard && after_success_guard);
             if let Some((_, guard)) = &arm.guard {
                 falls_through |= !binds_nothing_of_value(&arm.pat);
@@ -490,6 +507,9 @@ impl Engine<'_, '_> {
                     exit_without_break = exit_without_break.join(otherwise);
                 }
                 LoopKind::For(pat) => {
+                    let mut names = Vec::new();
+                    pattern_names(pat, &mut names);
+                    self.item_names.extend(names);
                     exit_without_break = exit_without_break.join(iteration.clone());
                     self.bind_pattern(pat, Value::default(), &mut iteration);
                 }

@@ -29,6 +29,9 @@ pub(super) struct Body {
     pub(super) size_guard: usize,
     /// Inside branches taken on a non-success status: a body read there is an error body.
     pub(super) error_path: usize,
+    /// Set by an `if` whose then-branch leaves on a success status (`if ok { return Ok(resp) }`):
+    /// the rest of the enclosing block runs on a failure status.
+    pub(super) failure_after: bool,
 }
 
 pub(super) struct LoopFrame {
@@ -52,6 +55,7 @@ impl Body {
             returned: Value::default(),
             size_guard: 0,
             error_path: 0,
+            failure_after: false,
         }
     }
 }
@@ -85,6 +89,9 @@ pub(super) struct Engine<'a, 'f> {
     pub(super) nested_context: super::nested::NestedContext,
     /// Bindings that hold a `content_length()`: a condition on them is a size check.
     pub(super) size_vars: HashSet<String>,
+    /// Bindings that come from the call or the item: parameters, loop and closure patterns,
+    /// and locals computed from them. A client configured with one is configured per item.
+    pub(super) item_names: HashSet<String>,
 }
 
 /// Analyzes one function: its parameters and body, with nested closures and async blocks.
@@ -123,6 +130,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         fresh_log: Vec::new(),
         nested_context: super::nested::NestedContext::default(),
         size_vars: HashSet::new(),
+        item_names: HashSet::new(),
     };
     engine.facts.bounds_body_size = super::guards::bounds_body_size(block);
     let mut state = State::new();
@@ -152,6 +160,9 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
     }
     for (position, input) in function.sig.inputs.iter().enumerate() {
         if let syn::FnArg::Typed(arg) = input {
+            let mut names = Vec::new();
+            super::scopes::pattern_names(&arg.pat, &mut names);
+            engine.item_names.extend(names);
             let value = engine.bind_param(arg, Some(position), &mut state);
             params.push((position, value));
         }
@@ -399,14 +410,28 @@ impl<'f> Engine<'_, 'f> {
                 future: function.sig.asyncness.is_some(),
             });
         }
-        summary.returns_fresh_client = returned.client.is_some_and(|client| {
-            !matches!(self.facts.clients[client].origin, ClientOrigin::Param(_))
-        });
+        let returned_kinds: Vec<RequestKind> = returned
+            .ids
+            .iter()
+            .filter_map(|id| match self.facts.tracked[*id].kind {
+                TrackedKind::Response { request, .. } => Some(request),
+                _ => None,
+            })
+            .collect();
+        if !returned_kinds.is_empty() {
+            summary.returns_request = RequestKind {
+                head: returned_kinds.iter().all(|k| k.head),
+                write: returned_kinds.iter().all(|k| k.write),
+            };
+        }
+        summary.fresh_client = returned.client.and_then(|client| self.client_site(client));
         for (position, value) in params {
             let mut usage = ParamUse::default();
             for id in &value.ids {
                 let tracked = &self.facts.tracked[*id];
                 usage.reads |= tracked.body_read;
+                usage.streams |= tracked.streamed;
+                usage.reads_whole |= tracked.whole_read;
                 usage.unknown |= tracked.unknown;
                 usage.returns |= returned.ids.contains(id);
             }
@@ -421,27 +446,36 @@ impl<'f> Engine<'_, 'f> {
         summary
     }
 
+    /// Where a client this function has was built: here, or in a factory it called.
+    fn client_site(&self, client: ClientId) -> Option<ClientSite> {
+        let fact = &self.facts.clients[client];
+        if let Some(site) = &fact.site {
+            return Some(site.clone());
+        }
+        let get = match &fact.origin {
+            ClientOrigin::Param(_) => return None,
+            ClientOrigin::Get(written) | ClientOrigin::GetPerItem(written) => Some(written.clone()),
+            ClientOrigin::Built => None,
+        };
+        Some(ClientSite {
+            builder_fn: self.function.id,
+            span: fact.span,
+            get,
+            via: Vec::new(),
+        })
+    }
+
     /// A client this function builds and sends with on every call, itself or through a
     /// function it calls (not once per item: that is reported where the items are).
     fn per_call_client(&self) -> Option<ClientSite> {
-        for fact in &self.facts.clients {
-            if fact.requested
-                && !fact.escaped
-                && !fact.per_item_config
-                && !fact.once
-                && !matches!(fact.origin, ClientOrigin::Param(_))
-            {
-                return Some(ClientSite {
-                    builder_fn: self.function.id,
-                    span: fact.span,
-                    get: match &fact.origin {
-                        ClientOrigin::Get(written) | ClientOrigin::GetPerItem(written) => {
-                            Some(written.clone())
-                        }
-                        _ => None,
-                    },
-                    via: Vec::new(),
-                });
+        if self.facts.upgrades {
+            return None;
+        }
+        for (client, fact) in self.facts.clients.iter().enumerate() {
+            if fact.requested && !fact.escaped && !fact.per_item_config && !fact.once {
+                if let Some(site) = self.client_site(client) {
+                    return Some(site);
+                }
             }
         }
         let mut seen = BTreeSet::new();

@@ -132,7 +132,7 @@ pub(super) fn is_local_file_io(expr: &syn::Expr) -> bool {
             syn::Expr::Path(path) => {
                 let segments = syntax::segments(&path.path);
                 let n = segments.len();
-                segments.iter().any(|s| s == "fs")
+                segments.iter().any(|s| s == "fs" || s == "OpenOptions")
                     || (n >= 2
                         && segments[n - 2] == "File"
                         && matches!(segments[n - 1].as_str(), "create" | "open"))
@@ -159,8 +159,16 @@ pub(super) fn failure_branch(cond: &syn::Expr) -> Option<bool> {
         syn::Expr::MethodCall(call) => match syntax::name(&call.method).as_str() {
             "is_success" => Some(false),
             "is_client_error" | "is_server_error" => Some(true),
+            "is_err" if checks_status(&call.receiver) => Some(true),
+            "is_ok" if checks_status(&call.receiver) => Some(false),
             _ => None,
         },
+        // `if let Err(e) = resp.error_for_status_ref()`: the then-branch is the failure.
+        syn::Expr::Let(let_expr) if checks_status(&let_expr.expr) => {
+            let err = matches!(&*let_expr.pat, syn::Pat::TupleStruct(t)
+                if t.path.segments.last().is_some_and(|s| s.ident == "Err"));
+            Some(err)
+        }
         syn::Expr::Binary(binary) => match binary.op {
             syn::BinOp::Or(_) => {
                 let left = failure_branch(&binary.left);
@@ -173,11 +181,17 @@ pub(super) fn failure_branch(cond: &syn::Expr) -> Option<bool> {
             },
             syn::BinOp::Ne(_) | syn::BinOp::Eq(_) => {
                 let about_status = is_status_check(&binary.left) || is_status_check(&binary.right);
-                let success = is_success_value(&binary.left) || is_success_value(&binary.right);
-                if !(about_status && success) {
+                if !about_status {
                     return None;
                 }
-                Some(matches!(binary.op, syn::BinOp::Ne(_)))
+                let is_eq = matches!(binary.op, syn::BinOp::Eq(_));
+                if is_success_value(&binary.left) || is_success_value(&binary.right) {
+                    Some(!is_eq)
+                } else if is_failure_value(&binary.left) || is_failure_value(&binary.right) {
+                    Some(is_eq)
+                } else {
+                    None
+                }
             }
             syn::BinOp::Ge(_) | syn::BinOp::Gt(_) => {
                 let about_status = is_status_check(&binary.left);
@@ -188,6 +202,19 @@ pub(super) fn failure_branch(cond: &syn::Expr) -> Option<bool> {
         },
         _ => None,
     }
+}
+
+/// Whether an expression checks the status into a `Result`: `resp.error_for_status_ref()`.
+pub(super) fn checks_status(expr: &syn::Expr) -> bool {
+    mentions::calls_method(expr, "error_for_status_ref")
+        || mentions::calls_method(expr, "error_for_status")
+}
+
+/// Whether a `match` arm on a status check is its failure arm: `Err(..)` of
+/// `error_for_status_ref()`.
+pub(super) fn is_err_pattern(pat: &syn::Pat) -> bool {
+    matches!(pat, syn::Pat::TupleStruct(t)
+        if t.path.segments.last().is_some_and(|s| s.ident == "Err"))
 }
 
 /// Whether an expression reads a status: `resp.status()`, a binding named `status`.
@@ -206,6 +233,37 @@ fn is_success_value(expr: &syn::Expr) -> bool {
             })
         }
         _ => int_value(expr).is_some_and(|n| (200..300).contains(&n)),
+    }
+}
+
+/// A failure status: `StatusCode::NOT_FOUND`, `409`.
+fn is_failure_value(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Path(path) => path.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "BAD_REQUEST"
+                    | "UNAUTHORIZED"
+                    | "PAYMENT_REQUIRED"
+                    | "FORBIDDEN"
+                    | "NOT_FOUND"
+                    | "METHOD_NOT_ALLOWED"
+                    | "NOT_ACCEPTABLE"
+                    | "REQUEST_TIMEOUT"
+                    | "CONFLICT"
+                    | "GONE"
+                    | "PRECONDITION_FAILED"
+                    | "PAYLOAD_TOO_LARGE"
+                    | "UNPROCESSABLE_ENTITY"
+                    | "TOO_MANY_REQUESTS"
+                    | "INTERNAL_SERVER_ERROR"
+                    | "NOT_IMPLEMENTED"
+                    | "BAD_GATEWAY"
+                    | "SERVICE_UNAVAILABLE"
+                    | "GATEWAY_TIMEOUT"
+            )
+        }),
+        _ => int_value(expr).is_some_and(|n| (400..600).contains(&n)),
     }
 }
 

@@ -122,10 +122,27 @@ pub struct Tracked {
     pub status_checked: bool,
     /// Handed back to the function's caller on some path.
     pub returned: bool,
-    /// Its body is streamed (`bytes_stream()`, a `chunk()` loop, a copy) on some path.
+    /// Its body is streamed (`bytes_stream()`, a `chunk()` loop, a copy) on some success path.
     pub streamed: bool,
-    /// Its body is read whole (`bytes()`, `text()`, `json()`) on some path.
+    /// Its body is read whole (`bytes()`, `text()`, `json()`) on some success path.
     pub whole_read: bool,
+}
+
+impl Tracked {
+    /// A response released on no path: never read, moved on or dropped explicitly, with a
+    /// request made (an async source awaited) and a body worth reading: not a HEAD, and not
+    /// a write that went through `error_for_status()` or a checker (its success body is small
+    /// or empty by protocol, so giving it up is deliberate).
+    pub fn is_unconsumed(&self) -> bool {
+        let TrackedKind::Response { request, is_future } = self.kind else {
+            return false;
+        };
+        !(request.head
+            || (request.write && self.status_checked)
+            || self.released
+            || self.unknown
+            || (is_future && !self.awaited))
+    }
 }
 
 /// A finding made during the walk rather than from a tracked value's summary.
@@ -176,6 +193,8 @@ pub struct ClientFact {
     pub per_iteration: bool,
     /// Built inside a once-initializer (`get_or_init`, `LazyLock::new`..).
     pub once: bool,
+    /// Built by a factory of the crate: where the construction is, and the calls to it.
+    pub site: Option<ClientSite>,
 }
 
 /// Where a [`ClientFact`]'s client comes from.
@@ -226,6 +245,9 @@ pub struct Facts {
     pub events: Vec<Event>,
     /// The function checks `content_length()` or otherwise limits what it reads.
     pub bounds_body_size: bool,
+    /// It upgrades a response (`upgrade()`, a websocket): its clients serve one connection
+    /// that never goes back to a pool.
+    pub upgrades: bool,
     /// Clients built here, and client parameters.
     pub clients: Vec<ClientFact>,
     /// Calls of the crate's functions.

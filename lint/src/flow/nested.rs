@@ -103,6 +103,9 @@ impl Engine<'_, '_> {
         let fresh_start = self.fresh_log.len();
         self.body.depth = 1;
         for pat in inputs {
+            let mut names = Vec::new();
+            pattern_names(pat, &mut names);
+            self.item_names.extend(names);
             match pat {
                 syn::Pat::Type(typed) => {
                     self.bind_param(typed, None, &mut inner);

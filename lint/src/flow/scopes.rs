@@ -76,11 +76,29 @@ impl Engine<'_, '_> {
                             per_item_config: false,
                             per_iteration: false,
                             once: false,
+                            site: None,
                         }));
                     }
                     value
                 }
-                Kind::Builder => Value::shaped(Shape::Builder(RequestKind::default())),
+                Kind::Builder => {
+                    // A builder parameter: whether the function sends it or keeps it.
+                    let mut value = Value::shaped(Shape::Builder(RequestKind::default()));
+                    if let Some(position) = position {
+                        let span = self.span(ty.span());
+                        value.client = Some(self.client_fact(ClientFact {
+                            span,
+                            origin: ClientOrigin::Param(position),
+                            requested: false,
+                            escaped: false,
+                            per_item_config: false,
+                            per_iteration: false,
+                            once: false,
+                            site: None,
+                        }));
+                    }
+                    value
+                }
             };
         }
         // A reference to a client or builder: its shape (the borrow does not own it).
@@ -189,10 +207,16 @@ impl Engine<'_, '_> {
             return;
         }
         if let Some(init) = &local.init {
+            let mut names = Vec::new();
+            pattern_names(pat, &mut names);
             if super::mentions::calls_method(&init.expr, "content_length") {
-                let mut names = Vec::new();
-                pattern_names(pat, &mut names);
-                self.size_vars.extend(names);
+                self.size_vars.extend(names.iter().cloned());
+            }
+            if super::mentions::in_expr(&init.expr)
+                .iter()
+                .any(|name| self.item_names.contains(name))
+            {
+                self.item_names.extend(names);
             }
         }
         self.bind_pattern(pat, value, state);

@@ -32,6 +32,8 @@ pub enum Shape {
     Client,
     /// A tower `Service` whose responses are reqwest responses: `call(req)` sends.
     Service,
+    /// A function of the crate, as a value: calling it calls that function.
+    FnItem(crate::model::crate_map::FnId),
 }
 
 /// The abstract value of an expression: which tracked responses it may carry, and its shape.

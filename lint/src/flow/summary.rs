@@ -1,6 +1,8 @@
 //! What a function does, as its callers see it. Summaries start from what signatures say and
-//! grow, round after round over the crate's call graph, until nothing changes: every field
-//! only ever goes from "nothing known" to "known", so the rounds end, recursion included.
+//! grow, round after round over the crate's call graph, until nothing changes. What a function
+//! returns and does with its parameters only ever goes from "nothing known" to "known"; the
+//! clients it builds per call are re-read each round (a callee found to keep a client takes
+//! that client away), and the driver bounds the rounds, so they end, recursion included.
 
 use crate::diagnostic::Span;
 use crate::model::crate_map::FnId;
@@ -11,6 +13,10 @@ use crate::model::types::Returns;
 pub struct ParamUse {
     /// It reads a response's body on some path.
     pub reads: bool,
+    /// It streams the body on a success path (a download).
+    pub streams: bool,
+    /// It reads the body whole on a success path (not only an error body).
+    pub reads_whole: bool,
     /// It hands a response back to the caller (returns it).
     pub returns: bool,
     /// It does something with a response the analysis cannot follow.
@@ -24,6 +30,8 @@ pub struct ParamUse {
 impl ParamUse {
     fn join(&mut self, other: ParamUse) {
         self.reads |= other.reads;
+        self.streams |= other.streams;
+        self.reads_whole |= other.reads_whole;
         self.returns |= other.returns;
         self.unknown |= other.unknown;
         self.sends |= other.sends;
@@ -50,8 +58,11 @@ pub struct ClientSite {
 pub struct Summary {
     /// What it hands back: declared, or what its body returns.
     pub returns: Option<Returns>,
-    /// It returns a client it built on this call (a factory).
-    pub returns_fresh_client: bool,
+    /// It returns a client (or a request builder on a client) built on this call: a
+    /// factory, and where the construction is.
+    pub fresh_client: Option<ClientSite>,
+    /// The kind of request every response it returns answers (all HEAD, all writes).
+    pub returns_request: crate::flow::RequestKind,
     /// What it does with each parameter (by position, `self` included).
     pub params: Vec<ParamUse>,
     /// It builds a client and sends a request with it on every call (itself, or through
@@ -74,16 +85,18 @@ impl Summary {
         if self.returns.is_none() {
             self.returns = found.returns;
         }
-        self.returns_fresh_client |= found.returns_fresh_client;
+        // Where a client comes from is re-read every round: a callee's summary that grew
+        // (it keeps the client it is given) can take a per-call client away.
+        self.fresh_client = found.fresh_client.clone();
+        self.returns_request.head |= found.returns_request.head;
+        self.returns_request.write |= found.returns_request.write;
         if self.params.len() < found.params.len() {
             self.params.resize(found.params.len(), ParamUse::default());
         }
         for (mine, theirs) in self.params.iter_mut().zip(&found.params) {
             mine.join(*theirs);
         }
-        if self.per_call_client.is_none() {
-            self.per_call_client = found.per_call_client.clone();
-        }
+        self.per_call_client = found.per_call_client.clone();
     }
 
     /// What the function does with its parameter at `position`.

@@ -27,15 +27,18 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
                 ..
             }
         ) || !(tracked.body_read || tracked.returned)
+            // `unconsumed_response` reports it.
+            || tracked.is_unconsumed()
             || tracked.unknown
             || reported.contains(&tracked.early_exits.as_slice())
         {
             continue;
         }
-        // A response handed back to the caller, or streamed (a download), is flagged only for
-        // exits taken on a failure status: those lose the server's error message. Other exits
-        // (a local file that cannot be created) abandon it on purpose.
-        let status_exits_only = !tracked.body_read || (tracked.streamed && !tracked.whole_read);
+        // A response not read whole on a success path (handed back to the caller, streamed as
+        // a download, or only its error body read) is flagged only for exits taken on a
+        // failure status: those lose the server's error message. Other exits (a local file
+        // that cannot be created) abandon it on purpose.
+        let status_exits_only = !tracked.whole_read;
         let exits: Vec<&Place> = tracked
             .early_exits
             .iter()

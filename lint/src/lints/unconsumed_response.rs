@@ -13,23 +13,12 @@ pub static LINT: Lint = Lint {
 };
 
 use crate::diagnostic::Diagnostic;
-use crate::flow::{Facts, TrackedKind};
+use crate::flow::Facts;
 
 /// Flags responses released on no path.
 pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
     for tracked in &facts.tracked {
-        let TrackedKind::Response { request, is_future } = tracked.kind else {
-            continue;
-        };
-        // An async source never awaited made no request; a HEAD response has no body; a
-        // write's response whose status was checked is given up on purpose (its success body
-        // is small or empty by protocol).
-        if request.head
-            || (request.write && tracked.status_checked)
-            || tracked.released
-            || tracked.unknown
-            || (is_future && !tracked.awaited)
-        {
+        if !tracked.is_unconsumed() {
             continue;
         }
         out.push(
