@@ -120,7 +120,6 @@ enum Command {
 struct RoundContext {
     crate_map: Arc<CrateMap>,
     summaries: Vec<Summary>,
-    client_fields: Arc<HashSet<String>>,
     mentions_reqwest: bool,
 }
 
@@ -177,13 +176,6 @@ fn coordinate(
         .zip(outlines.iter().map(Option::as_ref))
         .collect();
     let crate_map = Arc::new(CrateMap::build(&inputs));
-    let client_fields: Arc<HashSet<String>> = Arc::new(
-        outlines
-            .iter()
-            .flatten()
-            .flat_map(|outline| outline.client_fields.iter().cloned())
-            .collect(),
-    );
     let mentions_reqwest = files.iter().any(|file| file.text.contains("reqwest"));
     let mut summaries: Vec<Summary> = crate_map
         .fns
@@ -196,7 +188,6 @@ fn coordinate(
         Arc::new(RoundContext {
             crate_map: Arc::clone(&crate_map),
             summaries: summaries.to_vec(),
-            client_fields: Arc::clone(&client_fields),
             mentions_reqwest,
         })
     };
@@ -432,7 +423,6 @@ impl<'a> ShardFile<'a> {
             crate_map: &context.crate_map,
             summaries: &context.summaries,
             map: &self.map,
-            client_fields: &context.client_fields,
             mentions_reqwest: context.mentions_reqwest,
         };
         let mut found = Vec::new();
@@ -475,7 +465,6 @@ impl<'a> ShardFile<'a> {
                 crate_map: &context.crate_map,
                 summaries: &context.summaries,
                 map: &self.map,
-                client_fields: &context.client_fields,
                 mentions_reqwest: context.mentions_reqwest,
             };
             let mut diagnostics = Vec::new();

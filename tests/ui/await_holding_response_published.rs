@@ -84,3 +84,31 @@ mod local_fs_await {
         Ok(())
     }
 }
+
+mod tower_service_retry {
+    // async-openai's retry layer: `S::Future` of a `Service<_, Response = Response>` is a
+    // response future; a 429 response is held across the back-off sleep.
+    use reqwest::Response;
+
+    pub async fn retry_request<S>(
+        mut service: S,
+        first_attempt: S::Future, //~ await_holding_response
+        request: String,
+    ) -> Result<Response, String>
+    where
+        S: tower::Service<String, Response = Response, Error = String>,
+    {
+        use tower::ServiceExt;
+        let mut result = first_attempt.await;
+        loop {
+            match result {
+                Ok(response) if response.status().as_u16() == 429 => {
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    drop(response);
+                    result = service.ready().await?.call(request.clone()).await; //~ await_holding_response
+                }
+                other => return other,
+            }
+        }
+    }
+}

@@ -21,7 +21,7 @@ pub fn fetch_text(url: &str) -> reqwest::Result<String> {
 }
 
 // `reqwest::get` builds a client for its one request.
-pub async fn latest_version(url: &str) -> reqwest::Result<String> {
+pub async fn current_release(url: &str) -> reqwest::Result<String> {
     reqwest::get(url).await?.text().await //~ client_per_call
 }
 
@@ -275,4 +275,26 @@ async fn walk_down(depth: u32, url: &str) -> reqwest::Result<String> {
 
 async fn leaf(url: &str) -> reqwest::Result<String> {
     reqwest::get(url).await?.text().await //~ client_per_call
+}
+
+// Operations that run once per session by what they are: silent.
+pub struct Account {
+    base: String,
+}
+
+impl Account {
+    pub async fn login(&self, user: &str) -> reqwest::Result<String> {
+        let client = Client::new();
+        client.post(format!("{}/login", self.base)).body(user.to_owned()).send().await?.text().await
+    }
+
+    pub async fn delete_account(&self) -> reqwest::Result<()> {
+        let client = Client::new();
+        client.delete(format!("{}/account", self.base)).send().await?.error_for_status()?;
+        Ok(())
+    }
+}
+
+pub async fn latest_version(url: &str) -> reqwest::Result<String> {
+    reqwest::get(url).await?.text().await
 }

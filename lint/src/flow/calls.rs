@@ -52,6 +52,7 @@ impl Engine<'_, '_> {
             self.function.module,
             &segments,
             self.function.self_ty,
+            Some(self.function.id),
         )
     }
 
@@ -195,6 +196,7 @@ impl Engine<'_, '_> {
                         ids: handed_back,
                         shape: if future { Shape::Future } else { Shape::Plain },
                         client: None,
+                        elements: Vec::new(),
                     }
                 }
             }
@@ -519,6 +521,7 @@ impl Engine<'_, '_> {
                     ids: Vec::new(),
                     shape: Shape::Builder(request_kind(method, &call.args)),
                     client: receiver.client,
+                    elements: Vec::new(),
                 });
             }
             Shape::Client
@@ -542,6 +545,7 @@ impl Engine<'_, '_> {
                     ids: Vec::new(),
                     shape: Shape::Builder(request),
                     client: receiver.client,
+                    elements: Vec::new(),
                 });
             }
             _ => {}
@@ -626,7 +630,17 @@ impl Engine<'_, '_> {
                 self.facts.tracked[id].status_checked = true;
             }
         }
-        if PASS_THROUGHS.contains(&method) {
+        // The crate's own adapter for any future (`.with_metrics(..)` of a blanket impl):
+        // the same response, once awaited.
+        let adapter = receiver.shape == Shape::Future
+            && self.cx.crate_map.methods_named(method).iter().any(|id| {
+                let outline = &self.cx.crate_map.fns[*id].outline;
+                outline.blanket
+                    || (matches!(outline.owner, Owner::Trait { .. })
+                        && outline.has_body
+                        && outline.receiver == Some(Receiver::Value))
+            });
+        if PASS_THROUGHS.contains(&method) || adapter {
             for arg in &call.args {
                 let value = self.expr(arg, state);
                 self.release(&value.ids, state, Release::Move);
@@ -781,6 +795,16 @@ impl Engine<'_, '_> {
                         let request = request_kind(&method, &call.args);
                         let client =
                             self.static_shape(&call.receiver, state) == Some(Shape::Client);
+                        // `self.client.request(..)` where the field's type is the crate's own
+                        // client: its method says what it builds.
+                        if let Some(ty) = self.field_type(&call.receiver) {
+                            let own = self.cx.crate_map.methods_of(&ty, &method);
+                            if !own.is_empty() {
+                                return (self.agreed_returns(&own).map(|r| r.kind)
+                                    == Some(Kind::Builder))
+                                .then_some(RequestKind::default());
+                            }
+                        }
                         return (client || self.cx.mentions_reqwest).then_some(request);
                     }
                     if !COMMON_METHODS.contains(&method.as_str())
@@ -817,7 +841,7 @@ impl Engine<'_, '_> {
                 state.var(&name).map(|var| var.value.shape)
             }
             syn::Expr::Field(field) => match &field.member {
-                syn::Member::Named(name) if self.cx.client_fields.contains(&name.to_string()) => {
+                syn::Member::Named(name) if self.client_field(&field.base, name) => {
                     Some(Shape::Client)
                 }
                 _ => None,
@@ -842,6 +866,35 @@ impl Engine<'_, '_> {
             }
             _ => None,
         }
+    }
+
+    /// The declared type (by name, through `Arc`/`Box`/`&`) of `self.field`.
+    fn field_type(&self, expr: &syn::Expr) -> Option<String> {
+        let syn::Expr::Field(field) = strip_refs(expr) else {
+            return None;
+        };
+        let syn::Member::Named(name) = &field.member else {
+            return None;
+        };
+        let syn::Expr::Path(base) = strip_refs(&field.base) else {
+            return None;
+        };
+        if !base.path.is_ident("self") {
+            return None;
+        }
+        self.cx
+            .crate_map
+            .field_type(self.function.self_ty?, &syntax::name(name))
+    }
+
+    /// Whether `base.name` is a reqwest `Client` field: by the declaration of the impl's type
+    /// for `self.name`, by every declaration of that name otherwise.
+    pub(super) fn client_field(&self, base: &syn::Expr, name: &syn::Ident) -> bool {
+        let owner = match strip_refs(base) {
+            syn::Expr::Path(path) if path.path.is_ident("self") => self.function.self_ty,
+            _ => None,
+        };
+        self.cx.crate_map.client_field(owner, &syntax::name(name))
     }
 
     pub(super) fn call(&mut self, call: &syn::ExprCall, state: &mut State) -> Value {
@@ -899,6 +952,7 @@ impl Engine<'_, '_> {
                 ids: Vec::new(),
                 shape: Shape::Client,
                 client: Some(client),
+                elements: Vec::new(),
             };
         }
         // A local closure that yields responses: each call makes a request.

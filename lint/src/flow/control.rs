@@ -120,6 +120,7 @@ impl Engine<'_, '_> {
                         ids: Vec::new(),
                         shape: value.shape,
                         client: value.client,
+                        elements: Vec::new(),
                     },
                     _ => Value::default(),
                 }
@@ -193,12 +194,21 @@ impl Engine<'_, '_> {
                 self.assign(&assign.left, value, state);
                 Value::default()
             }
+            // A tuple carries its elements' responses: `(Ok(resp), None, delay)` is taken apart
+            // by a `let (result, ..) =` later.
             syn::Expr::Tuple(tuple) => {
+                let mut carried = Value::default();
                 for elem in &tuple.elems {
                     let value = self.expr(elem, state);
-                    self.hand_on(value, state);
+                    for &id in &value.ids {
+                        if !carried.ids.contains(&id) {
+                            carried.ids.push(id);
+                        }
+                    }
+                    carried.client = carried.client.or(value.client);
+                    carried.elements.push(value);
                 }
-                Value::default()
+                carried
             }
             syn::Expr::Array(array) => {
                 for elem in &array.elems {
@@ -244,7 +254,7 @@ impl Engine<'_, '_> {
                     self.release(&base.ids, state, Release::Unknown);
                 }
                 if let syn::Member::Named(name) = &field.member {
-                    if self.cx.client_fields.contains(&name.to_string()) {
+                    if self.client_field(&field.base, name) {
                         return Value::shaped(Shape::Client);
                     }
                 }
@@ -329,10 +339,11 @@ impl Engine<'_, '_> {
             }
             Shape::Plain => value,
             // An `async fn` handing out a client or a request builder: the same, awaited.
-            Shape::Client | Shape::Builder(_) => Value {
+            Shape::Client | Shape::Builder(_) | Shape::Service => Value {
                 ids: Vec::new(),
                 shape: value.shape,
                 client: value.client,
+                elements: Vec::new(),
             },
             _ => Value::default(),
         }

@@ -267,6 +267,7 @@ impl<'f> Engine<'_, 'f> {
                 ids: vec![id],
                 shape: Shape::Future,
                 client: None,
+                elements: Vec::new(),
             };
         }
         if !self.body.is_async {

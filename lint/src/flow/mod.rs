@@ -266,8 +266,6 @@ pub struct FileContext<'a> {
     pub summaries: &'a [Summary],
     /// Positions.
     pub map: &'a SourceMap<'a>,
-    /// Field names declared in the package with a reqwest `Client` type.
-    pub client_fields: &'a std::collections::HashSet<String>,
     /// Some file of the package names reqwest: request-builder chains are reqwest's.
     pub mentions_reqwest: bool,
 }

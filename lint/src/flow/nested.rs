@@ -90,6 +90,7 @@ impl Engine<'_, '_> {
                         ids: Vec::new(),
                         shape: var.value.shape,
                         client: var.value.client,
+                        elements: Vec::new(),
                     }
                 } else {
                     var.value.clone()
@@ -128,6 +129,10 @@ impl Engine<'_, '_> {
                     state.live.remove(id);
                 }
             }
+        }
+        // What the nested body yields is handed to whoever runs it (a future's awaiter).
+        for id in value.ids.iter().chain(&returned.ids) {
+            self.facts.tracked[*id].returned = true;
         }
         let made: Vec<_> = self.fresh_log[fresh_start..].to_vec();
         if context.per_item {

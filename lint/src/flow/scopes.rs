@@ -57,6 +57,7 @@ impl Engine<'_, '_> {
                             ids: vec![id],
                             shape: Shape::Future,
                             client: None,
+                            elements: Vec::new(),
                         }
                     } else {
                         state.live.insert(id);
@@ -138,17 +139,39 @@ impl Engine<'_, '_> {
         });
     }
 
+    /// Binds a pattern's names: a tuple pattern against a tuple value binds each part to
+    /// its element; `Ok(p)`/`Some(p)` look through; anything else binds every name to the
+    /// whole value (the analysis cannot tell which part holds what).
     pub(super) fn bind_pattern(&mut self, pat: &syn::Pat, value: Value, state: &mut State) {
-        let mut names = Vec::new();
-        pattern_names(pat, &mut names);
-        for name in names {
-            state.vars.push(Var {
-                name,
-                value: value.clone(),
-                depth: self.body.depth,
-                loop_depth: self.body.loop_depth,
-                captured: false,
-            });
+        match pat {
+            syn::Pat::Tuple(tuple) if tuple.elems.len() == value.elements.len() => {
+                for (part, element) in tuple.elems.iter().zip(value.elements) {
+                    self.bind_pattern(part, element, state);
+                }
+            }
+            syn::Pat::TupleStruct(tuple)
+                if tuple.elems.len() == 1
+                    && tuple.path.segments.last().is_some_and(|s| {
+                        matches!(s.ident.to_string().as_str(), "Ok" | "Some" | "Err")
+                    }) =>
+            {
+                self.bind_pattern(&tuple.elems[0], value, state);
+            }
+            syn::Pat::Paren(paren) => self.bind_pattern(&paren.pat, value, state),
+            syn::Pat::Type(typed) => self.bind_pattern(&typed.pat, value, state),
+            _ => {
+                let mut names = Vec::new();
+                pattern_names(pat, &mut names);
+                for name in names {
+                    state.vars.push(Var {
+                        name,
+                        value: value.clone(),
+                        depth: self.body.depth,
+                        loop_depth: self.body.loop_depth,
+                        captured: false,
+                    });
+                }
+            }
         }
     }
 

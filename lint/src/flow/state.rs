@@ -46,6 +46,9 @@ pub struct Value {
     /// The client this value is (or borrows), when the analysis follows it: index into
     /// [`super::Facts::clients`].
     pub client: Option<ClientId>,
+    /// A tuple's elements (empty for anything else), so that `let (resp, n) = pair;` binds each
+    /// name to its own part.
+    pub elements: Vec<Value>,
 }
 
 /// Index of a followed client in [`super::Facts::clients`].
@@ -68,6 +71,7 @@ impl Value {
             ids: Vec::new(),
             shape,
             client: None,
+            elements: Vec::new(),
         }
     }
 
@@ -77,11 +81,26 @@ impl Value {
             ids,
             shape: Shape::Plain,
             client: None,
+            elements: Vec::new(),
         }
     }
 
     /// The union of two values that reach the same place on different paths.
     pub fn join(mut self, other: Value) -> Value {
+        // A path that yields nothing of interest (an arm that returned) keeps the other's parts.
+        let self_empty = self.ids.is_empty() && self.elements.is_empty();
+        let other_empty = other.ids.is_empty() && other.elements.is_empty();
+        if self_empty {
+            self.elements = other.elements;
+        } else if !other_empty {
+            if self.elements.len() == other.elements.len() {
+                for (mine, theirs) in self.elements.iter_mut().zip(other.elements) {
+                    *mine = std::mem::take(mine).join(theirs);
+                }
+            } else {
+                self.elements.clear();
+            }
+        }
         for id in other.ids {
             if !self.ids.contains(&id) {
                 self.ids.push(id);

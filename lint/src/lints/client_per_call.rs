@@ -19,6 +19,41 @@ use crate::model::place::TargetKind;
 
 use super::Flagged;
 
+/// Operations that run once per session by what they are: signing in and managing the
+/// account, checking for an update. A client per call costs them nothing worth a warning.
+const ONCE_PER_SESSION: &[&str] = &[
+    "login",
+    "log_in",
+    "logout",
+    "log_out",
+    "sign_in",
+    "signin",
+    "sign_up",
+    "signup",
+    "sign_out",
+    "register",
+    "authenticate",
+    "change_password",
+    "reset_password",
+    "delete_account",
+    "link_account",
+    "unlink_account",
+    "check_for_update",
+    "check_for_updates",
+    "check_update",
+    "latest_version",
+];
+
+/// Whether a function's name says it runs once per session (`login`, `hub_login`,
+/// `register_user`, `latest_version`).
+fn is_once_per_session(name: &str) -> bool {
+    ONCE_PER_SESSION.iter().any(|word| {
+        name == *word
+            || name.starts_with(&format!("{word}_"))
+            || name.ends_with(&format!("_{word}"))
+    })
+}
+
 /// Flags clients built on every call of a function whose callers the crate cannot see: a
 /// library's public function or method, a trait impl's method (called through the trait, by
 /// a framework or through `dyn`).
@@ -45,8 +80,9 @@ pub(crate) fn check(
                     | TargetKind::Test
                     | TargetKind::Bench
                     | TargetKind::BuildScript
-            ) || (def.outline.name == "main" && def.outline.owner == Owner::Free);
-            unseen_callers && !exempt && !def.outline.nested
+            ) || (def.outline.name == "main" && def.outline.owner == Owner::Free)
+                || is_once_per_session(&def.outline.name);
+            unseen_callers && !exempt && def.outline.parent.is_none()
         })
         .collect();
     // The function that builds the client first, then those that reach it through calls.
@@ -60,6 +96,15 @@ pub(crate) fn check(
         let Some(site) = krate.summaries[entry].per_call_client.as_ref() else {
             continue;
         };
+        // A client built for a once-per-session operation the entry calls.
+        let one_shot = site
+            .via
+            .iter()
+            .chain([&site.builder_fn])
+            .any(|id| is_once_per_session(&map.fns[*id].outline.name));
+        if one_shot {
+            continue;
+        }
         let file = map.fns[site.builder_fn].file;
         if !flagged.insert(file, site.span) {
             continue;

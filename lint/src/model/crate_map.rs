@@ -49,8 +49,9 @@ pub struct FnOutline {
     pub module: Vec<String>,
     /// Free, method, or trait item.
     pub owner: Owner,
-    /// Declared inside another function's body (not reachable by path).
-    pub nested: bool,
+    /// Declared inside another function's body (not reachable by path): that function, by its
+    /// index in the file.
+    pub parent: Option<usize>,
     /// Declared `pub` (not `pub(crate)`/`pub(super)`), or a trait impl's method.
     pub is_pub: bool,
     /// Has a body to analyze.
@@ -67,6 +68,9 @@ pub struct FnOutline {
     pub handler_attr: bool,
     /// How it takes `self`, if it is a method.
     pub receiver: Option<Receiver>,
+    /// A method of a blanket impl (`impl<F: Future> WithMetrics for F`): it applies to any
+    /// value, futures of responses included.
+    pub blanket: bool,
     /// The type its signature hands back, by name, when no reqwest type: `Response` in
     /// `-> Result<Response, Error>`; a wrapper of the crate makes it a response.
     pub returned_type: Option<String>,
@@ -108,9 +112,10 @@ pub struct FileOutline {
     pub fns: Vec<FnOutline>,
     /// The modules the file holds (its own and the inline ones).
     pub modules: Vec<ModuleOutline>,
-    /// Names of fields declared with a reqwest `Client` type (also behind `Arc`, `Box`, `&`),
-    /// so that `self.http.execute(req)` is known to be a request.
-    pub client_fields: Vec<String>,
+    /// Named struct fields: (struct, field, whether its type is a reqwest `Client`, also
+    /// behind `Arc`, `Box`, `&`, so that `self.http.execute(req)` is known to be a request;
+    /// the type's name through those wrappers).
+    pub fields: Vec<(String, String, bool, Option<String>)>,
     /// Structs with a field that holds a reqwest response: the crate's response wrappers,
     /// with those fields' names.
     pub wrappers: Vec<(String, Vec<String>)>,
@@ -181,6 +186,12 @@ pub struct CrateMap {
     pub wrappers: HashMap<String, Vec<String>>,
     /// The crate's request-builder wrappers, by struct name.
     pub builder_wrappers: HashSet<String>,
+    /// Functions declared inside each function's body.
+    nested: HashMap<FnId, Vec<FnId>>,
+    /// Named fields: (struct, field) → whether it holds a reqwest `Client`.
+    fields: HashMap<(String, String), bool>,
+    /// Named fields: (struct, field) → their type's name.
+    field_types: HashMap<(String, String), String>,
 }
 
 /// How deep `use` chains are followed.
@@ -199,6 +210,13 @@ impl CrateMap {
                 map.file_fns.push(start..start);
                 continue;
             };
+            for (owner, field, client, ty) in &outline.fields {
+                map.fields.insert((owner.clone(), field.clone()), *client);
+                if let Some(ty) = ty {
+                    map.field_types
+                        .insert((owner.clone(), field.clone()), ty.clone());
+                }
+            }
             for (name, fields) in &outline.wrappers {
                 map.wrappers.insert(name.clone(), fields.clone());
             }
@@ -222,7 +240,8 @@ impl CrateMap {
                     target,
                     outline: function.clone(),
                 });
-                if function.nested {
+                if let Some(parent) = function.parent {
+                    map.nested.entry(start + parent).or_default().push(id);
                     continue;
                 }
                 match &function.owner {
@@ -320,7 +339,29 @@ impl CrateMap {
         module: &[String],
         segments: &[String],
         self_ty: Option<&str>,
+        from: Option<FnId>,
     ) -> Vec<FnId> {
+        // A function declared in the calling function's body (or an enclosing one's).
+        if let ([name], Some(from)) = (segments, from) {
+            let mut scope = Some(from);
+            while let Some(function) = scope {
+                let found: Vec<FnId> = self
+                    .nested
+                    .get(&function)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|id| self.fns[*id].outline.name == *name)
+                    .collect();
+                if !found.is_empty() {
+                    return found;
+                }
+                scope = self.fns[function]
+                    .outline
+                    .parent
+                    .map(|parent| self.file_fns[self.fns[function].file].start + parent);
+            }
+        }
         if let [first, name] = segments {
             if first == "Self" {
                 return self_ty
@@ -500,6 +541,34 @@ impl CrateMap {
         found
     }
 
+    /// Whether a field holds a reqwest `Client`: `self.field` of the impl's type `owner` by its
+    /// declaration; any other base only when every struct with a field of that name declares it
+    /// a client.
+    pub fn client_field(&self, owner: Option<&str>, field: &str) -> bool {
+        if let Some(client) =
+            owner.and_then(|owner| self.fields.get(&(owner.to_owned(), field.to_owned())))
+        {
+            return *client;
+        }
+        let mut found = false;
+        for ((_, name), client) in &self.fields {
+            if name == field {
+                if !client {
+                    return false;
+                }
+                found = true;
+            }
+        }
+        found
+    }
+
+    /// The type name of the field `field` of the struct `owner`.
+    pub fn field_type(&self, owner: &str, field: &str) -> Option<String> {
+        self.field_types
+            .get(&(owner.to_owned(), field.to_owned()))
+            .cloned()
+    }
+
     /// Whether the type called `ty` implements a trait called `trait_name`.
     pub fn implements(&self, ty: &str, trait_name: &str) -> bool {
         self.impls_of
@@ -541,8 +610,8 @@ pub struct FnRef<'ast> {
     pub impl_block: Option<&'ast syn::ItemImpl>,
     /// The enclosing trait, if any.
     pub trait_block: Option<&'ast syn::ItemTrait>,
-    /// Nested in another function's body.
-    pub nested: bool,
+    /// The function whose body it is declared in, by its index in the file.
+    pub parent: Option<usize>,
 }
 
 /// Walks `file` and calls `visitor` for each function in [`FnVisitor`] order.
@@ -552,7 +621,8 @@ pub fn visit_fns<'ast>(file: &'ast syn::File, visitor: &mut dyn FnVisitor<'ast>)
         modules: Vec::new(),
         impl_block: None,
         trait_block: None,
-        fn_depth: 0,
+        enclosing: Vec::new(),
+        next: 0,
     };
     walker.visit_file(file);
 }
@@ -562,7 +632,10 @@ struct Walker<'v, 'ast> {
     modules: Vec<String>,
     impl_block: Option<&'ast syn::ItemImpl>,
     trait_block: Option<&'ast syn::ItemTrait>,
-    fn_depth: usize,
+    /// The functions whose bodies the walk is in, by their index in the file.
+    enclosing: Vec<usize>,
+    /// The index the next function gets.
+    next: usize,
 }
 
 impl<'ast> Walker<'_, 'ast> {
@@ -581,8 +654,18 @@ impl<'ast> Walker<'_, 'ast> {
             inline_modules: self.modules.clone(),
             impl_block: self.impl_block,
             trait_block: self.trait_block,
-            nested: self.fn_depth > 0,
+            parent: self.enclosing.last().copied(),
         });
+        self.next += 1;
+    }
+
+    /// Walks the inside of the function just emitted.
+    fn inside(&mut self, walk: impl FnOnce(&mut Self)) {
+        self.enclosing.push(self.next - 1);
+        let saved = (self.impl_block.take(), self.trait_block.take());
+        walk(self);
+        (self.impl_block, self.trait_block) = saved;
+        self.enclosing.pop();
     }
 }
 
@@ -600,9 +683,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
         let saved = (self.impl_block.take(), self.trait_block.take());
         self.emit(&item.sig, Some(&item.block), &item.attrs, Some(&item.vis));
-        self.fn_depth += 1;
-        syn::visit::visit_item_fn(self, item);
-        self.fn_depth -= 1;
+        self.inside(|walker| syn::visit::visit_item_fn(walker, item));
         (self.impl_block, self.trait_block) = saved;
     }
 
@@ -620,20 +701,12 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
         self.emit(&item.sig, Some(&item.block), &item.attrs, Some(&item.vis));
-        self.fn_depth += 1;
-        let saved = (self.impl_block.take(), self.trait_block.take());
-        syn::visit::visit_impl_item_fn(self, item);
-        (self.impl_block, self.trait_block) = saved;
-        self.fn_depth -= 1;
+        self.inside(|walker| syn::visit::visit_impl_item_fn(walker, item));
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         self.emit(&item.sig, item.default.as_ref(), &item.attrs, None);
-        self.fn_depth += 1;
-        let saved = (self.impl_block.take(), self.trait_block.take());
-        syn::visit::visit_trait_item_fn(self, item);
-        (self.impl_block, self.trait_block) = saved;
-        self.fn_depth -= 1;
+        self.inside(|walker| syn::visit::visit_trait_item_fn(walker, item));
     }
 }
 
@@ -723,7 +796,7 @@ pub fn outline(
                 name: syntax::name(&function.sig.ident),
                 module: full,
                 owner,
-                nested: function.nested,
+                parent: function.parent,
                 is_pub,
                 has_body: function.block.is_some(),
                 is_async: function.sig.asyncness.is_some(),
@@ -731,6 +804,13 @@ pub fn outline(
                 params,
                 name_span: self.map.span(function.sig.ident.span()),
                 handler_attr: function.attrs.iter().any(is_handler_attribute),
+                blanket: function.impl_block.is_some_and(|block| {
+                    let self_ty = type_name(&block.self_ty);
+                    block.generics.params.iter().any(|param| {
+                        matches!(param, syn::GenericParam::Type(t)
+                            if Some(syntax::name(&t.ident)) == self_ty)
+                    })
+                }),
                 receiver: function.sig.receiver().map(|receiver| {
                     if receiver.reference.is_some() {
                         Receiver::Ref
@@ -757,7 +837,7 @@ pub fn outline(
     FileOutline {
         fns: collector.fns,
         modules,
-        client_fields: client_fields(file, names),
+        fields: struct_fields(file, names),
         wrappers: wrappers(file, names, ReqwestItem::Response)
             .into_iter()
             .collect(),
@@ -827,16 +907,20 @@ fn wrappers(file: &syn::File, names: &Names, item: ReqwestItem) -> Vec<(String, 
     structs.found
 }
 
-fn client_fields(file: &syn::File, names: &Names) -> Vec<String> {
+fn struct_fields(file: &syn::File, names: &Names) -> Vec<(String, String, bool, Option<String>)> {
     struct Fields<'n> {
         names: &'n Names,
-        found: Vec<String>,
+        found: Vec<(String, String, bool, Option<String>)>,
     }
     impl<'ast> Visit<'ast> for Fields<'_> {
-        fn visit_field(&mut self, field: &'ast syn::Field) {
-            if let Some(ident) = &field.ident {
-                if is_client_type(self.names, &field.ty) {
-                    self.found.push(syntax::name(ident));
+        fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+            let owner = syntax::name(&item.ident);
+            for field in &item.fields {
+                if let Some(ident) = &field.ident {
+                    let client = is_client_type(self.names, &field.ty);
+                    let ty = unwrapped_type_name(&field.ty);
+                    self.found
+                        .push((owner.clone(), syntax::name(ident), client, ty));
                 }
             }
         }
@@ -847,6 +931,29 @@ fn client_fields(file: &syn::File, names: &Names) -> Vec<String> {
     };
     fields.visit_file(file);
     fields.found
+}
+
+/// A field type's name through `Arc`, `Rc`, `Box` and references: `S3Client` for
+/// `Arc<S3Client>`.
+fn unwrapped_type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => {
+            let last = path.path.segments.last()?;
+            let name = syntax::name(&last.ident);
+            if matches!(name.as_str(), "Arc" | "Rc" | "Box") {
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                        return unwrapped_type_name(inner);
+                    }
+                }
+                return None;
+            }
+            Some(name)
+        }
+        syn::Type::Reference(reference) => unwrapped_type_name(&reference.elem),
+        syn::Type::Paren(paren) => unwrapped_type_name(&paren.elem),
+        _ => None,
+    }
 }
 
 fn is_client_type(names: &Names, ty: &syn::Type) -> bool {
@@ -1062,7 +1169,7 @@ mod tests {
             } else {
                 segs(module)
             };
-            names(&m, &m.resolve(lib, &module, &segs(path), None))
+            names(&m, &m.resolve(lib, &module, &segs(path), None, None))
         };
         assert_eq!(at("", "fetch"), ["::fetch"]);
         assert_eq!(at("a", "fetch"), ["a::fetch"]);
@@ -1078,11 +1185,11 @@ mod tests {
             .position(|t| t.kind == TargetKind::Bin)
             .unwrap();
         assert_eq!(
-            names(&m, &m.resolve(bin, &[], &segs("app::get_it"), None)),
+            names(&m, &m.resolve(bin, &[], &segs("app::get_it"), None, None)),
             ["a::fetch"]
         );
         assert_eq!(
-            names(&m, &m.resolve(bin, &[], &segs("fetch"), None)),
+            names(&m, &m.resolve(bin, &[], &segs("fetch"), None, None)),
             Vec::<String>::new()
         );
     }

@@ -171,6 +171,18 @@ fn classify_depth(
                     return future_output(names, bounds, found.iter().copied(), depth);
                 }
             }
+            // `S::Future` of a service whose responses are reqwest responses.
+            if let [service, assoc] = path.path.segments.iter().collect::<Vec<_>>().as_slice() {
+                if assoc.ident == "Future" {
+                    let ty: syn::Type = syn::parse_quote!(#service);
+                    if is_response_service(names, bounds, &ty) {
+                        return Some(Returns {
+                            kind: Kind::Response,
+                            future: true,
+                        });
+                    }
+                }
+            }
             let last = path.path.segments.last()?;
             match last.ident.to_string().as_str() {
                 "Result" | "Option" | "Box" | "Pin" | "Arc" | "Poll" => {
