@@ -54,12 +54,15 @@ def main():
     ap.add_argument("--lints", help="only these lints (comma-separated)")
     ap.add_argument("--no-tests", action="store_true",
                     help="leave out findings whose verdict says they are in test code")
+    ap.add_argument("--markdown", action="store_true",
+                    help="print every finding with its verdict as a Markdown table, and stop")
     args = ap.parse_args()
     lints = set(args.lints.split(",")) if args.lints else None
 
-    verdicts, in_tests = {}, set()
+    verdicts, in_tests, whys = {}, set(), {}
     for crate, loc, lint, verdict, why in read_tsv("verdicts.tsv"):
         verdicts[(crate, loc, lint)] = verdict
+        whys[(crate, loc, lint)] = why
         if why.startswith("test"):
             in_tests.add((crate, loc, lint))
     truth = []
@@ -72,6 +75,24 @@ def main():
     findings = [x for x in parse_findings(args.findings) if not lints or x[3] in lints]
     if args.no_tests:
         findings = [x for x in findings if (x[0], f"{x[1]}:{x[2]}", x[3]) not in in_tests]
+    if args.markdown:
+        truth_why = {}
+        for crate, version, loc, lint, why in read_tsv("ground_truth.tsv"):
+            f, line = split_loc(loc)
+            truth_why[(crate, f, line, lint)] = why
+        print("| crate | file:line | lint | verdict | why |")
+        print("|---|---|---|---|---|")
+        for crate, f, line, lint in findings:
+            key = (crate, f"{f}:{line}", lint)
+            verdict, why = verdicts.get(key), whys.get(key, "")
+            if verdict is None:
+                near = [t for t in truth_why if t[0] == crate and t[1] == f and t[3] == lint
+                        and abs(t[2] - line) <= 3]
+                if near:
+                    verdict, why = "true", "ground truth: " + truth_why[near[0]]
+            why = why.replace("|", "\\|")
+            print(f"| {crate} | {f}:{line} | {lint} | {verdict or 'UNCLASSIFIED'} | {why} |")
+        return 0
     per_lint = collections.defaultdict(lambda: [0, 0])
     found = set()
     unclassified = []
