@@ -74,6 +74,7 @@ fn check_unit(unit: Unit) -> (Vec<SourceFile>, Vec<Finding>) {
         files,
         levels,
         test_code,
+        dependencies,
     } = unit;
     let inputs: Vec<crate::CrateFile<'_>> = files
         .iter()
@@ -88,7 +89,7 @@ fn check_unit(unit: Unit) -> (Vec<SourceFile>, Vec<Finding>) {
         .collect();
     let options = crate::Options {
         test_code,
-        dependencies: Vec::new(),
+        dependencies,
     };
     let mut results = analyze(&inputs, &options).into_iter();
     let mut findings = Vec::new();

@@ -2,6 +2,7 @@
 //! functions return responses, and how syn's spans map to file positions.
 
 pub mod crate_map;
+pub mod dep_index;
 pub mod foreign;
 pub mod names;
 pub mod place;

@@ -99,6 +99,15 @@ pub fn plan(
     .flat_map(|d| [d.to_path_buf(), canonical(d)])
     .collect();
 
+    // The dependencies that hand out reqwest values, indexed from their sources.
+    let dependencies = crate::frontend::deps::index(
+        cwd,
+        manifest.as_deref(),
+        &packages,
+        metadata.target_directory.as_std_path(),
+    );
+    notes.extend(dependencies.note);
+
     let units = packages
         .into_par_iter()
         .zip(chosen)
@@ -123,6 +132,11 @@ pub fn plan(
                         files,
                         levels: levels.clone(),
                         test_code,
+                        dependencies: dependencies
+                            .packages
+                            .get(&package.id)
+                            .map(|deps| deps.for_unit(test_code))
+                            .unwrap_or_default(),
                     });
                 }
             }

@@ -36,6 +36,28 @@ struct Child {
 /// The files of the module tree rooted at `root`, root first, in declaration order.
 /// `seen` holds canonical paths already collected (shared by the targets of a package).
 pub fn module_files(root: &Path, skip: &[PathBuf], seen: &mut HashSet<PathBuf>) -> Vec<ModuleFile> {
+    walk(root, skip, seen, false)
+        .into_iter()
+        .map(|(file, _)| file)
+        .collect()
+}
+
+/// [`module_files`], each with its syntax tree when it parsed (for a reader that needs the
+/// trees anyway: each file is parsed once).
+pub fn parsed_module_files(
+    root: &Path,
+    skip: &[PathBuf],
+    seen: &mut HashSet<PathBuf>,
+) -> Vec<(ModuleFile, Option<syn::File>)> {
+    walk(root, skip, seen, true)
+}
+
+fn walk(
+    root: &Path,
+    skip: &[PathBuf],
+    seen: &mut HashSet<PathBuf>,
+    keep_trees: bool,
+) -> Vec<(ModuleFile, Option<syn::File>)> {
     let mut out = Vec::new();
     let dir = root.parent().unwrap_or(Path::new(".")).to_path_buf();
     let mut stack = vec![Child {
@@ -60,6 +82,7 @@ pub fn module_files(root: &Path, skip: &[PathBuf], seen: &mut HashSet<PathBuf>) 
         }
         let text = read_source(&path);
         let mut children = Vec::new();
+        let mut tree = None;
         if let Ok(source) = &text {
             if let Ok(file) = syn::parse_file(source) {
                 let file_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -69,14 +92,20 @@ pub fn module_files(root: &Path, skip: &[PathBuf], seen: &mut HashSet<PathBuf>) 
                     test_only,
                 };
                 collect(&file.items, &parent, &mod_dir, false, &mut children);
+                if keep_trees {
+                    tree = Some(file);
+                }
             }
         }
-        out.push(ModuleFile {
-            path,
-            text,
-            module,
-            test_only,
-        });
+        out.push((
+            ModuleFile {
+                path,
+                text,
+                module,
+                test_only,
+            },
+            tree,
+        ));
         // Depth-first, in declaration order.
         stack.extend(children.into_iter().rev());
     }

@@ -1,0 +1,168 @@
+//! Workspace mode indexes the package's dependencies that hand out reqwest values, from their
+//! sources: `tests/deps-fixture` (a workspace of its own) has an app that depends on
+//! `reqwest-middleware` (a registry crate) and on a small SDK (a path crate, renamed `sdk`).
+//! The index is cached under the target directory; a corrupt cache file is rewritten; when
+//! `cargo metadata` cannot resolve the graph offline, a note says so and the run goes on.
+
+#[path = "../cli/support.rs"]
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use support::{at, json_summary, package_manifest, run, tree, UNCONSUMED};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("deps-fixture")
+}
+
+/// `(name, version, source)` of every registry package of a lock file.
+fn locked(path: &Path) -> BTreeSet<(String, String, String)> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let lock: toml::Table = text.parse().unwrap();
+    lock["package"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|package| {
+            let field = |key: &str| package.get(key)?.as_str().map(str::to_owned);
+            Some((field("name")?, field("version")?, field("source")?))
+        })
+        .collect()
+}
+
+#[test]
+fn the_fixture_pins_only_what_the_workspace_fetches() {
+    let workspace = locked(&fixture().join("../../Cargo.lock"));
+    let missing: Vec<String> = locked(&fixture().join("Cargo.lock"))
+        .difference(&workspace)
+        .map(|(name, version, _)| format!("{name} {version}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tests/deps-fixture/Cargo.lock pins packages that reqleak's Cargo.lock lacks, so a \
+         clean checkout has not fetched them: {missing:?}; align the two lock files (the \
+         `tests` package depends on reqwest-middleware to keep its sources fetched)"
+    );
+}
+
+/// The app's findings, in workspace mode.
+fn app_findings() -> Vec<(String, u64, String)> {
+    let manifest = fixture().join("Cargo.toml");
+    let out = run(
+        &fixture(),
+        &[
+            "--manifest-path",
+            manifest.to_str().unwrap(),
+            "-p",
+            "fixture-app",
+            "--message-format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "", "no note: the graph resolves offline");
+    json_summary(&out)
+}
+
+fn expected() -> Vec<(String, u64, String)> {
+    let unconsumed = "reqleak::unconsumed_response";
+    vec![
+        // `ClientWithMiddleware::get(..).send()`.
+        at("app/src/lib.rs", 12, unconsumed),
+        // `Api::fetch_raw`, an SDK method returning a `reqwest::Response`.
+        at("app/src/lib.rs", 23, unconsumed),
+        // The SDK's own client and request builder.
+        at("app/src/lib.rs", 35, unconsumed),
+        // `sdk::download`, an SDK function returning a response.
+        at("app/src/lib.rs", 41, unconsumed),
+        // A `ClientWithMiddleware` from an SDK function.
+        at("app/src/lib.rs", 48, unconsumed),
+        // `Next::run` in a retry middleware, held across the back-off sleep.
+        at("app/src/retry.rs", 14, "reqleak::await_holding_response"),
+    ]
+}
+
+#[test]
+fn dependencies_signatures_make_sources_cold_warm_and_after_a_corrupt_cache() {
+    let cache = fixture().join("target/reqleak/deps");
+    let _ = std::fs::remove_dir_all(&cache);
+
+    // Cold: both dependencies are indexed and cached.
+    assert_eq!(app_findings(), expected());
+    let mut files: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files[0].starts_with("fixture-sdk-0.1.0-"), "{files:?}");
+    assert!(
+        files[1].starts_with("reqwest-middleware-0.5.2-"),
+        "{files:?}"
+    );
+    let middleware = cache.join(&files[1]);
+    let cached: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&middleware).unwrap()).unwrap();
+    assert_eq!(cached["format"], 1);
+    assert_eq!(cached["index"]["name"], "reqwest_middleware");
+    assert!(cached["index"]["types"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!(["ClientWithMiddleware", "Client"])));
+
+    // Warm: the same findings from the cache.
+    assert_eq!(app_findings(), expected());
+
+    // A corrupt cache file is ignored and rewritten.
+    std::fs::write(&middleware, "{\"format\": 1, \"key\": ").unwrap();
+    assert_eq!(app_findings(), expected());
+    let rewritten: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&middleware).unwrap()).unwrap();
+    assert_eq!(rewritten, cached);
+}
+
+#[test]
+fn path_mode_knows_only_the_built_in_table() {
+    // Without the index, the SDK's own signatures are unknown: the calls that only they
+    // explain (lines 23 and 41) are not flagged.
+    let out = run(&fixture(), &["--message-format", "json", "app/src"]);
+    let expected: Vec<_> = expected()
+        .into_iter()
+        .filter(|(_, line, _)| ![23, 41].contains(line))
+        .collect();
+    assert_eq!(json_summary(&out), expected);
+}
+
+#[test]
+fn without_a_lock_file_the_run_goes_on_with_a_note() {
+    // `--locked` forbids creating the lock file: the graph cannot be had, the package itself
+    // is still analyzed.
+    let dir = tree(&[
+        (
+            "Cargo.toml",
+            &package_manifest("app", "helper = { path = \"helper\" }\n"),
+        ),
+        ("src/lib.rs", UNCONSUMED),
+        ("helper/Cargo.toml", &package_manifest("helper", "")),
+        ("helper/src/lib.rs", ""),
+    ]);
+    let out = run(dir.path(), &["--message-format", "short"]);
+    assert_eq!(
+        out.stdout,
+        "src/lib.rs:2:5: warning: this response is never read, moved on, or dropped explicitly \
+         [reqleak::unconsumed_response]\n"
+    );
+    let lock = support::canonical(dir.path()).join("Cargo.lock");
+    assert_eq!(
+        out.stderr,
+        format!(
+            "note: dependencies not indexed (`cargo metadata --offline --locked` failed: cannot \
+             create the lock file {} because --locked was passed to prevent this); calls into \
+             them are analyzed without their signatures (run `cargo fetch` first)\n\
+             reqleak: 1 warning, 0 errors in 1 file (T ms)\n",
+            lock.display()
+        )
+    );
+    assert!(!lock.exists(), "reqleak never writes the lock file");
+}
