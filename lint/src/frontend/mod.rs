@@ -16,7 +16,8 @@ pub mod check;
 pub mod deps;
 pub mod discovery;
 pub mod levels;
-pub mod lex;
+/// The token-level scanner (shared with the analyzer core).
+pub use crate::model::lex;
 pub mod lints;
 pub mod model;
 pub mod render;
