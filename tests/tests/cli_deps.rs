@@ -1,7 +1,8 @@
 //! Workspace mode indexes the package's dependencies that hand out reqwest values, from their
 //! sources: `tests/deps-fixture` (a workspace of its own) has an app that depends on
 //! `reqwest-middleware` (a registry crate) and on a small SDK (a path crate, renamed `sdk`).
-//! The index is cached under the target directory; a corrupt cache file is rewritten; when
+//! The graph and each index are cached under the target directory (of a copy of the
+//! fixture); a corrupt cache file is rewritten; when
 //! `cargo metadata` cannot resolve the graph offline, a note says so and the run goes on.
 
 #[path = "../cli/support.rs"]
@@ -46,11 +47,34 @@ fn the_fixture_pins_only_what_the_workspace_fetches() {
     );
 }
 
+/// A copy of the fixture (without build output) in a temporary directory: the runs write
+/// their cache there, not in the source tree.
+fn fixture_copy() -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name();
+            if name == "target" {
+                continue;
+            }
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &to.join(&name));
+            } else {
+                std::fs::copy(entry.path(), to.join(&name)).unwrap();
+            }
+        }
+    }
+    let dir = tree(&[]);
+    copy(&fixture(), dir.path());
+    dir
+}
+
 /// The app's findings, in workspace mode.
-fn app_findings() -> Vec<(String, u64, String)> {
-    let manifest = fixture().join("Cargo.toml");
+fn app_findings(root: &Path) -> Vec<(String, u64, String)> {
+    let manifest = root.join("Cargo.toml");
     let out = run(
-        &fixture(),
+        root,
         &[
             "--manifest-path",
             manifest.to_str().unwrap(),
@@ -83,55 +107,102 @@ fn expected() -> Vec<(String, u64, String)> {
     ]
 }
 
-#[test]
-fn dependencies_signatures_make_sources_cold_warm_and_after_a_corrupt_cache() {
-    let cache = fixture().join("target/reqleak/deps");
-    let _ = std::fs::remove_dir_all(&cache);
+/// What is found without the SDK's signatures (path mode, or no indexed dependency): the
+/// calls that only they explain (lines 23 and 41) are not flagged.
+fn expected_without_index() -> Vec<(String, u64, String)> {
+    expected()
+        .into_iter()
+        .filter(|(_, line, _)| ![23, 41].contains(line))
+        .collect()
+}
 
-    // Cold: both dependencies are indexed and cached.
-    assert_eq!(app_findings(), expected());
-    let mut files: Vec<String> = std::fs::read_dir(&cache)
+fn cache_files(cache: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(cache)
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    assert_eq!(files.len(), 2, "{files:?}");
+    files
+}
+
+fn json_file(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn dependencies_signatures_make_sources_cold_warm_and_after_a_corrupt_cache() {
+    let dir = fixture_copy();
+    let root = support::canonical(dir.path());
+    let cache = root.join("target/reqleak/deps");
+
+    // Cold: the graph is resolved, both dependencies are indexed, all three are cached.
+    assert_eq!(app_findings(&root), expected());
+    let files = cache_files(&cache);
+    assert_eq!(files.len(), 3, "{files:?}");
     assert!(files[0].starts_with("fixture-sdk-0.1.0-"), "{files:?}");
+    assert!(files[1].starts_with("graph-"), "{files:?}");
     assert!(
-        files[1].starts_with("reqwest-middleware-0.5.2-"),
+        files[2].starts_with("reqwest-middleware-0.5.2-"),
         "{files:?}"
     );
-    let middleware = cache.join(&files[1]);
-    let cached: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&middleware).unwrap()).unwrap();
+    let middleware = cache.join(&files[2]);
+    let cached = json_file(&middleware);
     assert_eq!(cached["format"], 1);
     assert_eq!(cached["index"]["name"], "reqwest_middleware");
     assert!(cached["index"]["types"]
         .as_array()
         .unwrap()
         .contains(&serde_json::json!(["ClientWithMiddleware", "Client"])));
+    let sdk = json_file(&cache.join(&files[0]));
+    assert_eq!(sdk["index"]["name"], "fixture_sdk", "its own crate name");
 
     // Warm: the same findings from the cache.
-    assert_eq!(app_findings(), expected());
+    assert_eq!(app_findings(&root), expected());
+
+    // The cached graph is what a warm run reads: with the app's edges taken out of it, the
+    // SDK is unknown.
+    let graph_path = cache.join(&files[1]);
+    let graph = json_file(&graph_path);
+    let mut tampered = graph.clone();
+    tampered["graph"]["selected"] = serde_json::json!([]);
+    std::fs::write(&graph_path, tampered.to_string()).unwrap();
+    assert_eq!(app_findings(&root), expected_without_index());
+
+    // A changed manifest resolves the graph again.
+    let manifest = root.join("app/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{text}# edited\n")).unwrap();
+    assert_eq!(app_findings(&root), expected());
+    assert_eq!(json_file(&graph_path)["graph"], graph["graph"]);
 
     // A corrupt cache file is ignored and rewritten.
     std::fs::write(&middleware, "{\"format\": 1, \"key\": ").unwrap();
-    assert_eq!(app_findings(), expected());
-    let rewritten: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&middleware).unwrap()).unwrap();
-    assert_eq!(rewritten, cached);
+    assert_eq!(app_findings(&root), expected());
+    assert_eq!(json_file(&middleware), cached);
+
+    // A changed source of the path dependency is indexed again: `fetch_raw` now returns a
+    // `String`.
+    let lib = root.join("sdk/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    let changed = "pub async fn fetch_raw(&self, path: &str) -> Result<String, Error>";
+    std::fs::write(
+        &lib,
+        text.replace(
+            "pub async fn fetch_raw(&self, path: &str) -> Result<reqwest::Response, Error>",
+            changed,
+        ),
+    )
+    .unwrap();
+    assert!(std::fs::read_to_string(&lib).unwrap().contains(changed));
+    let mut without_fetch_raw = expected();
+    without_fetch_raw.remove(1);
+    assert_eq!(app_findings(&root), without_fetch_raw);
 }
 
 #[test]
 fn path_mode_knows_only_the_built_in_table() {
-    // Without the index, the SDK's own signatures are unknown: the calls that only they
-    // explain (lines 23 and 41) are not flagged.
     let out = run(&fixture(), &["--message-format", "json", "app/src"]);
-    let expected: Vec<_> = expected()
-        .into_iter()
-        .filter(|(_, line, _)| ![23, 41].contains(line))
-        .collect();
-    assert_eq!(json_summary(&out), expected);
+    assert_eq!(json_summary(&out), expected_without_index());
 }
 
 #[test]

@@ -10,10 +10,12 @@
 //!   or on a crate that is indexed; `reqwest` itself is not. Only its library's module tree is
 //!   read, without its test code. Dependencies are indexed after their own indexed
 //!   dependencies, so `-> reqwest_middleware::ClientWithMiddleware` in an SDK is a client.
-//! - Each index is cached in `<target-dir>/reqleak/deps/`, one file per package, keyed by
-//!   [`FORMAT_VERSION`], reqleak's version, the package id (registry and git sources never
-//!   change), the hash of its files for a path dependency, and the keys of its own indexed
-//!   dependencies. A stale or corrupt file is ignored and rewritten.
+//! - Everything is cached in `<target-dir>/reqleak/deps/`: the part of the graph that matters
+//!   (keyed by `Cargo.lock` and the manifests, so a warm run starts no process), and each
+//!   package's index, one file a package, keyed by [`FORMAT_VERSION`], reqleak's version, the
+//!   package id (registry and git sources never change), the hash of its files for a path
+//!   package, and the keys of its own indexed dependencies. A stale or corrupt file is ignored
+//!   and rewritten.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -57,56 +59,179 @@ impl PackageDeps {
 /// The result of indexing: each selected package's dependencies, by package id.
 #[derive(Debug, Default)]
 pub struct Indexed {
-    /// By package id.
-    pub packages: HashMap<PackageId, PackageDeps>,
+    /// By package id (cargo's opaque string).
+    pub packages: HashMap<String, PackageDeps>,
     /// Why nothing was indexed, for standard error.
     pub note: Option<String>,
 }
 
-/// Indexes the dependencies of `selected` (packages of the workspace found with
-/// `cargo metadata --no-deps` in `cwd`, with `manifest` as `--manifest-path`), caching under
-/// `target_dir`.
-pub fn index(
-    cwd: &Path,
-    manifest: Option<&Path>,
-    selected: &[&Package],
-    target_dir: &Path,
-) -> Indexed {
+/// Where the packages are: the workspace found with `cargo metadata --no-deps`.
+pub struct Workspace<'a> {
+    /// The directory reqleak runs in.
+    pub cwd: &'a Path,
+    /// `--manifest-path`, if given.
+    pub manifest: Option<&'a Path>,
+    /// The workspace's root directory (where `Cargo.lock` is).
+    pub root: &'a Path,
+    /// cargo's target directory.
+    pub target_dir: &'a Path,
+}
+
+/// Indexes the dependencies of the `selected` packages of `workspace`.
+pub fn index(workspace: &Workspace<'_>, selected: &[&Package]) -> Indexed {
     if selected
         .iter()
         .all(|package| package.dependencies.is_empty())
     {
         return Indexed::default();
     }
-    let mut options = vec!["--offline".to_owned(), "--locked".to_owned()];
-    // Only this machine's dependencies: cargo has downloaded those (it fetches no other
-    // platform's packages to build), and `--offline` fails on a package it lacks.
-    if let Some(host) = host_triple(cwd) {
-        options.extend(["--filter-platform".to_owned(), host]);
-    }
-    let mut command = MetadataCommand::new();
-    command.current_dir(cwd).other_options(options);
-    if let Some(manifest) = manifest {
-        command.manifest_path(manifest);
-    }
-    let metadata = match command.exec() {
-        Ok(metadata) => metadata,
-        Err(err) => {
+    let cache_dir = workspace.target_dir.join("reqleak").join("deps");
+    let graph = match cached_graph(workspace, selected, &cache_dir) {
+        Ok(graph) => graph,
+        Err(note) => {
             return Indexed {
                 packages: HashMap::new(),
-                note: Some(format!(
-                    "note: dependencies not indexed ({}); calls into them are analyzed without \
-                     their signatures (run `cargo fetch` first)",
-                    failure(&err)
-                )),
+                note: Some(note),
             }
         }
     };
-    let ids: Vec<&PackageId> = selected.iter().map(|package| &package.id).collect();
     Indexed {
-        packages: index_graph(&metadata, &ids, &target_dir.join("reqleak").join("deps")),
+        packages: index_graph(&graph, &cache_dir),
         note: None,
     }
+}
+
+/// The part of the resolved graph that the index needs.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Graph {
+    /// The packages to index, each after its own indexed dependencies.
+    packages: Vec<GraphPackage>,
+    /// Each selected package's indexed direct dependencies: (package id, edges).
+    selected: Vec<(String, Vec<Edge>)>,
+}
+
+/// A package to index.
+#[derive(Debug, Serialize, Deserialize)]
+struct GraphPackage {
+    id: String,
+    name: String,
+    version: String,
+    /// Its manifest (a path package's files are hashed from its directory).
+    manifest_path: PathBuf,
+    /// A path package (its sources may change).
+    local: bool,
+    /// Its library target: crate name and root file.
+    library: Option<(String, PathBuf)>,
+    /// Its indexed normal dependencies (earlier in [`Graph::packages`]).
+    deps: Vec<Edge>,
+}
+
+/// A dependency edge to an indexed package.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Edge {
+    /// The name the dependent's code uses (a renamed dependency's new name).
+    name: String,
+    /// Index into [`Graph::packages`].
+    package: usize,
+    /// A dev-dependency only.
+    dev: bool,
+}
+
+/// The graph cache file.
+#[derive(Serialize, Deserialize)]
+struct GraphFile {
+    format: u32,
+    key: String,
+    /// The path packages' manifests and their hashes: a change re-resolves.
+    manifests: Vec<(PathBuf, u64)>,
+    graph: Graph,
+}
+
+/// The graph from the cache when `Cargo.lock` and the manifests are unchanged, else from
+/// `cargo metadata` (then cached). `Err` is the note to print.
+fn cached_graph(
+    workspace: &Workspace<'_>,
+    selected: &[&Package],
+    cache_dir: &Path,
+) -> Result<Graph, String> {
+    let lock = std::fs::read(workspace.root.join("Cargo.lock")).ok();
+    let mut ids: Vec<&str> = selected.iter().map(|p| p.id.repr.as_str()).collect();
+    ids.sort_unstable();
+    let path = cache_dir.join(format!(
+        "graph-{:016x}.json",
+        fnv(ids.join("\n").as_bytes())
+    ));
+    let key = lock.as_ref().map(|lock| {
+        let mut hash = Fnv::default();
+        hash.write(format!("{FORMAT_VERSION}\n{}\n", env!("CARGO_PKG_VERSION")).as_bytes());
+        hash.write(lock);
+        for package in selected {
+            hash.write(&std::fs::read(package.manifest_path.as_std_path()).unwrap_or_default());
+        }
+        format!("{:016x}", hash.0)
+    });
+    if let Some(key) = &key {
+        let cached = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<GraphFile>(&bytes).ok())
+            .filter(|file| {
+                file.format == FORMAT_VERSION
+                    && file.key == *key
+                    && file
+                        .manifests
+                        .iter()
+                        .all(|(manifest, hash)| file_hash(manifest) == *hash)
+            });
+        if let Some(file) = cached {
+            return Ok(file.graph);
+        }
+    }
+    let metadata = resolve(workspace)?;
+    let graph = graph_of(&metadata, selected);
+    if let Some(key) = key {
+        let manifests = graph
+            .packages
+            .iter()
+            .filter(|package| package.local)
+            .map(|package| {
+                (
+                    package.manifest_path.clone(),
+                    file_hash(&package.manifest_path),
+                )
+            })
+            .collect();
+        let file = GraphFile {
+            format: FORMAT_VERSION,
+            key,
+            manifests,
+            graph,
+        };
+        write_cache(cache_dir, &path, &file);
+        return Ok(file.graph);
+    }
+    Ok(graph)
+}
+
+/// `cargo metadata` with the dependencies, offline and locked, for this machine's platform.
+fn resolve(workspace: &Workspace<'_>) -> Result<Metadata, String> {
+    let mut options = vec!["--offline".to_owned(), "--locked".to_owned()];
+    // Only this machine's dependencies: cargo has downloaded those (it fetches no other
+    // platform's packages to build), and `--offline` fails on a package it lacks.
+    if let Some(host) = host_triple(workspace.cwd) {
+        options.extend(["--filter-platform".to_owned(), host]);
+    }
+    let mut command = MetadataCommand::new();
+    command.current_dir(workspace.cwd).other_options(options);
+    if let Some(manifest) = workspace.manifest {
+        command.manifest_path(manifest);
+    }
+    command.exec().map_err(|err| {
+        format!(
+            "note: dependencies not indexed ({}); calls into them are analyzed without their \
+             signatures (run `cargo fetch` first)",
+            failure(&err)
+        )
+    })
 }
 
 /// The host's target triple, from `rustc -vV` (the toolchain cargo would use in `cwd`).
@@ -143,20 +268,11 @@ fn failure(err: &cargo_metadata::Error) -> String {
     }
 }
 
-/// What one indexed package became: its cache key and its index (under its own crate name).
-struct Done {
-    key: String,
-    index: ForeignCrate,
-}
-
-/// Indexes what `selected` need from the resolved graph of `metadata`.
-pub fn index_graph(
-    metadata: &Metadata,
-    selected: &[&PackageId],
-    cache_dir: &Path,
-) -> HashMap<PackageId, PackageDeps> {
+/// What `selected` need from the resolved graph: their direct dependencies that use reqwest
+/// (directly or through such a dependency), and the indexed dependencies of those, in order.
+fn graph_of(metadata: &Metadata, selected: &[&Package]) -> Graph {
     let Some(resolve) = &metadata.resolve else {
-        return HashMap::new();
+        return Graph::default();
     };
     let packages: HashMap<&PackageId, &Package> =
         metadata.packages.iter().map(|p| (&p.id, p)).collect();
@@ -186,12 +302,10 @@ pub fn index_graph(
             break;
         }
     }
-    // What the selected packages need: their direct dependencies that use reqwest, and the
-    // indexed dependencies of those.
     let mut wanted: HashSet<&PackageId> = HashSet::new();
     let mut stack: Vec<&PackageId> = selected
         .iter()
-        .filter_map(|id| nodes.get(id))
+        .filter_map(|package| nodes.get(&package.id))
         .flat_map(|node| node.deps.iter().map(|dep| &dep.pkg))
         .filter(|id| uses.contains(id))
         .collect();
@@ -207,74 +321,84 @@ pub fn index_graph(
         }
     }
 
-    // Index them, dependencies first; each round in parallel.
-    let mut done: HashMap<&PackageId, Done> = HashMap::new();
+    // Dependencies first.
+    let mut graph = Graph::default();
+    let mut placed: HashMap<&PackageId, usize> = HashMap::new();
     let mut pending: Vec<&PackageId> = wanted.iter().copied().collect();
     pending.sort();
     while !pending.is_empty() {
         let (ready, rest): (Vec<&PackageId>, Vec<&PackageId>) = pending.iter().partition(|id| {
             nodes.get(*id).is_none_or(|node| {
                 normal_deps(node)
-                    .all(|dep| !wanted.contains(&dep.pkg) || done.contains_key(&dep.pkg))
+                    .all(|dep| !wanted.contains(&dep.pkg) || placed.contains_key(&dep.pkg))
             })
         });
         if ready.is_empty() {
             break; // a cycle through normal dependencies: cargo rejects those
         }
-        let jobs: Vec<Job<'_>> = ready
-            .iter()
-            .filter_map(|id| {
-                let package = packages.get(*id)?;
-                let deps = nodes
-                    .get(*id)
-                    .map(|node| {
-                        normal_deps(node)
-                            .filter_map(|dep| {
-                                let found = done.get(&dep.pkg)?;
-                                Some((edge_name(dep, &found.index), found))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Some(Job { id, package, deps })
-            })
-            .collect();
-        let results = run_jobs(&jobs, cache_dir);
-        for (id, result) in ready.iter().zip(results) {
-            done.insert(id, result);
+        for id in ready {
+            let Some(package) = packages.get(id) else {
+                continue;
+            };
+            let deps = nodes
+                .get(id)
+                .map(|node| {
+                    normal_deps(node)
+                        .filter_map(|dep| edge(dep, &placed, false))
+                        .collect()
+                })
+                .unwrap_or_default();
+            placed.insert(id, graph.packages.len());
+            graph.packages.push(GraphPackage {
+                id: id.repr.clone(),
+                name: package.name.to_string(),
+                version: package.version.to_string(),
+                manifest_path: package.manifest_path.clone().into(),
+                local: package.source.is_none(),
+                library: library(package).map(|target| {
+                    (
+                        crate::model::place::crate_name(&target.name),
+                        target.src_path.clone().into(),
+                    )
+                }),
+                deps,
+            });
         }
         pending = rest;
     }
-
-    // Each selected package's view: its direct dependencies, by the names its code uses.
-    let mut out = HashMap::new();
-    for id in selected {
-        let Some(node) = nodes.get(id) else {
+    for package in selected {
+        let Some(node) = nodes.get(&package.id) else {
             continue;
         };
-        let mut deps = PackageDeps::default();
-        for dep in &node.deps {
-            let Some(found) = done.get(&dep.pkg) else {
-                continue;
-            };
-            let mut krate = found.index.clone();
-            krate.name = edge_name(dep, &found.index);
-            let normal = dep.dep_kinds.is_empty()
-                || dep
-                    .dep_kinds
-                    .iter()
-                    .any(|k| matches!(k.kind, DependencyKind::Normal | DependencyKind::Build));
-            if normal {
-                deps.normal.push(krate);
-            } else {
-                deps.dev.push(krate);
-            }
-        }
-        if !deps.normal.is_empty() || !deps.dev.is_empty() {
-            out.insert((*id).clone(), deps);
+        let edges: Vec<Edge> =
+            node.deps
+                .iter()
+                .filter_map(|dep| {
+                    let normal = dep.dep_kinds.is_empty()
+                        || dep.dep_kinds.iter().any(|k| {
+                            matches!(k.kind, DependencyKind::Normal | DependencyKind::Build)
+                        });
+                    edge(dep, &placed, !normal)
+                })
+                .collect();
+        if !edges.is_empty() {
+            graph.selected.push((package.id.repr.clone(), edges));
         }
     }
-    out
+    graph
+}
+
+/// The edge to an indexed package.
+fn edge(
+    dep: &cargo_metadata::NodeDep,
+    placed: &HashMap<&PackageId, usize>,
+    dev: bool,
+) -> Option<Edge> {
+    Some(Edge {
+        name: dep.name.clone(),
+        package: *placed.get(&dep.pkg)?,
+        dev,
+    })
 }
 
 /// The normal dependencies of a node (what its library's code can name).
@@ -286,15 +410,6 @@ fn normal_deps(node: &Node) -> impl Iterator<Item = &cargo_metadata::NodeDep> {
                 .iter()
                 .any(|k| k.kind == DependencyKind::Normal)
     })
-}
-
-/// The name a dependent's code gives a dependency (a renamed dependency's new name).
-fn edge_name(dep: &cargo_metadata::NodeDep, index: &ForeignCrate) -> String {
-    if dep.name.is_empty() {
-        index.name.clone()
-    } else {
-        dep.name.clone()
-    }
 }
 
 /// A package's library target (not a proc-macro: it exports no functions to call).
@@ -311,11 +426,81 @@ fn library(package: &Package) -> Option<&cargo_metadata::Target> {
     })
 }
 
-/// One package to index, with its indexed dependencies by the names its code uses.
+/// What one indexed package became: its cache key and its index (under its own crate name).
+struct Done {
+    key: String,
+    index: ForeignCrate,
+}
+
+/// Indexes the graph's packages (each round of those whose dependencies are done, in
+/// parallel) and hands each selected package its direct dependencies, renamed as its code
+/// names them.
+fn index_graph(graph: &Graph, cache_dir: &Path) -> HashMap<String, PackageDeps> {
+    let mut done: Vec<Option<Done>> = graph.packages.iter().map(|_| None).collect();
+    let mut pending: Vec<usize> = (0..graph.packages.len()).collect();
+    while !pending.is_empty() {
+        let (ready, rest): (Vec<usize>, Vec<usize>) = pending.iter().partition(|&&at| {
+            graph.packages[at]
+                .deps
+                .iter()
+                .all(|edge| done[edge.package].is_some())
+        });
+        if ready.is_empty() {
+            break;
+        }
+        let jobs: Vec<Job<'_>> = ready
+            .iter()
+            .map(|&at| Job {
+                package: &graph.packages[at],
+                deps: graph.packages[at]
+                    .deps
+                    .iter()
+                    .filter_map(|edge| {
+                        let found = done[edge.package].as_ref()?;
+                        Some((renamed(edge, found), found.key.clone()))
+                    })
+                    .collect(),
+            })
+            .collect();
+        let results = run_jobs(&jobs, cache_dir);
+        for (&at, result) in ready.iter().zip(results) {
+            done[at] = Some(result);
+        }
+        pending = rest;
+    }
+    let mut out = HashMap::new();
+    for (id, edges) in &graph.selected {
+        let mut deps = PackageDeps::default();
+        for edge in edges {
+            let Some(found) = done.get(edge.package).and_then(Option::as_ref) else {
+                continue;
+            };
+            let krate = renamed(edge, found);
+            if edge.dev {
+                deps.dev.push(krate);
+            } else {
+                deps.normal.push(krate);
+            }
+        }
+        out.insert(id.clone(), deps);
+    }
+    out
+}
+
+/// An index under the name a dependent's code uses.
+fn renamed(edge: &Edge, done: &Done) -> ForeignCrate {
+    let mut krate = done.index.clone();
+    if !edge.name.is_empty() {
+        krate.name = edge.name.clone();
+    }
+    krate
+}
+
+/// One package to index, with its indexed dependencies (by the names its code uses) and
+/// their cache keys.
 struct Job<'a> {
-    id: &'a PackageId,
-    package: &'a Package,
-    deps: Vec<(String, &'a Done)>,
+    package: &'a GraphPackage,
+    deps: Vec<(ForeignCrate, String)>,
 }
 
 /// Runs the jobs on the machine's cores, each on a thread with a deep stack.
@@ -353,16 +538,13 @@ fn run_jobs(jobs: &[Job<'_>], cache_dir: &Path) -> Vec<Done> {
         .map(|(slot, job)| {
             slot.into_inner().ok().flatten().unwrap_or_else(|| Done {
                 key: String::new(),
-                index: ForeignCrate {
-                    name: crate_name(job.package),
-                    ..ForeignCrate::default()
-                },
+                index: empty(job.package),
             })
         })
         .collect()
 }
 
-/// A cache file.
+/// A package's index cache file.
 #[derive(Serialize, Deserialize)]
 struct CacheFile {
     format: u32,
@@ -373,11 +555,12 @@ struct CacheFile {
 /// The package's index, from the cache when its key matches.
 fn index_cached(job: &Job<'_>, cache_dir: &Path) -> Done {
     let key = cache_key(job);
+    let package = job.package;
     let path = cache_dir.join(format!(
         "{}-{}-{:016x}.json",
-        job.package.name,
-        job.package.version,
-        fnv(job.id.repr.as_bytes())
+        package.name,
+        package.version,
+        fnv(package.id.as_bytes())
     ));
     if let Some(cached) = std::fs::read(&path)
         .ok()
@@ -390,14 +573,12 @@ fn index_cached(job: &Job<'_>, cache_dir: &Path) -> Done {
         };
     }
     let index = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index_package(job)));
-    let Ok(index) = index else {
-        // A bug of the indexer: this package says nothing, and nothing is cached.
+    let Ok(Some(index)) = index else {
+        // Its sources are gone, or the indexer has a bug: this package says nothing, and
+        // nothing is cached.
         return Done {
             key,
-            index: ForeignCrate {
-                name: crate_name(job.package),
-                ..ForeignCrate::default()
-            },
+            index: empty(package),
         };
     };
     let file = CacheFile {
@@ -413,7 +594,7 @@ fn index_cached(job: &Job<'_>, cache_dir: &Path) -> Done {
 }
 
 /// Writes a cache file atomically; a failure only costs the next run the work again.
-fn write_cache(dir: &Path, path: &Path, file: &CacheFile) {
+fn write_cache(dir: &Path, path: &Path, file: &impl Serialize) {
     let Ok(text) = serde_json::to_vec(file) else {
         return;
     };
@@ -428,16 +609,16 @@ fn write_cache(dir: &Path, path: &Path, file: &CacheFile) {
     }
 }
 
-/// Parses the package's library module tree and indexes it.
-fn index_package(job: &Job<'_>) -> ForeignCrate {
-    let name = crate_name(job.package);
-    let Some(library) = library(job.package) else {
-        return ForeignCrate {
-            name,
-            ..ForeignCrate::default()
-        };
+/// Parses the package's library module tree (each file once) and indexes it; `None` when its
+/// root file cannot be read.
+fn index_package(job: &Job<'_>) -> Option<ForeignCrate> {
+    let Some((name, root)) = &job.package.library else {
+        return Some(empty(job.package));
     };
-    let parsed = parsed_module_files(library.src_path.as_std_path(), &[], &mut HashSet::new());
+    let parsed = parsed_module_files(root, &[], &mut HashSet::new());
+    if parsed.first().is_none_or(|(root, _)| root.text.is_err()) {
+        return None;
+    }
     let mut texts = Vec::new();
     let mut trees = Vec::new();
     for (file, tree) in parsed {
@@ -451,41 +632,40 @@ fn index_package(job: &Job<'_>) -> ForeignCrate {
         .zip(&texts)
         .map(|((module, tree), text)| DepFile { tree, text, module })
         .collect();
-    let deps: Vec<ForeignCrate> = job
-        .deps
-        .iter()
-        .map(|(name, done)| {
-            let mut krate = done.index.clone();
-            krate.name = name.clone();
-            krate
-        })
-        .collect();
-    dep_index::index_crate(&name, files, &deps)
+    let deps: Vec<ForeignCrate> = job.deps.iter().map(|(krate, _)| krate.clone()).collect();
+    Some(dep_index::index_crate(name, files, &deps))
 }
 
-fn crate_name(package: &Package) -> String {
-    library(package)
-        .map(|target| crate::model::place::crate_name(&target.name))
-        .unwrap_or_else(|| crate::model::place::crate_name(&package.name))
+/// An empty index, under the package's crate name.
+fn empty(package: &GraphPackage) -> ForeignCrate {
+    ForeignCrate {
+        name: package
+            .library
+            .as_ref()
+            .map(|(name, _)| name.clone())
+            .unwrap_or_else(|| crate::model::place::crate_name(&package.name)),
+        ..ForeignCrate::default()
+    }
 }
 
 /// The cache key: format, reqleak's version, the package id, its files' hash when it is a
-/// path dependency (registry and git sources never change), and its dependencies' keys.
+/// path package (registry and git sources never change), and its dependencies' keys.
 fn cache_key(job: &Job<'_>) -> String {
+    let package = job.package;
     let mut text = format!(
         "{FORMAT_VERSION}\n{}\n{}\n",
         env!("CARGO_PKG_VERSION"),
-        job.id.repr
+        package.id
     );
-    if job.package.source.is_none() {
-        if let Some(dir) = job.package.manifest_path.parent() {
-            text.push_str(&format!("{:016x}\n", tree_hash(dir.as_std_path())));
+    if package.local {
+        if let Some(dir) = package.manifest_path.parent() {
+            text.push_str(&format!("{:016x}\n", tree_hash(dir)));
         }
     }
     let mut deps: Vec<String> = job
         .deps
         .iter()
-        .map(|(name, done)| format!("{name}={}", done.key))
+        .map(|(krate, key)| format!("{}={key}", krate.name))
         .collect();
     deps.sort();
     text.push_str(&deps.join("\n"));
@@ -526,6 +706,11 @@ fn tree_hash(root: &Path) -> u64 {
         hash.write(&[0]);
     }
     hash.0
+}
+
+/// The hash of a file's contents (of nothing when it cannot be read).
+fn file_hash(path: &Path) -> u64 {
+    fnv(&std::fs::read(path).unwrap_or_default())
 }
 
 /// FNV-1a, 64 bits: a hash that stays the same across Rust releases (cache keys on disk).

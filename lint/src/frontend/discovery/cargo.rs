@@ -101,10 +101,13 @@ pub fn plan(
 
     // The dependencies that hand out reqwest values, indexed from their sources.
     let dependencies = crate::frontend::deps::index(
-        cwd,
-        manifest.as_deref(),
+        &crate::frontend::deps::Workspace {
+            cwd,
+            manifest: manifest.as_deref(),
+            root: metadata.workspace_root.as_std_path(),
+            target_dir: metadata.target_directory.as_std_path(),
+        },
         &packages,
-        metadata.target_directory.as_std_path(),
     );
     notes.extend(dependencies.note);
 
@@ -134,7 +137,7 @@ pub fn plan(
                         test_code,
                         dependencies: dependencies
                             .packages
-                            .get(&package.id)
+                            .get(&package.id.repr)
                             .map(|deps| deps.for_unit(test_code))
                             .unwrap_or_default(),
                     });
