@@ -11,7 +11,8 @@
 //!   signature says, the crate's own acting types included (`-> Self`, `-> RequestBuilder`).
 //!   A name is recorded only when every public item of the crate with that name agrees on
 //!   what it returns: an ambiguous name stays "cannot tell". Builder steps (`header(self..)
-//!   -> Self` on a builder) are left to the flow analysis, which keeps a chain a builder.
+//!   -> Self` on a builder) are left to the flow analysis, which keeps a chain a builder, and
+//!   so are methods named like one of reqwest's (the value's shape tells those).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -146,6 +147,15 @@ pub fn derive(
         .collect();
     let mut method_table = Vec::new();
     for (name, found) in methods {
+        // reqwest's own method names (`error_for_status` on a crate's response wrapper, `get`
+        // on its client) are known by the value's shape; by name alone they would make any
+        // `x.error_for_status()` a new response.
+        if crate::flow::reqwest_api()
+            .iter()
+            .any(|(_, _, names)| names.contains(&name))
+        {
+            continue;
+        }
         let Some(returns) = agreed(found.iter().map(|(_, returns)| *returns)) else {
             continue;
         };
@@ -292,6 +302,7 @@ mod tests {
                      pub struct Api { http: Client }
                      pub struct Call { inner: reqwest::RequestBuilder }
                      pub struct Raw { pub resp: Response }
+                     impl Raw { pub fn error_for_status(self) -> Result<Self, Error> { todo!() } }
                      impl Api {
                          pub fn new() -> Self { todo!() }
                          pub fn get(&self, path: &str) -> Call { todo!() }
@@ -338,22 +349,12 @@ mod tests {
                 ("Api".to_owned(), "download".to_owned(), response(true)),
                 (
                     "Api".to_owned(),
-                    "get".to_owned(),
-                    Returns::now(Kind::Builder)
-                ),
-                (
-                    "Api".to_owned(),
                     "http".to_owned(),
                     Returns::now(Kind::Client)
                 ),
-                (
-                    "Api".to_owned(),
-                    "post".to_owned(),
-                    Returns::now(Kind::Builder)
-                ),
                 ("Api".to_owned(), "raw".to_owned(), response(true)),
-                ("Call".to_owned(), "send".to_owned(), response(true)),
-            ]
+            ],
+            "`get`, `post`, `send` and `error_for_status` are reqwest's names: the shapes tell"
         );
     }
 
