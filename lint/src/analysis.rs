@@ -550,6 +550,7 @@ fn parse_file(
             return ParseError {
                 message: problem.message,
                 span: problem.span,
+                labels: problem.labels,
                 internal: false,
             };
         }
@@ -562,6 +563,7 @@ fn parse_file(
         ParseError {
             message: error.to_string(),
             span,
+            labels: Vec::new(),
             internal: false,
         }
     })?;
@@ -581,6 +583,7 @@ fn internal_error(message: &str) -> ParseError {
     ParseError {
         message: message.to_owned(),
         span: file_start(),
+        labels: Vec::new(),
         internal: true,
     }
 }

@@ -59,6 +59,8 @@ pub struct ParseError {
     pub message: String,
     /// Where the parser stopped (the offending delimiter, quote or comment).
     pub span: Span,
+    /// Other places that explain it (the `unclosed delimiter` a closing one does not match).
+    pub labels: Vec<Label>,
     /// Not the file's fault: the analyzer failed on it (a bug to report).
     pub internal: bool,
 }

@@ -294,6 +294,29 @@ fn a_root_that_does_not_parse_does_not_hide_its_modules() {
 }
 
 #[test]
+fn a_mismatched_delimiter_is_shown_as_rustc_shows_it() {
+    let dir = tree(&[
+        ("Cargo.toml", &package_manifest("broken", "")),
+        ("src/lib.rs", "fn broken() {\n    let x = (1, 2;\n}\n"),
+    ]);
+    let out = run(dir.path(), &["--color", "never"]);
+    assert_eq!(
+        out.stdout,
+        "error: could not parse file: mismatched closing delimiter: `}`
+ --> src/lib.rs:3:1
+  |
+2 |     let x = (1, 2;
+  |             - unclosed delimiter
+3 | }
+  | ^
+  |
+  = note: this file was not analyzed
+
+"
+    );
+}
+
+#[test]
 fn not_in_a_workspace() {
     let dir = tree(&[("a.rs", CLEAN)]);
     let out = run(dir.path(), &[]);

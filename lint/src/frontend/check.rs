@@ -107,11 +107,15 @@ fn check_unit(unit: Unit) -> (Vec<SourceFile>, Vec<Finding>) {
                 findings.extend(apply(index, text, diagnostics, &levels));
             }
             Err(err) if err.internal => findings.push(file_error(index, err.message, None)),
-            Err(err) => findings.push(file_error(
-                index,
-                format!("could not parse file: {}", err.message),
-                Some(err.span),
-            )),
+            Err(err) => {
+                let mut finding = file_error(
+                    index,
+                    format!("could not parse file: {}", err.message),
+                    Some(err.span),
+                );
+                finding.labels = err.labels;
+                findings.push(finding);
+            }
         }
     }
     (files, findings)

@@ -12,7 +12,7 @@
 //!   end of the file.
 
 use super::lex::{self, Kind};
-use crate::diagnostic::{Position, Span};
+use crate::diagnostic::{Label, Position, Span};
 
 /// A lexical problem: rustc's message and where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,17 +21,21 @@ pub struct Problem {
     pub message: String,
     /// The offending character (or token start).
     pub span: Span,
+    /// The other places rustc shows (the opening delimiter a closing one does not match).
+    pub labels: Vec<Label>,
 }
 
 /// The first lexical problem of `text`, if it has one this scan can name.
 pub fn diagnose(text: &str) -> Option<Problem> {
     let bytes = text.as_bytes();
+    let span = |start: usize, len: usize| Span {
+        start: position(text, start),
+        end: position(text, (start + len).min(text.len())),
+    };
     let problem = |message: String, start: usize, len: usize| Problem {
         message,
-        span: Span {
-            start: position(text, start),
-            end: position(text, (start + len).min(text.len())),
-        },
+        span: span(start, len),
+        labels: Vec::new(),
     };
     let mut open: Vec<(u8, usize)> = Vec::new();
     for token in lex::tokens(text, 0) {
@@ -61,12 +65,17 @@ pub fn diagnose(text: &str) -> Option<Problem> {
                         1,
                     ));
                 }
-                Some((opener, _)) if closer(opener) != b => {
-                    return Some(problem(
+                Some((opener, at)) if closer(opener) != b => {
+                    let mut found = problem(
                         format!("mismatched closing delimiter: `{}`", b as char),
                         token.start,
                         1,
-                    ));
+                    );
+                    found.labels.push(Label {
+                        span: span(at, 1),
+                        message: "unclosed delimiter".to_owned(),
+                    });
+                    return Some(found);
                 }
                 Some(_) => {}
             },
@@ -151,6 +160,19 @@ mod tests {
             found("fn é() { \"ü\"; ]\n"),
             expect("mismatched closing delimiter: `]`", 1, 15)
         );
+    }
+
+    #[test]
+    fn a_mismatched_delimiter_shows_the_unclosed_one() {
+        let problem = diagnose("fn f() {\n    let x = (1, 2;\n}\n").unwrap();
+        let labels: Vec<(usize, usize, &str)> = problem
+            .labels
+            .iter()
+            .map(|l| (l.span.start.line, l.span.start.column, l.message.as_str()))
+            .collect();
+        assert_eq!(labels, [(2, 13, "unclosed delimiter")]);
+        assert_eq!(problem.span.start.byte, 28);
+        assert_eq!(problem.span.end.byte, 29);
     }
 
     #[test]
