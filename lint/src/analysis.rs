@@ -6,7 +6,8 @@
 //! the workers run the lints on their files and the coordinator the whole-crate lints.
 //!
 //! Nothing panics out of here: a panic while a file is parsed or analyzed becomes an internal
-//! error for that file, and the others are still analyzed.
+//! error for that file, and the others are still analyzed; a panic of the coordinator (the
+//! crate map, the rounds) becomes an internal error for every file of the crate.
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, ParseError, Position, Span};
 use crate::flow::{self, CrateFacts, FileContext, FnFacts, Summary};
 use crate::model::crate_map::{self, CrateMap, FileOutline, FnId, FnRef};
+use crate::model::delimiters;
 use crate::model::foreign::{self, ForeignCrate};
 use crate::model::names::Names;
 use crate::model::place::{ModulePlace, TargetKind};
@@ -31,6 +33,9 @@ const ANALYZER_STACK: usize = 256 << 20;
 /// Summary rounds beyond the first; summaries only grow, so rounds end anyway, and this bounds
 /// the work on pathological call graphs.
 const MAX_ROUNDS: usize = 12;
+
+const INTERNAL_CRATE_ERROR: &str =
+    "internal error: reqleak's analyzer panicked on this crate; please report it with the crate attached";
 
 const INTERNAL_ERROR: &str =
     "internal error: reqleak's analyzer panicked on this file; please report it with the file attached";
@@ -81,7 +86,18 @@ pub fn analyze_crate(
             }
         }
         drop(reply_tx);
-        let mut results = coordinate(files, &places, &shards, &commands, &reply_rx);
+        // A panic of the coordinator (outside every file's guard) fails the whole crate;
+        // dropping the commands then ends the workers.
+        let mut results = panic::catch_unwind(AssertUnwindSafe(|| {
+            coordinate(files, &places, &shards, &commands, &reply_rx)
+        }))
+        .unwrap_or_else(|_| {
+            files
+                .iter()
+                .map(|_| Err(internal_error(INTERNAL_CRATE_ERROR)))
+                .collect()
+        });
+        drop(commands);
         for index in spawn_failed {
             results[index] = Err(internal_error(
                 "internal error: reqleak could not start an analyzer thread",
@@ -513,6 +529,20 @@ fn parse_file(
     foreign: Arc<[ForeignCrate]>,
 ) -> Result<(syn::File, Names), ParseError> {
     let mut file = syn::parse_file(text).map_err(|error| {
+        // proc-macro2 cannot split the file into tokens: say why, as rustc does.
+        let lexical = text
+            .parse::<proc_macro2::TokenStream>()
+            .is_err()
+            .then(|| delimiters::diagnose(text))
+            .flatten();
+        if let Some(problem) = lexical {
+            return ParseError {
+                message: problem.message,
+                span: problem.span,
+                labels: problem.labels,
+                internal: false,
+            };
+        }
         let location = error.span().start();
         let span = if location.line == 0 {
             file_start()
@@ -522,6 +552,8 @@ fn parse_file(
         ParseError {
             message: error.to_string(),
             span,
+            labels: Vec::new(),
+            internal: false,
         }
     })?;
     if !options.test_code {
@@ -540,6 +572,8 @@ fn internal_error(message: &str) -> ParseError {
     ParseError {
         message: message.to_owned(),
         span: file_start(),
+        labels: Vec::new(),
+        internal: true,
     }
 }
 

@@ -54,10 +54,15 @@ pub struct Diagnostic {
 /// A file that could not be analyzed because it does not parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
-    /// The parser's message.
+    /// The parser's message (rustc's words for a file that cannot be split into tokens:
+    /// `this file contains an unclosed delimiter`).
     pub message: String,
-    /// Where the parser stopped.
+    /// Where the parser stopped (the offending delimiter, quote or comment).
     pub span: Span,
+    /// Other places that explain it (the `unclosed delimiter` a closing one does not match).
+    pub labels: Vec<Label>,
+    /// Not the file's fault: the analyzer failed on it (a bug to report).
+    pub internal: bool,
 }
 
 impl Diagnostic {

@@ -35,6 +35,14 @@ pub fn find_lint(name: &str) -> Option<&'static Lint> {
     LINTS.iter().copied().find(|lint| lint.name == name)
 }
 
+/// The request vocabulary: the lists that classify the public methods of reqwest's `Client`,
+/// `ClientBuilder`, `RequestBuilder` and `Response`, as (type, list name, methods). Not a
+/// stable API: it exists so that a test can check the lists against reqwest's source.
+#[doc(hidden)]
+pub fn vocabulary() -> &'static [(&'static str, &'static str, &'static [&'static str])] {
+    flow::reqwest_api()
+}
+
 /// Analyzes one file's text on its own. Returns every finding of every lint, whatever its
 /// level (levels and suppressions are the front-end's business), sorted by position.
 pub fn analyze_source(source: &str) -> Result<Vec<Diagnostic>, ParseError> {

@@ -256,6 +256,67 @@ fn a_bad_file_in_a_package_is_an_error_and_the_rest_is_analyzed() {
 }
 
 #[test]
+fn a_root_that_does_not_parse_does_not_hide_its_modules() {
+    // A syntax error: syn fails, the tokens balance.
+    let syntax = "mod client;\n#[path = \"extra/more.rs\"]\nmod more;\n\nfn broken() {\n    let x = 1 +;\n}\n";
+    // Unbalanced delimiters: proc-macro2 cannot even split the file into tokens.
+    let mismatched = "mod client;\n#[path = \"extra/more.rs\"]\nmod more;\n\nfn broken() {\n    let x = (1, 2;\n}\n";
+    let unclosed = "mod client;\n#[path = \"extra/more.rs\"]\nmod more;\n\nfn broken() {\n    if true {\n        g();\n}\n";
+    let unexpected = "mod client;\n#[path = \"extra/more.rs\"]\nmod more;\n\nfn broken() {\n}\n}\n";
+    for (root, error) in [
+        (syntax, "src/lib.rs:6:16: error: could not parse file: expected an expression"),
+        (mismatched, "src/lib.rs:7:1: error: could not parse file: mismatched closing delimiter: `}`"),
+        (unclosed, "src/lib.rs:5:13: error: could not parse file: this file contains an unclosed delimiter"),
+        (unexpected, "src/lib.rs:7:1: error: could not parse file: unexpected closing delimiter: `}`"),
+    ] {
+        let dir = tree(&[
+            ("Cargo.toml", &package_manifest("broken", "")),
+            ("src/lib.rs", root),
+            ("src/client.rs", UNCONSUMED),
+            ("src/extra/more.rs", LEAKED),
+        ]);
+        let out = run(dir.path(), &["--message-format", "short"]);
+        assert_eq!(
+            out.stdout,
+            format!(
+                "src/client.rs:2:5: warning: this response is never read, moved on, or dropped explicitly [reqleak::unconsumed_response]\n\
+                 src/extra/more.rs:2:5: error: `std::mem::forget` leaks this response [reqleak::leaked_response]\n\
+                 {error}\n"
+            ),
+            "{root}"
+        );
+        assert_eq!(out.status, 1);
+        assert_eq!(
+            out.stderr,
+            "reqleak: 1 warning, 2 errors in 3 files (T ms)\n"
+        );
+    }
+}
+
+#[test]
+fn a_mismatched_delimiter_is_shown_as_rustc_shows_it() {
+    let dir = tree(&[
+        ("Cargo.toml", &package_manifest("broken", "")),
+        ("src/lib.rs", "fn broken() {\n    let x = (1, 2;\n}\n"),
+    ]);
+    let out = run(dir.path(), &["--color", "never"]);
+    assert_eq!(
+        out.stdout,
+        "error: could not parse file: mismatched closing delimiter: `}`
+ --> src/lib.rs:3:1
+  |
+2 |     let x = (1, 2;
+  |             - unclosed delimiter
+3 | }
+  | ^
+  |
+  = note: this file was not analyzed
+
+"
+    );
+}
+
+#[test]
 fn not_in_a_workspace() {
     let dir = tree(&[("a.rs", CLEAN)]);
     let out = run(dir.path(), &[]);

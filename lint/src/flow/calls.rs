@@ -483,6 +483,20 @@ impl Engine<'_, '_> {
                 self.escape_client(client);
             }
         }
+        // A method the vocabulary does not know, on a request builder: an extension
+        // (`with_extension(x)`), which keeps it a builder.
+        if let Shape::Builder(request) = receiver.shape {
+            if !BUILDER_ENDS.contains(&method.as_str())
+                && !COMMON_METHODS.contains(&method.as_str())
+            {
+                return Value {
+                    ids: Vec::new(),
+                    shape: Shape::Builder(request),
+                    client: receiver.client,
+                    elements: Vec::new(),
+                };
+            }
+        }
         Value::default()
     }
 
@@ -758,9 +772,13 @@ impl Engine<'_, '_> {
     }
 
     /// Whether `receiver.send()` sends a reqwest request: the receiver is a request-builder
-    /// chain. Returns the kind of request.
+    /// chain. Returns the kind of request. Between a known request start and the `send()`,
+    /// a method the vocabulary does not know is a builder extension (`with_extension(x)`, a
+    /// trait of another crate); a chain with one must start at a value known to be a client
+    /// (or a builder), not only at a method called `get` in a file that mentions reqwest.
     fn request_chain(&self, receiver: &syn::Expr, state: &State) -> Option<RequestKind> {
         let mut expr = receiver;
+        let mut extended = false;
         loop {
             match expr {
                 syn::Expr::MethodCall(call) => {
@@ -805,7 +823,8 @@ impl Engine<'_, '_> {
                                 .then_some(RequestKind::default());
                             }
                         }
-                        return (client || self.cx.mentions_reqwest).then_some(request);
+                        return (client || (self.cx.mentions_reqwest && !extended))
+                            .then_some(request);
                     }
                     if !COMMON_METHODS.contains(&method.as_str())
                         || receiver_is_self(&call.receiver)
@@ -817,7 +836,16 @@ impl Engine<'_, '_> {
                             .then_some(RequestKind::default());
                         }
                     }
-                    return None;
+                    let known_elsewhere = COMMON_METHODS.contains(&method.as_str())
+                        || BUILDER_ENDS.contains(&method.as_str())
+                        || foreign::method_returns(self.cx.names.foreign_crates(), &method)
+                            .is_some_and(|returns| returns.kind != Kind::Builder);
+                    if known_elsewhere {
+                        return None;
+                    }
+                    // A builder extension.
+                    extended = true;
+                    expr = &call.receiver;
                 }
                 syn::Expr::Paren(paren) => expr = &paren.expr,
                 syn::Expr::Group(group) => expr = &group.expr,

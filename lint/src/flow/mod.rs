@@ -36,6 +36,11 @@ use crate::model::names::Names;
 use crate::model::source_map::SourceMap;
 
 pub use engine::analyze_fn;
+
+/// The vocabulary's lists of reqwest's API (see `vocabulary::REQWEST_API`).
+pub fn reqwest_api() -> &'static [(&'static str, &'static str, &'static [&'static str])] {
+    vocabulary::REQWEST_API
+}
 pub use summary::{ClientSite, Summary};
 
 /// What a tracked value is.

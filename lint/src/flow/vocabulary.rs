@@ -81,7 +81,19 @@ pub(super) const BUILDER_STEPS: &[&str] = &[
     "timeout",
     "version",
     "multipart",
+    // wasm's fetch options.
     "fetch_mode_no_cors",
+    "fetch_cache_default",
+    "fetch_cache_force_cache",
+    "fetch_cache_no_cache",
+    "fetch_cache_no_store",
+    "fetch_cache_only_if_cached",
+    "fetch_cache_reload",
+    "fetch_credentials_include",
+    "fetch_credentials_omit",
+    "fetch_credentials_same_origin",
+    "fetch_referrer",
+    "fetch_referrer_policy",
 ];
 /// Methods of a `ClientBuilder` that return the builder (reqwest 0.12 and 0.13, async and
 /// blocking); `build` ends it.
@@ -185,6 +197,40 @@ pub(super) const CLIENT_BUILDER_STEPS: &[&str] = &[
     "with_init",
     "with_arc",
     "with_arc_init",
+];
+
+/// Associated functions and methods of a `Client` besides the request starts: `new` and
+/// `builder` make one (`Names::client_constructor`), `execute(request)` sends a built request
+/// (a source).
+pub(super) const CLIENT_METHODS: &[&str] = &["new", "builder", "execute"];
+/// Associated functions and methods of a `ClientBuilder` besides its steps: `new` starts one
+/// (`Names::client_constructor`), `build` ends it with the client.
+pub(super) const CLIENT_BUILDER_ENDS: &[&str] = &["new", "build"];
+/// Methods and associated functions of a `RequestBuilder` that are not steps: `send` sends
+/// (a source); `build` and `build_split` end the builder with a `Request` (sent later through
+/// `Client::execute`); `try_clone` copies it (the retry idiom); `from_parts` makes one from a
+/// client and a request. Any other method called on a request builder is an extension (a
+/// trait of another crate, `with_extension`) and keeps it a builder.
+pub(super) const BUILDER_ENDS: &[&str] =
+    &["send", "build", "build_split", "try_clone", "from_parts"];
+
+/// Every list that classifies the public methods of reqwest's `Client`, `ClientBuilder`,
+/// `RequestBuilder` and `Response` (async, blocking and wasm): (type, list name, methods).
+/// A test checks it against reqwest's own source, every version in the lock file.
+pub(crate) const REQWEST_API: &[(&str, &str, &[&str])] = &[
+    ("Client", "REQUEST_STARTS", REQUEST_STARTS),
+    ("Client", "CLIENT_METHODS", CLIENT_METHODS),
+    (
+        "ClientBuilder",
+        "CLIENT_BUILDER_STEPS",
+        CLIENT_BUILDER_STEPS,
+    ),
+    ("ClientBuilder", "CLIENT_BUILDER_ENDS", CLIENT_BUILDER_ENDS),
+    ("RequestBuilder", "BUILDER_STEPS", BUILDER_STEPS),
+    ("RequestBuilder", "BUILDER_ENDS", BUILDER_ENDS),
+    ("Response", "BODY_READS", BODY_READS),
+    ("Response", "BORROWS", BORROWS),
+    ("Response", "PASS_THROUGHS", PASS_THROUGHS),
 ];
 
 /// Same-crate methods with these names are not looked up: too many other types have them.

@@ -3,13 +3,11 @@
 //! findings too. The result is sorted by file, line and column.
 
 use std::collections::HashSet;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::Level;
-use crate::ParseError;
 
 use super::discovery::{Plan, Unit};
 use super::levels::{origin_note, Levels};
@@ -74,84 +72,54 @@ fn check_unit(unit: Unit) -> (Vec<SourceFile>, Vec<Finding>) {
         files,
         levels,
         test_code,
+        dependencies,
     } = unit;
-    let inputs: Vec<crate::CrateFile<'_>> = files
+    let readable: Vec<usize> = (0..files.len())
+        .filter(|&index| files[index].text.is_ok())
+        .collect();
+    let inputs: Vec<crate::CrateFile<'_>> = readable
         .iter()
-        .filter_map(|f| {
-            let text = f.text.as_deref().ok()?;
-            let input = crate::CrateFile::new(text);
-            Some(match &f.place {
-                Some(place) => input.at(place.clone(), &f.display),
+        .filter_map(|&index| {
+            let file = &files[index];
+            let input = crate::CrateFile::new(file.text.as_deref().ok()?);
+            Some(match &file.place {
+                Some(place) => input.at(place.clone(), &file.display),
                 None => input,
             })
         })
         .collect();
     let options = crate::Options {
         test_code,
-        dependencies: Vec::new(),
+        dependencies,
     };
-    let mut results = analyze(&inputs, &options).into_iter();
+    // One result per input, in order; the analyzer turns its own panics into internal errors.
+    let results = crate::analyze_crate(&inputs, &options);
     let mut findings = Vec::new();
     for (index, file) in files.iter().enumerate() {
-        let text = match &file.text {
-            Ok(text) => text,
-            Err(err) => {
-                findings.push(file_error(index, err.message.clone(), err.span));
-                continue;
-            }
-        };
-        match results.next() {
-            Some(Ok(diagnostics)) => {
+        if let Err(err) = &file.text {
+            findings.push(file_error(index, err.message.clone(), err.span));
+        }
+    }
+    for (&index, result) in readable.iter().zip(results) {
+        match result {
+            Ok(diagnostics) => {
+                let text = files[index].text.as_deref().unwrap_or_default();
                 findings.extend(apply(index, text, diagnostics, &levels));
             }
-            Some(Err(err)) => findings.push(file_error(
-                index,
-                format!("could not parse file: {}", err.message),
-                Some(err.span),
-            )),
-            None => findings.push(file_error(
-                index,
-                "internal error: the analyzer returned no result for this file".to_string(),
-                None,
-            )),
+            Err(err) if err.internal => findings.push(file_error(index, err.message, None)),
+            Err(err) => {
+                let mut finding = file_error(
+                    index,
+                    format!("could not parse file: {}", err.message),
+                    Some(err.span),
+                );
+                finding.labels = err.labels;
+                findings.push(finding);
+            }
         }
     }
     (files, findings)
 }
-
-/// The analyzer, with a panic turned into an error for each file (it is a bug, but it must
-/// not take the other packages' results down with it).
-fn analyze(
-    inputs: &[crate::CrateFile<'_>],
-    options: &crate::Options,
-) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
-    match catch_unwind(AssertUnwindSafe(|| crate::analyze_crate(inputs, options))) {
-        Ok(results) if results.len() == inputs.len() => results,
-        Ok(_) | Err(_) => inputs
-            .iter()
-            .map(|_| {
-                Err(ParseError {
-                    message: "internal error: the analyzer crashed on this crate; please report it"
-                        .to_string(),
-                    span: NO_SPAN,
-                })
-            })
-            .collect(),
-    }
-}
-
-/// A span at line 0: "no position" (dropped by [`file_error`]).
-const NO_SPAN: crate::Span = {
-    let nowhere = crate::Position {
-        line: 0,
-        column: 0,
-        byte: 0,
-    };
-    crate::Span {
-        start: nowhere,
-        end: nowhere,
-    }
-};
 
 fn file_error(file: usize, message: String, span: Option<crate::Span>) -> Finding {
     Finding {

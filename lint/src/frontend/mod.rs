@@ -5,6 +5,7 @@
 //! - [`discovery`]: path mode (walk) and workspace mode (`cargo metadata`, module trees);
 //! - [`levels`]: lint levels from the catalogue, `Cargo.toml` tables and `-A/-W/-D`;
 //! - [`suppression`]: `// reqleak: allow(..)` comments ([`lex`] finds them, and items' extents);
+//! - [`deps`]: workspace mode's index of the dependencies that hand out reqwest values;
 //! - [`check`]: runs the analyzer and applies the above;
 //! - [`baseline`]: `--write-baseline` and `--baseline`;
 //! - [`render`]: `human`, `short`, `json` and `sarif` output.
@@ -12,9 +13,11 @@
 pub mod args;
 pub mod baseline;
 pub mod check;
+pub mod deps;
 pub mod discovery;
 pub mod levels;
-pub mod lex;
+/// The token-level scanner (shared with the analyzer core).
+pub use crate::model::lex;
 pub mod lints;
 pub mod model;
 pub mod render;

@@ -2,7 +2,10 @@
 //! functions return responses, and how syn's spans map to file positions.
 
 pub mod crate_map;
+pub mod delimiters;
+pub mod dep_index;
 pub mod foreign;
+pub mod lex;
 pub mod names;
 pub mod place;
 pub mod source_map;

@@ -99,6 +99,18 @@ pub fn plan(
     .flat_map(|d| [d.to_path_buf(), canonical(d)])
     .collect();
 
+    // The dependencies that hand out reqwest values, indexed from their sources.
+    let dependencies = crate::frontend::deps::index(
+        &crate::frontend::deps::Workspace {
+            cwd,
+            manifest: manifest.as_deref(),
+            root: metadata.workspace_root.as_std_path(),
+            target_dir: metadata.target_directory.as_std_path(),
+        },
+        &packages,
+    );
+    notes.extend(dependencies.note);
+
     let units = packages
         .into_par_iter()
         .zip(chosen)
@@ -123,6 +135,11 @@ pub fn plan(
                         files,
                         levels: levels.clone(),
                         test_code,
+                        dependencies: dependencies
+                            .packages
+                            .get(&package.id.repr)
+                            .map(|deps| deps.for_unit(test_code))
+                            .unwrap_or_default(),
                     });
                 }
             }

@@ -19,6 +19,8 @@ pub struct Unit {
     pub levels: Levels,
     /// Analyze test code inside the files (`#[cfg(test)]` modules, `#[test]` functions).
     pub test_code: bool,
+    /// The package's dependencies that hand out reqwest values (workspace mode).
+    pub dependencies: Vec<crate::ForeignCrate>,
 }
 
 /// Everything to analyze.

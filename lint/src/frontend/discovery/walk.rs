@@ -88,6 +88,7 @@ pub fn plan(
                 files,
                 levels: levels.clone(),
                 test_code: test_code == 1,
+                dependencies: Vec::new(),
             });
         }
     }

@@ -1,0 +1,194 @@
+//! Why a file cannot even be split into tokens, in rustc's words: proc-macro2 only says
+//! "cannot parse string into token stream". Called when syn fails and proc-macro2's lexer
+//! fails too; the scan uses the lexer of [`super::lex`], which never fails.
+//!
+//! - `unterminated double quote string` (E0765) at the opening quote, and
+//!   `unterminated block comment` (E0758) at the comment's start: they swallow the rest of
+//!   the file, so they come first;
+//! - `unexpected closing delimiter: `}`` at a closing delimiter that closes nothing;
+//! - `mismatched closing delimiter: `]`` at a closing delimiter that does not match the
+//!   innermost open one;
+//! - `this file contains an unclosed delimiter` at the innermost delimiter still open at the
+//!   end of the file.
+
+use super::lex::{self, Kind};
+use crate::diagnostic::{Label, Position, Span};
+
+/// A lexical problem: rustc's message and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The message.
+    pub message: String,
+    /// The offending character (or token start).
+    pub span: Span,
+    /// The other places rustc shows (the opening delimiter a closing one does not match).
+    pub labels: Vec<Label>,
+}
+
+/// The first lexical problem of `text`, if it has one this scan can name.
+pub fn diagnose(text: &str) -> Option<Problem> {
+    let bytes = text.as_bytes();
+    let span = |start: usize, len: usize| Span {
+        start: position(text, start),
+        end: position(text, (start + len).min(text.len())),
+    };
+    let problem = |message: String, start: usize, len: usize| Problem {
+        message,
+        span: span(start, len),
+        labels: Vec::new(),
+    };
+    let mut open: Vec<(u8, usize)> = Vec::new();
+    for token in lex::tokens(text, 0) {
+        let body = &bytes[token.start..token.end.min(bytes.len())];
+        match token.kind {
+            Kind::BlockComment if !(body.len() >= 4 && body.ends_with(b"*/")) => {
+                return Some(problem(
+                    "unterminated block comment".to_owned(),
+                    token.start,
+                    2,
+                ));
+            }
+            Kind::Literal if unterminated_string(body) => {
+                let quote = body.iter().position(|b| *b == b'"').unwrap_or(0);
+                return Some(problem(
+                    "unterminated double quote string".to_owned(),
+                    token.start + quote,
+                    1,
+                ));
+            }
+            Kind::Punct(b @ (b'(' | b'[' | b'{')) => open.push((b, token.start)),
+            Kind::Punct(b @ (b')' | b']' | b'}')) => match open.pop() {
+                None => {
+                    return Some(problem(
+                        format!("unexpected closing delimiter: `{}`", b as char),
+                        token.start,
+                        1,
+                    ));
+                }
+                Some((opener, at)) if closer(opener) != b => {
+                    let mut found = problem(
+                        format!("mismatched closing delimiter: `{}`", b as char),
+                        token.start,
+                        1,
+                    );
+                    found.labels.push(Label {
+                        span: span(at, 1),
+                        message: "unclosed delimiter".to_owned(),
+                    });
+                    return Some(found);
+                }
+                Some(_) => {}
+            },
+            _ => {}
+        }
+    }
+    open.last()
+        .map(|&(_, at)| problem("this file contains an unclosed delimiter".to_owned(), at, 1))
+}
+
+fn closer(open: u8) -> u8 {
+    match open {
+        b'(' => b')',
+        b'[' => b']',
+        _ => b'}',
+    }
+}
+
+/// A (byte, C or plain) double-quoted string literal without its closing quote. Raw strings
+/// are left alone: their end cannot be mistaken.
+fn unterminated_string(body: &[u8]) -> bool {
+    let inner = match body {
+        [b'"', inner @ ..] | [b'b' | b'c', b'"', inner @ ..] => inner,
+        _ => return false,
+    };
+    // Closed when it ends with a quote that no odd run of backslashes escapes.
+    let Some((last, before)) = inner.split_last() else {
+        return true;
+    };
+    if *last != b'"' {
+        return true;
+    }
+    before.iter().rev().take_while(|b| **b == b'\\').count() % 2 == 1
+}
+
+/// The position of byte `at` (a char boundary) of `text`.
+fn position(text: &str, at: usize) -> Position {
+    let at = at.min(text.len());
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Position {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+        byte: at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (message, line, column) of the problem found.
+    fn found(text: &str) -> Option<(String, usize, usize)> {
+        diagnose(text).map(|p| (p.message, p.span.start.line, p.span.start.column))
+    }
+
+    fn expect(message: &str, line: usize, column: usize) -> Option<(String, usize, usize)> {
+        Some((message.to_owned(), line, column))
+    }
+
+    #[test]
+    fn delimiters_in_rustc_words() {
+        assert_eq!(
+            found("mod a;\n\nfn f() {\n    let x = (1, 2;\n}\n"),
+            expect("mismatched closing delimiter: `}`", 5, 1)
+        );
+        assert_eq!(
+            found("fn f() {\n    g();\n}\n}\n"),
+            expect("unexpected closing delimiter: `}`", 4, 1)
+        );
+        assert_eq!(
+            found("mod a;\nfn f() {\n    if x {\n        g();\n}\n"),
+            expect("this file contains an unclosed delimiter", 2, 8)
+        );
+        // Delimiters inside strings, chars, comments and lifetimes do not count.
+        assert_eq!(
+            found("fn f<'a>(s: &'a str) { let _ = (\"(\", '{', r#\"]\"#); /* ) */ // }\n}\n"),
+            None
+        );
+        // Columns count characters.
+        assert_eq!(
+            found("fn é() { \"ü\"; ]\n"),
+            expect("mismatched closing delimiter: `]`", 1, 15)
+        );
+    }
+
+    #[test]
+    fn a_mismatched_delimiter_shows_the_unclosed_one() {
+        let problem = diagnose("fn f() {\n    let x = (1, 2;\n}\n").unwrap();
+        let labels: Vec<(usize, usize, &str)> = problem
+            .labels
+            .iter()
+            .map(|l| (l.span.start.line, l.span.start.column, l.message.as_str()))
+            .collect();
+        assert_eq!(labels, [(2, 13, "unclosed delimiter")]);
+        assert_eq!(problem.span.start.byte, 28);
+        assert_eq!(problem.span.end.byte, 29);
+    }
+
+    #[test]
+    fn unterminated_strings_and_comments_come_first() {
+        assert_eq!(
+            found("fn f() {\n    let s = \"open;\n}\n"),
+            expect("unterminated double quote string", 2, 13)
+        );
+        assert_eq!(
+            found("fn f() {\n    let s = b\"a\\\";\n}\n"),
+            expect("unterminated double quote string", 2, 14)
+        );
+        assert_eq!(
+            found("fn f() {}\n/* a /* nested */ comment\n"),
+            expect("unterminated block comment", 2, 1)
+        );
+        assert_eq!(found("fn f() { \"a\\\\\"; '\"'; b'\"'; }\n"), None);
+    }
+}

@@ -1,0 +1,397 @@
+//! A dependency's reqwest-facing API, read from its sources: its public functions and methods
+//! that return a reqwest response, client or request builder, and its types that act as one.
+//! The front-end finds the sources (workspace mode) and caches the result; this module only
+//! reads syntax trees.
+//!
+//! - A public struct that holds a reqwest response is a response (a wrapper).
+//! - A public type with a `send(self..)` method that returns a response acts as a request
+//!   builder; one with `get`/`post`/`put`/`patch`/`delete`/`head`/`request` methods that return
+//!   a request builder (reqwest's or one of the crate's) acts as a client.
+//! - A public free function, associated function or inherent method returns what its
+//!   signature says, the crate's own acting types included (`-> Self`, `-> RequestBuilder`).
+//!   A name is recorded only when every public item of the crate with that name agrees on
+//!   what it returns: an ambiguous name stays "cannot tell". Builder steps (`header(self..)
+//!   -> Self` on a builder) are left to the flow analysis, which keeps a chain a builder, and
+//!   so are methods named like one of reqwest's (the value's shape tells those).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use syn::visit::Visit;
+
+use super::crate_map::{self, FileOutline, FnOutline, Owner};
+use super::foreign::{self, ForeignCrate};
+use super::names::{Names, ReqwestItem};
+use super::source_map::SourceMap;
+use super::syntax;
+use super::test_code;
+use super::types::{Kind, Returns};
+
+/// Methods that start a request on a client.
+const REQUEST_STARTS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "request"];
+
+/// One parsed file of a dependency's library.
+pub struct DepFile<'a> {
+    /// Its syntax tree.
+    pub tree: syn::File,
+    /// Its text (for positions).
+    pub text: &'a str,
+    /// Its module path from the library's root.
+    pub module: Vec<String>,
+}
+
+/// Indexes the library called `name` (as paths write it) from its files, knowing the items of
+/// its own dependencies that were indexed before it (and the built-in tables). Test code is
+/// left out. A file whose analysis panics is left out too: the index says less, never more.
+pub fn index_crate(
+    name: &str,
+    files: Vec<DepFile<'_>>,
+    dependencies: &[ForeignCrate],
+) -> ForeignCrate {
+    let known: Arc<[ForeignCrate]> = foreign::with_builtins(dependencies).into();
+    let mut outlines = Vec::new();
+    let mut public_types = HashSet::new();
+    for mut file in files {
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            test_code::strip(&mut file.tree);
+            let names = Names::collect_with(&file.tree, Arc::clone(&known));
+            let map = SourceMap::new(file.text);
+            let outline = crate_map::outline(&file.tree, &names, &map, &file.module);
+            let mut types = PublicTypes::default();
+            types.visit_file(&file.tree);
+            (outline, types.found)
+        }));
+        if let Ok((outline, types)) = read {
+            outlines.push(outline);
+            public_types.extend(types);
+        }
+    }
+    derive(name, &outlines, &public_types)
+}
+
+/// The index of a crate from its files' outlines and its public type names.
+pub fn derive(
+    name: &str,
+    outlines: &[FileOutline],
+    public_types: &HashSet<String>,
+) -> ForeignCrate {
+    let fns: Vec<&FnOutline> = outlines
+        .iter()
+        .flat_map(|outline| &outline.fns)
+        .filter(|function| function.parent.is_none())
+        .collect();
+    let mut acting: HashMap<String, Kind> = HashMap::new();
+    for outline in outlines {
+        for (wrapper, _) in &outline.wrappers {
+            if public_types.contains(wrapper) {
+                acting.insert(wrapper.clone(), Kind::Response);
+            }
+        }
+    }
+    // Builders first, then the clients that hand them out.
+    for _ in 0..2 {
+        for function in &fns {
+            let Some(self_ty) = inherent_type(function) else {
+                continue;
+            };
+            if function.receiver.is_none()
+                || !public_types.contains(self_ty)
+                || acting.contains_key(self_ty)
+            {
+                continue;
+            }
+            let kind = match (
+                function.name.as_str(),
+                returns(function, &acting).map(|r| r.kind),
+            ) {
+                ("send", Some(Kind::Response)) => Kind::Builder,
+                (start, Some(Kind::Builder)) if REQUEST_STARTS.contains(&start) => Kind::Client,
+                _ => continue,
+            };
+            acting.insert(self_ty.to_owned(), kind);
+        }
+    }
+
+    // Names every public item with that name agrees on.
+    let mut free: BTreeMap<&str, Vec<Option<Returns>>> = BTreeMap::new();
+    let mut methods: BTreeMap<&str, Vec<(&str, Option<Returns>)>> = BTreeMap::new();
+    for function in &fns {
+        if !function.is_pub {
+            continue;
+        }
+        let found = returns(function, &acting);
+        match (&function.owner, function.receiver) {
+            (Owner::Free, _) => free.entry(&function.name).or_default().push(found),
+            (
+                Owner::Impl {
+                    trait_name: None, ..
+                },
+                None,
+            ) => free.entry(&function.name).or_default().push(found),
+            (
+                Owner::Impl {
+                    self_ty,
+                    trait_name: None,
+                },
+                Some(_),
+            ) => methods
+                .entry(&function.name)
+                .or_default()
+                .push((self_ty, found)),
+            _ => {}
+        }
+    }
+    let functions = free
+        .into_iter()
+        .filter_map(|(name, found)| Some((name.to_owned(), agreed(found.into_iter())?)))
+        .collect();
+    let mut method_table = Vec::new();
+    for (name, found) in methods {
+        // reqwest's own method names (`error_for_status` on a crate's response wrapper, `get`
+        // on its client) are known by the value's shape; by name alone they would make any
+        // `x.error_for_status()` a new response.
+        if crate::flow::reqwest_api()
+            .iter()
+            .any(|(_, _, names)| names.contains(&name))
+        {
+            continue;
+        }
+        let Some(returns) = agreed(found.iter().map(|(_, returns)| *returns)) else {
+            continue;
+        };
+        let mut types: Vec<&str> = found.iter().map(|(ty, _)| *ty).collect();
+        types.sort_unstable();
+        types.dedup();
+        for ty in types {
+            // A builder step (`header(self, ..) -> Self`): the flow analysis keeps a chain
+            // that starts with a request a builder; recording it would make any `.header(..)`
+            // a builder.
+            if returns.kind == Kind::Builder && acting.get(ty) == Some(&Kind::Builder) {
+                continue;
+            }
+            method_table.push((ty.to_owned(), name.to_owned(), returns));
+        }
+    }
+    let mut types: Vec<(String, ReqwestItem)> = acting
+        .into_iter()
+        .map(|(name, kind)| {
+            let item = match kind {
+                Kind::Response => ReqwestItem::Response,
+                Kind::Builder => ReqwestItem::RequestBuilder,
+                Kind::Client => ReqwestItem::Client,
+            };
+            (name, item)
+        })
+        .collect();
+    types.sort_by(|a, b| a.0.cmp(&b.0));
+    ForeignCrate {
+        name: name.to_owned(),
+        types,
+        functions,
+        methods: method_table,
+    }
+}
+
+/// The type of an inherent impl's function.
+fn inherent_type(function: &FnOutline) -> Option<&str> {
+    match &function.owner {
+        Owner::Impl {
+            self_ty,
+            trait_name: None,
+        } => Some(self_ty),
+        _ => None,
+    }
+}
+
+/// What a function returns: what its signature says in reqwest's terms, or one of the crate's
+/// acting types (`Self` included).
+fn returns(function: &FnOutline, acting: &HashMap<String, Kind>) -> Option<Returns> {
+    if function.declared.is_some() {
+        return function.declared;
+    }
+    let named = function.returned_type.as_deref()?;
+    let named = match (named, &function.owner) {
+        ("Self", Owner::Impl { self_ty, .. }) => self_ty.as_str(),
+        ("Self", _) => return None,
+        (named, _) => named,
+    };
+    acting.get(named).map(|kind| Returns {
+        kind: *kind,
+        future: function.is_async,
+    })
+}
+
+/// The one value every item agrees on (`None` when one returns nothing of reqwest's, or they
+/// disagree).
+fn agreed(mut found: impl Iterator<Item = Option<Returns>>) -> Option<Returns> {
+    let first = found.next()??;
+    found.all(|other| other == Some(first)).then_some(first)
+}
+
+/// The names of a file's `pub` structs, enums, unions and type aliases.
+#[derive(Default)]
+struct PublicTypes {
+    found: Vec<String>,
+}
+
+impl<'ast> Visit<'ast> for PublicTypes {
+    fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+        if matches!(item.vis, syn::Visibility::Public(_)) {
+            self.found.push(syntax::name(&item.ident));
+        }
+    }
+    fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
+        if matches!(item.vis, syn::Visibility::Public(_)) {
+            self.found.push(syntax::name(&item.ident));
+        }
+    }
+    fn visit_item_union(&mut self, item: &'ast syn::ItemUnion) {
+        if matches!(item.vis, syn::Visibility::Public(_)) {
+            self.found.push(syntax::name(&item.ident));
+        }
+    }
+    fn visit_item_type(&mut self, item: &'ast syn::ItemType) {
+        if matches!(item.vis, syn::Visibility::Public(_)) {
+            self.found.push(syntax::name(&item.ident));
+        }
+    }
+    fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(files: &[(&str, &str)], dependencies: &[ForeignCrate]) -> ForeignCrate {
+        let parsed = files
+            .iter()
+            .map(|(module, text)| DepFile {
+                tree: syn::parse_file(text).unwrap(),
+                text,
+                module: module
+                    .split("::")
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            })
+            .collect();
+        index_crate("sdk", parsed, dependencies)
+    }
+
+    fn response(future: bool) -> Returns {
+        Returns {
+            kind: Kind::Response,
+            future,
+        }
+    }
+
+    #[test]
+    fn acting_types_functions_and_methods() {
+        let krate = index(
+            &[
+                (
+                    "",
+                    "mod client; pub use client::*;
+                     pub async fn fetch(url: &str) -> reqwest::Result<reqwest::Response> { todo!() }
+                     pub fn status(url: &str) -> u16 { 0 }
+                     fn private() -> reqwest::Response { todo!() }",
+                ),
+                (
+                    "client",
+                    "use reqwest::{Client, Response};
+                     pub struct Api { http: Client }
+                     pub struct Call { inner: reqwest::RequestBuilder }
+                     pub struct Raw { pub resp: Response }
+                     impl Raw { pub fn error_for_status(self) -> Result<Self, Error> { todo!() } }
+                     impl Api {
+                         pub fn new() -> Self { todo!() }
+                         pub fn get(&self, path: &str) -> Call { todo!() }
+                         pub fn post(&self, path: &str) -> Call { todo!() }
+                         pub async fn download(&self, id: u64) -> Result<Response, Error> { todo!() }
+                         pub async fn raw(&self) -> Raw { todo!() }
+                         pub fn http(&self) -> Client { self.http.clone() }
+                         pub fn name(&self) -> &str { \"\" }
+                     }
+                     impl Call {
+                         pub fn header(self, k: &str, v: &str) -> Self { self }
+                         pub async fn send(self) -> Result<Response, Error> { todo!() }
+                     }
+                     pub struct Files;
+                     impl Files { pub fn name(&self) -> Call { todo!() } }
+                     impl std::fmt::Display for Api {
+                         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { todo!() }
+                     }
+                     #[cfg(test)]
+                     mod tests { pub fn fixture() -> reqwest::Response { todo!() } }",
+                ),
+            ],
+            &[],
+        );
+        assert_eq!(krate.name, "sdk");
+        assert_eq!(
+            krate.types,
+            [
+                ("Api".to_owned(), ReqwestItem::Client),
+                ("Call".to_owned(), ReqwestItem::RequestBuilder),
+                ("Raw".to_owned(), ReqwestItem::Response),
+            ]
+        );
+        assert_eq!(
+            krate.functions,
+            [
+                ("fetch".to_owned(), response(true)),
+                ("new".to_owned(), Returns::now(Kind::Client)),
+            ]
+        );
+        assert_eq!(
+            krate.methods,
+            [
+                ("Api".to_owned(), "download".to_owned(), response(true)),
+                (
+                    "Api".to_owned(),
+                    "http".to_owned(),
+                    Returns::now(Kind::Client)
+                ),
+                ("Api".to_owned(), "raw".to_owned(), response(true)),
+            ],
+            "`get`, `post`, `send` and `error_for_status` are reqwest's names: the shapes tell"
+        );
+    }
+
+    #[test]
+    fn names_that_disagree_are_left_out() {
+        let krate = index(
+            &[(
+                "",
+                "pub mod a { pub fn fetch() -> reqwest::Response { todo!() } }
+                 pub mod b { pub fn fetch() -> String { todo!() } }
+                 pub struct X; impl X { pub fn open(&self) -> reqwest::Response { todo!() } }
+                 pub struct Y; impl Y { pub async fn open(&self) -> reqwest::Response { todo!() } }",
+            )],
+            &[],
+        );
+        assert_eq!(krate.functions, []);
+        assert_eq!(krate.methods, []);
+    }
+
+    #[test]
+    fn a_dependency_index_types_the_signatures() {
+        let middleware = ForeignCrate::reqwest_middleware();
+        let krate = index(
+            &[(
+                "",
+                "use reqwest_middleware::ClientWithMiddleware;
+                 pub fn client() -> ClientWithMiddleware { todo!() }
+                 pub fn request(c: &ClientWithMiddleware) -> reqwest_middleware::RequestBuilder { todo!() }",
+            )],
+            &[middleware],
+        );
+        assert_eq!(
+            krate.functions,
+            [
+                ("client".to_owned(), Returns::now(Kind::Client)),
+                ("request".to_owned(), Returns::now(Kind::Builder)),
+            ]
+        );
+    }
+}
