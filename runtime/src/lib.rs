@@ -57,7 +57,7 @@ mod track;
 #[doc(hidden)]
 pub mod __private;
 
-pub use report::{LeakReport, LeakedResponse, ResponseState, Site};
+pub use report::{LeakReport, LeakedResponse, ResponseState, Site, UntrackedResponse};
 pub use reqleak_macros::check;
 pub use scope::{reset_hook, set_hook, track, Mode, Scope};
 pub use track::Trackable;
