@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs the test suites of published crates whose tests drive reqwest against a local mock
+# server, first as published, then with `#[reqleak::check]` on every test that makes requests,
+# and prints one line per crate: tests instrumented, compile result, tests passed/failed in each
+# run, reqleak reports, and the wall-time ratio of the test runs (build excluded).
+#
+# Usage: scripts/real-suites/run.sh [WORK_DIR]   (default: a fresh temporary directory)
+# Env:   CRATES="wiremock@0.6.5:reqwest-0-12 ..." to choose the crates (NAME@VERSION:FEATURES).
+#        The third-party code is copied from Cargo's registry into WORK_DIR and never committed.
+set -euo pipefail
+REPO="$(cd "$(dirname "$0")/../.." && pwd)"
+HERE="$REPO/scripts/real-suites"
+WORK="${1:-$(mktemp -d -t reqleak-suites.XXXXXX)}"
+mkdir -p "$WORK"
+CRATES="${CRATES:-wiremock@0.6.5:reqwest-0-12 mockito@1.7.2:reqwest-0-13 reqwest-retry@0.9.1:reqwest-0-13}"
+export CARGO_TARGET_DIR="$WORK/target"
+export CARGO_TERM_COLOR=never
+
+# Bring the packages into Cargo's registry cache with an ordinary `cargo fetch`.
+fetch_dir="$WORK/fetch"
+mkdir -p "$fetch_dir/src"
+echo 'fn main() {}' >"$fetch_dir/src/main.rs"
+{
+  printf '[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n[workspace]\n[dependencies]\n'
+  for spec in $CRATES; do
+    nv="${spec%%:*}"
+    printf '%s = "=%s"\n' "${nv%@*}" "${nv#*@}"
+  done
+} >"$fetch_dir/Cargo.toml"
+(cd "$fetch_dir" && cargo fetch -q)
+
+printf '%-22s %-14s %-11s %-9s %-16s %-16s %-8s %s\n' crate reqwest-feature instrumented compiles baseline instrumented reports time-ratio
+for spec in $CRATES; do
+  nv="${spec%%:*}"
+  feature="${spec#*:}"
+  name="${nv%@*}"
+  version="${nv#*@}"
+  src="$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$name-$version" | head -1)"
+  for variant in baseline instrumented; do
+    dir="$WORK/$variant/$name"
+    rm -rf "$dir"
+    mkdir -p "$(dirname "$dir")"
+    cp -r "$src" "$dir"
+    # A workspace of its own, and (instrumented) reqleak as a dev-dependency.
+    printf '\n[workspace]\n' >>"$dir/Cargo.toml"
+    if [ "$variant" = instrumented ]; then
+      printf '\n[dev-dependencies.reqleak]\npath = "%s/runtime"\ndefault-features = false\nfeatures = ["%s", "blocking"]\n' \
+        "$REPO" "$feature" >>"$dir/Cargo.toml"
+      count="$(python3 "$HERE/instrument.py" "$dir")"
+    fi
+    (cd "$dir" && cargo test --tests --no-run -q >"$WORK/$variant-$name.build.log" 2>&1) && built=yes || built=no
+    start=$(date +%s.%N)
+    (cd "$dir" && cargo test --tests >"$WORK/$variant-$name.test.log" 2>&1) || true
+    end=$(date +%s.%N)
+    secs=$(echo "$end - $start" | bc)
+    passed=$(grep -Eo '[0-9]+ passed' "$WORK/$variant-$name.test.log" | awk '{s+=$1} END {print s+0}')
+    failed=$(grep -Eo '[0-9]+ failed' "$WORK/$variant-$name.test.log" | awk '{s+=$1} END {print s+0}')
+    eval "${variant}_built=$built ${variant}_secs=$secs ${variant}_result='${passed}p/${failed}f'"
+  done
+  reports=$(grep -c '^reqleak: `' "$WORK/instrumented-$name.test.log" || true)
+  ratio=$(echo "scale=2; $instrumented_secs / $baseline_secs" | bc)
+  printf '%-22s %-14s %-11s %-9s %-16s %-16s %-8s %s\n' "$name $version" "$feature" "$count" \
+    "$instrumented_built" "$baseline_result" "$instrumented_result" "$reports" "$ratio"
+done
+echo "logs: $WORK/{baseline,instrumented}-NAME.{build,test}.log"
