@@ -464,13 +464,14 @@ impl syn::parse::Parse for SelectInput {
                 SelectHead::Branch { pat, eq, fut, cond }
             };
             input.parse::<Token![=>]>()?;
-            let body = if input.peek(syn::token::Brace) {
+            let braced = input.peek(syn::token::Brace);
+            let body = if braced {
                 let block: syn::ExprBlock = input.parse()?;
                 Expr::Block(block)
             } else {
                 input.parse()?
             };
-            if !input.is_empty() {
+            if input.peek(Token![,]) || (!braced && !input.is_empty()) {
                 input.parse::<Token![,]>()?;
             }
             arms.push(SelectArm { head, body });

@@ -41,8 +41,10 @@ for spec in $CRATES; do
     rm -rf "$dir"
     mkdir -p "$(dirname "$dir")"
     cp -r "$src" "$dir"
-    # A workspace of its own, and (instrumented) reqleak as a dev-dependency.
+    # A workspace of its own, resolved afresh (the same way for both runs: the published lock
+    # file cannot take reqleak's dependencies), and (instrumented) reqleak as a dev-dependency.
     printf '\n[workspace]\n' >>"$dir/Cargo.toml"
+    rm -f "$dir/Cargo.lock"
     if [ "$variant" = instrumented ]; then
       printf '\n[dev-dependencies.reqleak]\npath = "%s/runtime"\ndefault-features = false\nfeatures = ["%s", "blocking"]\n' \
         "$REPO" "$feature" >>"$dir/Cargo.toml"
