@@ -414,6 +414,8 @@ struct SelectArm {
     body: Expr,
 }
 
+// Parsed once per `select!` and dropped right away: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum SelectHead {
     Branch {
         pat: Pat,

@@ -150,25 +150,26 @@ fn reported(url: &str, marker: &str) -> Reported {
     }
 }
 
+fn keep(resp: reqwest::Response) -> bool {
+    KEPT.lock().unwrap().push(resp);
+    true
+}
+
 #[reqleak::check]
 async fn sources_in_select_and_assert(client: &reqwest::Client, url: &str) {
     tokio::select! {
         biased;
-        resp = client.get(url).send() => KEPT.lock().unwrap().push(resp.unwrap()), // @select_future
-        _ = std::future::pending::<()>() => {}
-    }
+        resp = client.get(url).send() => keep(resp.unwrap()), // @select_future
+        _ = std::future::pending::<()>() => true,
+    };
     tokio::select! {
         _ = async {} => {
-            KEPT.lock().unwrap().push(client.get(url).send().await.unwrap()); // @select_arm
+            let resp = client.get(url).send().await.unwrap(); // @select_arm
+            keep(resp);
         }
         else => {}
     }
-    assert!(
-        KEPT.lock()
-            .unwrap()
-            .push(client.get(url).send().await.unwrap())
-            == ()
-    ); // @assert
+    assert!(keep(client.get(url).send().await.unwrap())); // @assert
 }
 
 #[tokio::test]
