@@ -486,6 +486,22 @@ mod tests {
         );
     }
 
+    /// Zero cost when inactive, for an `impl` block and a `mod` too: the copy compiled without
+    /// `debug_assertions` is the item as written.
+    #[test]
+    fn inactive_copy_of_an_impl_or_mod_is_unchanged() {
+        for item in [
+            quote! { impl Sdk { async fn get(&self) { self.c.get("u").send().await.unwrap(); } } },
+            quote! { mod m { pub fn get(c: &C) { let _ = c.get("u").send(); } } },
+        ] {
+            let out = expand(quote!(), item.clone(), false).to_string();
+            let inactive = format!("# [cfg (not (debug_assertions))] {item}");
+            assert!(out.ends_with(&inactive), "{out}");
+            assert!(out.starts_with("# [cfg (debug_assertions)]"), "{out}");
+            assert_eq!(out.matches("__reqleak_instrument").count(), 1, "{out}");
+        }
+    }
+
     /// On an impl block: tests become checks (expanded later), the rest is tracked in place.
     #[test]
     fn impl_blocks_track_their_functions() {

@@ -233,3 +233,30 @@ fn parallel_checks_are_never_mixed_up() {
         }
     });
 }
+
+/// On a module of tests: each test is a check (strict here), whatever its test attribute.
+#[reqleak::check(strict)]
+mod checked_tests {
+    use reqleak_tests::TestServer;
+
+    #[tokio::test]
+    #[should_panic(expected = "left 1 response unreleased")]
+    async fn a_leaking_test_of_a_checked_module_fails() {
+        let server = TestServer::start();
+        let resp = reqwest::get(server.url("/bytes/1")).await.unwrap();
+        super::CACHE.lock().unwrap().push(resp);
+    }
+
+    #[test]
+    #[should_panic(expected = "dropped 1 response body unread (strict)")]
+    fn strict_applies_to_the_tests_of_a_checked_module() {
+        let server = TestServer::start();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let url = server.url("/bytes/4194304");
+        let status = rt.block_on(async { reqwest::get(&url).await.unwrap().status() });
+        assert_eq!(status, 200);
+    }
+}
