@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the test suites of published crates whose tests drive reqwest against a local mock
 # server, first as published, then with `#[reqleak::check]` on every test that makes requests,
-# and prints one line per crate: tests instrumented, compile result, tests passed/failed in each
-# run, reqleak reports, and the wall-time ratio of the test runs (build excluded).
+# and prints one line per crate: attribute sites inserted (one in a `macro_rules!` may make many
+# tests), tests run, compile result, tests passed/failed in each run, reqleak reports, and the
+# wall-time ratio of the test runs (build excluded; the fastest of RUNS runs of each).
 #
 # Usage: scripts/real-suites/run.sh [WORK_DIR]   (default: a fresh temporary directory)
 # Env:   CRATES="wiremock@0.6.5:reqwest-0-12 ..." to choose the crates (NAME@VERSION:FEATURES).
@@ -12,7 +13,8 @@ REPO="$(cd "$(dirname "$0")/../.." && pwd)"
 HERE="$REPO/scripts/real-suites"
 WORK="${1:-$(mktemp -d -t reqleak-suites.XXXXXX)}"
 mkdir -p "$WORK"
-CRATES="${CRATES:-wiremock@0.6.5:reqwest-0-12 mockito@1.7.2:reqwest-0-13 reqwest-retry@0.9.1:reqwest-0-13}"
+CRATES="${CRATES:-wiremock@0.6.5:reqwest-0-12 httpmock@0.8.3:reqwest-0-12 mockito@1.7.2:reqwest-0-13 reqwest-retry@0.9.1:reqwest-0-13}"
+RUNS="${RUNS:-3}"  # test runs per variant; the fastest counts
 export CARGO_TARGET_DIR="$WORK/target"
 export CARGO_TERM_COLOR=never
 
@@ -29,7 +31,7 @@ echo 'fn main() {}' >"$fetch_dir/src/main.rs"
 } >"$fetch_dir/Cargo.toml"
 (cd "$fetch_dir" && cargo fetch -q)
 
-printf '%-22s %-14s %-11s %-9s %-16s %-16s %-8s %s\n' crate reqwest-feature instrumented compiles baseline instrumented reports time-ratio
+printf '%-22s %-14s %-6s %-9s %-9s %-12s %-12s %-8s %s\n' crate reqwest-feature sites tests-run compiles baseline instrumented reports time-ratio
 for spec in $CRATES; do
   nv="${spec%%:*}"
   feature="${spec#*:}"
@@ -51,17 +53,23 @@ for spec in $CRATES; do
       count="$(python3 "$HERE/instrument.py" "$dir")"
     fi
     (cd "$dir" && cargo test --tests --no-run -q >"$WORK/$variant-$name.build.log" 2>&1) && built=yes || built=no
-    start=$(date +%s.%N)
-    (cd "$dir" && cargo test --tests >"$WORK/$variant-$name.test.log" 2>&1) || true
-    end=$(date +%s.%N)
-    secs=$(echo "$end - $start" | bc)
+    secs=""
+    for _ in $(seq "$RUNS"); do
+      start=$(date +%s.%N)
+      (cd "$dir" && cargo test --tests >"$WORK/$variant-$name.test.log" 2>&1) || true
+      end=$(date +%s.%N)
+      t=$(echo "$end - $start" | bc)
+      if [ -z "$secs" ] || [ "$(echo "$t < $secs" | bc)" = 1 ]; then secs=$t; fi
+    done
     passed=$(grep -Eo '[0-9]+ passed' "$WORK/$variant-$name.test.log" | awk '{s+=$1} END {print s+0}')
     failed=$(grep -Eo '[0-9]+ failed' "$WORK/$variant-$name.test.log" | awk '{s+=$1} END {print s+0}')
     eval "${variant}_built=$built ${variant}_secs=$secs ${variant}_result='${passed}p/${failed}f'"
   done
   reports=$(grep -c '^reqleak: `' "$WORK/instrumented-$name.test.log" || true)
+  grep -A6 '^reqleak: `' "$WORK/instrumented-$name.test.log" >"$WORK/reports-$name.txt" || true
   ratio=$(echo "scale=2; $instrumented_secs / $baseline_secs" | bc)
-  printf '%-22s %-14s %-11s %-9s %-16s %-16s %-8s %s\n' "$name $version" "$feature" "$count" \
+  ran=$(( ${instrumented_result%%p/*} + $(echo "$instrumented_result" | sed 's/.*p\///; s/f//') ))
+  printf '%-22s %-14s %-6s %-9s %-9s %-12s %-12s %-8s %s\n' "$name $version" "$feature" "$count" "$ran" \
     "$instrumented_built" "$baseline_result" "$instrumented_result" "$reports" "$ratio"
 done
-echo "logs: $WORK/{baseline,instrumented}-NAME.{build,test}.log"
+echo "logs: $WORK/{baseline,instrumented}-NAME.{build,test}.log, reports: $WORK/reports-NAME.txt"
