@@ -1,6 +1,7 @@
 //! # reqleak — assert that every reqwest response a function creates is released
 //!
 //! ```no_run
+//! # extern crate reqwest013 as reqwest;
 //! #[tokio::test]
 //! #[reqleak::check]
 //! async fn fetches_the_index() -> Result<(), reqwest::Error> {

@@ -64,6 +64,7 @@ fn deliver(report: LeakReport, mode: Mode) {
 /// carry `#[reqleak::check]`.
 ///
 /// ```no_run
+/// # extern crate reqwest013 as reqwest;
 /// # async fn run(client: reqwest::Client) -> Result<(), Box<dyn std::error::Error>> {
 /// let scope = reqleak::Scope::new("sync_job");
 /// let resp = scope.track(client.get("http://127.0.0.1:8080/").send().await?);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Puts `#[reqleak::check]` on every test function of a crate's tests that make requests.
 
-Usage: instrument.py CRATE_DIR
+Usage: instrument.py CRATE_DIR [ATTRIBUTE]   (ATTRIBUTE: default `#[reqleak::check]`)
 
 Every `.rs` file under CRATE_DIR/tests (recursively) that mentions reqwest (or `.send(`) gets
 `#[reqleak::check]` inserted above the attribute group of each test function (`#[test]`,
@@ -16,7 +16,7 @@ TEST_ATTR = re.compile(r"^\s*#\[\s*(test|[A-Za-z_][A-Za-z0-9_]*::test)\s*(\(.*\)
 ANY_ATTR = re.compile(r"^\s*#\[")
 
 
-def instrument(path: pathlib.Path) -> int:
+def instrument(path: pathlib.Path, attribute: str) -> int:
     text = path.read_text()
     if "reqwest" not in text and ".send(" not in text:
         return 0
@@ -27,7 +27,6 @@ def instrument(path: pathlib.Path) -> int:
     while i < len(lines):
         if ANY_ATTR.match(lines[i]):
             # An attribute group: consecutive attribute lines (multi-line ones kept whole).
-            start = i
             group = []
             depth = 0
             while i < len(lines) and (ANY_ATTR.match(lines[i]) or depth > 0):
@@ -38,10 +37,9 @@ def instrument(path: pathlib.Path) -> int:
                 "reqleak::check" in l for l in group
             ):
                 indent = re.match(r"^\s*", group[0]).group(0)
-                out.append(f"{indent}#[reqleak::check]")
+                out.append(f"{indent}{attribute}")
                 count += 1
             out.extend(group)
-            del start
             continue
         out.append(lines[i])
         i += 1
@@ -51,9 +49,10 @@ def instrument(path: pathlib.Path) -> int:
 
 def main() -> None:
     root = pathlib.Path(sys.argv[1])
+    attribute = sys.argv[2] if len(sys.argv) > 2 else "#[reqleak::check]"
     total = 0
     for f in sorted((root / "tests").rglob("*.rs")):
-        total += instrument(f)
+        total += instrument(f, attribute)
     print(total)
 
 

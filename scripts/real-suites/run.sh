@@ -6,7 +6,9 @@
 # wall-time ratio of the test runs (build excluded; the fastest of RUNS runs of each).
 #
 # Usage: scripts/real-suites/run.sh [WORK_DIR]   (default: a fresh temporary directory)
-# Env:   CRATES="wiremock@0.6.5:reqwest-0-12 ..." to choose the crates (NAME@VERSION:FEATURES).
+# Env:   CRATES="wiremock@0.6.5:reqwest-0-12 ..." to choose the crates (NAME@VERSION:FEATURE, the
+#        reqleak feature for the crate's reqwest version); ATTR (default `#[reqleak::check]`);
+#        RUNS (default 3).
 #        The third-party code is copied from Cargo's registry into WORK_DIR and never committed.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -15,6 +17,7 @@ WORK="${1:-$(mktemp -d -t reqleak-suites.XXXXXX)}"
 mkdir -p "$WORK"
 CRATES="${CRATES:-wiremock@0.6.5:reqwest-0-12 httpmock@0.8.3:reqwest-0-12 mockito@1.7.2:reqwest-0-13 reqwest-retry@0.9.1:reqwest-0-13}"
 RUNS="${RUNS:-3}"  # test runs per variant; the fastest counts
+ATTR="${ATTR:-#[reqleak::check]}"  # e.g. ATTR='#[reqleak::check(strict)]'
 export CARGO_TARGET_DIR="$WORK/target"
 export CARGO_TERM_COLOR=never
 
@@ -46,11 +49,11 @@ for spec in $CRATES; do
     # A workspace of its own, resolved afresh (the same way for both runs: the published lock
     # file cannot take reqleak's dependencies), and (instrumented) reqleak as a dev-dependency.
     printf '\n[workspace]\n' >>"$dir/Cargo.toml"
-    rm -f "$dir/Cargo.lock"
+    rm -f "$dir/Cargo.lock" "$dir/rust-toolchain" "$dir/rust-toolchain.toml"  # this toolchain
     if [ "$variant" = instrumented ]; then
       printf '\n[dev-dependencies.reqleak]\npath = "%s/runtime"\ndefault-features = false\nfeatures = ["%s", "blocking"]\n' \
         "$REPO" "$feature" >>"$dir/Cargo.toml"
-      count="$(python3 "$HERE/instrument.py" "$dir")"
+      count="$(python3 "$HERE/instrument.py" "$dir" "$ATTR")"
     fi
     (cd "$dir" && cargo test --tests --no-run -q >"$WORK/$variant-$name.build.log" 2>&1) && built=yes || built=no
     secs=""
