@@ -344,15 +344,6 @@ impl ScopeGuard {
         &self.current
     }
 
-    /// The function returned `handed` (the id of the response in its value, if any): report
-    /// what it left unreleased.
-    pub fn finish(mut self, handed: Option<u64>) {
-        self.done = true;
-        let parent = self.current.outer.load(Ordering::Acquire);
-        self.current.leave();
-        self.close(handed.or(self.handed()), parent, false);
-    }
-
     /// A `return` is leaving with a value whose response (if any) goes to the caller.
     pub fn hand(&self, handed: Option<u64>) {
         self.handed.store(handed.unwrap_or(0), Ordering::Release);

@@ -144,7 +144,7 @@ fn mark(ext: &http::Extensions, flag: u8) {
 
 /// Instruments the responses of one reqwest major version (`$krate` is its renamed dependency).
 macro_rules! reqwest_version {
-    ($krate:ident, $feature:literal) => {
+    ($krate:ident) => {
         use super::*;
         use ::$krate::ResponseBuilderExt;
 
@@ -233,12 +233,12 @@ macro_rules! reqwest_version {
 
 #[cfg(feature = "reqwest-0-13")]
 mod v0_13 {
-    reqwest_version!(reqwest013, "reqwest-0-13");
+    reqwest_version!(reqwest013);
 }
 
 #[cfg(feature = "reqwest-0-12")]
 mod v0_12 {
-    reqwest_version!(reqwest012, "reqwest-0-12");
+    reqwest_version!(reqwest012);
 }
 
 mod sealed {

@@ -18,7 +18,7 @@ mkdir -p "$WORK"
 CRATES="${CRATES:-wiremock@0.6.5:reqwest-0-12 httpmock@0.8.3:reqwest-0-12 mockito@1.7.2:reqwest-0-13 reqwest-retry@0.9.1:reqwest-0-13}"
 RUNS="${RUNS:-3}"  # test runs per variant; the fastest counts
 ATTR="${ATTR:-#[reqleak::check]}"  # e.g. ATTR='#[reqleak::check(strict)]'
-export CARGO_TARGET_DIR="$WORK/target"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$WORK/target}"  # share one to reuse builds
 export CARGO_TERM_COLOR=never
 
 # Bring the packages into Cargo's registry cache with an ordinary `cargo fetch`.
@@ -59,7 +59,7 @@ for spec in $CRATES; do
     secs=""
     for _ in $(seq "$RUNS"); do
       start=$(date +%s.%N)
-      (cd "$dir" && cargo test --tests >"$WORK/$variant-$name.test.log" 2>&1) || true
+      (cd "$dir" && cargo test --tests --no-fail-fast >"$WORK/$variant-$name.test.log" 2>&1) || true
       end=$(date +%s.%N)
       t=$(echo "$end - $start" | bc)
       if [ -z "$secs" ] || [ "$(echo "$t < $secs" | bc)" = 1 ]; then secs=$t; fi
