@@ -19,10 +19,13 @@
 //! current while the body runs and restores the caller's when it is suspended: the body's own
 //! coroutine stays untouched.
 //!
-//! **Spawns.** The argument of a one-argument `spawn`/`spawn_local`/`spawn_blocking` call (a
-//! function or a method: `tokio::spawn`, `JoinSet::spawn`, `std::thread::spawn`, ..) runs as a
-//! child of the current scope: a future is polled, and a closure called, with the child scope
-//! current. Anything else passes through unchanged.
+//! **Spawns.** What a one-argument `spawn`/`spawn_local`/`spawn_blocking` call (a function or
+//! a method: `tokio::spawn`, `JoinSet::spawn`, `std::thread::spawn`, ..) is given runs as a
+//! child of the current scope, without changing its type: a literal `async move` block opens its
+//! child scope at its first poll and polls its awaits through `resume`; a literal `move || ..`
+//! closure opens one while it runs. Any other argument is wrapped in a `Child` future only for
+//! spawners known to take any future (`tokio::spawn`, `tokio::task::spawn_local`, ..), and left
+//! alone otherwise.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
@@ -203,6 +206,26 @@ fn is_spawn(e: &Expr) -> bool {
     }
 }
 
+/// Spawners known to take any future (`F: Future`), which may be given a wrapped one.
+fn is_generic_spawner(func: &Expr) -> bool {
+    let Expr::Path(p) = func else { return false };
+    let segs: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    matches!(
+        segs.as_slice(),
+        ["tokio", "spawn"]
+            | [.., "tokio", "task", "spawn" | "spawn_local"]
+            | ["task", "spawn" | "spawn_local"]
+            | ["async_std", "task", "spawn" | "spawn_local"]
+            | ["smol", "spawn"]
+    )
+}
+
 fn is_mem_forget(c: &ExprCall) -> bool {
     calls_path(
         c,
@@ -248,24 +271,22 @@ impl VisitMut for Rewriter {
                 self.instrument(e, span);
             }
             Expr::Call(_) | Expr::MethodCall(_) if is_spawn(e) => {
-                visit_mut::visit_expr_mut(self, e);
-                let scope = self.scope_expr();
-                let arg = match e {
-                    Expr::Call(c) => &mut c.args[0],
-                    Expr::MethodCall(m) => &mut m.args[0],
+                let (arg, generic) = match e {
+                    Expr::Call(c) => {
+                        let generic = is_generic_spawner(&c.func);
+                        self.visit_expr_mut(&mut c.func);
+                        (&mut c.args[0], generic)
+                    }
+                    Expr::MethodCall(m) => {
+                        self.visit_expr_mut(&mut m.receiver);
+                        (&mut m.args[0], false)
+                    }
                     _ => unreachable!(),
                 };
+                let scope = self.scope_expr();
                 self.edits += 1;
-                let inner = &*arg;
-                *arg = Expr::Verbatim(quote! {
-                    {
-                        #[allow(unused_imports)]
-                        use ::reqleak::__private::{
-                            SpawnFallback as _, SpawnFn as _, SpawnFuture as _,
-                        };
-                        ::reqleak::__private::Spawned::new(#inner).__reqleak_child(#scope)
-                    }
-                });
+                let taken = std::mem::replace(arg, Expr::Verbatim(TokenStream::new()));
+                *arg = self.spawned(taken, scope, generic);
             }
             Expr::Call(c) if is_drop(c) => {
                 visit_mut::visit_expr_mut(self, e);
@@ -510,6 +531,77 @@ fn is_assert(m: &Macro) -> bool {
 }
 
 impl Rewriter {
+    /// What a `spawn`-like call is given (see the module docs): a literal `async move` block
+    /// gets a child scope of its own at its first poll, its awaits polled through `resume`; a
+    /// literal `move` closure gets one while it runs; anything else goes through `Spawned` when
+    /// the spawner is a known generic one (`tokio::spawn`, ..), and is left alone otherwise (a
+    /// spawner of one's own may take exactly `Pin<Box<dyn Future>>`, and a coercion to it must
+    /// still happen). The first two keep their type exactly (the block or closure itself).
+    fn spawned(&mut self, arg: Expr, scope: TokenStream, generic: bool) -> Expr {
+        match arg {
+            Expr::Async(mut a) if a.capture.is_some() => {
+                let mut child = Rewriter::new(self.function.clone());
+                child.resume = Some(quote!(&__reqleak_current));
+                child.visit_block_mut(&mut a.block);
+                self.sites += child.sites;
+                let stmts = &a.block.stmts;
+                let attrs = &a.attrs;
+                Expr::Verbatim(quote! {
+                    {
+                        let __reqleak_parent = #scope;
+                        #(#attrs)*
+                        async move {
+                            let __reqleak_current =
+                                ::reqleak::__private::Current::child(__reqleak_parent);
+                            #[allow(unused_variables)]
+                            let __reqleak_id = __reqleak_current.id();
+                            #(#stmts)*
+                        }
+                    }
+                })
+            }
+            Expr::Closure(mut c)
+                if c.capture.is_some() && c.inputs.is_empty() && c.asyncness.is_none() =>
+            {
+                let mut child = Rewriter::new(self.function.clone());
+                child.visit_expr_mut(&mut c.body);
+                self.sites += child.sites;
+                let body = &c.body;
+                let wrapped: Expr = syn::parse_quote! {
+                    {
+                        let __reqleak_child = ::reqleak::__private::ChildThread::enter(__reqleak_parent);
+                        #[allow(unused_variables)]
+                        let __reqleak_id = __reqleak_child.id();
+                        #body
+                    }
+                };
+                *c.body = wrapped;
+                Expr::Verbatim(quote! {
+                    {
+                        let __reqleak_parent = #scope;
+                        #c
+                    }
+                })
+            }
+            mut other if !generic => {
+                self.visit_expr_mut(&mut other);
+                other
+            }
+            mut other => {
+                self.visit_expr_mut(&mut other);
+                Expr::Verbatim(quote! {
+                    {
+                        #[allow(unused_imports)]
+                        use ::reqleak::__private::{
+                            SpawnBoxed as _, SpawnFallback as _, SpawnFuture as _,
+                        };
+                        (&&&::reqleak::__private::Spawned::new(#other)).__reqleak_child(#scope)
+                    }
+                })
+            }
+        }
+    }
+
     /// Macros rewritten as a whole: `assert!` whose condition has a source, and, in an async
     /// body, `join!`/`select!`, which await inside their own expansion.
     fn rewrite_macro(&mut self, m: &Macro) -> Option<Expr> {

@@ -8,10 +8,13 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::pin::Pin;
 
 pub use crate::report::Site;
 use crate::report::UntrackedResponse;
-pub use crate::scope::{resume, Branch, Child, Current, FnMeta, Mode, Resume, ScopeGuard};
+pub use crate::scope::{
+    resume, Branch, Child, ChildThread, Current, FnMeta, Mode, Resume, ScopeGuard,
+};
 use crate::track::{untracked_help_here, untracked_kind, Trackable};
 
 /// The current scope of this thread (0: none).
@@ -139,7 +142,12 @@ impl<T> PeekFallback for &Peek<'_, T> {
     }
 }
 
-/// Holds what is given to a `spawn`-like call (`Spawned::new(x).__reqleak_child(scope)`).
+/// Holds what is given to a `spawn`-like call that is not a literal `async move` block or
+/// `move` closure (those are instrumented in place): `(&&&Spawned::new(x)).__reqleak_child(s)`.
+/// Three levels of autoref specialization, so that the type given to `spawn` never changes in a
+/// way that could break a call that compiled: a boxed `dyn Future` stays one, any other future
+/// becomes a [`Child`] of the same output (generic spawners take any future), and anything else
+/// passes through unchanged.
 pub struct Spawned<T>(Cell<Option<T>>);
 
 impl<T> Spawned<T> {
@@ -158,32 +166,43 @@ impl<T> Spawned<T> {
     }
 }
 
-/// A future given to `spawn(..)`: it runs as a child of the spawning scope.
+/// A boxed `dyn Future` (a spawner may take exactly that type): re-boxed, same type.
+pub trait SpawnBoxed {
+    /// The same type.
+    type Out;
+    /// Wraps the future, keeping its type.
+    fn __reqleak_child(&self, scope: u64) -> Self::Out;
+}
+
+impl<'a, T: 'a> SpawnBoxed for &Spawned<Pin<Box<dyn Future<Output = T> + Send + 'a>>> {
+    type Out = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+    #[inline]
+    fn __reqleak_child(&self, scope: u64) -> Self::Out {
+        Box::pin(crate::scope::child_future(scope, self.take()))
+    }
+}
+
+impl<'a, T: 'a> SpawnBoxed for &Spawned<Pin<Box<dyn Future<Output = T> + 'a>>> {
+    type Out = Pin<Box<dyn Future<Output = T> + 'a>>;
+    #[inline]
+    fn __reqleak_child(&self, scope: u64) -> Self::Out {
+        Box::pin(crate::scope::child_future(scope, self.take()))
+    }
+}
+
+/// Any other future: a [`Child`] task of the spawning scope.
 pub trait SpawnFuture {
     /// The wrapped future.
     type Out;
     /// Wraps the future.
-    fn __reqleak_child(self, scope: u64) -> Self::Out;
+    fn __reqleak_child(&self, scope: u64) -> Self::Out;
 }
 
 impl<F: Future> SpawnFuture for Spawned<F> {
     type Out = Child<F>;
     #[inline]
-    fn __reqleak_child(self, scope: u64) -> Child<F> {
+    fn __reqleak_child(&self, scope: u64) -> Child<F> {
         crate::scope::child_future(scope, self.take())
-    }
-}
-
-/// A closure given to `spawn(..)` (a thread): it runs as a child of the spawning scope.
-pub trait SpawnFn<R> {
-    /// Wraps the closure.
-    fn __reqleak_child(self, scope: u64) -> impl FnOnce() -> R;
-}
-
-impl<F: FnOnce() -> R, R> SpawnFn<R> for Spawned<F> {
-    #[inline]
-    fn __reqleak_child(self, scope: u64) -> impl FnOnce() -> R {
-        crate::scope::child_fn(scope, self.take())
     }
 }
 
@@ -192,13 +211,13 @@ pub trait SpawnFallback {
     /// The value's type.
     type Out;
     /// Returns the value unchanged.
-    fn __reqleak_child(self, scope: u64) -> Self::Out;
+    fn __reqleak_child(&self, scope: u64) -> Self::Out;
 }
 
-impl<T> SpawnFallback for &Spawned<T> {
+impl<T> SpawnFallback for &&Spawned<T> {
     type Out = T;
     #[inline]
-    fn __reqleak_child(self, _scope: u64) -> T {
+    fn __reqleak_child(&self, _scope: u64) -> T {
         self.take()
     }
 }

@@ -183,6 +183,8 @@ pub struct FnMeta {
 #[doc(hidden)]
 pub struct Current {
     id: u64,
+    /// A literal `async move` block given to `spawn`: its child scope closes with it.
+    child: bool,
     /// The thread's current scope before the body started or last resumed.
     outer: AtomicU64,
     /// The body is executing (not suspended at an `.await`).
@@ -193,6 +195,7 @@ impl Current {
     fn enter(id: u64) -> Current {
         Current {
             id,
+            child: false,
             outer: AtomicU64::new(registry::set_current_scope(id)),
             running: AtomicBool::new(true),
         }
@@ -202,6 +205,14 @@ impl Current {
     /// starts, and keeps it current while it runs.
     pub fn inherit() -> Current {
         Current::enter(registry::current_scope())
+    }
+
+    /// A literal `async move` block given to a `spawn`-like call, at its first poll: a child
+    /// scope of `parent` (the scope where it was written), current while it runs.
+    pub fn child(parent: u64) -> Current {
+        let mut current = Current::enter(registry::open_child(parent));
+        current.child = true;
+        current
     }
 
     /// The scope id.
@@ -249,6 +260,9 @@ impl Current {
 impl Drop for Current {
     fn drop(&mut self) {
         self.leave();
+        if self.child {
+            registry::close_child(self.id);
+        }
     }
 }
 
@@ -430,13 +444,34 @@ impl<F> Drop for Child<F> {
     }
 }
 
-/// The child scope of a spawned thread's closure (closed when the closure is dropped).
+/// The child scope of a literal `move` closure given to a `spawn`-like call (a thread): current
+/// while the closure runs, closed when it returns.
 #[doc(hidden)]
-pub struct ChildScope(u64);
+pub struct ChildThread {
+    id: u64,
+    previous: u64,
+}
 
-impl Drop for ChildScope {
+impl ChildThread {
+    /// Opens a child scope of `parent` and makes it current.
+    pub fn enter(parent: u64) -> ChildThread {
+        let id = registry::open_child(parent);
+        ChildThread {
+            id,
+            previous: registry::set_current_scope(id),
+        }
+    }
+
+    /// The scope id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+}
+
+impl Drop for ChildThread {
     fn drop(&mut self) {
-        registry::close_child(self.0);
+        registry::set_current_scope(self.previous);
+        registry::close_child(self.id);
     }
 }
 
@@ -445,15 +480,5 @@ pub(crate) fn child_future<F: Future>(parent: u64, fut: F) -> Child<F> {
     Child {
         id: registry::open_child(parent),
         fut,
-    }
-}
-
-/// Opens a child scope of `parent` for a closure run on another thread.
-pub(crate) fn child_fn<F: FnOnce() -> R, R>(parent: u64, f: F) -> impl FnOnce() -> R {
-    let scope = ChildScope(registry::open_child(parent));
-    move || {
-        let scope = scope;
-        let _restore = Restore(registry::set_current_scope(scope.0));
-        f()
     }
 }

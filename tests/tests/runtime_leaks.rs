@@ -310,3 +310,49 @@ async fn sources_in_closures_and_macros_are_instrumented() {
         "{msg}"
     );
 }
+
+static FROM_THREADS: std::sync::Mutex<Vec<reqwest::blocking::Response>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Threads spawned under a check are children too: one finishes leaving its response in a
+/// static (reported), one is still running when the check runs (its response is not judged).
+#[reqleak::check]
+fn created_in_threads(
+    client: reqwest::blocking::Client,
+    url: String,
+) -> (std::thread::JoinHandle<()>, std::sync::mpsc::Sender<()>) {
+    let (c, u) = (client.clone(), url.clone());
+    std::thread::spawn(move || {
+        let resp = c.get(&u).send().unwrap(); // @thread
+        FROM_THREADS.lock().unwrap().push(resp);
+    })
+    .join()
+    .unwrap();
+    let (created_tx, created_rx) = std::sync::mpsc::channel();
+    let (hold_tx, hold_rx) = std::sync::mpsc::channel::<()>();
+    let running = std::thread::spawn(move || {
+        let resp = client.get(&url).send().unwrap();
+        created_tx.send(()).unwrap();
+        let _ = hold_rx.recv();
+        drop(resp);
+    });
+    created_rx.recv().unwrap();
+    (running, hold_tx)
+}
+
+#[test]
+fn responses_created_in_spawned_threads() {
+    let server = TestServer::start();
+    let url = server.url("/bytes/9");
+    let client = reqwest::blocking::Client::new();
+    let msg = expect_panic(|| created_in_threads(client, url.clone()));
+    assert!(
+        msg.starts_with("reqleak: `runtime_leaks::created_in_threads` left 1 response unreleased"),
+        "{msg}"
+    );
+    assert_eq!(
+        parse_report(&msg),
+        vec![reported(&url, "unread", "@thread")]
+    );
+    FROM_THREADS.lock().unwrap().clear();
+}

@@ -101,6 +101,43 @@ mod api {
     fn a_test_in_a_module() {}
 }
 
+/// Spawners of one's own take exact types: arguments keep their type (and their coercions).
+pub struct Executor;
+
+impl Executor {
+    pub fn spawn(&self, fut: Pin<Box<dyn Future<Output = ()> + Send>>) {
+        drop(fut)
+    }
+    pub fn spawn_local(&self, f: fn() -> u8) -> u8 {
+        f()
+    }
+    pub fn spawn_blocking(&self, f: Box<dyn FnOnce() -> u8 + Send>) -> u8 {
+        f()
+    }
+}
+
+#[reqleak::check]
+fn custom_spawners(ex: &Executor, client: reqwest::blocking::Client) -> u8 {
+    ex.spawn(Box::pin(async {}));
+    ex.spawn(Box::pin(async move {}));
+    let boxed: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(async {});
+    ex.spawn(boxed);
+    fn seven() -> u8 {
+        7
+    }
+    let f = move || 1u8;
+    let from_var = std::thread::spawn(f).join().unwrap();
+    let v = [1u8];
+    let scoped = std::thread::scope(|s| s.spawn(|| v.len()).join().unwrap()) as u8;
+    let typed = std::thread::spawn(move || -> u8 {
+        client.get("u").send().map(|r| r.status().as_u16() as u8).unwrap_or(3)
+    })
+    .join()
+    .unwrap();
+    let boxed_fn = ex.spawn_blocking(Box::new(move || 2));
+    ex.spawn_local(seven) + from_var + scoped + typed + boxed_fn
+}
+
 /// Instrumented async functions stay `Send` (their scope is held across awaits by reference).
 fn is_send<T: Send>(_: T) {}
 
@@ -115,5 +152,6 @@ fn main() {
     is_send(sdk.spawns("u".into()));
     is_send(checked_is_send(&sdk));
     is_send(api::inner::get("u"));
+    let _ = custom_spawners(&Executor, reqwest::blocking::Client::new());
     let _ = (Sdk::limit(), api::NAME, sdk.name().len());
 }
