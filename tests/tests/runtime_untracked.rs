@@ -32,7 +32,7 @@ fn untracked_reqwest_version_fails_the_check_naming_the_feature() {
         format!(
             "reqleak: `reqleak_untracked::fetch` could not track 2 responses\n\
              \x20 - untracked `{result}` created at src/main.rs:{kept}:16 in reqleak_untracked::fetch\n\
-             \x20 - untracked `{result}` created at src/main.rs:{read}:5 in reqleak_untracked::fetch\n\
+             \x20 - untracked `{result}` created at src/main.rs:{read}:16 in reqleak_untracked::fetch\n\
              \x20 = help: this build of reqleak tracks reqwest 0.13 only: enable the feature `reqwest-0-12` of `reqleak` to track reqwest 0.12 (reqleak supports 0.12 and 0.13)\n"
         )
     );

@@ -20,8 +20,9 @@ fn server() -> String {
                     Ok(n) => seen.extend_from_slice(&buf[..n]),
                 }
             }
-            let _ = stream
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nhello");
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nhello",
+            );
         }
     });
     format!("http://{addr}/")
@@ -31,7 +32,8 @@ fn server() -> String {
 async fn fetch(client: &reqwest::Client, url: &str) -> usize {
     let kept = client.get(url).send().await.unwrap(); // @kept
     KEPT.lock().unwrap().push(kept);
-    client.get(url).send().await.unwrap().bytes().await.unwrap().len() // @read
+    let read = client.get(url).send().await.unwrap(); // @read
+    read.bytes().await.unwrap().len()
 }
 
 #[tokio::main(flavor = "current_thread")]
