@@ -5,10 +5,27 @@
 //! `__reqleak_instrument`, which instruments responses and is the identity for anything else.
 //! `std::mem::forget(x)` marks `x` as forgotten first.
 //!
-//! The scope a source is attributed to: inside the body and `move` closures/async blocks (which
-//! may run in a spawned task on another thread) it is the captured `__reqleak_id`, a `u64`; inside
-//! a non-`move` closure/async block (which must not gain a borrow of a local) it is the thread's
-//! current scope, and a `move` block created there takes a fresh `__reqleak_id` from it.
+//! `drop(x)` marks `x` as dropped on purpose (strict does not report its unread body).
+//!
+//! The scope a source is attributed to: the thread's current scope, which instrumented code keeps
+//! set while it runs (see `resume` below and the spawn wrapping); inside the body and `move`
+//! closures/async blocks, the captured `__reqleak_id` when no scope is current (a block run by
+//! code that is not instrumented, on another thread). A non-`move` closure/async block must not
+//! gain a borrow of a local, so it reads the current scope only, and a `move` block created there
+//! takes a fresh `__reqleak_id` from it.
+//!
+//! **Awaits.** In an async body, each `.await` of the body itself (not of a closure or async
+//! block in it) polls its operand through `resume(current, ..)`, which makes the body's scope
+//! current while the body runs and restores the caller's when it is suspended: the body's own
+//! coroutine stays untouched.
+//!
+//! **Spawns.** What a one-argument `spawn`/`spawn_local`/`spawn_blocking` call (a function or
+//! a method: `tokio::spawn`, `JoinSet::spawn`, `std::thread::spawn`, ..) is given runs as a
+//! child of the current scope, without changing its type: a literal `async move` block opens its
+//! child scope at its first poll and polls its awaits through `resume`; a literal `move || ..`
+//! closure opens one while it runs. Any other argument is wrapped in a `Child` future only for
+//! spawners known to take any future (`tokio::spawn`, `tokio::task::spawn_local`, ..), and left
+//! alone otherwise.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
@@ -16,7 +33,7 @@ use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, ExprCall, Item, Macro, Token};
+use syn::{Expr, ExprCall, Item, Macro, Pat, Stmt, Token};
 
 pub struct Rewriter {
     /// The checked function's name (for the creation sites).
@@ -32,6 +49,10 @@ pub struct Rewriter {
     pub hand_returns: Option<TokenStream>,
     /// Closures and async blocks around the current expression (a `return` there is theirs).
     depth: usize,
+    /// An async body: the `&Current` that its own `.await`s poll through.
+    pub resume: Option<TokenStream>,
+    /// Rewrites so far (a macro's tokens are re-emitted only when its arguments changed).
+    edits: usize,
 }
 
 impl Rewriter {
@@ -43,13 +64,15 @@ impl Rewriter {
             sites: 0,
             hand_returns: None,
             depth: 0,
+            resume: None,
+            edits: 0,
         }
     }
 
     fn scope_expr(&mut self) -> TokenStream {
         if self.in_move {
             self.needs_id = true;
-            quote!(__reqleak_id)
+            quote!(::reqleak::__private::scope_or(__reqleak_id))
         } else {
             quote!(::reqleak::__private::current_scope())
         }
@@ -57,6 +80,7 @@ impl Rewriter {
 
     fn instrument(&mut self, e: &mut Expr, span: Span) {
         self.sites += 1;
+        self.edits += 1;
         let scope = self.scope_expr();
         let function = &self.function;
         let site = quote_spanned! {span=>
@@ -155,6 +179,53 @@ fn is_source(e: &Expr) -> bool {
     }
 }
 
+fn is_drop(c: &ExprCall) -> bool {
+    calls_path(
+        c,
+        &[
+            &["drop"],
+            &["mem", "drop"],
+            &["std", "mem", "drop"],
+            &["core", "mem", "drop"],
+        ],
+    )
+}
+
+const SPAWNS: [&str; 3] = ["spawn", "spawn_local", "spawn_blocking"];
+
+/// `tokio::spawn(x)`, `thread::spawn(x)`, `set.spawn(x)`, `handle.spawn_blocking(x)`, ..
+fn is_spawn(e: &Expr) -> bool {
+    match e {
+        Expr::Call(c) => {
+            c.args.len() == 1
+                && matches!(&*c.func, Expr::Path(p) if p.qself.is_none()
+                    && p.path.segments.last().is_some_and(|s| SPAWNS.iter().any(|w| s.ident == w)))
+        }
+        Expr::MethodCall(m) => m.args.len() == 1 && SPAWNS.iter().any(|w| m.method == w),
+        _ => false,
+    }
+}
+
+/// Spawners known to take any future (`F: Future`), which may be given a wrapped one.
+fn is_generic_spawner(func: &Expr) -> bool {
+    let Expr::Path(p) = func else { return false };
+    let segs: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    matches!(
+        segs.as_slice(),
+        ["tokio", "spawn"]
+            | [.., "tokio", "task", "spawn" | "spawn_local"]
+            | ["task", "spawn" | "spawn_local"]
+            | ["async_std", "task", "spawn" | "spawn_local"]
+            | ["smol", "spawn"]
+    )
+}
+
 fn is_mem_forget(c: &ExprCall) -> bool {
     calls_path(
         c,
@@ -169,18 +240,78 @@ fn is_mem_forget(c: &ExprCall) -> bool {
 impl VisitMut for Rewriter {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         match e {
-            Expr::Await(a) if is_source(&a.base) => {
+            Expr::Await(a) => {
+                let source = is_source(&a.base);
                 let span = a.base.span();
-                visit_mut::visit_expr_mut(self, &mut a.base);
-                self.instrument(e, span);
+                if source {
+                    visit_mut::visit_expr_mut(self, &mut a.base);
+                } else {
+                    self.visit_expr_mut(&mut a.base);
+                }
+                if self.depth == 0 {
+                    if let Some(current) = &self.resume {
+                        let base = &a.base;
+                        let wrapped: Expr = syn::parse_quote_spanned! {span=>
+                            ::reqleak::__private::resume(
+                                #current,
+                                ::core::future::IntoFuture::into_future(#base),
+                            )
+                        };
+                        *a.base = wrapped;
+                        self.edits += 1;
+                    }
+                }
+                if source {
+                    self.instrument(e, span);
+                }
             }
             Expr::MethodCall(_) | Expr::Call(_) if is_source(e) => {
                 let span = e.span();
                 visit_mut::visit_expr_mut(self, e);
                 self.instrument(e, span);
             }
+            Expr::Call(_) | Expr::MethodCall(_) if is_spawn(e) => {
+                let (arg, generic) = match e {
+                    Expr::Call(c) => {
+                        let generic = is_generic_spawner(&c.func);
+                        self.visit_expr_mut(&mut c.func);
+                        (&mut c.args[0], generic)
+                    }
+                    Expr::MethodCall(m) => {
+                        self.visit_expr_mut(&mut m.receiver);
+                        (&mut m.args[0], false)
+                    }
+                    _ => unreachable!(),
+                };
+                let scope = self.scope_expr();
+                self.edits += 1;
+                let taken = std::mem::replace(arg, Expr::Verbatim(TokenStream::new()));
+                *arg = self.spawned(taken, scope, generic);
+            }
+            Expr::Call(c) if is_drop(c) => {
+                visit_mut::visit_expr_mut(self, e);
+                self.edits += 1;
+                let Expr::Call(c) = &*e else { unreachable!() };
+                let func = &c.func;
+                let arg = &c.args[0];
+                *e = Expr::Verbatim(quote! {
+                    {
+                        #[allow(unused_imports)]
+                        use ::reqleak::__private::{ViaFallback as _, ViaTrackable as _};
+                        #func((&::reqleak::__private::Probe::new(#arg)).__reqleak_deliberate())
+                    }
+                });
+            }
+            Expr::Macro(m) => {
+                if let Some(rewritten) = self.rewrite_macro(&m.mac) {
+                    *e = rewritten;
+                } else {
+                    visit_mut::visit_expr_mut(self, e);
+                }
+            }
             Expr::Call(c) if is_mem_forget(c) => {
                 visit_mut::visit_expr_mut(self, e);
+                self.edits += 1;
                 let Expr::Call(c) = &*e else { unreachable!() };
                 let func = &c.func;
                 let arg = &c.args[0];
@@ -195,6 +326,7 @@ impl VisitMut for Rewriter {
             }
             Expr::Return(_) if self.depth == 0 && self.hand_returns.is_some() => {
                 visit_mut::visit_expr_mut(self, e);
+                self.edits += 1;
                 let Expr::Return(r) = &*e else { unreachable!() };
                 let ty = self.hand_returns.as_ref();
                 let value = match &r.expr {
@@ -231,38 +363,364 @@ impl VisitMut for Rewriter {
     /// Nested items are other functions: not instrumented.
     fn visit_item_mut(&mut self, _: &mut Item) {}
 
-    /// Macro arguments that parse as comma-separated expressions (`vec!`, `join!`, `println!`..)
-    /// are instrumented too; other macros are left alone, and so are the arguments a macro
-    /// prints as written (`dbg!`, `stringify!`, the condition of `assert!`), whose text would
-    /// change. In `join!`/`try_join!`, a bare `.send()` (a future the macro awaits) becomes
-    /// `async { ..send().await }`, which is instrumented; its output is the same.
+    fn visit_stmt_mut(&mut self, s: &mut Stmt) {
+        if let Stmt::Macro(sm) = s {
+            if let Some(rewritten) = self.rewrite_macro(&sm.mac) {
+                *s = Stmt::Expr(rewritten, sm.semi_token);
+                return;
+            }
+        }
+        visit_mut::visit_stmt_mut(self, s);
+    }
+
+    /// Macro arguments that parse as comma-separated expressions (`vec!`, `join!`, `println!`..),
+    /// or start with one (`matches!(expr, pat)`), are instrumented too; other macros are left
+    /// alone, and so are the arguments a macro prints as written (`dbg!`, `stringify!`), whose
+    /// text would change. In `join!`/`try_join!`, a bare `.send()` (a future the macro awaits)
+    /// becomes `async { ..send().await }`, which is instrumented; its output is the same.
     fn visit_macro_mut(&mut self, m: &mut Macro) {
-        let name = m
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
-        let skip_first = match name.as_str() {
-            "dbg" | "stringify" | "concat" | "include" | "include_str" | "include_bytes" => return,
-            "assert" | "debug_assert" => 1,
-            _ => 0,
-        };
+        let name = macro_name(m);
+        if matches!(
+            name.as_str(),
+            "dbg" | "stringify" | "concat" | "include" | "include_str" | "include_bytes"
+        ) {
+            return;
+        }
         let awaits_args = matches!(name.as_str(), "join" | "try_join");
-        let Ok(mut args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(m.tokens.clone())
-        else {
+        let before = self.edits;
+        if let Ok(mut args) =
+            Punctuated::<Expr, Token![,]>::parse_terminated.parse2(m.tokens.clone())
+        {
+            for arg in args.iter_mut() {
+                if awaits_args && is_source(arg) {
+                    let span = arg.span();
+                    *arg = syn::parse_quote_spanned!(span=> async { #arg.await });
+                }
+                self.visit_expr_mut(arg);
+            }
+            if self.edits != before {
+                m.tokens = args.into_token_stream();
+            }
+            return;
+        }
+        // `matches!(expr, pattern)`, `write!(f, ..)`: the first argument.
+        let Ok((mut first, rest)) = (|input: syn::parse::ParseStream| {
+            let first: Expr = input.parse()?;
+            let comma: Token![,] = input.parse()?;
+            let rest: TokenStream = input.parse()?;
+            Ok((first, quote!(#comma #rest)))
+        })
+        .parse2(m.tokens.clone()) else {
             return;
         };
-        let before = self.sites;
-        for arg in args.iter_mut().skip(skip_first) {
-            if awaits_args && is_source(arg) {
+        self.visit_expr_mut(&mut first);
+        if self.edits != before {
+            m.tokens = quote!(#first #rest);
+        }
+    }
+}
+
+fn macro_name(m: &Macro) -> String {
+    m.path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
+}
+
+/// One arm of `select!` (tokio's and futures'): `pat = fut [, if cond] => body` or
+/// `else => body` (`complete`/`default` in futures').
+struct SelectArm {
+    head: SelectHead,
+    body: Expr,
+}
+
+// Parsed once per `select!` and dropped right away: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+enum SelectHead {
+    Branch {
+        pat: Pat,
+        eq: Token![=],
+        fut: Expr,
+        cond: Option<(Token![,], Token![if], Expr)>,
+    },
+    Keyword(TokenStream),
+}
+
+struct SelectInput {
+    biased: Option<TokenStream>,
+    arms: Vec<SelectArm>,
+}
+
+impl syn::parse::Parse for SelectInput {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let mut biased = None;
+        if input.peek(syn::Ident) && input.peek2(Token![;]) {
+            let fork = input.fork();
+            let ident: syn::Ident = fork.parse()?;
+            if ident == "biased" {
+                let ident: syn::Ident = input.parse()?;
+                let semi: Token![;] = input.parse()?;
+                biased = Some(quote!(#ident #semi));
+            }
+        }
+        let mut arms = Vec::new();
+        while !input.is_empty() {
+            let head = if (input.peek(Token![else]) || input.peek(syn::Ident))
+                && input.peek2(Token![=>])
+            {
+                let kw: TokenStream = if input.peek(Token![else]) {
+                    input.parse::<Token![else]>()?.into_token_stream()
+                } else {
+                    input.parse::<syn::Ident>()?.into_token_stream()
+                };
+                SelectHead::Keyword(kw)
+            } else {
+                let pat = Pat::parse_multi_with_leading_vert(input)?;
+                let eq: Token![=] = input.parse()?;
+                let fut = Expr::parse_without_eager_brace(input)?;
+                let cond = if input.peek(Token![,]) && input.peek2(Token![if]) {
+                    Some((input.parse()?, input.parse()?, input.parse()?))
+                } else {
+                    None
+                };
+                SelectHead::Branch { pat, eq, fut, cond }
+            };
+            input.parse::<Token![=>]>()?;
+            let braced = input.peek(syn::token::Brace);
+            let body = if braced {
+                let block: syn::ExprBlock = input.parse()?;
+                Expr::Block(block)
+            } else {
+                input.parse()?
+            };
+            if input.peek(Token![,]) || (!braced && !input.is_empty()) {
+                input.parse::<Token![,]>()?;
+            }
+            arms.push(SelectArm { head, body });
+        }
+        Ok(SelectInput { biased, arms })
+    }
+}
+
+impl ToTokens for SelectInput {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        if let Some(b) = &self.biased {
+            b.to_tokens(out);
+        }
+        for arm in &self.arms {
+            match &arm.head {
+                SelectHead::Branch { pat, eq, fut, cond } => {
+                    pat.to_tokens(out);
+                    eq.to_tokens(out);
+                    fut.to_tokens(out);
+                    if let Some((comma, if_token, c)) = cond {
+                        quote!(#comma #if_token #c).to_tokens(out);
+                    }
+                }
+                SelectHead::Keyword(kw) => kw.to_tokens(out),
+            }
+            let body = &arm.body;
+            quote!(=> #body,).to_tokens(out);
+        }
+    }
+}
+
+fn is_assert(m: &Macro) -> bool {
+    matches!(macro_name(m).as_str(), "assert" | "debug_assert")
+}
+
+impl Rewriter {
+    /// What a `spawn`-like call is given (see the module docs): a literal `async move` block
+    /// gets a child scope of its own at its first poll, its awaits polled through `resume`; a
+    /// literal `move` closure gets one while it runs; anything else goes through `Spawned` when
+    /// the spawner is a known generic one (`tokio::spawn`, ..), and is left alone otherwise (a
+    /// spawner of one's own may take exactly `Pin<Box<dyn Future>>`, and a coercion to it must
+    /// still happen). The first two keep their type exactly (the block or closure itself).
+    fn spawned(&mut self, arg: Expr, scope: TokenStream, generic: bool) -> Expr {
+        match arg {
+            Expr::Async(mut a) if a.capture.is_some() => {
+                let mut child = Rewriter::new(self.function.clone());
+                child.resume = Some(quote!(&__reqleak_current));
+                child.visit_block_mut(&mut a.block);
+                self.sites += child.sites;
+                let stmts = &a.block.stmts;
+                let attrs = &a.attrs;
+                Expr::Verbatim(quote! {
+                    {
+                        let __reqleak_parent = #scope;
+                        #(#attrs)*
+                        async move {
+                            let __reqleak_current =
+                                ::reqleak::__private::Current::child(__reqleak_parent);
+                            #[allow(unused_variables)]
+                            let __reqleak_id = __reqleak_current.id();
+                            #(#stmts)*
+                        }
+                    }
+                })
+            }
+            Expr::Closure(mut c)
+                if c.capture.is_some() && c.inputs.is_empty() && c.asyncness.is_none() =>
+            {
+                let mut child = Rewriter::new(self.function.clone());
+                child.visit_expr_mut(&mut c.body);
+                self.sites += child.sites;
+                let body = &c.body;
+                let wrapped: Expr = syn::parse_quote! {
+                    {
+                        let __reqleak_child = ::reqleak::__private::ChildThread::enter(__reqleak_parent);
+                        #[allow(unused_variables)]
+                        let __reqleak_id = __reqleak_child.id();
+                        #body
+                    }
+                };
+                *c.body = wrapped;
+                Expr::Verbatim(quote! {
+                    {
+                        let __reqleak_parent = #scope;
+                        #c
+                    }
+                })
+            }
+            mut other if !generic => {
+                self.visit_expr_mut(&mut other);
+                other
+            }
+            mut other => {
+                self.visit_expr_mut(&mut other);
+                Expr::Verbatim(quote! {
+                    {
+                        #[allow(unused_imports)]
+                        use ::reqleak::__private::{
+                            SpawnBoxed as _, SpawnFallback as _, SpawnFuture as _,
+                        };
+                        (&&&::reqleak::__private::Spawned::new(#other)).__reqleak_child(#scope)
+                    }
+                })
+            }
+        }
+    }
+
+    /// Macros rewritten as a whole: `assert!` whose condition has a source, and, in an async
+    /// body, `join!`/`select!`, which await inside their own expansion.
+    fn rewrite_macro(&mut self, m: &Macro) -> Option<Expr> {
+        if is_assert(m) {
+            return self.rewrite_assert(m);
+        }
+        let name = macro_name(m);
+        match name.as_str() {
+            "select" | "select_biased" => self.rewrite_select(m),
+            "join" | "try_join" => self.rewrite_join(m),
+            _ => None,
+        }
+    }
+
+    /// `assert!(cond, ..)` with a source (or an await) in it: the same check and the same
+    /// message (`assertion failed: <cond as written>`, or the given one), instrumented.
+    fn rewrite_assert(&mut self, m: &Macro) -> Option<Expr> {
+        let mut args = Punctuated::<Expr, Token![,]>::parse_terminated
+            .parse2(m.tokens.clone())
+            .ok()?;
+        let original = args.first()?.to_token_stream();
+        let before = self.edits;
+        for arg in args.iter_mut() {
+            self.visit_expr_mut(arg);
+        }
+        if self.edits == before {
+            return None;
+        }
+        let mut iter = args.into_iter();
+        let cond = iter.next()?;
+        let rest: Vec<Expr> = iter.collect();
+        let fail = if rest.is_empty() {
+            quote! {
+                ::core::panic!(
+                    "{}",
+                    ::core::concat!("assertion failed: ", ::core::stringify!(#original))
+                )
+            }
+        } else {
+            quote!(::core::panic!(#(#rest),*))
+        };
+        let check = quote! {
+            if !(#cond) {
+                #fail
+            }
+        };
+        Some(Expr::Verbatim(if macro_name(m) == "debug_assert" {
+            quote!({ if ::core::cfg!(debug_assertions) { #check } })
+        } else {
+            quote!({ #check })
+        }))
+    }
+
+    /// `select!`: sources in its futures, conditions and arm bodies are instrumented (a bare
+    /// `.send()` future becomes `async { ..send().await }`); in an async body, each future is
+    /// polled through `resume` (the body runs the arm it picks).
+    fn rewrite_select(&mut self, m: &Macro) -> Option<Expr> {
+        let mut input: SelectInput = syn::parse2(m.tokens.clone()).ok()?;
+        let before = self.edits;
+        let resume = if self.depth == 0 {
+            self.resume.clone()
+        } else {
+            None
+        };
+        for arm in &mut input.arms {
+            if let SelectHead::Branch { fut, cond, .. } = &mut arm.head {
+                if is_source(fut) {
+                    let span = fut.span();
+                    *fut = syn::parse_quote_spanned!(span=> async { #fut.await });
+                }
+                self.visit_expr_mut(fut);
+                if let Some(current) = &resume {
+                    let inner = &*fut;
+                    *fut = syn::parse_quote!(::reqleak::__private::resume(#current, #inner));
+                    self.edits += 1;
+                }
+                if let Some((_, _, c)) = cond {
+                    self.visit_expr_mut(c);
+                }
+            }
+            self.visit_expr_mut(&mut arm.body);
+        }
+        if self.edits == before {
+            return None;
+        }
+        let path = &m.path;
+        let bang = m.bang_token;
+        Some(Expr::Verbatim(quote!(#path #bang { #input })))
+    }
+
+    /// `join!`/`try_join!` in an async body: each future is polled through `branch`, and the
+    /// body runs again (`reenter`) once the macro is done.
+    fn rewrite_join(&mut self, m: &Macro) -> Option<Expr> {
+        let current = if self.depth == 0 {
+            self.resume.clone()?
+        } else {
+            return None;
+        };
+        let mut args = Punctuated::<Expr, Token![,]>::parse_terminated
+            .parse2(m.tokens.clone())
+            .ok()?;
+        for arg in args.iter_mut() {
+            if is_source(arg) {
                 let span = arg.span();
                 *arg = syn::parse_quote_spanned!(span=> async { #arg.await });
             }
             self.visit_expr_mut(arg);
+            let inner = &*arg;
+            *arg = syn::parse_quote!((#current).branch(#inner));
         }
-        if self.sites != before {
-            m.tokens = args.into_token_stream();
-        }
+        self.edits += 1;
+        let path = &m.path;
+        let bang = m.bang_token;
+        Some(Expr::Verbatim(quote! {
+            {
+                let __reqleak_joined = #path #bang (#args);
+                (#current).reenter();
+                __reqleak_joined
+            }
+        }))
     }
 }

@@ -6,6 +6,8 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+// The crate's own (renamed) reqwest 0.13 dependency: the bench needs the default feature.
+use reqwest013 as reqwest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A minimal keep-alive HTTP/1.1 server on 127.0.0.1 answering every request with 64 bytes.
@@ -61,6 +63,7 @@ fn per_response(c: &mut Criterion) {
     g.bench_function("create_track_drop", |b| {
         b.iter(|| drop(black_box(reqleak::track(synthetic()))))
     });
+    #[cfg(feature = "blocking")]
     let blocking = || {
         reqwest::blocking::Response::from(
             http::Response::builder()
@@ -69,9 +72,11 @@ fn per_response(c: &mut Criterion) {
                 .expect("response"),
         )
     };
+    #[cfg(feature = "blocking")]
     g.bench_function("blocking_create_drop", |b| {
         b.iter(|| drop(black_box(blocking())))
     });
+    #[cfg(feature = "blocking")]
     g.bench_function("blocking_create_track_drop", |b| {
         b.iter(|| drop(black_box(reqleak::track(blocking()))))
     });

@@ -3,13 +3,19 @@
 //! Instrumenting uses autoref specialization so that it compiles on any value: the method
 //! `__reqleak_instrument` resolves to [`ViaTrackable`] when the probed value is a response (or a
 //! `Result`/`Option` of one) and to [`ViaFallback`], an identity, for everything else, including
-//! values of a generic type.
+//! values of a generic type. The fallback looks at the type's name: a reqwest response of a
+//! version this build does not track fails the check instead of passing silently.
 
 use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 
 pub use crate::report::Site;
-pub use crate::scope::{scoped, FnMeta, Mode, ScopeGuard, Scoped};
-use crate::track::Trackable;
+use crate::report::UntrackedResponse;
+pub use crate::scope::{
+    resume, Branch, Child, ChildThread, Current, FnMeta, Mode, Resume, ScopeGuard,
+};
+use crate::track::{untracked_help_here, untracked_kind, Trackable};
 
 /// The current scope of this thread (0: none).
 #[inline]
@@ -44,6 +50,8 @@ pub trait ViaTrackable {
     fn __reqleak_instrument(&self, scope: u64, site: &'static Site) -> Self::Out;
     /// Marks the tracked response as forgotten and returns the value (given to `mem::forget`).
     fn __reqleak_forgotten(&self) -> Self::Out;
+    /// Marks the tracked response as dropped on purpose and returns the value (given to `drop`).
+    fn __reqleak_deliberate(&self) -> Self::Out;
 }
 
 impl<T: Trackable> ViaTrackable for Probe<T> {
@@ -58,26 +66,49 @@ impl<T: Trackable> ViaTrackable for Probe<T> {
         value.__mark_forgotten();
         value
     }
+    #[inline]
+    fn __reqleak_deliberate(&self) -> T {
+        let value = self.take();
+        value.__mark_deliberate();
+        value
+    }
 }
 
-/// Chosen for everything else: the identity.
+/// Chosen for everything else: the identity (after a look at the type's name).
 pub trait ViaFallback {
     /// The probed type.
     type Out;
-    /// Returns the value unchanged.
+    /// Returns the value unchanged; a reqwest response of an untracked version is recorded.
     fn __reqleak_instrument(&self, scope: u64, site: &'static Site) -> Self::Out;
     /// Returns the value unchanged.
     fn __reqleak_forgotten(&self) -> Self::Out;
+    /// Returns the value unchanged.
+    fn __reqleak_deliberate(&self) -> Self::Out;
 }
 
 impl<T> ViaFallback for &Probe<T> {
     type Out = T;
     #[inline]
-    fn __reqleak_instrument(&self, _scope: u64, _site: &'static Site) -> T {
+    fn __reqleak_instrument(&self, scope: u64, site: &'static Site) -> T {
+        let type_name = std::any::type_name::<T>();
+        if let Some(kind) = untracked_kind(type_name) {
+            crate::registry::untracked(
+                scope,
+                UntrackedResponse {
+                    type_name,
+                    site: *site,
+                    help: untracked_help_here(kind),
+                },
+            );
+        }
         self.take()
     }
     #[inline]
     fn __reqleak_forgotten(&self) -> T {
+        self.take()
+    }
+    #[inline]
+    fn __reqleak_deliberate(&self) -> T {
         self.take()
     }
 }
@@ -111,12 +142,93 @@ impl<T> PeekFallback for &Peek<'_, T> {
     }
 }
 
-/// A token moved into the closure that runs a sync body, which makes it `FnOnce` (so the body
-/// may return borrows of its captured `&mut` arguments).
-pub struct Once;
+/// Holds what is given to a `spawn`-like call that is not a literal `async move` block or
+/// `move` closure (those are instrumented in place): `(&&&Spawned::new(x)).__reqleak_child(s)`.
+/// Three levels of autoref specialization, so that the type given to `spawn` never changes in a
+/// way that could break a call that compiled: a boxed `dyn Future` stays one, any other future
+/// becomes a [`Child`] of the same output (generic spawners take any future), and anything else
+/// passes through unchanged.
+pub struct Spawned<T>(Cell<Option<T>>);
 
-/// Runs the body of a sync checked function.
+impl<T> Spawned<T> {
+    /// Wraps a value.
+    #[inline]
+    pub fn new(value: T) -> Spawned<T> {
+        Spawned(Cell::new(Some(value)))
+    }
+
+    #[inline]
+    fn take(&self) -> T {
+        match self.0.replace(None) {
+            Some(v) => v,
+            None => unreachable!("reqleak: spawned value taken twice"),
+        }
+    }
+}
+
+/// A boxed `dyn Future` (a spawner may take exactly that type): re-boxed, same type.
+pub trait SpawnBoxed {
+    /// The same type.
+    type Out;
+    /// Wraps the future, keeping its type.
+    fn __reqleak_child(&self, scope: u64) -> Self::Out;
+}
+
+impl<'a, T: 'a> SpawnBoxed for &Spawned<Pin<Box<dyn Future<Output = T> + Send + 'a>>> {
+    type Out = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+    #[inline]
+    fn __reqleak_child(&self, scope: u64) -> Self::Out {
+        Box::pin(crate::scope::child_future(scope, self.take()))
+    }
+}
+
+impl<'a, T: 'a> SpawnBoxed for &Spawned<Pin<Box<dyn Future<Output = T> + 'a>>> {
+    type Out = Pin<Box<dyn Future<Output = T> + 'a>>;
+    #[inline]
+    fn __reqleak_child(&self, scope: u64) -> Self::Out {
+        Box::pin(crate::scope::child_future(scope, self.take()))
+    }
+}
+
+/// Any other future: a [`Child`] task of the spawning scope.
+pub trait SpawnFuture {
+    /// The wrapped future.
+    type Out;
+    /// Wraps the future.
+    fn __reqleak_child(&self, scope: u64) -> Self::Out;
+}
+
+impl<F: Future> SpawnFuture for Spawned<F> {
+    type Out = Child<F>;
+    #[inline]
+    fn __reqleak_child(&self, scope: u64) -> Child<F> {
+        crate::scope::child_future(scope, self.take())
+    }
+}
+
+/// Anything else given to a `spawn`-like call: unchanged.
+pub trait SpawnFallback {
+    /// The value's type.
+    type Out;
+    /// Returns the value unchanged.
+    fn __reqleak_child(&self, scope: u64) -> Self::Out;
+}
+
+impl<T> SpawnFallback for &&Spawned<T> {
+    type Out = T;
+    #[inline]
+    fn __reqleak_child(&self, _scope: u64) -> T {
+        self.take()
+    }
+}
+
+/// The scope for a source in a `move` closure or async block: the thread's current scope while
+/// instrumented code runs it (a task spawned by instrumented code has its own), else the scope
+/// captured where the block was written.
 #[inline]
-pub fn run<R>(body: impl FnOnce() -> R) -> R {
-    body()
+pub fn scope_or(captured: u64) -> u64 {
+    match crate::registry::current_scope() {
+        0 => captured,
+        current => current,
+    }
 }

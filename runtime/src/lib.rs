@@ -1,6 +1,7 @@
 //! # reqleak — assert that every reqwest response a function creates is released
 //!
 //! ```no_run
+//! # extern crate reqwest013 as reqwest;
 //! #[tokio::test]
 //! #[reqleak::check]
 //! async fn fetches_the_index() -> Result<(), reqwest::Error> {
@@ -15,20 +16,31 @@
 //! ## What `#[reqleak::check]` does
 //! It instruments the response *sources* of the function body (a zero-argument `.send()`,
 //! `.execute(req)`, `reqwest::get(..)`/`reqwest::blocking::get(..)`, with or without `.await`),
-//! including those in closures, async blocks and spawned tasks. Each response they yield carries
-//! a guard in its extensions, so tracking follows the response object wherever it moves. When the
-//! function returns, every response created during the call must have been *released*: dropped,
-//! or one of its body methods started. A return value that is itself a response (`Response`,
-//! `Result<Response, E>`, `Option<Response>`) is handed to the caller (to the caller's check, if
-//! any). Options: `strict` (a body dropped before its end is reported too), `mode = "panic"`
-//! (default) or `mode = "log"`. A [`set_hook`] receives all reports instead.
+//! including those in closures, async blocks, spawned tasks and macro arguments (`select!` arms,
+//! `join!`, `assert!` conditions). Each response they yield carries a guard in its extensions, so
+//! tracking follows the response object wherever it moves. When the function returns, every
+//! response created during the call must have been *released*: dropped, or one of its body
+//! methods started. A return value that is itself a response (`Response`, `Result<Response, E>`,
+//! `Option<Response>`) is handed to the caller (to the caller's check, if any). Options: `strict`
+//! (a body dropped before its end is reported too, unless dropped with `drop(resp)` on purpose),
+//! `mode = "panic"` (default) or `mode = "log"`. A [`set_hook`] receives all reports instead.
+//!
+//! On an `impl` block, a trait or an inline `mod`, it instruments every function inside: tests
+//! become checks, and every other function reports into the check that calls it (the test),
+//! with the creation site in the library.
 //!
 //! Values that are not responses pass through unchanged (`tx.send(v)`, other futures, generic
-//! code); this is resolved at compile time, at no cost.
+//! code); this is resolved at compile time. A reqwest response of a version this build does not
+//! track is recognised by its type name and fails the check, naming the feature to enable.
+//!
+//! ## Features
+//! `reqwest-0-13` (default) and `reqwest-0-12` choose the reqwest versions tracked (both may be
+//! on); `blocking` tracks `reqwest::blocking::Response`; `always` keeps the checker in builds
+//! without `debug_assertions`; `tracing` logs through `tracing`.
 //!
 //! ## Zero cost when inactive (decision)
 //! A proc macro cannot see the `debug_assertions` of the crate it expands in, so the attribute
-//! emits two copies of the function: `#[cfg(debug_assertions)]` on the instrumented one and
+//! emits two copies of the item: `#[cfg(debug_assertions)]` on the instrumented one and
 //! `#[cfg(not(debug_assertions))]` on the original, token for token. In a build without
 //! `debug_assertions` only the untouched original is compiled. With the `always` feature of this
 //! crate, only the instrumented copy is emitted. The macro crate has a unit test of this.
@@ -42,11 +54,11 @@
 //! one through `std::io::Read`/`copy_to` does not release it until it is dropped.
 //!
 //! ## Limitations
-//! A future from `.send()` stored in a variable and awaited later, or raced in `select!`, is not
-//! instrumented (only `..send().await` is, and a bare `.send()` given to `join!`/`try_join!`);
-//! wrap such responses in [`track`]. A zero-argument `.send()` (or `.execute(x)`) whose type is
-//! inferred only from later code is a compile error naming the fix: `x.send::<T>()`. Responses created by functions the
-//! checked function calls are tracked only if those functions are checked too (or use [`track`]).
+//! A future from `.send()` stored in a variable and awaited later is not instrumented (a bare
+//! `.send()` given to `join!`/`try_join!`/`select!` is); wrap such responses in [`track`]. A
+//! zero-argument `.send()` (or `.execute(x)`) whose type is inferred only from later code is a
+//! compile error naming the fix: `x.send::<T>()`. The design (scope propagation, tasks still
+//! running at the check) is in `docs/runtime.md`.
 #![warn(missing_docs)]
 
 mod registry;
@@ -57,7 +69,7 @@ mod track;
 #[doc(hidden)]
 pub mod __private;
 
-pub use report::{LeakReport, LeakedResponse, ResponseState, Site};
+pub use report::{LeakReport, LeakedResponse, ResponseState, Site, UntrackedResponse};
 pub use reqleak_macros::check;
 pub use scope::{reset_hook, set_hook, track, Mode, Scope};
 pub use track::Trackable;

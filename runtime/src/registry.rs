@@ -2,20 +2,22 @@
 
 use std::backtrace::Backtrace;
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
-use reqwest::StatusCode;
+use http::StatusCode;
 
-use crate::report::{LeakedResponse, ResponseState, Site};
+use crate::report::{LeakedResponse, ResponseState, Site, UntrackedResponse};
 
 pub(crate) const RELEASED: u8 = 1;
 pub(crate) const EOF: u8 = 2;
 pub(crate) const FORGOTTEN: u8 = 4;
 pub(crate) const REPORTED: u8 = 8;
 pub(crate) const BODY_TRACKED: u8 = 16;
+/// Passed to `drop(..)` in an instrumented body: a body dropped unread on purpose.
+pub(crate) const DELIBERATE: u8 = 32;
 
 /// One instrumented response.
 pub(crate) struct Entry {
@@ -63,11 +65,23 @@ impl Entry {
     }
 }
 
-/// An open scope (a running checked function or a [`crate::Scope`]).
+/// An open scope: a running checked function, a [`crate::Scope`], or a task/thread spawned by
+/// instrumented code under one of them (a *child* scope).
 pub(crate) struct ScopeRec {
     pub(crate) strict: bool,
+    /// For a child scope: the scope its responses go to when it ends.
+    pub(crate) parent: u64,
     /// Responses of this scope whose body was dropped before its end (recorded in strict scopes).
     pub(crate) dropped_unread: Vec<LeakedResponse>,
+    /// Responses of a reqwest version this build does not track, seen in this scope.
+    pub(crate) untracked: Vec<UntrackedResponse>,
+}
+
+/// What closing a check's scope found.
+#[derive(Default)]
+pub(crate) struct Closed {
+    pub(crate) responses: Vec<LeakedResponse>,
+    pub(crate) untracked: Vec<UntrackedResponse>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -146,7 +160,7 @@ pub(crate) fn release(entry: &Entry) {
 pub(crate) fn body_dropped_unread(entry: &Entry) {
     DROPPED_UNREAD.fetch_add(1, Ordering::Relaxed);
     let scope = entry.scope.load(Ordering::Acquire);
-    if scope == 0 {
+    if scope == 0 || entry.has(DELIBERATE) {
         return;
     }
     if let Some(rec) = lock(&SCOPES).get_mut(&scope) {
@@ -166,16 +180,68 @@ pub(crate) fn open_scope(strict: bool) -> u64 {
         id,
         ScopeRec {
             strict,
+            parent: 0,
             dropped_unread: Vec::new(),
+            untracked: Vec::new(),
         },
     );
     id
 }
 
-/// Closes a scope: returns its unreleased responses (except `handed`, which moves to `parent`)
-/// and, for a strict scope, the responses whose body was dropped unread.
-pub(crate) fn close_scope(id: u64, handed: Option<u64>, parent: u64) -> Vec<LeakedResponse> {
-    let mut out = Vec::new();
+/// Opens the scope of a task or thread spawned under `parent` (0: none, and then no scope).
+pub(crate) fn open_child(parent: u64) -> u64 {
+    if parent == 0 {
+        return 0;
+    }
+    let mut scopes = lock(&SCOPES);
+    let Some(strict) = scopes.get(&parent).map(|p| p.strict) else {
+        return 0;
+    };
+    let id = next_id();
+    scopes.insert(
+        id,
+        ScopeRec {
+            strict,
+            parent,
+            dropped_unread: Vec::new(),
+            untracked: Vec::new(),
+        },
+    );
+    id
+}
+
+/// A spawned task or thread ended (completed, or dropped by its runtime): what it created and
+/// left alive goes to its parent scope if that is still open, else to no scope.
+pub(crate) fn close_child(id: u64) {
+    if id == 0 {
+        return;
+    }
+    let mut scopes = lock(&SCOPES);
+    let Some(rec) = scopes.remove(&id) else {
+        return;
+    };
+    let target = match scopes.get_mut(&rec.parent) {
+        Some(parent) => {
+            parent.dropped_unread.extend(rec.dropped_unread);
+            parent.untracked.extend(rec.untracked);
+            rec.parent
+        }
+        None => 0,
+    };
+    drop(scopes);
+    for e in lock(&LIVE).values() {
+        let _ = e
+            .scope
+            .compare_exchange(id, target, Ordering::AcqRel, Ordering::Acquire);
+    }
+}
+
+/// Closes a check's scope: returns its unreleased responses (except `handed`, which moves to
+/// `parent`), for a strict scope the responses whose body was dropped unread, and the responses
+/// of untracked reqwest versions. Responses of child scopes still open (tasks still running) are
+/// not judged (see `docs/runtime.md`).
+pub(crate) fn close_scope(id: u64, handed: Option<u64>, parent: u64) -> Closed {
+    let mut out = Closed::default();
     {
         let live = lock(&LIVE);
         let mut mine: Vec<&Arc<Entry>> = live
@@ -190,12 +256,13 @@ pub(crate) fn close_scope(id: u64, handed: Option<u64>, parent: u64) -> Vec<Leak
             }
             e.scope.store(0, Ordering::Release);
             e.set(REPORTED);
-            out.push(e.snapshot(e.live_state()));
+            out.responses.push(e.snapshot(e.live_state()));
         }
     }
-    LEAKED.fetch_add(out.len() as u64, Ordering::Relaxed);
+    LEAKED.fetch_add(out.responses.len() as u64, Ordering::Relaxed);
     if let Some(rec) = lock(&SCOPES).remove(&id) {
-        out.extend(rec.dropped_unread);
+        out.responses.extend(rec.dropped_unread);
+        out.untracked = rec.untracked;
     }
     out
 }
@@ -207,6 +274,25 @@ pub(crate) fn discard_scope(id: u64) {
         let _ = e
             .scope
             .compare_exchange(id, 0, Ordering::AcqRel, Ordering::Acquire);
+    }
+}
+
+/// A value whose type says it is a reqwest response of a version (or a client) this build does
+/// not track went through an instrumented source: the check of `scope` fails with it; with no
+/// check running it is printed once per site.
+pub(crate) fn untracked(scope: u64, response: UntrackedResponse) {
+    if scope != 0 {
+        if let Some(rec) = lock(&SCOPES).get_mut(&scope) {
+            rec.untracked.push(response);
+            return;
+        }
+    }
+    static PRINTED: LazyLock<Mutex<HashSet<Site>>> = LazyLock::new(Default::default);
+    if lock(&PRINTED).insert(response.site) {
+        eprintln!(
+            "reqleak: {} created at {} in {} is not tracked: {}",
+            response.type_name, response.site, response.site.function, response.help
+        );
     }
 }
 

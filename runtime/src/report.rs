@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::StatusCode;
+use http::StatusCode;
 
 /// Where a response was created: `file:line:column` and the enclosing function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,6 +86,19 @@ pub struct LeakedResponse {
     pub backtrace: Option<Arc<Backtrace>>,
 }
 
+/// A response of a reqwest version this build of reqleak does not track (or a blocking response
+/// without the `blocking` feature): it went through an instrumented source untracked, so the
+/// check fails rather than pass silently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UntrackedResponse {
+    /// Its type, as `std::any::type_name` gives it.
+    pub type_name: &'static str,
+    /// Where it was created.
+    pub site: Site,
+    /// What to enable (the feature of `reqleak`).
+    pub help: &'static str,
+}
+
 /// The responses a checked function (or a [`crate::Scope`]) did not release.
 #[derive(Debug, Clone)]
 pub struct LeakReport {
@@ -97,6 +110,15 @@ pub struct LeakReport {
     pub panicked: bool,
     /// The offending responses, in creation order (strict `DroppedUnread` ones last).
     pub responses: Vec<LeakedResponse>,
+    /// Responses that could not be tracked (a reqwest version this build does not track).
+    pub untracked: Vec<UntrackedResponse>,
+}
+
+impl LeakReport {
+    /// Whether there is nothing to report.
+    pub fn is_empty(&self) -> bool {
+        self.responses.is_empty() && self.untracked.is_empty()
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -133,6 +155,17 @@ impl fmt::Display for LeakReport {
                 if unread == 1 { "" } else { "ies" }
             )?;
         }
+        let untracked = self.untracked.len();
+        if untracked > 0 {
+            if n > 0 {
+                f.write_str(" and")?;
+            }
+            write!(
+                f,
+                " could not track {untracked} response{}",
+                plural(untracked)
+            )?;
+        }
         writeln!(f)?;
         for (i, r) in self.responses.iter().enumerate() {
             writeln!(
@@ -167,8 +200,25 @@ impl fmt::Display for LeakReport {
                 f,
                 "  = note: a body dropped before its end may cost the HTTP/1.1 connection (hyper closes it instead of pooling it)"
             )?;
+            writeln!(
+                f,
+                "  = help: read the body to its end (`bytes()`, `text()`, `json()`, a `chunk()` loop until `None`), or `drop(resp)` on purpose once you only need the status"
+            )?;
         }
-        if self.responses.iter().all(|r| r.backtrace.is_none()) {
+        for u in &self.untracked {
+            writeln!(
+                f,
+                "  - untracked `{}` created at {} in {}",
+                u.type_name, u.site, u.site.function
+            )?;
+        }
+        let mut helps: Vec<&str> = self.untracked.iter().map(|u| u.help).collect();
+        helps.sort_unstable();
+        helps.dedup();
+        for help in helps {
+            writeln!(f, "  = help: {help}")?;
+        }
+        if n > 0 && self.responses.iter().all(|r| r.backtrace.is_none()) {
             writeln!(
                 f,
                 "  = note: run with `REQLEAK_BACKTRACE=1` for the backtrace of each creation"

@@ -1,9 +1,9 @@
 //! Scopes: what a checked function opens, and the public [`Scope`] for code without the attribute.
 
-use std::cell::Cell;
 use std::future::Future;
 use std::panic::Location;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{PoisonError, RwLock};
 use std::task::{Context, Poll};
 
@@ -64,6 +64,7 @@ fn deliver(report: LeakReport, mode: Mode) {
 /// carry `#[reqleak::check]`.
 ///
 /// ```no_run
+/// # extern crate reqwest013 as reqwest;
 /// # async fn run(client: reqwest::Client) -> Result<(), Box<dyn std::error::Error>> {
 /// let scope = reqleak::Scope::new("sync_job");
 /// let resp = scope.track(client.get("http://127.0.0.1:8080/").send().await?);
@@ -111,16 +112,18 @@ impl Scope {
     /// strict, if a body was dropped unread). Never panics and ignores the hook.
     pub fn finish(mut self) -> Result<(), LeakReport> {
         self.done = true;
-        let responses = registry::close_scope(self.id, None, 0);
-        if responses.is_empty() {
+        let closed = registry::close_scope(self.id, None, 0);
+        let report = LeakReport {
+            function: self.name,
+            strict: self.strict,
+            panicked: false,
+            responses: closed.responses,
+            untracked: closed.untracked,
+        };
+        if report.is_empty() {
             Ok(())
         } else {
-            Err(LeakReport {
-                function: self.name,
-                strict: self.strict,
-                panicked: false,
-                responses,
-            })
+            Err(report)
         }
     }
 }
@@ -131,17 +134,16 @@ impl Drop for Scope {
         if self.done {
             return;
         }
-        let responses = registry::close_scope(self.id, None, 0);
-        if !responses.is_empty() {
-            deliver(
-                LeakReport {
-                    function: self.name,
-                    strict: self.strict,
-                    panicked: std::thread::panicking(),
-                    responses,
-                },
-                Mode::Log,
-            );
+        let closed = registry::close_scope(self.id, None, 0);
+        let report = LeakReport {
+            function: self.name,
+            strict: self.strict,
+            panicked: std::thread::panicking(),
+            responses: closed.responses,
+            untracked: closed.untracked,
+        };
+        if !report.is_empty() {
+            deliver(report, Mode::Log);
         }
     }
 }
@@ -174,135 +176,247 @@ pub struct FnMeta {
     pub mode: Mode,
 }
 
-/// The scope of one call of a checked function (emitted by the attribute).
+/// The thread's current scope while an instrumented body runs: set when the body starts or
+/// resumes, restored when it suspends (an `.await` that is pending) or ends. The body's own
+/// coroutine cannot be wrapped without changing what it observes (its item paths and frame
+/// names), so the attribute wraps what it awaits instead, in [`Resume`].
+#[doc(hidden)]
+pub struct Current {
+    id: u64,
+    /// A literal `async move` block given to `spawn`: its child scope closes with it.
+    child: bool,
+    /// The thread's current scope before the body started or last resumed.
+    outer: AtomicU64,
+    /// The body is executing (not suspended at an `.await`).
+    running: AtomicBool,
+}
+
+impl Current {
+    fn enter(id: u64) -> Current {
+        Current {
+            id,
+            child: false,
+            outer: AtomicU64::new(registry::set_current_scope(id)),
+            running: AtomicBool::new(true),
+        }
+    }
+
+    /// An instrumented (not checked) async function: it belongs to the scope current when it
+    /// starts, and keeps it current while it runs.
+    pub fn inherit() -> Current {
+        Current::enter(registry::current_scope())
+    }
+
+    /// A literal `async move` block given to a `spawn`-like call, at its first poll: a child
+    /// scope of `parent` (the scope where it was written), current while it runs.
+    pub fn child(parent: u64) -> Current {
+        let mut current = Current::enter(registry::open_child(parent));
+        current.child = true;
+        current
+    }
+
+    /// The scope id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    fn is_running(&self) -> bool {
+        self.running.load(Ordering::Acquire)
+    }
+
+    fn resumed(&self) {
+        let previous = registry::set_current_scope(self.id);
+        if !self.is_running() {
+            self.outer.store(previous, Ordering::Release);
+            self.running.store(true, Ordering::Release);
+        }
+    }
+
+    fn suspended(&self) {
+        registry::set_current_scope(self.outer.load(Ordering::Acquire));
+        self.running.store(false, Ordering::Release);
+    }
+
+    /// The body runs again after a `join!`-like macro (see [`Current::branch`]).
+    pub fn reenter(&self) {
+        self.resumed();
+    }
+
+    /// A future given to a `join!`-like macro, which awaits inside its own expansion: polled
+    /// with the body's scope current, after which the body counts as suspended until
+    /// [`Current::reenter`] (the macro may return `Pending` from any of its polls).
+    pub fn branch<F: Future>(&self, fut: F) -> Branch<'_, F> {
+        Branch { current: self, fut }
+    }
+
+    /// The body ended (returned, or is unwinding): the thread's scope is the caller's again.
+    fn leave(&self) {
+        if self.running.swap(false, Ordering::AcqRel) {
+            registry::set_current_scope(self.outer.load(Ordering::Acquire));
+        }
+    }
+}
+
+impl Drop for Current {
+    fn drop(&mut self) {
+        self.leave();
+        if self.child {
+            registry::close_child(self.id);
+        }
+    }
+}
+
+/// What an instrumented body awaits (see [`Current`]): polled with the body's scope current.
+#[doc(hidden)]
+pub struct Resume<'a, F> {
+    current: &'a Current,
+    fut: F,
+}
+
+/// Wraps the operand of an `.await` in an instrumented async body.
+#[doc(hidden)]
+#[inline]
+pub fn resume<F: Future>(current: &Current, fut: F) -> Resume<'_, F> {
+    Resume { current, fut }
+}
+
+impl<F: Future> Future for Resume<'_, F> {
+    type Output = F::Output;
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let current = self.current;
+        current.resumed();
+        // SAFETY: `fut` is structurally pinned: never moved out, and `Resume` has no `Drop`.
+        let fut = unsafe { self.map_unchecked_mut(|s| &mut s.fut) };
+        let polled = fut.poll(cx);
+        if polled.is_pending() {
+            current.suspended();
+        }
+        polled
+    }
+}
+
+impl<F: futures_core::FusedFuture> futures_core::FusedFuture for Resume<'_, F> {
+    fn is_terminated(&self) -> bool {
+        self.fut.is_terminated()
+    }
+}
+
+/// See [`Current::branch`].
+#[doc(hidden)]
+pub struct Branch<'a, F> {
+    current: &'a Current,
+    fut: F,
+}
+
+impl<F: Future> Future for Branch<'_, F> {
+    type Output = F::Output;
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let current = self.current;
+        current.resumed();
+        // SAFETY: `fut` is structurally pinned: never moved out, and `Branch` has no `Drop`.
+        let fut = unsafe { self.map_unchecked_mut(|s| &mut s.fut) };
+        let polled = fut.poll(cx);
+        current.suspended();
+        polled
+    }
+}
+
+/// The scope of one call of a checked function (emitted by the attribute). The body runs inline
+/// in the function (sync or async), so the guard's drop is where every exit ends up: a return
+/// (`return`, `?`, the end) is checked, a panic prints the report, and an async function dropped
+/// while suspended (cancelled) reports nothing.
 #[doc(hidden)]
 pub struct ScopeGuard {
-    id: u64,
-    parent: u64,
+    current: Current,
     meta: &'static FnMeta,
-    /// `Some(previous current scope)` for a sync function, which is current while it runs.
-    restore: Option<u64>,
-    /// A sync function, or an async one past its last statement (see
-    /// [`ScopeGuard::returning`]): a drop without `finish` (and without a panic) is a return.
-    sync: Cell<bool>,
-    /// The response handed to the caller by an early `return` (see [`ScopeGuard::hand`]).
-    handed: Cell<Option<u64>>,
+    /// The response handed to the caller by a `return` (see [`ScopeGuard::hand`]); 0: none.
+    handed: AtomicU64,
     done: bool,
 }
 
 impl ScopeGuard {
-    /// Enters a sync function: its scope is this thread's current scope until it returns.
-    pub fn enter_sync(meta: &'static FnMeta) -> ScopeGuard {
+    /// Enters a checked function: its scope is the thread's current one while it runs.
+    pub fn enter(meta: &'static FnMeta) -> ScopeGuard {
         let id = registry::open_scope(meta.strict);
-        let parent = registry::set_current_scope(id);
         ScopeGuard {
-            id,
-            parent,
+            current: Current::enter(id),
             meta,
-            restore: Some(parent),
-            sync: Cell::new(true),
-            handed: Cell::new(None),
-            done: false,
-        }
-    }
-
-    /// Enters an async function (at its first poll); [`scoped`] makes it current on each poll.
-    pub fn enter_async(meta: &'static FnMeta) -> ScopeGuard {
-        ScopeGuard {
-            id: registry::open_scope(meta.strict),
-            parent: registry::current_scope(),
-            meta,
-            restore: None,
-            sync: Cell::new(false),
-            handed: Cell::new(None),
+            handed: AtomicU64::new(0),
             done: false,
         }
     }
 
     /// The scope id, captured by the instrumented sources.
     pub fn id(&self) -> u64 {
-        self.id
+        self.current.id
     }
 
-    /// The function returned: report what it left unreleased. `handed` is the response returned
-    /// to the caller (it moves to the caller's scope).
-    pub fn finish(mut self, handed: Option<u64>) {
-        self.done = true;
-        self.restore_current();
-        self.close(handed, self.parent, false);
+    /// For [`resume`].
+    pub fn current(&self) -> &Current {
+        &self.current
+    }
+
+    /// A `return` is leaving with a value whose response (if any) goes to the caller.
+    pub fn hand(&self, handed: Option<u64>) {
+        self.handed.store(handed.unwrap_or(0), Ordering::Release);
+    }
+
+    fn handed(&self) -> Option<u64> {
+        match self.handed.load(Ordering::Acquire) {
+            0 => None,
+            id => Some(id),
+        }
     }
 
     /// Closes the scope (`handed` moves to `parent`) and delivers a report of what is left.
     /// After a panic the report is only printed: the body's own panic is the one that counts.
     fn close(&self, handed: Option<u64>, parent: u64, panicked: bool) {
-        let responses = registry::close_scope(self.id, handed, parent);
-        if !responses.is_empty() {
+        let closed = registry::close_scope(self.id(), handed, parent);
+        let report = LeakReport {
+            function: self.meta.name,
+            strict: self.meta.strict,
+            panicked,
+            responses: closed.responses,
+            untracked: closed.untracked,
+        };
+        if !report.is_empty() {
             let mode = if panicked { Mode::Log } else { self.meta.mode };
-            deliver(
-                LeakReport {
-                    function: self.meta.name,
-                    strict: self.meta.strict,
-                    panicked,
-                    responses,
-                },
-                mode,
-            );
-        }
-    }
-
-    /// An async function whose body runs inline (it returns an `impl Fn*` closure, whose
-    /// parameter types only its declared return type gives) has reached its last statement:
-    /// from now on a drop is its return, not a cancellation.
-    pub fn returning(&self) {
-        self.sync.set(true);
-    }
-
-    /// A sync function body that runs inline (not in a closure) is leaving by `return`: `handed`
-    /// is the response it returns, if any; the guard's drop then closes the scope.
-    pub fn hand(&self, handed: Option<u64>) {
-        self.handed.set(handed);
-    }
-
-    fn restore_current(&mut self) {
-        if let Some(prev) = self.restore.take() {
-            registry::set_current_scope(prev);
+            deliver(report, mode);
         }
     }
 }
 
 impl Drop for ScopeGuard {
     fn drop(&mut self) {
-        self.restore_current();
         if self.done {
             return;
         }
+        let running = self.current.is_running();
+        let parent = self.current.outer.load(Ordering::Acquire);
+        self.current.leave();
         if std::thread::panicking() {
             // The body panicked: print the report, never panic a second time.
             self.close(None, 0, true);
-        } else if self.sync.get() {
-            // A sync function left early (`return` or `?` in a body that runs inline): it
-            // returned, so check like `finish`.
+        } else if running {
+            // Left by `return` or `?` (the body was running): a return, checked.
             self.done = true;
-            self.close(self.handed.get(), self.parent, false);
+            self.close(self.handed(), parent, false);
         } else {
-            // The future was dropped before completion (cancelled): it never returned, so
-            // there is nothing to assert; its responses are no longer attributed.
-            registry::discard_scope(self.id);
+            // Dropped while suspended at an `.await` (cancelled): it never returned, so there
+            // is nothing to assert; its responses are no longer attributed.
+            registry::discard_scope(self.id());
         }
     }
 }
 
-/// Runs `fut` with `scope` as the thread's current scope during each poll (emitted by the
-/// attribute around the body of an async function).
+/// A task spawned by instrumented code, with the scope of the spawner as its parent: polled
+/// with its own (child) scope current. See `docs/runtime.md` for what the check does with
+/// responses of tasks still running.
 #[doc(hidden)]
-pub fn scoped<F: Future>(scope: u64, fut: F) -> Scoped<F> {
-    Scoped { scope, fut }
-}
-
-/// See [`scoped`].
-#[doc(hidden)]
-pub struct Scoped<F> {
-    scope: u64,
+pub struct Child<F> {
+    id: u64,
     fut: F,
 }
 
@@ -313,14 +427,58 @@ impl Drop for Restore {
     }
 }
 
-impl<F: Future> Future for Scoped<F> {
+impl<F: Future> Future for Child<F> {
     type Output = F::Output;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let scope = self.scope;
-        // SAFETY: `fut` is structurally pinned: it is never moved out of `Scoped`, and
-        // `Scoped` has no `Drop` impl and is not `Unpin` unless `F` is.
+        let id = self.id;
+        // SAFETY: `fut` is structurally pinned: never moved out, not even in `Drop`.
         let fut = unsafe { self.map_unchecked_mut(|s| &mut s.fut) };
-        let _restore = Restore(registry::set_current_scope(scope));
+        let _restore = Restore(registry::set_current_scope(id));
         fut.poll(cx)
+    }
+}
+
+impl<F> Drop for Child<F> {
+    fn drop(&mut self) {
+        registry::close_child(self.id);
+    }
+}
+
+/// The child scope of a literal `move` closure given to a `spawn`-like call (a thread): current
+/// while the closure runs, closed when it returns.
+#[doc(hidden)]
+pub struct ChildThread {
+    id: u64,
+    previous: u64,
+}
+
+impl ChildThread {
+    /// Opens a child scope of `parent` and makes it current.
+    pub fn enter(parent: u64) -> ChildThread {
+        let id = registry::open_child(parent);
+        ChildThread {
+            id,
+            previous: registry::set_current_scope(id),
+        }
+    }
+
+    /// The scope id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+}
+
+impl Drop for ChildThread {
+    fn drop(&mut self) {
+        registry::set_current_scope(self.previous);
+        registry::close_child(self.id);
+    }
+}
+
+/// Opens a child scope of `parent` for a future.
+pub(crate) fn child_future<F: Future>(parent: u64, fut: F) -> Child<F> {
+    Child {
+        id: registry::open_child(parent),
+        fut,
     }
 }

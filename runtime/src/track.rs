@@ -1,15 +1,20 @@
-//! Instrumenting responses: the extensions guard and the counting body.
+//! Instrumenting responses: the extensions guard and the counting body, for each tracked reqwest
+//! major version (features `reqwest-0-13`, `reqwest-0-12`; `blocking` for the blocking client).
+//!
+//! Both versions build on `http` 1 and `http-body` 1, so the guard, the counting wrapper and the
+//! registry are shared; only the `Response`/`Body` types differ.
 
 use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use bytes::Bytes;
 use http_body::{Body as HttpBody, Frame, SizeHint};
-use reqwest::ResponseBuilderExt;
 
-use crate::registry::{self, Entry, BODY_TRACKED, EOF, FORGOTTEN};
+#[cfg(any(feature = "reqwest-0-13", feature = "reqwest-0-12"))]
+use crate::registry::BODY_TRACKED;
+use crate::registry::{self, Entry, DELIBERATE, EOF, FORGOTTEN};
 use crate::report::Site;
 
 /// Stored in the response's extensions: dropped when the response is dropped or a body method
@@ -32,19 +37,22 @@ impl Drop for Guard {
 }
 
 /// Wraps the body of an async response: counts the bytes read and sees its end.
-struct CountingBody {
-    inner: reqwest::Body,
+struct CountingBody<B: HttpBody<Data = Bytes> + Unpin> {
+    inner: B,
     entry: Arc<Entry>,
 }
 
-impl HttpBody for CountingBody {
+impl<B> HttpBody for CountingBody<B>
+where
+    B: HttpBody<Data = Bytes> + Unpin,
+{
     type Data = Bytes;
-    type Error = reqwest::Error;
+    type Error = B::Error;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, reqwest::Error>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
         let polled = Pin::new(&mut self.inner).poll_frame(cx);
         match &polled {
             Poll::Ready(Some(Ok(frame))) => {
@@ -69,27 +77,54 @@ impl HttpBody for CountingBody {
     }
 }
 
-impl CountingBody {
+impl<B: HttpBody<Data = Bytes> + Unpin> CountingBody<B> {
     fn mark_eof(&self) {
         if !self.entry.has(EOF) {
             self.entry.set(EOF);
             registry::CONSUMED.fetch_add(1, Ordering::Relaxed);
         }
     }
+
+    /// Whether the rest of the body is known to be empty: its end was signalled, its length is
+    /// known and all read, or (no length: chunked or close-delimited) what is already buffered
+    /// is its end. Never waits: one look with a no-op waker, and only outside a panic.
+    fn rest_is_empty(&mut self) -> bool {
+        let read = self.entry.bytes_read.load(Ordering::Acquire);
+        if self.inner.is_end_stream()
+            || self.inner.size_hint().exact() == Some(0)
+            || self.entry.content_length.is_some_and(|len| read >= len)
+        {
+            return true;
+        }
+        if self.entry.content_length.is_some() || std::thread::panicking() {
+            return false;
+        }
+        // No length: look at what is buffered. A body whose next frame is its end is empty; one
+        // with data (or nothing yet) is not known to be.
+        let mut cx = Context::from_waker(Waker::noop());
+        let looked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            for _ in 0..8 {
+                match Pin::new(&mut self.inner).poll_frame(&mut cx) {
+                    Poll::Ready(None) => return true,
+                    Poll::Ready(Some(Ok(frame))) => match frame.data_ref() {
+                        Some(data) if !data.is_empty() => return false,
+                        _ => continue,
+                    },
+                    Poll::Ready(Some(Err(_))) | Poll::Pending => return false,
+                }
+            }
+            false
+        }));
+        looked.unwrap_or(false)
+    }
 }
 
-impl Drop for CountingBody {
+impl<B: HttpBody<Data = Bytes> + Unpin> Drop for CountingBody<B> {
     fn drop(&mut self) {
         if self.entry.has(EOF) {
             return;
         }
-        let empty = self.inner.is_end_stream()
-            || (self.entry.content_length == Some(0))
-            || self
-                .entry
-                .content_length
-                .is_some_and(|len| self.entry.bytes_read.load(Ordering::Acquire) >= len);
-        if empty {
+        if self.rest_is_empty() {
             self.mark_eof();
         } else {
             registry::body_dropped_unread(&self.entry);
@@ -101,74 +136,125 @@ fn tracked_id(ext: &http::Extensions) -> Option<u64> {
     ext.get::<Guard>().and_then(|g| g.0.as_ref()).map(|e| e.id)
 }
 
-fn mark_forgotten(ext: &http::Extensions) {
+fn mark(ext: &http::Extensions, flag: u8) {
     if let Some(e) = ext.get::<Guard>().and_then(|g| g.0.as_ref()) {
-        e.set(FORGOTTEN);
+        e.set(flag);
     }
 }
 
-/// Instruments an async response: guard in its extensions, counting wrapper around its body.
-pub(crate) fn instrument_async(
-    resp: reqwest::Response,
-    scope: u64,
-    site: Site,
-) -> reqwest::Response {
-    if resp.extensions().get::<Guard>().is_some() {
-        return resp;
-    }
-    let url = resp.url().clone();
-    let entry = registry::register(
-        url.to_string(),
-        resp.status(),
-        resp.content_length(),
-        scope,
-        site,
-    );
-    entry.set(BODY_TRACKED);
-    let http_resp: http::Response<reqwest::Body> = resp.into();
-    let (mut parts, body) = http_resp.into_parts();
-    // `ResponseUrl` is private to reqwest: get it into the extensions through its builder.
-    if let Ok(with_url) = http::response::Builder::new().url(url).body(()) {
-        parts.extensions.extend(with_url.into_parts().0.extensions);
-    }
-    parts.extensions.insert(Guard(Some(entry.clone())));
-    let body = reqwest::Body::wrap(CountingBody { inner: body, entry });
-    reqwest::Response::from(http::Response::from_parts(parts, body))
+/// Instruments the responses of one reqwest major version (`$krate` is its renamed dependency).
+macro_rules! reqwest_version {
+    ($krate:ident) => {
+        use super::*;
+        use ::$krate::ResponseBuilderExt;
+
+        /// Instruments an async response: guard in its extensions, counting wrapper around its
+        /// body.
+        pub(crate) fn instrument_async(
+            resp: ::$krate::Response,
+            scope: u64,
+            site: Site,
+        ) -> ::$krate::Response {
+            if resp.extensions().get::<Guard>().is_some() {
+                return resp;
+            }
+            let url = resp.url().clone();
+            let entry = registry::register(
+                url.to_string(),
+                resp.status(),
+                resp.content_length(),
+                scope,
+                site,
+            );
+            entry.set(BODY_TRACKED);
+            let http_resp: http::Response<::$krate::Body> = resp.into();
+            let (mut parts, body) = http_resp.into_parts();
+            // `ResponseUrl` is private to reqwest: get it into the extensions through its builder.
+            if let Ok(with_url) = http::response::Builder::new().url(url).body(()) {
+                parts.extensions.extend(with_url.into_parts().0.extensions);
+            }
+            parts.extensions.insert(Guard(Some(entry.clone())));
+            let body = ::$krate::Body::wrap(CountingBody { inner: body, entry });
+            ::$krate::Response::from(http::Response::from_parts(parts, body))
+        }
+
+        impl sealed::Sealed for ::$krate::Response {}
+
+        impl Trackable for ::$krate::Response {
+            fn __instrument(self, scope: u64, site: Site) -> Self {
+                instrument_async(self, scope, site)
+            }
+            fn __tracked_id(&self) -> Option<u64> {
+                tracked_id(self.extensions())
+            }
+            fn __mark(&self, flag: u8) {
+                mark(self.extensions(), flag)
+            }
+        }
+
+        /// Instruments a blocking response: guard in its extensions only (never round-tripped).
+        #[cfg(feature = "blocking")]
+        pub(crate) fn instrument_blocking(
+            mut resp: ::$krate::blocking::Response,
+            scope: u64,
+            site: Site,
+        ) -> ::$krate::blocking::Response {
+            if resp.extensions().get::<Guard>().is_some() {
+                return resp;
+            }
+            let entry = registry::register(
+                resp.url().to_string(),
+                resp.status(),
+                resp.content_length(),
+                scope,
+                site,
+            );
+            resp.extensions_mut().insert(Guard(Some(entry)));
+            resp
+        }
+
+        #[cfg(feature = "blocking")]
+        impl sealed::Sealed for ::$krate::blocking::Response {}
+
+        #[cfg(feature = "blocking")]
+        impl Trackable for ::$krate::blocking::Response {
+            fn __instrument(self, scope: u64, site: Site) -> Self {
+                instrument_blocking(self, scope, site)
+            }
+            fn __tracked_id(&self) -> Option<u64> {
+                tracked_id(self.extensions())
+            }
+            fn __mark(&self, flag: u8) {
+                mark(self.extensions(), flag)
+            }
+        }
+    };
 }
 
-/// Instruments a blocking response: guard in its extensions only (never round-tripped).
-pub(crate) fn instrument_blocking(
-    mut resp: reqwest::blocking::Response,
-    scope: u64,
-    site: Site,
-) -> reqwest::blocking::Response {
-    if resp.extensions().get::<Guard>().is_some() {
-        return resp;
-    }
-    let entry = registry::register(
-        resp.url().to_string(),
-        resp.status(),
-        resp.content_length(),
-        scope,
-        site,
-    );
-    resp.extensions_mut().insert(Guard(Some(entry)));
-    resp
+#[cfg(feature = "reqwest-0-13")]
+mod v0_13 {
+    reqwest_version!(reqwest013);
+}
+
+#[cfg(feature = "reqwest-0-12")]
+mod v0_12 {
+    reqwest_version!(reqwest012);
 }
 
 mod sealed {
     pub trait Sealed {}
-    impl Sealed for reqwest::Response {}
-    impl Sealed for reqwest::blocking::Response {}
     impl<T: super::Trackable, E> Sealed for Result<T, E> {}
     impl<T: super::Trackable> Sealed for Option<T> {}
 }
 
-/// A value that is or carries a reqwest response: `reqwest::Response`,
-/// `reqwest::blocking::Response`, and `Result`/`Option` of them. Sealed.
+/// A value that is or carries a reqwest response of a tracked version: `reqwest::Response`
+/// (and `reqwest::blocking::Response` with the `blocking` feature) of reqwest 0.13 (feature
+/// `reqwest-0-13`, the default) and/or 0.12 (feature `reqwest-0-12`), and `Result`/`Option` of
+/// them. Sealed.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a reqwest response",
+    message = "`{Self}` is not a reqwest response that this build of reqleak tracks",
     label = "not a `reqwest::Response`, a `reqwest::blocking::Response`, or a `Result`/`Option` of one",
+    note = "reqleak tracks reqwest 0.13 (feature `reqwest-0-13`, default) and 0.12 (feature `reqwest-0-12`), and blocking responses with the feature `blocking`",
     note = "under `#[reqleak::check]`, a `.send()` or `.execute(..)` whose type is known only from later code cannot be instrumented: name its type at the call (`x.send::<T>()`), or call it as `Type::send(&x)` to leave it alone"
 )]
 pub trait Trackable: sealed::Sealed + Sized {
@@ -177,30 +263,14 @@ pub trait Trackable: sealed::Sealed + Sized {
     #[doc(hidden)]
     fn __tracked_id(&self) -> Option<u64>;
     #[doc(hidden)]
-    fn __mark_forgotten(&self);
-}
-
-impl Trackable for reqwest::Response {
-    fn __instrument(self, scope: u64, site: Site) -> Self {
-        instrument_async(self, scope, site)
-    }
-    fn __tracked_id(&self) -> Option<u64> {
-        tracked_id(self.extensions())
-    }
+    fn __mark(&self, flag: u8);
+    #[doc(hidden)]
     fn __mark_forgotten(&self) {
-        mark_forgotten(self.extensions())
+        self.__mark(FORGOTTEN)
     }
-}
-
-impl Trackable for reqwest::blocking::Response {
-    fn __instrument(self, scope: u64, site: Site) -> Self {
-        instrument_blocking(self, scope, site)
-    }
-    fn __tracked_id(&self) -> Option<u64> {
-        tracked_id(self.extensions())
-    }
-    fn __mark_forgotten(&self) {
-        mark_forgotten(self.extensions())
+    #[doc(hidden)]
+    fn __mark_deliberate(&self) {
+        self.__mark(DELIBERATE)
     }
 }
 
@@ -211,9 +281,9 @@ impl<T: Trackable, E> Trackable for Result<T, E> {
     fn __tracked_id(&self) -> Option<u64> {
         self.as_ref().ok().and_then(Trackable::__tracked_id)
     }
-    fn __mark_forgotten(&self) {
+    fn __mark(&self, flag: u8) {
         if let Ok(r) = self {
-            r.__mark_forgotten()
+            r.__mark(flag)
         }
     }
 }
@@ -225,9 +295,120 @@ impl<T: Trackable> Trackable for Option<T> {
     fn __tracked_id(&self) -> Option<u64> {
         self.as_ref().and_then(Trackable::__tracked_id)
     }
-    fn __mark_forgotten(&self) {
+    fn __mark(&self, flag: u8) {
         if let Some(r) = self {
-            r.__mark_forgotten()
+            r.__mark(flag)
         }
+    }
+}
+
+/// What kind of untracked reqwest response a type name denotes, if any: `Response`,
+/// `Result<Response, _>` or `Option<Response>` (nested), where `Response` is reqwest's async or
+/// blocking response. Any other type (a wrapper, a collection) is not one.
+pub(crate) fn untracked_kind(type_name: &str) -> Option<Kind> {
+    let mut t = type_name;
+    loop {
+        if let Some(rest) = t.strip_prefix("core::result::Result<") {
+            t = rest;
+        } else if let Some(rest) = t.strip_prefix("core::option::Option<") {
+            t = rest;
+        } else {
+            break;
+        }
+    }
+    let (kind, rest) = if let Some(rest) = t.strip_prefix("reqwest::async_impl::response::Response")
+    {
+        (Kind::Async, rest)
+    } else if let Some(rest) = t.strip_prefix("reqwest::blocking::response::Response") {
+        (Kind::Blocking, rest)
+    } else {
+        return None;
+    };
+    (rest.is_empty() || rest.starts_with(',') || rest.starts_with('>')).then_some(kind)
+}
+
+/// An async or a blocking reqwest response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Async,
+    Blocking,
+}
+
+/// What to enable for an untracked response of `kind`, given what this build tracks.
+pub(crate) fn untracked_help(kind: Kind, v013: bool, v012: bool, blocking: bool) -> &'static str {
+    match (kind, v013, v012, blocking) {
+        (Kind::Blocking, _, _, false) => {
+            "this build of reqleak does not track blocking responses: enable the feature `blocking` of `reqleak` (and `reqwest-0-12` if this is reqwest 0.12)"
+        }
+        (_, true, false, _) => {
+            "this build of reqleak tracks reqwest 0.13 only: enable the feature `reqwest-0-12` of `reqleak` to track reqwest 0.12 (reqleak supports 0.12 and 0.13)"
+        }
+        (_, false, true, _) => {
+            "this build of reqleak tracks reqwest 0.12 only: enable the feature `reqwest-0-13` of `reqleak` to track reqwest 0.13 (reqleak supports 0.12 and 0.13)"
+        }
+        (_, false, false, _) => {
+            "this build of reqleak tracks no reqwest version: enable the feature `reqwest-0-13` or `reqwest-0-12` of `reqleak`"
+        }
+        (_, true, true, _) => {
+            "reqleak tracks reqwest 0.12 and 0.13 only: this response is of another version"
+        }
+    }
+}
+
+/// [`untracked_help`] for this build.
+pub(crate) fn untracked_help_here(kind: Kind) -> &'static str {
+    untracked_help(
+        kind,
+        cfg!(feature = "reqwest-0-13"),
+        cfg!(feature = "reqwest-0-12"),
+        cfg!(feature = "blocking"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_reqwest_responses_by_type_name() {
+        let a = "reqwest::async_impl::response::Response";
+        let b = "reqwest::blocking::response::Response";
+        assert_eq!(untracked_kind(a), Some(Kind::Async));
+        assert_eq!(untracked_kind(b), Some(Kind::Blocking));
+        assert_eq!(
+            untracked_kind("core::result::Result<reqwest::async_impl::response::Response, reqwest::error::Error>"),
+            Some(Kind::Async)
+        );
+        assert_eq!(
+            untracked_kind("core::option::Option<reqwest::blocking::response::Response>"),
+            Some(Kind::Blocking)
+        );
+        assert_eq!(
+            untracked_kind("core::result::Result<core::option::Option<reqwest::async_impl::response::Response>, E>"),
+            Some(Kind::Async)
+        );
+        // Not a response: wrappers, collections, other types, other crates.
+        for t in [
+            "alloc::vec::Vec<reqwest::async_impl::response::Response>",
+            "my::Wrapper<reqwest::async_impl::response::Response>",
+            "reqwest::async_impl::response::ResponseExt",
+            "core::result::Result<(), tokio::sync::mpsc::error::SendError<u8>>",
+            "mycrate::reqwest::async_impl::response::Response",
+            "u32",
+        ] {
+            assert_eq!(untracked_kind(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn help_names_the_feature_to_enable() {
+        assert_eq!(
+            untracked_help(Kind::Async, true, false, true),
+            "this build of reqleak tracks reqwest 0.13 only: enable the feature `reqwest-0-12` of `reqleak` to track reqwest 0.12 (reqleak supports 0.12 and 0.13)"
+        );
+        assert!(untracked_help(Kind::Async, false, true, false).contains("`reqwest-0-13`"));
+        assert!(untracked_help(Kind::Blocking, true, true, false).contains("`blocking`"));
+        assert!(untracked_help(Kind::Blocking, true, false, true).contains("`reqwest-0-12`"));
+        assert!(untracked_help(Kind::Async, true, true, true).contains("another version"));
     }
 }

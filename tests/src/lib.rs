@@ -6,6 +6,7 @@
 //! - `GET /error/{n}`: 500 with `n` bytes;
 //! - `GET /json`: 200 `{"hello":"world","n":42}`;
 //! - `GET /empty`: 204, no body;
+//! - `GET /chunked/{n}`: 200 with `n` bytes in 1 KiB chunks, no `Content-Length` (chunked);
 //! - `GET /hang`: never answers.
 
 use std::future::Future;
@@ -75,6 +76,16 @@ fn router() -> Router {
             }),
         )
         .route("/empty", get(|| async { StatusCode::NO_CONTENT }))
+        .route(
+            "/chunked/{n}",
+            get(|Path(n): Path<usize>| async move {
+                let chunks: Vec<Result<Bytes, std::io::Error>> = (0..n)
+                    .step_by(1024)
+                    .map(|at| Ok(body((n - at).min(1024))))
+                    .collect();
+                axum::body::Body::from_stream(futures_util::stream::iter(chunks))
+            }),
+        )
         .route(
             "/hang",
             get(|| async {

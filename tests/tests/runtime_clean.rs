@@ -58,7 +58,8 @@ async fn consumed_with_every_body_method() {
     let before = reqleak::counters();
     assert_eq!(consume_all_ways(&client, &server).await.unwrap(), 1500);
     let after = reqleak::counters();
-    assert!(after.created - before.created >= 9);
+    // Eight sources (other tests of this binary may add theirs meanwhile).
+    assert!(after.created - before.created >= 8, "{before:?} {after:?}");
 }
 
 #[reqleak::check]

@@ -14,7 +14,7 @@ use syn::visit::Visit;
 /// 0.12 joins this list when the workspace depends on it (the runtime's tests bring it), and
 /// every version the lock has is checked whether listed or not. (Checked by hand against
 /// reqwest 0.12.28's source: every method is classified.)
-const EXPECTED_VERSIONS: &[&str] = &["0.13"];
+const EXPECTED_VERSIONS: &[&str] = &["0.12", "0.13"];
 
 /// The types whose methods the vocabulary classifies.
 const TYPES: &[&str] = &["Client", "ClientBuilder", "RequestBuilder", "Response"];
