@@ -221,3 +221,54 @@ async fn retry_cloned(client: &Client, url: &str) -> reqwest::Result<String> {
         return resp.text().await;
     }
 }
+
+// ---------------------------------------------------------------- blocking waits (issue 7)
+// In blocking code, `thread::sleep`, a channel's `recv()`, a thread's `join()` and a barrier's
+// `wait()` hold the response's connection as an `.await` does in async code.
+
+mod blocking_waits {
+    use std::sync::{mpsc, Barrier};
+    use std::time::Duration;
+
+    pub fn backoff(client: &reqwest::blocking::Client, url: &str) -> reqwest::Result<String> {
+        let resp = client.get(url).send()?; //~ await_holding_response
+        std::thread::sleep(Duration::from_millis(500));
+        resp.text()
+    }
+
+    pub fn wait_for_go(
+        client: &reqwest::blocking::Client,
+        url: &str,
+        go: &mpsc::Receiver<()>,
+    ) -> reqwest::Result<String> {
+        let resp = client.get(url).send()?; //~ await_holding_response
+        let _ = go.recv();
+        resp.text()
+    }
+
+    pub fn after_worker(client: &reqwest::blocking::Client, url: &str) -> reqwest::Result<String> {
+        let resp = client.get(url).send()?; //~ await_holding_response
+        let worker = std::thread::spawn(|| 42);
+        let _ = worker.join();
+        resp.text()
+    }
+
+    pub fn at_barrier(
+        client: &reqwest::blocking::Client,
+        url: &str,
+        barrier: &Barrier,
+    ) -> reqwest::Result<String> {
+        let resp = client.get(url).send()?; //~ await_holding_response
+        barrier.wait();
+        resp.text()
+    }
+
+    // Silent: the waits come before the request or after the read; `join(",")` is a string's.
+    pub fn in_order(client: &reqwest::blocking::Client, url: &str) -> reqwest::Result<String> {
+        std::thread::sleep(Duration::from_millis(10));
+        let text = client.get(url).send()?.text()?;
+        let parts = [text.as_str(), "done"].join(",");
+        std::thread::sleep(Duration::from_millis(10));
+        Ok(parts)
+    }
+}

@@ -216,3 +216,64 @@ fn keep_bodies(results: Vec<reqwest::Result<String>>) -> Vec<String> {
     let kept: Vec<String> = results.into_iter().flatten().collect();
     kept
 }
+
+// ---------------------------------------------------------------- streams of response futures
+// (issue 8): `buffer_unordered(n)` polls the futures, and collecting the stream keeps every
+// response, and its connection, until all have arrived.
+
+mod streams {
+    use futures_util::stream::{self, FuturesUnordered, StreamExt, TryStreamExt};
+    use reqwest::Client;
+
+    pub async fn buffered(client: &Client, urls: Vec<String>) -> usize {
+        let all = stream::iter(urls)
+            .map(|u| client.get(u).send())
+            .buffer_unordered(8)
+            .collect::<Vec<_>>() //~ collected_responses
+            .await;
+        all.len()
+    }
+
+    pub async fn try_collected(client: &Client, urls: Vec<String>) -> reqwest::Result<usize> {
+        let all: Vec<_> = stream::iter(urls)
+            .map(|u| client.get(u).send())
+            .buffer_unordered(8)
+            .try_collect() //~ collected_responses
+            .await?;
+        Ok(all.len())
+    }
+
+    pub async fn unordered_set(client: &Client, urls: Vec<String>) -> usize {
+        let futs = FuturesUnordered::new();
+        for u in urls {
+            futs.push(client.get(u).send());
+        }
+        let all: Vec<_> = futs.collect().await; //~ collected_responses
+        all.len()
+    }
+
+    // Silent: each body is read inside the future, only the bodies are collected.
+    pub async fn bodies(client: &Client, urls: Vec<String>) -> Vec<String> {
+        stream::iter(urls)
+            .map(|u| async move { client.get(u).send().await?.text().await })
+            .buffer_unordered(8)
+            .try_collect()
+            .await
+            .unwrap_or_default()
+    }
+
+    // Silent: the set is drained one response at a time.
+    pub async fn drained(client: &Client, urls: Vec<String>) -> usize {
+        let mut futs = FuturesUnordered::new();
+        for u in urls {
+            futs.push(client.get(u).send());
+        }
+        let mut total = 0;
+        while let Some(result) = futs.next().await {
+            if let Ok(resp) = result {
+                total += resp.bytes().await.map(|b| b.len()).unwrap_or(0);
+            }
+        }
+        total
+    }
+}

@@ -67,14 +67,33 @@ fn remember(resp: Response) {
 // A body in a static is fine.
 static LAST_BODY: Mutex<Option<bytes::Bytes>> = Mutex::new(None);
 
+// ---------------------------------------------------------------- flagged: collections
+// (issue 8: the shape of the README's own runtime example). A collection of responses in a
+// static pins every connection it holds for the process's life.
+
+static BACKLOG: Mutex<Vec<Response>> = Mutex::new(Vec::new()); //~ response_in_static
+
+static BY_URL: LazyLock<Mutex<std::collections::HashMap<String, reqwest::Response>>> = //~ response_in_static
+    LazyLock::new(|| Mutex::new(std::collections::HashMap::new()));
+
+static QUEUE: OnceLock<RwLock<std::collections::VecDeque<Response>>> = OnceLock::new(); //~ response_in_static
+
+thread_local! {
+    static PENDING: RefCell<Vec<reqwest::blocking::Response>> = const { RefCell::new(Vec::new()) }; //~ response_in_static
+}
+
+// ---------------------------------------------------------------- silent (continued)
+
 // A client in a static is the recommended pattern.
 static CLIENT: LazyLock<reqwest::Client> = LazyLock::new(reqwest::Client::new);
 
 // A status code.
 static LAST_STATUS: Mutex<Option<reqwest::StatusCode>> = Mutex::new(None);
 
-// A collection of responses belongs to collected_responses (and no push happens here).
-static BACKLOG: Mutex<Vec<Response>> = Mutex::new(Vec::new());
+// Collections of other things: statuses, bodies.
+static STATUSES: Mutex<Vec<reqwest::StatusCode>> = Mutex::new(Vec::new());
+static BODIES: LazyLock<Mutex<std::collections::HashMap<String, bytes::Bytes>>> =
+    LazyLock::new(|| Mutex::new(std::collections::HashMap::new()));
 
 mod api {
     pub struct Response {

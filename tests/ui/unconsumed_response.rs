@@ -451,3 +451,36 @@ fn call_twice(request: impl Fn() -> Result<String, String>) -> usize {
     let _ = request();
     request().map(|s| s.len()).unwrap_or(0)
 }
+
+// ---------------------------------------------------------------- types the code does not annotate (issue 7)
+
+// A closure's declared return type says each call makes a response.
+fn closure_declared(url: &str) -> reqwest::Result<()> {
+    let fetch = |u: &str| -> reqwest::Result<reqwest::blocking::Response> { external::send(u) };
+    fetch(url)?; //~ unconsumed_response
+    Ok(())
+}
+
+// A future of a response, given as `impl Future`.
+async fn awaited_future(fut: impl std::future::Future<Output = reqwest::Result<Response>>) { //~ unconsumed_response
+    let _ = fut.await;
+}
+
+// A callable bound `F: Fn() -> Fut, Fut: Future<Output = ..Response..>`: each call is a request.
+async fn called_bound<F, Fut>(make: F) -> reqwest::Result<u16>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = reqwest::Result<Response>>,
+{
+    let first = make().await?; //~ unconsumed_response
+    Ok(first.status().as_u16())
+}
+
+// Silent: the bound's future is read.
+async fn read_bound<F, Fut>(make: F) -> reqwest::Result<String>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = reqwest::Result<Response>>,
+{
+    make().await?.text().await
+}

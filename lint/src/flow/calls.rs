@@ -739,10 +739,14 @@ impl Engine<'_, '_> {
             Some(var) => var.captured || var.loop_depth < self.body.loop_depth,
             None => self.body.loop_depth > 0 || self.body.in_closure,
         };
-        let annotated = collection
+        let is_set = collection
             .as_deref()
-            .and_then(|name| state.var(name))
-            .is_some_and(|var| var.value.shape == Shape::Iter(Flavor::Ready));
+            .is_some_and(|name| self.future_sets.contains(name));
+        let annotated = !is_set
+            && collection
+                .as_deref()
+                .and_then(|name| state.var(name))
+                .is_some_and(|var| var.value.shape == Shape::Iter(Flavor::Ready));
         let mut gathers_responses = annotated;
         let mut gathers_futures = false;
         for value in args {
@@ -765,8 +769,14 @@ impl Engine<'_, '_> {
             });
         }
         if gathers_futures {
+            // A set of futures yields their outputs: responses. A `Vec` yields the futures.
+            let flavor = if is_set {
+                Flavor::Ready
+            } else {
+                Flavor::Future
+            };
             if let Some(var) = collection.as_deref().and_then(|name| state.var_mut(name)) {
-                var.value.shape = Shape::Iter(Flavor::Future);
+                var.value.shape = Shape::Iter(flavor);
             }
         }
     }

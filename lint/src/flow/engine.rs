@@ -89,6 +89,9 @@ pub(super) struct Engine<'a, 'f> {
     pub(super) nested_context: super::nested::NestedContext,
     /// Bindings that hold a `content_length()`: a condition on them is a size check.
     pub(super) size_vars: HashSet<String>,
+    /// Bindings of a `FuturesUnordered`/`FuturesOrdered`: futures pushed into one are polled
+    /// together, and the set yields their outputs (responses, for request futures).
+    pub(super) future_sets: HashSet<String>,
     /// Bindings that come from the call or the item: parameters, loop and closure patterns,
     /// and locals computed from them. A client configured with one is configured per item.
     pub(super) item_names: HashSet<String>,
@@ -131,6 +134,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         nested_context: super::nested::NestedContext::default(),
         size_vars: HashSet::new(),
         item_names: HashSet::new(),
+        future_sets: HashSet::new(),
     };
     engine.facts.bounds_body_size = super::guards::bounds_body_size(block);
     let mut state = State::new();

@@ -232,6 +232,9 @@ impl Engine<'_, '_> {
         if let Some(init) = &local.init {
             let mut names = Vec::new();
             pattern_names(pat, &mut names);
+            if is_future_set(&init.expr) {
+                self.future_sets.extend(names.iter().cloned());
+            }
             if super::mentions::calls_method(&init.expr, "content_length") {
                 self.size_vars.extend(names.iter().cloned());
             }
@@ -301,6 +304,22 @@ impl Engine<'_, '_> {
             }
         }
     }
+}
+
+/// `FuturesUnordered::new()`, `FuturesOrdered::default()`: a set of futures polled together.
+fn is_future_set(expr: &syn::Expr) -> bool {
+    let syn::Expr::Call(call) = expr else {
+        return false;
+    };
+    let syn::Expr::Path(path) = &*call.func else {
+        return false;
+    };
+    let segments = syntax::segments(&path.path);
+    matches!(
+        segments.as_slice(),
+        [.., set, ctor] if (set == "FuturesUnordered" || set == "FuturesOrdered")
+            && (ctor == "new" || ctor == "default")
+    )
 }
 
 /// The `.collect()` an initializer ends in, through `?`, `.await`, `unwrap`/`expect`.

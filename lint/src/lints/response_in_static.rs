@@ -82,7 +82,7 @@ impl StaticVisitor<'_, '_> {
             }
             let type_tokens: TokenStream = tokens[type_start..type_end].iter().cloned().collect();
             if let Ok(ty) = syn::parse2::<syn::Type>(type_tokens) {
-                if self.cx.names.holds_response(&ty) {
+                if self.cx.names.static_holds_responses(&ty) {
                     self.report(static_span, ty.span());
                 }
             }
@@ -93,7 +93,7 @@ impl StaticVisitor<'_, '_> {
 
 impl<'ast> Visit<'ast> for StaticVisitor<'_, '_> {
     fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
-        if self.cx.names.holds_response(&item.ty) {
+        if self.cx.names.static_holds_responses(&item.ty) {
             let first = match &item.vis {
                 syn::Visibility::Inherited => item.static_token.span,
                 vis => vis.span(),

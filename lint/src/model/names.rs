@@ -230,9 +230,23 @@ impl Names {
     /// `Mutex`/`RwLock`/`RefCell`/`Cell`, `OnceLock`/`OnceCell`/`LazyLock`/`Lazy`.
     /// Collections do not count (they belong to `collected_responses`).
     pub fn holds_response(&self, ty: &syn::Type) -> bool {
+        self.holds(ty, false)
+    }
+
+    /// Whether a static's type holds responses: one, as [`Names::holds_response`] has it, or a
+    /// collection of them behind the same wrappers (`Mutex<Vec<Response>>`,
+    /// `LazyLock<HashMap<K, Response>>`): every one pins a connection for the process's life.
+    pub fn static_holds_responses(&self, ty: &syn::Type) -> bool {
+        self.holds(ty, true)
+    }
+
+    fn holds(&self, ty: &syn::Type, collections: bool) -> bool {
         match ty {
             syn::Type::Path(path) if path.qself.is_none() => {
                 if self.resolve_path(&path.path) == Some(ReqwestItem::Response) {
+                    return true;
+                }
+                if collections && self.collection_of_responses(ty) {
                     return true;
                 }
                 wrapped_in(
@@ -252,11 +266,11 @@ impl Names {
                         "Lazy",
                         "ManuallyDrop",
                     ],
-                    |inner| self.holds_response(inner),
+                    |inner| self.holds(inner, collections),
                 )
             }
-            syn::Type::Paren(paren) => self.holds_response(&paren.elem),
-            syn::Type::Group(group) => self.holds_response(&group.elem),
+            syn::Type::Paren(paren) => self.holds(&paren.elem, collections),
+            syn::Type::Group(group) => self.holds(&group.elem, collections),
             _ => false,
         }
     }
