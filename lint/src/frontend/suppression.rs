@@ -11,7 +11,7 @@ use crate::lint::Lint;
 use super::levels::closest_name;
 use super::lex::{self, Kind};
 use super::lints::find_any_lint;
-use super::model::{span_of, LineIndex};
+use crate::model::source_map::SourceMap;
 
 /// One name of one suppression comment.
 #[derive(Debug)]
@@ -53,21 +53,25 @@ pub struct Suppressions {
 impl Suppressions {
     /// Finds the suppression comments of `text`.
     pub fn scan(text: &str) -> Suppressions {
-        let index = LineIndex::new(text);
         let mut out = Suppressions::default();
-        for (start, end) in line_comments(text) {
+        let comments = line_comments(text);
+        if comments.is_empty() {
+            return out;
+        }
+        let map = SourceMap::new(text);
+        for (start, end) in comments {
             let body = &text[start + 2..end];
             let trimmed = body.trim_start();
             let Some(rest) = trimmed.strip_prefix("reqleak:") else {
                 continue;
             };
-            let comment_span = span_of(text, &index, start, end);
+            let comment_span = map.byte_span(start, end);
             let line = comment_span.start.line;
-            let before = &index.line(text, line)[..comment_span.start.column - 1];
+            let before = &map.line(line)[..comment_span.start.column - 1];
             let (covers, item) = if before.trim().is_empty() {
-                let next = next_code_line(text, &index, line);
-                match lex::item_at(text, index.line_start(next)) {
-                    Some((kind, end)) => ((next, index.position(text, end).line), Some(kind)),
+                let next = next_code_line(&map, line);
+                match lex::item_at(text, map.line_start(next)) {
+                    Some((kind, end)) => ((next, map.position_at(end).line), Some(kind)),
                     None => ((next, next), None),
                 }
             } else {
@@ -112,7 +116,7 @@ impl Suppressions {
                 out.entries.push(Entry {
                     lint: find_any_lint(name),
                     name: name.to_string(),
-                    span: span_of(text, &index, name_start, name_start + name.len()),
+                    span: map.byte_span(name_start, name_start + name.len()),
                     covers,
                     item,
                     used: false,
@@ -200,10 +204,10 @@ impl Suppressions {
 
 /// The line a comment on its own line covers: the next line that is not blank and not only a
 /// line comment.
-fn next_code_line(text: &str, index: &LineIndex, line: usize) -> usize {
-    (line + 1..=index.line_count())
+fn next_code_line(map: &SourceMap<'_>, line: usize) -> usize {
+    (line + 1..=map.line_count())
         .find(|&l| {
-            let t = index.line(text, l).trim();
+            let t = map.line(l).trim();
             !t.is_empty() && !t.starts_with("//")
         })
         .unwrap_or(line + 1)

@@ -12,7 +12,8 @@
 //!   end of the file.
 
 use super::lex::{self, Kind};
-use crate::diagnostic::{Label, Position, Span};
+use super::source_map::SourceMap;
+use crate::diagnostic::{Label, Span};
 
 /// A lexical problem: rustc's message and where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,10 +29,8 @@ pub struct Problem {
 /// The first lexical problem of `text`, if it has one this scan can name.
 pub fn diagnose(text: &str) -> Option<Problem> {
     let bytes = text.as_bytes();
-    let span = |start: usize, len: usize| Span {
-        start: position(text, start),
-        end: position(text, (start + len).min(text.len())),
-    };
+    let map = SourceMap::new(text);
+    let span = |start: usize, len: usize| map.byte_span(start, start + len);
     let problem = |message: String, start: usize, len: usize| Problem {
         message,
         span: span(start, len),
@@ -109,18 +108,6 @@ fn unterminated_string(body: &[u8]) -> bool {
         return true;
     }
     before.iter().rev().take_while(|b| **b == b'\\').count() % 2 == 1
-}
-
-/// The position of byte `at` (a char boundary) of `text`.
-fn position(text: &str, at: usize) -> Position {
-    let at = at.min(text.len());
-    let before = &text[..at];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Position {
-        line: before.matches('\n').count() + 1,
-        column: before[line_start..].chars().count() + 1,
-        byte: at,
-    }
 }
 
 #[cfg(test)]

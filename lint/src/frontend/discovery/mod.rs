@@ -8,7 +8,8 @@ pub mod walk;
 use std::path::Path;
 
 use super::levels::Levels;
-use super::model::{span_of, FileError, LineIndex, SourceFile};
+use super::model::{FileError, SourceFile};
+use crate::model::source_map::SourceMap;
 
 /// Files analyzed together (one package, or every path of path mode) and their lint levels.
 #[derive(Debug)]
@@ -44,8 +45,7 @@ pub fn read_source(path: &Path) -> Result<String, FileError> {
     String::from_utf8(bytes).map_err(|err| {
         let valid = err.utf8_error().valid_up_to();
         let prefix = std::str::from_utf8(&err.as_bytes()[..valid]).unwrap_or_default();
-        let index = LineIndex::new(prefix);
-        let mut span = span_of(prefix, &index, valid, valid);
+        let mut span = SourceMap::new(prefix).byte_span(valid, valid);
         span.end.column += 1;
         span.end.byte += 1;
         FileError {

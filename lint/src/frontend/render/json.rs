@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use super::{byte_range, children, human};
 use crate::diagnostic::Span;
-use crate::frontend::model::{Finding, LineIndex, SourceFile};
+use crate::frontend::model::{Finding, SourceFile};
+use crate::model::source_map::SourceMap;
 
 #[derive(Serialize)]
 struct CompilerMessage<'a> {
@@ -117,9 +118,9 @@ fn span_json(file: &SourceFile, span: Span, primary: bool, label: Option<String>
     let mut text = Vec::new();
     let (byte_start, byte_end) = match &file.text {
         Ok(source) => {
-            let index = LineIndex::new(source);
+            let map = SourceMap::new(source);
             for line in span.start.line..=span.end.line.max(span.start.line) {
-                let line_text = index.line(source, line);
+                let line_text = map.line(line);
                 let start = if line == span.start.line {
                     span.start.column
                 } else {
