@@ -24,12 +24,12 @@ pub mod lints;
 mod model;
 
 pub use diagnostic::{Diagnostic, Label, ParseError, Position, Span};
-pub use lint::{Group, Level, Lint};
+pub use lint::{Group, Level, Lint, Reporter};
 pub use lints::LINTS;
 pub use model::foreign::ForeignCrate;
 pub use model::place::{ModulePlace, TargetKind};
 
-/// The lint called `name` (without the `reqleak::` prefix), if there is one.
+/// The lint called `name` (with or without the `reqleak::` prefix), if there is one.
 pub fn find_lint(name: &str) -> Option<&'static Lint> {
     let name = name.strip_prefix("reqleak::").unwrap_or(name);
     LINTS.iter().copied().find(|lint| lint.name == name)

@@ -46,7 +46,7 @@ impl fmt::Display for Level {
     }
 }
 
-/// The lint groups of lints.md, usable wherever a lint name is (`-W pedantic`).
+/// The lint groups, usable wherever a lint name is (`-W pedantic`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Group {
     /// Code that is certainly wrong: a response that is never released.
@@ -85,6 +85,16 @@ impl fmt::Display for Group {
     }
 }
 
+/// What reports a lint's findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reporter {
+    /// The analyzer ([`crate::analyze_crate`]), from the source.
+    Analyzer,
+    /// `cargo reqleak` itself, once the analysis is done: the analyzer never reports these
+    /// (`unused_suppression` is about the suppression comments the front-end applies).
+    FrontEnd,
+}
+
 /// One entry of the lint catalogue.
 #[derive(Debug)]
 pub struct Lint {
@@ -94,12 +104,14 @@ pub struct Lint {
     pub default_level: Level,
     /// The group it belongs to.
     pub group: Group,
+    /// The analyzer, or the front-end.
+    pub reporter: Reporter,
     /// One line: what it flags.
     pub summary: &'static str,
     /// The `help:` text attached to its diagnostics: how to fix it.
     pub help: &'static str,
-    /// The full documentation in clippy's form (What it does / Why is this bad / Example),
-    /// as Markdown; printed by `--explain`.
+    /// The full documentation in clippy's form (What it does / Why is this bad / Example /
+    /// Use instead), as Markdown; printed by `--explain` and gathered in `docs/lints.md`.
     pub explanation: &'static str,
 }
 

@@ -45,6 +45,7 @@ fn the_demo_shows_every_default_on_lint() {
         .collect();
     let default_on: BTreeSet<String> = reqleak_lint::LINTS
         .iter()
+        .filter(|l| l.reporter == reqleak_lint::Reporter::Analyzer)
         .filter(|l| l.default_level != reqleak_lint::Level::Allow)
         .map(|l| l.code())
         .collect();

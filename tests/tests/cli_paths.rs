@@ -234,7 +234,7 @@ fn list_prints_the_catalogue() {
             reqleak_lint::find_lint("leaked_response").unwrap().summary
         )
     );
-    assert_eq!(lines.len(), 1 + reqleak_lint::LINTS.len() + 1);
+    assert_eq!(lines.len(), 1 + reqleak_lint::LINTS.len());
     assert!(
         lines[lines.len() - 1].starts_with("unused_suppression             warn   suspicious   ")
     );

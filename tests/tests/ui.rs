@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use reqleak_lint::{Diagnostic, Level, LINTS};
+use reqleak_lint::{Diagnostic, Level, Reporter, LINTS};
 
 /// The marker of an expected-diagnostic comment.
 const ANNOTATION: &str = "//~";
@@ -276,13 +276,19 @@ fn analyze(fixture: &Fixture) -> Vec<Result<Vec<Diagnostic>, reqleak_lint::Parse
     )
 }
 
+/// The analyzer's lints: the front-end's (`unused_suppression`) cannot show in a fixture.
 fn known_lints() -> Vec<&'static str> {
-    LINTS.iter().map(|lint| lint.name).collect()
+    LINTS
+        .iter()
+        .filter(|lint| lint.reporter == Reporter::Analyzer)
+        .map(|lint| lint.name)
+        .collect()
 }
 
 fn default_lints() -> Vec<&'static str> {
     LINTS
         .iter()
+        .filter(|lint| lint.reporter == Reporter::Analyzer)
         .filter(|lint| lint.default_level != Level::Allow)
         .map(|lint| lint.name)
         .collect()

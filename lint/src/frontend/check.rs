@@ -8,10 +8,10 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::Level;
+use crate::lints::unused_suppression::LINT as UNUSED_SUPPRESSION;
 
 use super::discovery::{Plan, Unit};
 use super::levels::{origin_note, Levels};
-use super::lints::UNUSED_SUPPRESSION;
 use super::model::{Finding, Severity, SourceFile};
 use super::suppression::Suppressions;
 

@@ -15,7 +15,7 @@ use std::fmt;
 
 use crate::lint::{Group, Level, Lint};
 
-use super::lints::{all_lints, find_any_lint};
+use crate::{find_lint, LINTS};
 
 /// Where a lint's level was set; explained in the diagnostic's note.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +73,7 @@ pub fn resolve(name: &str) -> Result<Target, UnknownName> {
     if name == "warnings" {
         return Ok(Target::Warnings);
     }
-    if let Some(lint) = find_any_lint(name) {
+    if let Some(lint) = find_lint(name) {
         return Ok(Target::Lint(lint));
     }
     let bare = name.strip_prefix("reqleak::").unwrap_or(name);
@@ -88,7 +88,7 @@ pub fn resolve(name: &str) -> Result<Target, UnknownName> {
 
 /// The known name (lint, group or `warnings`) closest to `name`.
 pub fn closest_name(name: &str) -> &'static str {
-    let mut candidates: Vec<&'static str> = all_lints().map(|l| l.name).collect();
+    let mut candidates: Vec<&'static str> = LINTS.iter().map(|l| l.name).collect();
     candidates.extend(Group::ALL.iter().map(|g| g.as_str()));
     candidates.push("warnings");
     // Jaro-Winkler favours a shared prefix: `leaked` is closest to `leaked_response`.
@@ -110,7 +110,8 @@ pub struct Levels {
 impl Default for Levels {
     fn default() -> Self {
         Levels {
-            lints: all_lints()
+            lints: LINTS
+                .iter()
                 .map(|l| (l.name, (l.default_level, Origin::Default)))
                 .collect(),
             warnings: None,
@@ -124,7 +125,7 @@ impl Levels {
         match target {
             Target::Lint(lint) => self.set_lint(lint, level, origin),
             Target::Group(group) => {
-                for lint in all_lints().filter(|l| l.group == group) {
+                for lint in LINTS.iter().filter(|l| l.group == group) {
                     self.set_lint(lint, level, origin.clone());
                 }
             }

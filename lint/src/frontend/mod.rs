@@ -18,7 +18,6 @@ pub mod discovery;
 pub mod levels;
 /// The token-level scanner (shared with the analyzer core).
 pub use crate::model::lex;
-pub mod lints;
 pub mod model;
 pub mod render;
 pub mod suppression;
@@ -30,10 +29,10 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
+use crate::{find_lint, LINTS};
 use args::{Args, ColorWhen, Early, MessageFormat};
 use baseline::Baseline;
 use levels::Levels;
-use lints::{all_lints, find_any_lint};
 use model::{Finding, Severity};
 
 /// Runs `cargo-reqleak` with the given arguments (including the program name) and returns the
@@ -304,12 +303,12 @@ fn plural(n: usize, word: &str) -> String {
 
 /// `--list`: one line a lint (name, default level, group, summary) under a header.
 fn list() -> String {
-    let width = all_lints().map(|l| l.name.len()).max().unwrap_or(4);
+    let width = LINTS.iter().map(|l| l.name.len()).max().unwrap_or(4);
     let mut text = format!(
         "{:width$}  {:5}  {:11}  summary\n",
         "name", "level", "group"
     );
-    for lint in all_lints() {
+    for lint in LINTS {
         let _ = writeln!(
             text,
             "{:width$}  {:5}  {:11}  {}",
@@ -324,7 +323,7 @@ fn list() -> String {
 
 /// `--explain LINT`: the lint's documentation.
 fn explain(name: &str) -> Result<String, String> {
-    let lint = find_any_lint(name).ok_or_else(|| {
+    let lint = find_lint(name).ok_or_else(|| {
         levels::UnknownName {
             name: name.to_string(),
             closest: levels::closest_name(name.strip_prefix("reqleak::").unwrap_or(name)),

@@ -6,12 +6,12 @@
 //! and so is one that tries to lower a forbidden lint.
 
 use crate::diagnostic::Span;
+use crate::find_lint;
 use crate::lint::Lint;
+use crate::model::source_map::SourceMap;
 
 use super::levels::closest_name;
 use super::lex::{self, Kind};
-use super::lints::find_any_lint;
-use crate::model::source_map::SourceMap;
 
 /// One name of one suppression comment.
 #[derive(Debug)]
@@ -114,7 +114,7 @@ impl Suppressions {
                     continue;
                 }
                 out.entries.push(Entry {
-                    lint: find_any_lint(name),
+                    lint: find_lint(name),
                     name: name.to_string(),
                     span: map.byte_span(name_start, name_start + name.len()),
                     covers,
@@ -262,8 +262,8 @@ mod tests {
         let mut s = Suppressions::scan(
             "// reqleak: alow(x)\na();\n// reqleak: allow(unconsumed_respons)\nb();\n// reqleak: allow(leaked_response)\nc();\n",
         );
-        assert!(!s.suppress(find_any_lint("leaked_response").unwrap(), 5));
-        assert!(s.suppress(find_any_lint("leaked_response").unwrap(), 6));
+        assert!(!s.suppress(find_lint("leaked_response").unwrap(), 5));
+        assert!(s.suppress(find_lint("leaked_response").unwrap(), 6));
         let unused: Vec<String> = s.unused().into_iter().map(|(_, m)| m).collect();
         assert_eq!(
             unused,

@@ -1,12 +1,13 @@
 //! `client_per_call`: a function that callers outside the crate's sight call builds a new `Client` (a new connection pool) and sends a request with it on every call
 
-use crate::lint::{Group, Level, Lint};
+use crate::lint::{Group, Level, Lint, Reporter};
 
 /// Catalogue entry of `client_per_call`.
 pub static LINT: Lint = Lint {
     name: "client_per_call",
     default_level: Level::Warn,
     group: Group::Perf,
+    reporter: Reporter::Analyzer,
     summary: "a public function (or a trait impl's method) builds a new `Client` (a new connection pool) and sends a request with it on every call",
     help: "take a `&Client` parameter, or keep one `Client` in the struct and reuse it (it is cheap to clone)",
     explanation: include_str!("client_per_call.md"),

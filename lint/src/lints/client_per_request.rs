@@ -1,12 +1,13 @@
 //! `client_per_request`: a new `Client` (a new connection pool) is built for every request in a loop, a per-item closure, a function called per item, or a web handler
 
-use crate::lint::{Group, Level, Lint};
+use crate::lint::{Group, Level, Lint, Reporter};
 
 /// Catalogue entry of `client_per_request`.
 pub static LINT: Lint = Lint {
     name: "client_per_request",
     default_level: Level::Warn,
     group: Group::Perf,
+    reporter: Reporter::Analyzer,
     summary: "a new `Client` (a new connection pool) is built for every request in a loop, a per-item closure, a function called per item, or a web handler",
     help: "build one `Client` outside the loop and reuse it (it is cheap to clone)",
     explanation: include_str!("client_per_request.md"),

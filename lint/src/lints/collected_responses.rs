@@ -1,12 +1,13 @@
 //! `collected_responses`: responses (not their bodies) are gathered into a collection before their bodies are read
 
-use crate::lint::{Group, Level, Lint};
+use crate::lint::{Group, Level, Lint, Reporter};
 
 /// Catalogue entry of `collected_responses`.
 pub static LINT: Lint = Lint {
     name: "collected_responses",
     default_level: Level::Warn,
     group: Group::Perf,
+    reporter: Reporter::Analyzer,
     summary:
         "responses (not their bodies) are gathered into a collection before their bodies are read",
     help: "read each body where the response arrives and collect the bodies, not the responses",

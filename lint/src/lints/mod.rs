@@ -1,4 +1,7 @@
-//! The lint catalogue: one module a lint, each with its documentation and its check.
+//! The lint catalogue: one module a lint, each with its documentation and, for the
+//! analyzer's lints, its check. `unused_suppression` is checked by the front-end, which applies
+//! the suppression comments; it is in the catalogue all the same, so that levels, `--list`,
+//! `--explain`, SARIF rules and `docs/lints.md` read one list.
 
 pub mod await_holding_response;
 pub mod client_per_call;
@@ -10,6 +13,7 @@ pub mod response_in_static;
 pub mod response_unread_on_early_exit;
 pub mod unbounded_body_read;
 pub mod unconsumed_response;
+pub mod unused_suppression;
 
 use std::collections::HashSet;
 
@@ -17,8 +21,8 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::flow::{CrateFacts, Facts, FileContext};
 use crate::lint::Lint;
 
-/// Every lint, in catalogue order (as lints.md lists them).
-pub static LINTS: [&Lint; 10] = [
+/// Every lint, in catalogue order: the analyzer's, then the front-end's.
+pub static LINTS: [&Lint; 11] = [
     &leaked_response::LINT,
     &unconsumed_response::LINT,
     &await_holding_response::LINT,
@@ -29,6 +33,7 @@ pub static LINTS: [&Lint; 10] = [
     &response_unread_on_early_exit::LINT,
     &response_field::LINT,
     &unbounded_body_read::LINT,
+    &unused_suppression::LINT,
 ];
 
 /// The flow-based lints, on one function's facts.
@@ -74,4 +79,59 @@ pub(crate) fn location(krate: &CrateFacts<'_>, file: usize, span: Span) -> Strin
         .flatten()
         .unwrap_or_else(|| format!("file {}", file + 1));
     format!("{path}:{}:{}", span.start.line, span.start.column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::Reporter;
+
+    #[test]
+    fn one_catalogue_one_lookup() {
+        for lint in LINTS {
+            assert_eq!(crate::find_lint(lint.name), Some(lint));
+            assert_eq!(crate::find_lint(&lint.code()), Some(lint));
+        }
+        let mut names: Vec<&str> = LINTS.iter().map(|lint| lint.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), LINTS.len(), "a name is declared twice");
+        assert_eq!(crate::find_lint("reqleak::no_such_lint"), None);
+        // The front-end's lints come last: `--list` and SARIF rules keep that order.
+        let reporters: Vec<Reporter> = LINTS.iter().map(|lint| lint.reporter).collect();
+        assert!(reporters.is_sorted_by_key(|r| *r == Reporter::FrontEnd));
+        assert_eq!(
+            crate::find_lint("unused_suppression").map(|lint| lint.reporter),
+            Some(Reporter::FrontEnd)
+        );
+    }
+
+    #[test]
+    fn every_lint_is_documented_in_clippys_form() {
+        let headings = [
+            "### What it does\n",
+            "\n### Why is this bad\n",
+            "\n### Example\n",
+            "\nUse instead:\n",
+        ];
+        for lint in LINTS {
+            let mut rest = lint.explanation;
+            for heading in headings {
+                let Some(at) = rest.find(heading) else {
+                    panic!(
+                        "`{}`: no `{}` after the previous part",
+                        lint.name,
+                        heading.trim()
+                    );
+                };
+                rest = &rest[at + heading.len()..];
+            }
+            assert!(
+                lint.summary.chars().next().is_some_and(char::is_lowercase)
+                    && !lint.summary.ends_with('.'),
+                "`{}`: a summary is a phrase that continues `--list`'s columns",
+                lint.name
+            );
+        }
+    }
 }

@@ -7,9 +7,9 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use crate::frontend::baseline::Key;
-use crate::frontend::lints::all_lints;
 use crate::frontend::model::{Finding, SourceFile};
 use crate::lint::Level;
+use crate::LINTS;
 
 /// The rule id of findings that are not a lint's: a file that could not be read or parsed.
 pub const FILE_ERROR_RULE: &str = "reqleak::file_error";
@@ -33,7 +33,8 @@ pub fn log(
     files: &[SourceFile],
     root: &Path,
 ) -> Value {
-    let mut rules: Vec<Value> = all_lints()
+    let mut rules: Vec<Value> = LINTS
+        .iter()
         .map(|lint| {
             let level = match lint.default_level {
                 Level::Allow => "none",
