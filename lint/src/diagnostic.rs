@@ -39,7 +39,10 @@ pub struct Diagnostic {
     pub lint: &'static Lint,
     /// What was found and why it matters, one sentence each.
     pub message: String,
-    /// The primary span (see lints.md, "Spans").
+    /// The primary span: a source's whole expression from the start of its chain (a
+    /// multi-line `client\n.post(..)\n.send()` starts at `client`), a flagged method call's
+    /// name with its arguments (`.push(resp)`, not the receiver), a flagged item (a static, a
+    /// field) as a whole.
     pub span: Span,
     /// A short label under the primary span's carets.
     pub primary_label: Option<String>,

@@ -1,6 +1,6 @@
 //! The ui fixture suite: every `tests/ui/*.rs` file is analyzed with
 //! [`reqleak_lint::analyze_source`] and its diagnostics are compared with the `//~` comments it
-//! carries (see lints.md, "Fixture convention"). A directory `tests/ui/<lint>_<topic>/` is a
+//! carries, as the list below says. A directory `tests/ui/<lint>_<topic>/` is a
 //! small crate (`Cargo.toml`, `src/`, `tests/`..): its files are analyzed together with
 //! [`reqleak_lint::analyze_crate`], each placed where cargo's layout puts it, and each file's
 //! comments are compared with its own diagnostics. Cross-file and cross-module cases live there.
@@ -8,7 +8,8 @@
 //! - A line that ends with `//~ lint_a, lint_b` expects one diagnostic of each named lint whose
 //!   primary span starts on that line (a name given twice expects two). Every other line expects
 //!   none.
-//! - By default a fixture is checked against every lint whose default level is not `allow`.
+//! - By default a fixture is checked against every lint of the analyzer whose default level is
+//!   not `allow` (`unused_suppression`, the front-end's, cannot show in a fixture).
 //!   A fixture whose first line is `//@ lints: name, name` is checked against exactly the listed
 //!   lints (this is how the pedantic lints are tested); diagnostics of other lints are ignored.
 //! - An annotation naming an unknown lint, or a lint the fixture does not check, is an error of
