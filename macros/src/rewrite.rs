@@ -78,7 +78,10 @@ impl Rewriter {
         }
     }
 
-    fn instrument(&mut self, e: &mut Expr, span: Span) {
+    /// Wraps the source `e`; its creation site is reported at `span` (the start of the source
+    /// expression). A type error in the wrapping (a generic `send()` whose type is inferred from
+    /// later code) points at the call, `call_span`, not at the attribute.
+    fn instrument(&mut self, e: &mut Expr, span: Span, call_span: Span) {
         self.sites += 1;
         self.edits += 1;
         let scope = self.scope_expr();
@@ -92,13 +95,16 @@ impl Rewriter {
             };
         };
         let inner = &*e;
+        let probe = quote_spanned! {call_span=>
+            (&::reqleak::__private::Probe::new(#inner))
+                .__reqleak_instrument(#scope, &__REQLEAK_SITE)
+        };
         *e = Expr::Verbatim(quote! {
             {
                 #[allow(unused_imports)]
                 use ::reqleak::__private::{ViaFallback as _, ViaTrackable as _};
                 #site
-                (&::reqleak::__private::Probe::new(#inner))
-                    .__reqleak_instrument(#scope, &__REQLEAK_SITE)
+                #probe
             }
         });
     }
@@ -166,6 +172,15 @@ fn is_get_path(c: &ExprCall) -> bool {
             &["blocking", "get"],
         ],
     )
+}
+
+/// Where a source is called: the method's name (`send`, `execute`), or the called path.
+fn call_span(source: &Expr) -> Span {
+    match strip(source) {
+        Expr::MethodCall(m) => m.method.span(),
+        Expr::Call(c) => c.func.span(),
+        other => other.span(),
+    }
 }
 
 fn is_source(e: &Expr) -> bool {
@@ -242,7 +257,7 @@ impl VisitMut for Rewriter {
         match e {
             Expr::Await(a) => {
                 let source = is_source(&a.base);
-                let span = a.base.span();
+                let (span, call) = (a.base.span(), call_span(&a.base));
                 if source {
                     visit_mut::visit_expr_mut(self, &mut a.base);
                 } else {
@@ -262,13 +277,13 @@ impl VisitMut for Rewriter {
                     }
                 }
                 if source {
-                    self.instrument(e, span);
+                    self.instrument(e, span, call);
                 }
             }
             Expr::MethodCall(_) | Expr::Call(_) if is_source(e) => {
-                let span = e.span();
+                let (span, call) = (e.span(), call_span(e));
                 visit_mut::visit_expr_mut(self, e);
-                self.instrument(e, span);
+                self.instrument(e, span, call);
             }
             Expr::Call(_) | Expr::MethodCall(_) if is_spawn(e) => {
                 let (arg, generic) = match e {
