@@ -713,7 +713,7 @@ impl<'ast> Visit<'ast> for Walker<'_, 'ast> {
 /// The last segment of a type's path (`Client` for `&api::Client<T>`), for impl self types.
 pub fn type_name(ty: &syn::Type) -> Option<String> {
     match ty {
-        syn::Type::Path(path) => path.path.segments.last().map(|s| syntax::name(&s.ident)),
+        syn::Type::Path(path) => syntax::last_name(&path.path),
         syn::Type::Reference(reference) => type_name(&reference.elem),
         syn::Type::Paren(paren) => type_name(&paren.elem),
         syn::Type::Group(group) => type_name(&group.elem),
@@ -773,9 +773,10 @@ pub fn outline(
             let owner = match (function.impl_block, function.trait_block) {
                 (Some(block), _) => Owner::Impl {
                     self_ty: type_name(&block.self_ty).unwrap_or_default(),
-                    trait_name: block.trait_.as_ref().and_then(|(_, path, _)| {
-                        path.segments.last().map(|s| syntax::name(&s.ident))
-                    }),
+                    trait_name: block
+                        .trait_
+                        .as_ref()
+                        .and_then(|(_, path, _)| syntax::last_name(path)),
                 },
                 (None, Some(block)) => Owner::Trait {
                     trait_name: syntax::name(&block.ident),
@@ -858,8 +859,7 @@ fn trait_impls(file: &syn::File) -> Vec<(String, String)> {
             let trait_name = item
                 .trait_
                 .as_ref()
-                .and_then(|(_, path, _)| path.segments.last())
-                .map(|segment| syntax::name(&segment.ident));
+                .and_then(|(_, path, _)| syntax::last_name(path));
             if let (Some(trait_name), Some(self_ty)) = (trait_name, type_name(&item.self_ty)) {
                 self.found.push((self_ty, trait_name));
             }
@@ -941,12 +941,7 @@ fn unwrapped_type_name(ty: &syn::Type) -> Option<String> {
             let last = path.path.segments.last()?;
             let name = syntax::name(&last.ident);
             if matches!(name.as_str(), "Arc" | "Rc" | "Box") {
-                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
-                    if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
-                        return unwrapped_type_name(inner);
-                    }
-                }
-                return None;
+                return unwrapped_type_name(syntax::type_arguments(last).next()?);
             }
             Some(name)
         }
@@ -978,13 +973,7 @@ fn inner_type_name(ty: &syn::Type) -> Option<String> {
     if !wraps {
         return Some(name);
     }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|arg| match arg {
-        syn::GenericArgument::Type(inner) => inner_type_name(inner),
-        _ => None,
-    })
+    syntax::type_arguments(last).find_map(inner_type_name)
 }
 
 fn is_self(ty: &syn::Type) -> bool {
@@ -994,10 +983,9 @@ fn is_self(ty: &syn::Type) -> bool {
 /// Web frameworks' handler attributes: actix-web's and rocket's `#[get("/path")]` and
 /// siblings (with their route argument), `#[route(..)]`, poem's `#[handler]`.
 fn is_handler_attribute(attr: &syn::Attribute) -> bool {
-    let Some(last) = attr.path().segments.last() else {
+    let Some(name) = syntax::last_name(attr.path()) else {
         return false;
     };
-    let name = last.ident.to_string();
     match name.as_str() {
         "handler" => true,
         "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "route" => {

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use syn::visit::Visit;
 
 use super::foreign::ForeignCrate;
+use super::syntax;
 use super::types::Returns;
 
 /// A reqwest item the analysis cares about.
@@ -82,8 +83,7 @@ impl Names {
 
     /// The reqwest item a path names, if any (`reqwest::Client`, `blocking::Response`, `Http`).
     pub fn resolve_path(&self, path: &syn::Path) -> Option<ReqwestItem> {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        self.resolve_segments(&segments)
+        self.resolve_segments(&syntax::segments(path))
     }
 
     /// Like [`Names::resolve_path`], on identifier strings.
@@ -141,7 +141,7 @@ impl Names {
     /// Which `Client` constructor a call path names: `new`, `default` or `builder` of
     /// `reqwest::Client`, `blocking::Client`, or an alias of either.
     pub fn client_constructor(&self, path: &syn::Path) -> Option<&'static str> {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let segments = syntax::segments(path);
         let (last, prefix) = segments.split_last()?;
         match (self.resolve_segments(prefix), last.as_str()) {
             (Some(ReqwestItem::Client), "new") => Some("new"),
@@ -156,24 +156,11 @@ impl Names {
     /// `Vec<reqwest::Result<Response>>`), maybe inside `Result`/`Option`
     /// (`collect::<Result<Vec<Response>, _>>()`).
     pub fn collection_of_responses(&self, ty: &syn::Type) -> bool {
-        let syn::Type::Path(path) = ty else {
+        let Some(last) = syntax::last_segment(ty) else {
             return false;
         };
-        let Some(last) = path.path.segments.last() else {
-            return false;
-        };
-        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-            return false;
-        };
-        let types: Vec<&syn::Type> = args
-            .args
-            .iter()
-            .filter_map(|arg| match arg {
-                syn::GenericArgument::Type(ty) => Some(ty),
-                _ => None,
-            })
-            .collect();
-        match last.ident.to_string().as_str() {
+        let types: Vec<&syn::Type> = syntax::type_arguments(last).collect();
+        match syntax::name(&last.ident).as_str() {
             "Vec" | "VecDeque" | "LinkedList" | "BinaryHeap" | "SmallVec" => types
                 .first()
                 .is_some_and(|ty| self.is_response_or_result(ty)),
@@ -195,24 +182,16 @@ impl Names {
         if self.type_item(ty) == Some(ReqwestItem::Response) {
             return true;
         }
-        let syn::Type::Path(path) = ty else {
+        let Some(last) = syntax::last_segment(ty) else {
             return false;
         };
-        let Some(last) = path.path.segments.last() else {
-            return false;
-        };
-        if !matches!(last.ident.to_string().as_str(), "Result" | "Option") {
+        if !matches!(syntax::name(&last.ident).as_str(), "Result" | "Option") {
             return false;
         }
-        match &last.arguments {
-            syn::PathArguments::AngleBracketed(args) => matches!(
-                args.args.first(),
-                Some(syn::GenericArgument::Type(inner))
-                    if !matches!(inner, syn::Type::Reference(_))
-                        && self.type_item(inner) == Some(ReqwestItem::Response)
-            ),
-            _ => false,
-        }
+        syntax::type_arguments(last).next().is_some_and(|inner| {
+            !matches!(inner, syn::Type::Reference(_))
+                && self.type_item(inner) == Some(ReqwestItem::Response)
+        })
     }
 
     /// The reqwest item a type names, looking through references and parentheses.
@@ -279,22 +258,10 @@ impl Names {
 /// Whether `ty` is one of `wrappers` (by its last path segment, `std::sync::Arc` or `Arc`)
 /// with a type argument for which `inner` holds: `Arc<Mutex<T>>` for a check on `T`.
 pub fn wrapped_in(ty: &syn::Type, wrappers: &[&str], inner: impl Fn(&syn::Type) -> bool) -> bool {
-    let syn::Type::Path(path) = ty else {
+    let Some(last) = syntax::last_segment(ty) else {
         return false;
     };
-    let Some(last) = path.path.segments.last() else {
-        return false;
-    };
-    if !wrappers.iter().any(|wrapper| last.ident == wrapper) {
-        return false;
-    }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => args.args.iter().any(|arg| match arg {
-            syn::GenericArgument::Type(ty) => inner(ty),
-            _ => false,
-        }),
-        _ => false,
-    }
+    wrappers.iter().any(|wrapper| last.ident == wrapper) && syntax::type_arguments(last).any(inner)
 }
 
 struct UseCollector<'n> {

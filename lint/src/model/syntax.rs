@@ -41,6 +41,37 @@ pub fn segments(path: &syn::Path) -> Vec<String> {
     path.segments.iter().map(|s| name(&s.ident)).collect()
 }
 
+/// The name of a path's last segment: `Client` for `reqwest::Client`, `test` for
+/// `#[tokio::test]`.
+pub fn last_name(path: &syn::Path) -> Option<String> {
+    path.segments.last().map(|segment| name(&segment.ident))
+}
+
+/// The last segment of a type's path, arguments included (`Vec<Response>` of
+/// `std::vec::Vec<Response>`); none for other types and `<T as Trait>::X`.
+pub fn last_segment(ty: &syn::Type) -> Option<&syn::PathSegment> {
+    match ty {
+        syn::Type::Path(path) if path.qself.is_none() => path.path.segments.last(),
+        _ => None,
+    }
+}
+
+/// The type arguments of a path segment, in order (`K` and `V` of `HashMap<K, V>`), without
+/// its lifetimes, constants and associated types.
+pub fn type_arguments(segment: &syn::PathSegment) -> impl Iterator<Item = &syn::Type> {
+    let arguments = match &segment.arguments {
+        syn::PathArguments::AngleBracketed(arguments) => Some(arguments.args.iter()),
+        _ => None,
+    };
+    arguments
+        .into_iter()
+        .flatten()
+        .filter_map(|argument| match argument {
+            syn::GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        })
+}
+
 /// The local name a path expression names: a single segment, no `<T>::`.
 pub fn local_name(path: &syn::ExprPath) -> Option<String> {
     if path.qself.is_none() && path.path.segments.len() == 1 && path.path.leading_colon.is_none() {
@@ -61,5 +92,25 @@ mod tests {
         assert_eq!((first.start().line, first.start().column), (2, 2));
         let expr: syn::Expr = syn::parse_str("(x).await?.y").unwrap();
         assert_eq!(first_span(&expr).start().column, 0);
+    }
+
+    #[test]
+    fn names_and_arguments_of_paths() {
+        let path: syn::Path = syn::parse_str("tokio::r#test").unwrap();
+        assert_eq!(last_name(&path).as_deref(), Some("test"));
+        assert_eq!(segments(&path), ["tokio", "test"]);
+        let ty: syn::Type = syn::parse_str("std::collections::HashMap<'a, K, Vec<V>>").unwrap();
+        let last = last_segment(&ty).unwrap();
+        assert_eq!(last.ident, "HashMap");
+        let arguments: Vec<String> = type_arguments(last)
+            .map(|ty| quote::quote!(#ty).to_string())
+            .collect();
+        assert_eq!(arguments, ["K", "Vec < V >"]);
+        let projection: syn::Type = syn::parse_str("<T as Trait>::Output").unwrap();
+        assert!(last_segment(&projection).is_none());
+        let local: syn::ExprPath = syn::parse_str("r#resp").unwrap();
+        assert_eq!(local_name(&local).as_deref(), Some("resp"));
+        let qualified: syn::ExprPath = syn::parse_str("self::resp").unwrap();
+        assert_eq!(local_name(&qualified), None);
     }
 }

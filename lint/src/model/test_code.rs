@@ -5,6 +5,8 @@
 
 use syn::visit_mut::VisitMut;
 
+use super::syntax;
+
 /// Removes test code from a parsed file, so that no lint and no summary sees it.
 pub fn strip(file: &mut syn::File) {
     file.items.retain(|item| !is_test_item(item));
@@ -42,11 +44,11 @@ fn requires_test(meta: &syn::Meta) -> bool {
 /// A test-running attribute: `#[test]`, `#[tokio::test]`, `#[async_std::test]`,
 /// `#[sqlx::test]`, `#[test_log::test]`, `#[rstest]`, `#[test_case(..)]`, `#[quickcheck]`..
 fn is_test_attribute(attr: &syn::Attribute) -> bool {
-    let Some(last) = attr.path().segments.last() else {
+    let Some(name) = syntax::last_name(attr.path()) else {
         return false;
     };
     matches!(
-        last.ident.to_string().as_str(),
+        name.as_str(),
         "test" | "rstest" | "test_case" | "test_matrix" | "quickcheck" | "proptest" | "bench"
     )
 }

@@ -4,6 +4,7 @@
 //! or a callable that yields one (`F: FnMut() -> Fut`).
 
 use super::names::{Names, ReqwestItem};
+use super::syntax;
 
 /// The reqwest value a type holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -97,8 +98,8 @@ pub fn classify_callable(names: &Names, bounds: &Bounds<'_>, ty: &syn::Type) -> 
                 return callable_output(names, bounds, found.iter().copied(), 0);
             }
             let last = path.path.segments.last()?;
-            if matches!(last.ident.to_string().as_str(), "Box" | "Arc" | "Rc") {
-                return classify_callable(names, bounds, first_type_argument(last)?);
+            if matches!(syntax::name(&last.ident).as_str(), "Box" | "Arc" | "Rc") {
+                return classify_callable(names, bounds, syntax::type_arguments(last).next()?);
             }
             None
         }
@@ -128,22 +129,34 @@ pub fn is_response_service(names: &Names, bounds: &Bounds<'_>, ty: &syn::Type) -
         }
         _ => Vec::new(),
     };
-    found.iter().any(|bound| {
-        let syn::TypeParamBound::Trait(trait_bound) = bound else {
-            return false;
-        };
-        let Some(last) = trait_bound.path.segments.last() else {
-            return false;
-        };
-        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-            return false;
-        };
-        last.ident == "Service"
-            && args.args.iter().any(|arg| {
-                matches!(arg, syn::GenericArgument::AssocType(assoc)
-                    if assoc.ident == "Response"
-                        && classify(names, bounds, &assoc.ty).map(|r| r.kind) == Some(Kind::Response))
+    traits(found.into_iter()).any(|service| {
+        service.ident == "Service"
+            && associated_type(service, "Response").is_some_and(|ty| {
+                classify(names, bounds, ty).map(|r| r.kind) == Some(Kind::Response)
             })
+    })
+}
+
+/// The last path segment of each trait among `bounds`: `Future<Output = T>` of
+/// `impl Future<Output = T> + Send + 'a`.
+fn traits<'b>(
+    bounds: impl Iterator<Item = &'b syn::TypeParamBound>,
+) -> impl Iterator<Item = &'b syn::PathSegment> {
+    bounds.filter_map(|bound| match bound {
+        syn::TypeParamBound::Trait(trait_bound) => trait_bound.path.segments.last(),
+        _ => None,
+    })
+}
+
+/// The type bound to associated type `name` in a trait's arguments: `T` of
+/// `Future<Output = T>` for `Output`.
+fn associated_type<'s>(segment: &'s syn::PathSegment, name: &str) -> Option<&'s syn::Type> {
+    let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+        return None;
+    };
+    arguments.args.iter().find_map(|argument| match argument {
+        syn::GenericArgument::AssocType(assoc) if assoc.ident == name => Some(&assoc.ty),
+        _ => None,
     })
 }
 
@@ -184,16 +197,17 @@ fn classify_depth(
                 }
             }
             let last = path.path.segments.last()?;
-            match last.ident.to_string().as_str() {
+            let first_type_argument = syntax::type_arguments(last).next();
+            match syntax::name(&last.ident).as_str() {
                 "Result" | "Option" | "Box" | "Pin" | "Arc" | "Poll" => {
-                    classify_depth(names, bounds, first_type_argument(last)?, depth + 1)
+                    classify_depth(names, bounds, first_type_argument?, depth + 1)
                 }
                 // A crate's own alias: `type HFResult<T> = Result<T, HFError>`.
                 name if name.ends_with("Result") && name != "Result" => {
-                    classify_depth(names, bounds, first_type_argument(last)?, depth + 1)
+                    classify_depth(names, bounds, first_type_argument?, depth + 1)
                 }
                 "BoxFuture" | "LocalBoxFuture" => {
-                    let inner = first_type_argument(last)?;
+                    let inner = first_type_argument?;
                     let mut found = classify_depth(names, bounds, inner, depth + 1)?;
                     found.future = true;
                     Some(found)
@@ -220,30 +234,17 @@ fn future_output<'b>(
     found: impl Iterator<Item = &'b syn::TypeParamBound>,
     depth: usize,
 ) -> Option<Returns> {
-    for bound in found {
-        let syn::TypeParamBound::Trait(trait_bound) = bound else {
-            continue;
-        };
-        let Some(last) = trait_bound.path.segments.last() else {
-            continue;
-        };
-        if !matches!(last.ident.to_string().as_str(), "Future" | "IntoFuture") {
-            continue;
-        }
-        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-            continue;
-        };
-        for arg in &args.args {
-            if let syn::GenericArgument::AssocType(assoc) = arg {
-                if assoc.ident == "Output" {
-                    let mut found = classify_depth(names, bounds, &assoc.ty, depth + 1)?;
-                    found.future = true;
-                    return Some(found);
-                }
-            }
-        }
-    }
-    None
+    let output = traits(found)
+        .filter(|future| {
+            matches!(
+                syntax::name(&future.ident).as_str(),
+                "Future" | "IntoFuture"
+            )
+        })
+        .find_map(|future| associated_type(future, "Output"))?;
+    let mut found = classify_depth(names, bounds, output, depth + 1)?;
+    found.future = true;
+    Some(found)
 }
 
 /// `Fn(..) -> R` (or `FnMut`, `FnOnce`, `AsyncFn*`) among `bounds`: what `R` is.
@@ -253,41 +254,25 @@ fn callable_output<'b>(
     found: impl Iterator<Item = &'b syn::TypeParamBound>,
     depth: usize,
 ) -> Option<Returns> {
-    for bound in found {
-        let syn::TypeParamBound::Trait(trait_bound) = bound else {
-            continue;
-        };
-        let Some(last) = trait_bound.path.segments.last() else {
-            continue;
-        };
-        let name = last.ident.to_string();
+    let (name, output) = traits(found).find_map(|callable| {
+        let name = syntax::name(&callable.ident);
         if !matches!(
             name.as_str(),
             "Fn" | "FnMut" | "FnOnce" | "AsyncFn" | "AsyncFnMut" | "AsyncFnOnce"
         ) {
-            continue;
+            return None;
         }
-        let syn::PathArguments::Parenthesized(args) = &last.arguments else {
-            continue;
+        let syn::PathArguments::Parenthesized(arguments) = &callable.arguments else {
+            return None;
         };
-        let syn::ReturnType::Type(_, output) = &args.output else {
-            continue;
-        };
-        let mut found = classify_depth(names, bounds, output, depth + 1)?;
-        found.future |= name.starts_with("Async");
-        return Some(found);
-    }
-    None
-}
-
-fn first_type_argument(segment: &syn::PathSegment) -> Option<&syn::Type> {
-    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|arg| match arg {
-        syn::GenericArgument::Type(ty) => Some(ty),
-        _ => None,
-    })
+        match &arguments.output {
+            syn::ReturnType::Type(_, output) => Some((name, output)),
+            syn::ReturnType::Default => None,
+        }
+    })?;
+    let mut found = classify_depth(names, bounds, output, depth + 1)?;
+    found.future |= name.starts_with("Async");
+    Some(found)
 }
 
 #[cfg(test)]
