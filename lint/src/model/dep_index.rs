@@ -234,27 +234,28 @@ struct PublicTypes {
     found: Vec<String>,
 }
 
+impl PublicTypes {
+    fn add(&mut self, visibility: &syn::Visibility, ident: &syn::Ident) {
+        if matches!(visibility, syn::Visibility::Public(_)) {
+            self.found.push(syntax::name(ident));
+        }
+    }
+}
+
 impl<'ast> Visit<'ast> for PublicTypes {
     fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
-        if matches!(item.vis, syn::Visibility::Public(_)) {
-            self.found.push(syntax::name(&item.ident));
-        }
+        self.add(&item.vis, &item.ident);
     }
     fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
-        if matches!(item.vis, syn::Visibility::Public(_)) {
-            self.found.push(syntax::name(&item.ident));
-        }
+        self.add(&item.vis, &item.ident);
     }
     fn visit_item_union(&mut self, item: &'ast syn::ItemUnion) {
-        if matches!(item.vis, syn::Visibility::Public(_)) {
-            self.found.push(syntax::name(&item.ident));
-        }
+        self.add(&item.vis, &item.ident);
     }
     fn visit_item_type(&mut self, item: &'ast syn::ItemType) {
-        if matches!(item.vis, syn::Visibility::Public(_)) {
-            self.found.push(syntax::name(&item.ident));
-        }
+        self.add(&item.vis, &item.ident);
     }
+    /// Types declared inside a function's body are not reachable from outside.
     fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
 }
 
