@@ -109,6 +109,28 @@ impl Rewriter {
         });
     }
 
+    /// `drop(x)` or `mem::forget(x)`, its argument instrumented first: `x` goes through the
+    /// probe's `mark` method (`__reqleak_deliberate`, `__reqleak_forgotten`), which records
+    /// what happens to a response and hands back anything else unchanged.
+    fn mark_argument(&mut self, e: &mut Expr, mark: &str) {
+        visit_mut::visit_expr_mut(self, e);
+        self.edits += 1;
+        let Expr::Call(c) = &*e else {
+            unreachable!("is_drop and is_mem_forget match calls only")
+        };
+        let func = &c.func;
+        let arg = &c.args[0];
+        let mark = syn::Ident::new(mark, Span::call_site());
+        // One expression (no `let`): the argument's temporaries live as long as before.
+        *e = Expr::Verbatim(quote! {
+            {
+                #[allow(unused_imports)]
+                use ::reqleak::__private::{ViaFallback as _, ViaTrackable as _};
+                #func((&::reqleak::__private::Probe::new(#arg)).#mark())
+            }
+        });
+    }
+
     /// Visits a closure or async block body with `is_move` as the innermost capture mode.
     fn boundary(&mut self, e: &mut Expr, is_move: bool) {
         let (outer_move, outer_needs) = (self.in_move, self.needs_id);
@@ -303,20 +325,7 @@ impl VisitMut for Rewriter {
                 let taken = std::mem::replace(arg, Expr::Verbatim(TokenStream::new()));
                 *arg = self.spawned(taken, scope, generic);
             }
-            Expr::Call(c) if is_drop(c) => {
-                visit_mut::visit_expr_mut(self, e);
-                self.edits += 1;
-                let Expr::Call(c) = &*e else { unreachable!() };
-                let func = &c.func;
-                let arg = &c.args[0];
-                *e = Expr::Verbatim(quote! {
-                    {
-                        #[allow(unused_imports)]
-                        use ::reqleak::__private::{ViaFallback as _, ViaTrackable as _};
-                        #func((&::reqleak::__private::Probe::new(#arg)).__reqleak_deliberate())
-                    }
-                });
-            }
+            Expr::Call(c) if is_drop(c) => self.mark_argument(e, "__reqleak_deliberate"),
             Expr::Macro(m) => {
                 if let Some(rewritten) = self.rewrite_macro(&m.mac) {
                     *e = rewritten;
@@ -324,21 +333,7 @@ impl VisitMut for Rewriter {
                     visit_mut::visit_expr_mut(self, e);
                 }
             }
-            Expr::Call(c) if is_mem_forget(c) => {
-                visit_mut::visit_expr_mut(self, e);
-                self.edits += 1;
-                let Expr::Call(c) = &*e else { unreachable!() };
-                let func = &c.func;
-                let arg = &c.args[0];
-                // One expression (no `let`): the argument's temporaries live as long as before.
-                *e = Expr::Verbatim(quote! {
-                    {
-                        #[allow(unused_imports)]
-                        use ::reqleak::__private::{ViaFallback as _, ViaTrackable as _};
-                        #func((&::reqleak::__private::Probe::new(#arg)).__reqleak_forgotten())
-                    }
-                });
-            }
+            Expr::Call(c) if is_mem_forget(c) => self.mark_argument(e, "__reqleak_forgotten"),
             Expr::Return(_) if self.depth == 0 && self.hand_returns.is_some() => {
                 visit_mut::visit_expr_mut(self, e);
                 self.edits += 1;
