@@ -237,6 +237,24 @@ impl Current {
         self.running.store(false, Ordering::Release);
     }
 
+    /// Polls `fut` as the body: with this scope current while it runs, and the caller's again
+    /// once it is pending (the body is suspended), or, with `suspend_when_ready`, whatever the
+    /// poll gave (a `join!` branch: the body goes on only at [`Current::reenter`]).
+    #[inline]
+    fn poll_as_body<F: Future>(
+        &self,
+        fut: Pin<&mut F>,
+        cx: &mut Context<'_>,
+        suspend_when_ready: bool,
+    ) -> Poll<F::Output> {
+        self.resumed();
+        let polled = fut.poll(cx);
+        if polled.is_pending() || suspend_when_ready {
+            self.suspended();
+        }
+        polled
+    }
+
     /// The body runs again after a `join!`-like macro (see [`Current::branch`]).
     pub fn reenter(&self) {
         self.resumed();
@@ -285,14 +303,9 @@ impl<F: Future> Future for Resume<'_, F> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let current = self.current;
-        current.resumed();
         // SAFETY: `fut` is structurally pinned: never moved out, and `Resume` has no `Drop`.
         let fut = unsafe { self.map_unchecked_mut(|s| &mut s.fut) };
-        let polled = fut.poll(cx);
-        if polled.is_pending() {
-            current.suspended();
-        }
-        polled
+        current.poll_as_body(fut, cx, false)
     }
 }
 
@@ -314,12 +327,9 @@ impl<F: Future> Future for Branch<'_, F> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let current = self.current;
-        current.resumed();
         // SAFETY: `fut` is structurally pinned: never moved out, and `Branch` has no `Drop`.
         let fut = unsafe { self.map_unchecked_mut(|s| &mut s.fut) };
-        let polled = fut.poll(cx);
-        current.suspended();
-        polled
+        current.poll_as_body(fut, cx, true)
     }
 }
 
