@@ -14,7 +14,7 @@ use syn::visit::Visit;
 use super::names::{Names, ReqwestItem};
 use super::place::{ModulePlace, TargetKind};
 use super::source_map::SourceMap;
-use super::syntax;
+use super::syntax::{self, Import};
 use super::types::{self, Bounds, Returns};
 use crate::diagnostic::Span;
 
@@ -1006,13 +1006,13 @@ fn collect_modules(items: &[syn::Item], path: Vec<String>, out: &mut Vec<ModuleO
     }
     impl<'ast> Visit<'ast> for BodyUses<'_> {
         fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
-            use_decls(&item.tree, &mut Vec::new(), self.out);
+            use_decls(&item.tree, self.out);
         }
         fn visit_item_mod(&mut self, _: &'ast syn::ItemMod) {}
     }
     for item in items {
         match item {
-            syn::Item::Use(item) => use_decls(&item.tree, &mut Vec::new(), &mut here.uses),
+            syn::Item::Use(item) => use_decls(&item.tree, &mut here.uses),
             syn::Item::Mod(module) => {
                 let name = syntax::name(&module.ident);
                 here.children.push(name.clone());
@@ -1037,56 +1037,23 @@ fn collect_modules(items: &[syn::Item], path: Vec<String>, out: &mut Vec<ModuleO
     }
 }
 
-fn use_decls(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<UseDecl>) {
-    match tree {
-        syn::UseTree::Path(path) => {
-            prefix.push(syntax::name(&path.ident));
-            use_decls(&path.tree, prefix, out);
-            prefix.pop();
-        }
-        syn::UseTree::Name(name) => {
-            let ident = syntax::name(&name.ident);
-            let mut path = prefix.clone();
-            if ident == "self" {
-                if let Some(last) = prefix.last() {
-                    out.push(UseDecl {
-                        alias: Some(last.clone()),
-                        path,
-                    });
-                }
-                return;
-            }
-            path.push(ident.clone());
-            out.push(UseDecl {
-                alias: Some(ident),
-                path,
-            });
-        }
-        syn::UseTree::Rename(rename) => {
-            let alias = syntax::name(&rename.rename);
-            if alias == "_" {
-                return;
-            }
-            let mut path = prefix.clone();
-            let ident = syntax::name(&rename.ident);
-            if ident != "self" {
-                path.push(ident);
-            }
-            out.push(UseDecl {
+fn use_decls(tree: &syn::UseTree, out: &mut Vec<UseDecl>) {
+    syntax::imports(tree, &mut |import| {
+        out.push(match import {
+            Import::Name {
+                prefix,
+                name,
+                alias,
+            } => UseDecl {
                 alias: Some(alias),
-                path,
-            });
-        }
-        syn::UseTree::Glob(_) => out.push(UseDecl {
-            alias: None,
-            path: prefix.clone(),
-        }),
-        syn::UseTree::Group(group) => {
-            for item in &group.items {
-                use_decls(item, prefix, out);
-            }
-        }
-    }
+                path: prefix.iter().cloned().chain([name]).collect(),
+            },
+            Import::Glob { prefix } => UseDecl {
+                alias: None,
+                path: prefix.to_vec(),
+            },
+        })
+    });
 }
 
 #[cfg(test)]

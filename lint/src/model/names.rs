@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use syn::visit::Visit;
 
 use super::foreign::ForeignCrate;
-use super::syntax;
+use super::syntax::{self, Import};
 use super::types::Returns;
 
 /// A reqwest item the analysis cares about.
@@ -269,46 +269,20 @@ struct UseCollector<'n> {
 }
 
 impl UseCollector<'_> {
-    fn walk(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
-        match tree {
-            syn::UseTree::Path(path) => {
-                prefix.push(path.ident.to_string());
-                self.walk(prefix, &path.tree);
-                prefix.pop();
-            }
-            syn::UseTree::Name(name) => {
-                let ident = name.ident.to_string();
-                self.bind(prefix, &ident, &ident);
-            }
-            syn::UseTree::Rename(rename) => {
-                self.bind(
-                    prefix,
-                    &rename.ident.to_string(),
-                    &rename.rename.to_string(),
-                );
-            }
-            syn::UseTree::Glob(_) => {
-                if let Some(krate) = self.foreign_of(prefix) {
-                    let types: Vec<(String, ReqwestItem)> = krate.types.clone();
-                    for (name, item) in types {
-                        self.names.items.push((name, item));
-                    }
-                } else if self.is_reqwest_module(prefix) {
-                    for name in [
-                        "Client",
-                        "Response",
-                        "RequestBuilder",
-                        "get",
-                        "ClientBuilder",
-                    ] {
-                        self.bind(prefix, name, name);
-                    }
-                }
-            }
-            syn::UseTree::Group(group) => {
-                for item in &group.items {
-                    self.walk(prefix, item);
-                }
+    /// `use prefix::*;`: a foreign crate's types, or reqwest's items.
+    fn glob(&mut self, prefix: &[String]) {
+        if let Some(krate) = self.foreign_of(prefix) {
+            let types: Vec<(String, ReqwestItem)> = krate.types.clone();
+            self.names.items.extend(types);
+        } else if self.is_reqwest_module(prefix) {
+            for name in [
+                "Client",
+                "Response",
+                "RequestBuilder",
+                "get",
+                "ClientBuilder",
+            ] {
+                self.bind(prefix, name, name);
             }
         }
     }
@@ -337,9 +311,6 @@ impl UseCollector<'_> {
     }
 
     fn bind(&mut self, prefix: &[String], original: &str, alias: &str) {
-        if alias == "_" {
-            return;
-        }
         if prefix.is_empty() {
             if let Some(index) = self
                 .names
@@ -379,8 +350,14 @@ impl UseCollector<'_> {
 
 impl<'ast> Visit<'ast> for UseCollector<'_> {
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
-        let mut prefix = Vec::new();
-        self.walk(&mut prefix, &item.tree);
+        syntax::imports(&item.tree, &mut |import| match import {
+            Import::Name {
+                prefix,
+                name,
+                alias,
+            } => self.bind(prefix, &name, &alias),
+            Import::Glob { prefix } => self.glob(prefix),
+        });
     }
 }
 
@@ -414,6 +391,20 @@ mod tests {
         );
         assert_eq!(n.resolve_path(&path("Response")), None);
         assert_eq!(n.resolve_path(&path("axum::Response")), None);
+    }
+
+    #[test]
+    fn self_in_a_group_names_the_module() {
+        let n =
+            names("use reqwest::{self as rq, blocking::{self as b}}; use reqwest::r#Client as C;");
+        assert_eq!(n.resolve_path(&path("rq::get")), Some(ReqwestItem::Get));
+        assert_eq!(
+            n.resolve_path(&path("b::Client")),
+            Some(ReqwestItem::Client)
+        );
+        assert_eq!(n.resolve_path(&path("C")), Some(ReqwestItem::Client));
+        let n = names("use reqwest::Client as _;");
+        assert_eq!(n.resolve_path(&path("Client")), None);
     }
 
     #[test]

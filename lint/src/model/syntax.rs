@@ -72,6 +72,69 @@ pub fn type_arguments(segment: &syn::PathSegment) -> impl Iterator<Item = &syn::
         })
 }
 
+/// One name a `use` item brings in, or a glob.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Import<'p> {
+    /// `use prefix::name as alias;`, `alias` being `name` without `as`. A `self` in a group
+    /// names the module before it: `use a::b::{self};` is `a` and `b`.
+    Name {
+        /// The path before the name.
+        prefix: &'p [String],
+        /// The imported item's name.
+        name: String,
+        /// The name it goes by here.
+        alias: String,
+    },
+    /// `use prefix::*;`.
+    Glob {
+        /// The module whose public items come in.
+        prefix: &'p [String],
+    },
+}
+
+/// Calls `each` on every import of a `use` tree, in order. `use x as _;` binds no name and
+/// is left out.
+pub fn imports(tree: &syn::UseTree, each: &mut impl FnMut(Import<'_>)) {
+    fn walk(tree: &syn::UseTree, prefix: &mut Vec<String>, each: &mut impl FnMut(Import<'_>)) {
+        let (ident, alias) = match tree {
+            syn::UseTree::Path(path) => {
+                prefix.push(name(&path.ident));
+                walk(&path.tree, prefix, each);
+                prefix.pop();
+                return;
+            }
+            syn::UseTree::Group(group) => {
+                for tree in &group.items {
+                    walk(tree, prefix, each);
+                }
+                return;
+            }
+            syn::UseTree::Glob(_) => return each(Import::Glob { prefix }),
+            syn::UseTree::Name(use_name) => (name(&use_name.ident), None),
+            syn::UseTree::Rename(rename) => (name(&rename.ident), Some(name(&rename.rename))),
+        };
+        if alias.as_deref() == Some("_") {
+            return;
+        }
+        if ident == "self" {
+            if let Some((module, parent)) = prefix.split_last() {
+                each(Import::Name {
+                    prefix: parent,
+                    name: module.clone(),
+                    alias: alias.unwrap_or_else(|| module.clone()),
+                });
+            }
+            return;
+        }
+        each(Import::Name {
+            prefix,
+            alias: alias.unwrap_or_else(|| ident.clone()),
+            name: ident,
+        });
+    }
+    walk(tree, &mut Vec::new(), each);
+}
+
 /// The local name a path expression names: a single segment, no `<T>::`.
 pub fn local_name(path: &syn::ExprPath) -> Option<String> {
     if path.qself.is_none() && path.path.segments.len() == 1 && path.path.leading_colon.is_none() {
@@ -92,6 +155,35 @@ mod tests {
         assert_eq!((first.start().line, first.start().column), (2, 2));
         let expr: syn::Expr = syn::parse_str("(x).await?.y").unwrap();
         assert_eq!(first_span(&expr).start().column, 0);
+    }
+
+    #[test]
+    fn imports_of_a_use_tree() {
+        let item: syn::ItemUse =
+            syn::parse_str("use a::{b, c as d, e::{self, *}, f::{self as g}, h as _, r#i};")
+                .unwrap();
+        let mut found = Vec::new();
+        imports(&item.tree, &mut |import| {
+            found.push(match import {
+                Import::Name {
+                    prefix,
+                    name,
+                    alias,
+                } => format!("{}::{name} as {alias}", prefix.join("::")),
+                Import::Glob { prefix } => format!("{}::*", prefix.join("::")),
+            })
+        });
+        assert_eq!(
+            found,
+            [
+                "a::b as b",
+                "a::c as d",
+                "a::e as e",
+                "a::e::*",
+                "a::f as g",
+                "a::i as i"
+            ]
+        );
     }
 
     #[test]
