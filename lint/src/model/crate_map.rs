@@ -614,6 +614,22 @@ pub struct FnRef<'ast> {
     pub parent: Option<usize>,
 }
 
+impl<'ast> FnRef<'ast> {
+    /// The bounds of the generic parameters in scope: the enclosing impl's or trait's, then
+    /// the function's own.
+    pub fn bounds(&self) -> Bounds<'ast> {
+        let mut bounds = Bounds::default();
+        if let Some(block) = self.impl_block {
+            bounds.add(&block.generics);
+        }
+        if let Some(block) = self.trait_block {
+            bounds.add(&block.generics);
+        }
+        bounds.add(&self.sig.generics);
+        bounds
+    }
+}
+
 /// Walks `file` and calls `visitor` for each function in [`FnVisitor`] order.
 pub fn visit_fns<'ast>(file: &'ast syn::File, visitor: &mut dyn FnVisitor<'ast>) {
     let mut walker = Walker {
@@ -736,14 +752,7 @@ pub fn outline(
     }
     impl<'ast> FnVisitor<'ast> for Collector<'_> {
         fn function(&mut self, function: FnRef<'ast>) {
-            let mut bounds = Bounds::default();
-            if let Some(block) = function.impl_block {
-                bounds.add(&block.generics);
-            }
-            if let Some(block) = function.trait_block {
-                bounds.add(&block.generics);
-            }
-            bounds.add(&function.sig.generics);
+            let bounds = function.bounds();
             let declared = match &function.sig.output {
                 syn::ReturnType::Type(_, ty) => {
                     let self_is = function
