@@ -32,8 +32,6 @@ mod vocabulary;
 
 use crate::diagnostic::Span;
 use crate::model::crate_map::{CrateMap, FnId};
-use crate::model::names::Names;
-use crate::model::source_map::SourceMap;
 
 pub use engine::analyze_fn;
 
@@ -41,6 +39,8 @@ pub use engine::analyze_fn;
 pub fn reqwest_api() -> &'static [(&'static str, &'static str, &'static [&'static str])] {
     vocabulary::REQWEST_API
 }
+/// Moved to the model (it is what a file is, not part of the walk); re-exported for the engine.
+pub use crate::model::context::FileContext;
 pub use summary::{ClientSite, Summary};
 
 /// What a tracked value is.
@@ -259,20 +259,6 @@ pub struct Facts {
     pub calls: Vec<CallSite>,
     /// What the function does, as its callers see it.
     pub summary: Summary,
-}
-
-/// What every function of a file shares: its names, the crate, its source map.
-pub struct FileContext<'a> {
-    /// reqwest names in scope.
-    pub names: &'a Names,
-    /// The package's functions and scopes.
-    pub crate_map: &'a CrateMap,
-    /// What each function of the package does, so far.
-    pub summaries: &'a [Summary],
-    /// Positions.
-    pub map: &'a SourceMap<'a>,
-    /// Some file of the package names reqwest: request-builder chains are reqwest's.
-    pub mentions_reqwest: bool,
 }
 
 /// What the whole-crate lints read: every function's calls and clients, with the summaries.

@@ -18,8 +18,9 @@ pub mod unused_suppression;
 use std::collections::HashSet;
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::flow::{CrateFacts, Facts, FileContext};
+use crate::flow::{CrateFacts, Facts};
 use crate::lint::Lint;
+use crate::model::context::FileContext;
 
 /// Every lint, in catalogue order: the analyzer's, then the front-end's.
 pub static LINTS: [&Lint; 11] = [

@@ -17,7 +17,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 use crate::diagnostic::Diagnostic;
-use crate::flow::FileContext;
+use crate::model::context::FileContext;
 use crate::model::crate_map::{Owner, Receiver};
 use crate::model::syntax;
 

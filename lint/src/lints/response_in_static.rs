@@ -18,7 +18,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 use crate::diagnostic::Diagnostic;
-use crate::flow::FileContext;
+use crate::model::context::FileContext;
 
 /// Flags statics (also inside `thread_local!` and `lazy_static!`) whose type holds a response.
 pub(crate) fn check(cx: &FileContext<'_>, file: &syn::File, out: &mut Vec<Diagnostic>) {
