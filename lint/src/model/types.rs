@@ -48,7 +48,7 @@ impl<'a> Bounds<'a> {
     pub fn add(&mut self, generics: &'a syn::Generics) {
         for param in &generics.params {
             if let syn::GenericParam::Type(param) = param {
-                self.push(param.ident.to_string(), param.bounds.iter());
+                self.push(syntax::name(&param.ident), param.bounds.iter());
             }
         }
         if let Some(clause) = &generics.where_clause {
@@ -60,7 +60,7 @@ impl<'a> Bounds<'a> {
                     continue;
                 };
                 if let Some(ident) = path.path.get_ident() {
-                    self.push(ident.to_string(), predicate.bounds.iter());
+                    self.push(syntax::name(ident), predicate.bounds.iter());
                 }
             }
         }
@@ -70,6 +70,14 @@ impl<'a> Bounds<'a> {
         match self.params.iter_mut().find(|(known, _)| *known == name) {
             Some((_, known)) => known.extend(bounds),
             None => self.params.push((name, bounds.collect())),
+        }
+    }
+
+    /// The bounds of the generic parameter a type names: `T`, not `T::Item` nor `<T as X>::Y`.
+    fn of_param(&self, ty: &syn::TypePath) -> Option<&[&'a syn::TypeParamBound]> {
+        match ty.qself {
+            None => self.of(&syntax::name(ty.path.get_ident()?)),
+            Some(_) => None,
         }
     }
 
@@ -93,8 +101,7 @@ pub fn classify(names: &Names, bounds: &Bounds<'_>, ty: &syn::Type) -> Option<Re
 pub fn classify_callable(names: &Names, bounds: &Bounds<'_>, ty: &syn::Type) -> Option<Returns> {
     match ty {
         syn::Type::Path(path) if path.qself.is_none() => {
-            if let Some(ident) = path.path.get_ident() {
-                let found = bounds.of(&ident.to_string())?;
+            if let Some(found) = bounds.of_param(path) {
                 return callable_output(names, bounds, found.iter().copied(), 0);
             }
             let last = path.path.segments.last()?;
@@ -116,13 +123,7 @@ pub fn classify_callable(names: &Names, bounds: &Bounds<'_>, ty: &syn::Type) -> 
 /// `S: Service<Request, Response = reqwest::Response>`.
 pub fn is_response_service(names: &Names, bounds: &Bounds<'_>, ty: &syn::Type) -> bool {
     let found: Vec<&syn::TypeParamBound> = match ty {
-        syn::Type::Path(path) if path.qself.is_none() => match path.path.get_ident() {
-            Some(ident) => bounds
-                .of(&ident.to_string())
-                .map(<[_]>::to_vec)
-                .unwrap_or_default(),
-            None => Vec::new(),
-        },
+        syn::Type::Path(path) => bounds.of_param(path).map(<[_]>::to_vec).unwrap_or_default(),
         syn::Type::ImplTrait(bound) => bound.bounds.iter().collect(),
         syn::Type::Reference(reference) => {
             return is_response_service(names, bounds, &reference.elem)
@@ -179,10 +180,8 @@ fn classify_depth(
                 Some(ReqwestItem::Client) => return Some(Returns::now(Kind::Client)),
                 _ => {}
             }
-            if let Some(ident) = path.path.get_ident() {
-                if let Some(found) = bounds.of(&ident.to_string()) {
-                    return future_output(names, bounds, found.iter().copied(), depth);
-                }
+            if let Some(found) = bounds.of_param(path) {
+                return future_output(names, bounds, found.iter().copied(), depth);
             }
             // `S::Future` of a service whose responses are reqwest responses.
             if let [service, assoc] = path.path.segments.iter().collect::<Vec<_>>().as_slice() {
