@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use super::read_source;
 use crate::frontend::model::FileError;
 use crate::model::lex::{self, Kind, Token};
+use crate::model::syntax;
 
 /// One file of a module tree.
 #[derive(Debug)]
@@ -174,7 +175,7 @@ impl ModDecl {
             .iter()
             .filter_map(|item| match item {
                 syn::Item::Mod(module) => Some(ModDecl {
-                    name: crate::model::syntax::name(&module.ident),
+                    name: syntax::name(&module.ident),
                     path_attr: path_attribute(&module.attrs),
                     cfg_test: is_cfg_test(&module.attrs),
                     inline: module
@@ -283,9 +284,8 @@ fn scan(text: &str) -> Vec<ModDecl> {
                 continue;
             }
             Kind::Ident if word(token) == "mod" && kind(at + 1) == Some(Kind::Ident) => {
-                let name = word(&tokens[at + 1]);
                 let decl = ModDecl {
-                    name: name.strip_prefix("r#").unwrap_or(name).to_owned(),
+                    name: syntax::unraw(word(&tokens[at + 1])),
                     path_attr: attrs.path.take(),
                     cfg_test: attrs.cfg_test,
                     inline: None,
