@@ -114,39 +114,45 @@ fn unterminated_string(body: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    /// (message, line, column) of the problem found.
-    fn found(text: &str) -> Option<(String, usize, usize)> {
-        diagnose(text).map(|p| (p.message, p.span.start.line, p.span.start.column))
-    }
+    /// A source, and the problem expected in it as (message, line, column), or none.
+    type Case<'a> = (&'a str, Option<(&'a str, usize, usize)>);
 
-    fn expect(message: &str, line: usize, column: usize) -> Option<(String, usize, usize)> {
-        Some((message.to_owned(), line, column))
+    fn check(cases: &[Case<'_>]) {
+        for &(source, expected) in cases {
+            let found = diagnose(source);
+            let found = found
+                .as_ref()
+                .map(|p| (p.message.as_str(), p.span.start.line, p.span.start.column));
+            assert_eq!(found, expected, "in {source:?}");
+        }
     }
 
     #[test]
     fn delimiters_in_rustc_words() {
-        assert_eq!(
-            found("mod a;\n\nfn f() {\n    let x = (1, 2;\n}\n"),
-            expect("mismatched closing delimiter: `}`", 5, 1)
-        );
-        assert_eq!(
-            found("fn f() {\n    g();\n}\n}\n"),
-            expect("unexpected closing delimiter: `}`", 4, 1)
-        );
-        assert_eq!(
-            found("mod a;\nfn f() {\n    if x {\n        g();\n}\n"),
-            expect("this file contains an unclosed delimiter", 2, 8)
-        );
-        // Delimiters inside strings, chars, comments and lifetimes do not count.
-        assert_eq!(
-            found("fn f<'a>(s: &'a str) { let _ = (\"(\", '{', r#\"]\"#); /* ) */ // }\n}\n"),
-            None
-        );
-        // Columns count characters.
-        assert_eq!(
-            found("fn é() { \"ü\"; ]\n"),
-            expect("mismatched closing delimiter: `]`", 1, 15)
-        );
+        check(&[
+            (
+                "mod a;\n\nfn f() {\n    let x = (1, 2;\n}\n",
+                Some(("mismatched closing delimiter: `}`", 5, 1)),
+            ),
+            (
+                "fn f() {\n    g();\n}\n}\n",
+                Some(("unexpected closing delimiter: `}`", 4, 1)),
+            ),
+            (
+                "mod a;\nfn f() {\n    if x {\n        g();\n}\n",
+                Some(("this file contains an unclosed delimiter", 2, 8)),
+            ),
+            // Delimiters inside strings, chars, comments and lifetimes do not count.
+            (
+                "fn f<'a>(s: &'a str) { let _ = (\"(\", '{', r#\"]\"#); /* ) */ // }\n}\n",
+                None,
+            ),
+            // Columns count characters.
+            (
+                "fn é() { \"ü\"; ]\n",
+                Some(("mismatched closing delimiter: `]`", 1, 15)),
+            ),
+        ]);
     }
 
     #[test]
@@ -164,18 +170,20 @@ mod tests {
 
     #[test]
     fn unterminated_strings_and_comments_come_first() {
-        assert_eq!(
-            found("fn f() {\n    let s = \"open;\n}\n"),
-            expect("unterminated double quote string", 2, 13)
-        );
-        assert_eq!(
-            found("fn f() {\n    let s = b\"a\\\";\n}\n"),
-            expect("unterminated double quote string", 2, 14)
-        );
-        assert_eq!(
-            found("fn f() {}\n/* a /* nested */ comment\n"),
-            expect("unterminated block comment", 2, 1)
-        );
-        assert_eq!(found("fn f() { \"a\\\\\"; '\"'; b'\"'; }\n"), None);
+        check(&[
+            (
+                "fn f() {\n    let s = \"open;\n}\n",
+                Some(("unterminated double quote string", 2, 13)),
+            ),
+            (
+                "fn f() {\n    let s = b\"a\\\";\n}\n",
+                Some(("unterminated double quote string", 2, 14)),
+            ),
+            (
+                "fn f() {}\n/* a /* nested */ comment\n",
+                Some(("unterminated block comment", 2, 1)),
+            ),
+            ("fn f() { \"a\\\\\"; '\"'; b'\"'; }\n", None),
+        ]);
     }
 }
