@@ -25,6 +25,37 @@ struct Arg {
 }
 
 impl Engine<'_, '_> {
+    /// Evaluates a call's arguments, noting which are passed by reference.
+    fn args(
+        &mut self,
+        args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+        state: &mut State,
+    ) -> Vec<Arg> {
+        args.iter()
+            .map(|arg| Arg {
+                value: self.expr(arg, state),
+                by_ref: matches!(arg, syn::Expr::Reference(_)),
+            })
+            .collect()
+    }
+
+    /// A routing call's function arguments (`get(handler)`, `web::get().to(handler)`) are
+    /// registered as web handlers. Returns whether there was one.
+    fn register_handlers(
+        &mut self,
+        args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+        state: &mut State,
+    ) -> bool {
+        let mut registered = false;
+        for arg in args {
+            if let Some(value) = self.function_as_closure(arg, false, true, state) {
+                registered = true;
+                self.hand_on(value, state);
+            }
+        }
+        registered
+    }
+
     /// A method call's whole span, from the start of its receiver chain (a source's span).
     fn method_call_span(&self, call: &syn::ExprMethodCall) -> Span {
         self.cx.map.span_between(
@@ -395,27 +426,14 @@ impl Engine<'_, '_> {
             return Value::default();
         }
 
-        if ROUTE_METHODS.contains(&method.as_str()) && receiver.shape != Shape::Client {
-            let mut registered = false;
-            for arg in &call.args {
-                if let Some(value) = self.function_as_closure(arg, false, true, state) {
-                    registered = true;
-                    self.hand_on(value, state);
-                }
-            }
-            if registered {
-                return Value::default();
-            }
+        if ROUTE_METHODS.contains(&method.as_str())
+            && receiver.shape != Shape::Client
+            && self.register_handlers(&call.args, state)
+        {
+            return Value::default();
         }
 
-        let args: Vec<Arg> = call
-            .args
-            .iter()
-            .map(|arg| Arg {
-                value: self.expr(arg, state),
-                by_ref: matches!(arg, syn::Expr::Reference(_)),
-            })
-            .collect();
+        let args = self.args(&call.args, state);
 
         match method.as_str() {
             "buffer_unordered" | "buffered" if receiver.shape == Shape::Iter(Flavor::Future) => {
@@ -709,12 +727,7 @@ impl Engine<'_, '_> {
                 value: receiver,
                 by_ref: false,
             }];
-            for arg in &call.args {
-                args.push(Arg {
-                    value: self.expr(arg, state),
-                    by_ref: matches!(arg, syn::Expr::Reference(_)),
-                });
-            }
+            args.extend(self.args(&call.args, state));
             let request = builds_head(call.args.iter());
             return self.same_crate_call(&candidates, true, span, args, 0, request, state);
         }
@@ -996,14 +1009,7 @@ impl Engine<'_, '_> {
         // A local closure that yields responses: each call makes a request.
         if let Some(name) = syntax::local_name(path) {
             if let Some(Shape::FnItem(function)) = state.var(&name).map(|var| var.value.shape) {
-                let args: Vec<Arg> = call
-                    .args
-                    .iter()
-                    .map(|arg| Arg {
-                        value: self.expr(arg, state),
-                        by_ref: matches!(arg, syn::Expr::Reference(_)),
-                    })
-                    .collect();
+                let args = self.args(&call.args, state);
                 let request = builds_head(call.args.iter());
                 return self.same_crate_call(&[function], true, span, args, 0, request, state);
             }
@@ -1063,27 +1069,14 @@ impl Engine<'_, '_> {
         }
 
         let candidates = self.resolve_path(&path.path, state);
-        if candidates.is_empty() && ROUTE_FUNCTIONS.contains(&last) {
-            let mut registered = false;
-            for arg in &call.args {
-                if let Some(value) = self.function_as_closure(arg, false, true, state) {
-                    registered = true;
-                    self.hand_on(value, state);
-                }
-            }
-            if registered {
-                return Value::default();
-            }
+        if candidates.is_empty()
+            && ROUTE_FUNCTIONS.contains(&last)
+            && self.register_handlers(&call.args, state)
+        {
+            return Value::default();
         }
 
-        let args: Vec<Arg> = call
-            .args
-            .iter()
-            .map(|arg| Arg {
-                value: self.expr(arg, state),
-                by_ref: matches!(arg, syn::Expr::Reference(_)),
-            })
-            .collect();
+        let args = self.args(&call.args, state);
         let all_ids: Vec<Id> = args
             .iter()
             .flat_map(|arg| arg.value.ids.iter().copied())

@@ -103,14 +103,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         return Facts::default();
     };
     let def = &cx.crate_map.fns[id].outline;
-    let mut bounds = Bounds::default();
-    if let Some(impl_block) = function.impl_block {
-        bounds.add(&impl_block.generics);
-    }
-    if let Some(trait_block) = function.trait_block {
-        bounds.add(&trait_block.generics);
-    }
-    bounds.add(&function.sig.generics);
+    let bounds = function.bounds();
     let self_ty = match &def.owner {
         crate::model::crate_map::Owner::Impl { self_ty, .. } => Some(self_ty.as_str()),
         _ => None,

@@ -48,9 +48,8 @@ struct Collector {
 
 impl<'ast> Visit<'ast> for Collector {
     fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
-        if path.qself.is_none() && path.path.segments.len() == 1 {
-            self.names
-                .insert(unraw(&path.path.segments[0].ident.to_string()));
+        if let Some(name) = crate::model::syntax::local_name(path) {
+            self.names.insert(name);
         }
         syn::visit::visit_expr_path(self, path);
     }

@@ -65,26 +65,14 @@ impl Engine<'_, '_> {
                     }
                 }
                 Kind::Response => Value::default(),
-                Kind::Client => {
-                    let mut value = Value::shaped(Shape::Client);
-                    if let Some(position) = position {
-                        let span = self.span(ty.span());
-                        value.client = Some(self.client_fact(ClientFact {
-                            span,
-                            origin: ClientOrigin::Param(position),
-                            requested: false,
-                            escaped: false,
-                            per_item_config: false,
-                            per_iteration: false,
-                            once: false,
-                            site: None,
-                        }));
-                    }
-                    value
-                }
-                Kind::Builder => {
-                    // A builder parameter: whether the function sends it or keeps it.
-                    let mut value = Value::shaped(Shape::Builder(RequestKind::default()));
+                // A client, or a request builder (on a client), given as a parameter: whether
+                // the function sends with it or keeps it.
+                Kind::Client | Kind::Builder => {
+                    let mut value = Value::shaped(if returns.kind == Kind::Client {
+                        Shape::Client
+                    } else {
+                        Shape::Builder(RequestKind::default())
+                    });
                     if let Some(position) = position {
                         let span = self.span(ty.span());
                         value.client = Some(self.client_fact(ClientFact {

@@ -8,7 +8,7 @@ pub static LINT: Lint = Lint {
     default_level: Level::Warn,
     group: Group::Suspicious,
     reporter: Reporter::Analyzer,
-    summary: "a static holds a response, pinning its connection for the life of the process",
+    summary: "a static holds a response (or a collection of them), pinning its connection for the life of the process",
     help: "store the body (or the data you need from it), not the response",
     explanation: include_str!("response_in_static.md"),
 };
