@@ -523,6 +523,7 @@ fn parse_file(
     options: &Options,
     foreign: Arc<[ForeignCrate]>,
 ) -> Result<(syn::File, Names), ParseError> {
+    crate::nesting::check(text)?;
     let mut file = syn::parse_file(text).map_err(|error| {
         let location = error.span().start();
         let span = if location.line == 0 {
