@@ -61,7 +61,11 @@ pub fn module_files(root: &Path, skip: &[PathBuf], seen: &mut HashSet<PathBuf>) 
         let text = read_source(&path);
         let mut children = Vec::new();
         if let Ok(source) = &text {
-            if let Ok(file) = syn::parse_file(source) {
+            // Too deep for syn: the analyzer reports it; its module declarations are lost.
+            let parsed = crate::nesting::check(source)
+                .ok()
+                .and_then(|()| syn::parse_file(source).ok());
+            if let Some(file) = parsed {
                 let file_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
                 let parent = Parent {
                     file_dir: &file_dir,
