@@ -9,10 +9,17 @@
 //! - 1 MB on one line (ordinary code, one expression, one string) and 50,000 functions are
 //!   analyzed.
 //!
+//! The `cargo-reqleak` executable answers deep files too, in path mode and in workspace mode
+//! (whose module-tree discovery parses every file with syn before the analyzer does).
+//!
 //! How long they take is measured by the `deep_input` benchmark of reqleak-lint, not here.
 
+#[path = "../cli/binary.rs"]
+mod binary;
 #[path = "../../lint/benches/common/deep.rs"]
 mod deep;
+
+use std::process::Command;
 
 use reqleak_lint::{analyze_source, Diagnostic, ParseError, Position, MAX_NESTING};
 
@@ -147,4 +154,60 @@ fn fifty_thousand_functions_are_analyzed() {
     assert_eq!(lines_of(&diagnostics, "unconsumed_response"), unread);
     assert_eq!(lines_of(&diagnostics, "unbounded_body_read"), read);
     assert_eq!(diagnostics.len(), 50_000);
+}
+
+/// A package whose library is `depth` nested blocks, and the executable's answer on it
+/// (exit status, stdout, stderr) with `args`.
+fn run_on_deep_package(depth: usize, args: &[&str]) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"deep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("src/lib.rs"), deep::nested_blocks(depth)).unwrap();
+    let output = Command::new(binary::binary())
+        .arg("reqleak")
+        .args(["--message-format", "short", "--color", "never"])
+        .args(args)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The short line of the finding at the bottom of `deep::nested_blocks(n)`.
+fn unread_line() -> String {
+    "src/lib.rs:2:1: warning: this response is never read, moved on, or dropped explicitly \
+     [reqleak::unconsumed_response]\n"
+        .to_owned()
+}
+
+/// The short line of the "nesting too deep" error on `deep::nested_blocks(100_000)`.
+fn too_deep_line() -> String {
+    let column = "async fn f(c: &reqwest::Client) {".len() + MAX_NESTING - 4;
+    format!("src/lib.rs:1:{column}: error: could not parse file: {TOO_DEEP}")
+}
+
+#[test]
+fn the_executable_in_path_mode_answers_deep_files() {
+    let (status, stdout, stderr) = run_on_deep_package(5_000, &["src"]);
+    assert_eq!((status, stdout), (Some(0), unread_line()), "{stderr}");
+    let (status, stdout, stderr) = run_on_deep_package(100_000, &["src"]);
+    assert_eq!(status, Some(1), "{stderr}");
+    assert!(stdout.starts_with(&too_deep_line()), "{stdout}");
+}
+
+#[test]
+fn the_executable_in_workspace_mode_answers_deep_files() {
+    let (status, stdout, stderr) = run_on_deep_package(5_000, &[]);
+    assert_eq!((status, stdout), (Some(0), unread_line()), "{stderr}");
+    let (status, stdout, stderr) = run_on_deep_package(100_000, &[]);
+    assert_eq!(status, Some(1), "{stderr}");
+    assert!(stdout.starts_with(&too_deep_line()), "{stdout}");
 }
