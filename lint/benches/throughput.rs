@@ -1,146 +1,116 @@
-//! Analyzer throughput, in lines of source per second, against the floor of `syn::parse_file`
-//! alone on the same files.
+//! Analyzer throughput, in lines of source per second, against the parse floor, on two
+//! corpora (see `common/corpus.rs`):
 //!
-//! Corpus: the `syn` and `reqwest` packages this workspace depends on (their sources in the
-//! local cargo registry, found with `cargo metadata`; every resolved version) and this
-//! workspace's `lint/src`. Each package is one crate.
+//! - `workspace`: this workspace's packages and the `syn` and `reqwest` packages it depends on;
+//! - `published`: the published reqwest-using crates of `corpus/`, pinned by
+//!   `corpus/Cargo.lock`, when their sources are in the local registry (`cargo fetch
+//!   --manifest-path corpus/Cargo.toml`); skipped with a message otherwise.
 //!
-//! Group `throughput`, both functions measured in `Throughput::Elements(lines)`:
-//! - `syn_parse_file`: every file parsed with `syn::parse_file`, the files of a crate in
-//!   parallel (rayon), as the analyzer parses them: the floor;
-//! - `analyze_files`: [`reqleak_lint::analyze_files`] on each crate's files together.
+//! Each package is one crate: every `.rs` file under its directory, placed as cargo lays the
+//! package out ([`reqleak_lint::ModulePlace::infer`]). Group `throughput/<corpus>`, measured in
+//! `Throughput::Elements(lines)`, one package after the other:
+//! - `parse_floor`: each file read by `syn::parse_file` and its whole tree walked (a
+//!   `syn::visit::Visit`), the files of a package in parallel (rayon);
+//! - `analyze_crate`: [`reqleak_lint::analyze_crate`] on the package's files with
+//!   [`reqleak_lint::Options::default`] (as `cargo reqleak` runs by default).
 //!
-//! `cargo bench -p reqleak-lint --bench throughput -- --test` runs each once (smoke mode).
+//! Both use every core the process may use: `taskset -c 0 cargo bench ..` gives the
+//! single-threaded figures. `cargo bench -p reqleak-lint --bench throughput -- --test` runs
+//! each once (smoke mode). `docs/benchmarks.md` has the figures.
+
+#[path = "common/corpus.rs"]
+mod corpus;
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use cargo_metadata::MetadataCommand;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rayon::prelude::*;
+use reqleak_lint::{CrateFile, Options};
+use syn::visit::Visit;
 
-/// Registry packages in the corpus.
-const REGISTRY_PACKAGES: &[&str] = &["syn", "reqwest"];
-
-/// One crate of the corpus: its name and its files' text.
-struct Crate {
-    name: String,
-    files: Vec<String>,
+/// Counts every identifier and expression of a tree, so that the walk is not optimised away.
+#[derive(Default)]
+struct Walk {
+    nodes: usize,
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read directory {}: {e}", dir.display()));
-    for entry in entries {
-        let entry = entry.expect("directory entry");
-        let path = entry.path();
-        let kind = entry.file_type().expect("file type");
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if kind.is_dir() {
-            if name != "target" && !name.starts_with('.') {
-                rust_files(&path, out);
-            }
-        } else if kind.is_file() && name.ends_with(".rs") {
-            out.push(path);
-        }
+impl<'ast> Visit<'ast> for Walk {
+    fn visit_ident(&mut self, _: &'ast proc_macro2::Ident) {
+        self.nodes += 1;
+    }
+    fn visit_expr(&mut self, expr: &'ast syn::Expr) {
+        self.nodes += 1;
+        syn::visit::visit_expr(self, expr);
     }
 }
 
-fn load(name: String, dir: &Path) -> Crate {
-    let mut paths = Vec::new();
-    rust_files(dir, &mut paths);
-    paths.sort();
-    let files = paths
-        .iter()
-        .map(|path| {
-            std::fs::read_to_string(path)
-                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-        })
-        .collect();
-    Crate { name, files }
-}
-
-/// The corpus: the registry packages, then `lint/src`.
-fn corpus() -> Vec<Crate> {
-    let lint_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let manifest = lint_dir.join("../Cargo.toml");
-    let metadata = MetadataCommand::new()
-        .manifest_path(&manifest)
-        .exec()
-        .unwrap_or_else(|e| panic!("cargo metadata on {}: {e}", manifest.display()));
-    let mut crates: Vec<Crate> = metadata
-        .packages
-        .iter()
-        .filter(|package| REGISTRY_PACKAGES.contains(&package.name.as_str()))
-        .map(|package| {
-            let dir = package
-                .manifest_path
-                .parent()
-                .expect("manifest in a directory");
-            load(
-                format!("{} {}", package.name, package.version),
-                dir.as_std_path(),
-            )
-        })
-        .collect();
-    for wanted in REGISTRY_PACKAGES {
-        assert!(
-            crates
-                .iter()
-                .any(|c| c.name.split(' ').next() == Some(wanted)),
-            "package `{wanted}` is not in this workspace's dependency graph"
-        );
+/// Parses and walks one file; its spans are dropped after (as the analyzer's workers do).
+fn parse_and_walk(text: &str) -> usize {
+    let mut walk = Walk::default();
+    if let Ok(file) = syn::parse_file(text) {
+        walk.visit_file(&file);
     }
-    crates.push(load(
-        "reqleak-lint (lint/src)".to_owned(),
-        &lint_dir.join("src"),
-    ));
-    crates
+    proc_macro2::extra::invalidate_current_thread_spans();
+    walk.nodes
 }
 
-fn throughput(c: &mut Criterion) {
-    let corpus = corpus();
-    let lines: usize = corpus
+fn bench_corpus(c: &mut Criterion, name: &str, packages: &[corpus::Package]) {
+    let files: usize = packages.iter().map(|p| p.files.len()).sum();
+    let lines: usize = packages.iter().map(corpus::Package::lines).sum();
+    let bytes: usize = packages
         .iter()
-        .flat_map(|krate| &krate.files)
-        .map(|text| text.lines().count())
+        .flat_map(|p| &p.files)
+        .map(|f| f.text.len())
         .sum();
-    let files: usize = corpus.iter().map(|krate| krate.files.len()).sum();
-    let names: Vec<&str> = corpus.iter().map(|krate| krate.name.as_str()).collect();
+    let largest = packages.iter().max_by_key(|p| p.lines());
     eprintln!(
-        "corpus: {files} files, {lines} lines ({})",
-        names.join(", ")
+        "{name}: {} packages, {files} files, {lines} lines, {} MB; largest {} ({} lines)",
+        packages.len(),
+        bytes >> 20,
+        largest.map(corpus::Package::label).unwrap_or_default(),
+        largest.map(corpus::Package::lines).unwrap_or_default()
     );
-    let corpus: Vec<Vec<&str>> = corpus
+    let crates: Vec<Vec<CrateFile<'_>>> = packages.iter().map(|p| p.crate_files()).collect();
+    let texts: Vec<Vec<&str>> = packages
         .iter()
-        .map(|krate| krate.files.iter().map(String::as_str).collect())
+        .map(|p| p.files.iter().map(|f| f.text.as_str()).collect())
         .collect();
+    let options = Options::default();
 
-    let mut group = c.benchmark_group("throughput");
+    let mut group = c.benchmark_group(format!("throughput/{name}"));
     group.throughput(Throughput::Elements(lines as u64));
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(10));
-    group.bench_function("syn_parse_file", |b| {
+    group.measurement_time(Duration::from_secs(20));
+    group.bench_function("parse_floor", |b| {
         b.iter(|| {
-            for files in &corpus {
-                let parsed: Vec<bool> = files
-                    .par_iter()
-                    .map(|text| syn::parse_file(black_box(text)).is_ok())
-                    .collect();
-                black_box(parsed);
+            for files in &texts {
+                let nodes: usize = files.par_iter().map(|text| parse_and_walk(text)).sum();
+                black_box(nodes);
             }
         })
     });
-    group.bench_function("analyze_files", |b| {
+    group.bench_function("analyze_crate", |b| {
         b.iter(|| {
-            for files in &corpus {
-                black_box(reqleak_lint::analyze_files(black_box(files)));
+            for files in &crates {
+                black_box(reqleak_lint::analyze_crate(black_box(files), &options));
             }
         })
     });
     group.finish();
+}
+
+fn throughput(c: &mut Criterion) {
+    eprintln!(
+        "threads: {} (rayon: {})",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        rayon::current_num_threads()
+    );
+    bench_corpus(c, "workspace", &corpus::workspace());
+    match corpus::published() {
+        Ok(packages) => bench_corpus(c, "published", &packages),
+        Err(why) => eprintln!("published: skipped: {why}"),
+    }
 }
 
 criterion_group!(benches, throughput);

@@ -528,6 +528,7 @@ fn parse_file(
     options: &Options,
     foreign: Arc<[ForeignCrate]>,
 ) -> Result<(syn::File, Names), ParseError> {
+    crate::nesting::check(text)?;
     let mut file = syn::parse_file(text).map_err(|error| {
         // proc-macro2 cannot split the file into tokens: say why, as rustc does.
         let lexical = text

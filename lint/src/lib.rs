@@ -22,12 +22,14 @@ pub mod frontend;
 pub mod lint;
 pub mod lints;
 mod model;
+mod nesting;
 
 pub use diagnostic::{Diagnostic, Label, ParseError, Position, Span};
 pub use lint::{Group, Level, Lint, Reporter};
 pub use lints::LINTS;
 pub use model::foreign::ForeignCrate;
 pub use model::place::{ModulePlace, TargetKind};
+pub use nesting::MAX_NESTING;
 
 /// The lint called `name` (with or without the `reqleak::` prefix), if there is one.
 pub fn find_lint(name: &str) -> Option<&'static Lint> {

@@ -1,6 +1,20 @@
 //! `cargo-reqleak`: see the `frontend` module of the library.
 
 fn main() {
-    let code = reqleak_lint::frontend::main(std::env::args_os().collect());
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Module discovery parses files with syn, which recurses once per nesting level: run on
+    // a stack as large as the analyzer's threads' (only reserved, not committed), or on the
+    // main thread's if it cannot be had.
+    let on_big_stack = {
+        let args = args.clone();
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(move || reqleak_lint::frontend::main(args))
+    };
+    let code = match on_big_stack {
+        // A panic has printed its message, as on the main thread; exit as it would.
+        Ok(thread) => thread.join().unwrap_or(101),
+        Err(_) => reqleak_lint::frontend::main(args),
+    };
     std::process::exit(code);
 }

@@ -197,6 +197,10 @@ pub struct CrateMap {
 /// How deep `use` chains are followed.
 const USE_DEPTH: usize = 12;
 
+/// The glob-imported modules searched in one lookup, with the segments looked up there and the
+/// least depth they were searched at.
+type Globbed = HashMap<(usize, Vec<String>, Vec<String>), usize>;
+
 impl CrateMap {
     /// Joins the outlines of the package's files (`None` for a file that did not parse),
     /// each at its place.
@@ -369,7 +373,7 @@ impl CrateMap {
                     .unwrap_or_default();
             }
         }
-        self.resolve_path(target, module, segments, 0)
+        self.resolve_path(target, module, segments, 0, &mut HashMap::new())
     }
 
     fn resolve_path(
@@ -378,13 +382,14 @@ impl CrateMap {
         module: &[String],
         segments: &[String],
         depth: usize,
+        globbed: &mut Globbed,
     ) -> Vec<FnId> {
         if depth > USE_DEPTH || segments.is_empty() {
             return Vec::new();
         }
         match segments[0].as_str() {
-            "crate" => self.resolve_in(target, &[], &segments[1..], depth),
-            "self" => self.resolve_in(target, module, &segments[1..], depth),
+            "crate" => self.resolve_in(target, &[], &segments[1..], depth, globbed),
+            "self" => self.resolve_in(target, module, &segments[1..], depth, globbed),
             "super" => {
                 let supers = segments.iter().take_while(|s| *s == "super").count();
                 if supers > module.len() {
@@ -395,16 +400,19 @@ impl CrateMap {
                     &module[..module.len() - supers],
                     &segments[supers..],
                     depth,
+                    globbed,
                 )
             }
             first => {
-                let found = self.resolve_in(target, module, segments, depth);
+                let found = self.resolve_in(target, module, segments, depth, globbed);
                 if !found.is_empty() {
                     return found;
                 }
                 // A binary (or test) reaching the library by its crate name.
                 match self.lib_named(first) {
-                    Some(lib) if lib != target => self.resolve_in(lib, &[], &segments[1..], depth),
+                    Some(lib) if lib != target => {
+                        self.resolve_in(lib, &[], &segments[1..], depth, globbed)
+                    }
                     _ => Vec::new(),
                 }
             }
@@ -424,6 +432,7 @@ impl CrateMap {
         module: &[String],
         segments: &[String],
         depth: usize,
+        globbed: &mut Globbed,
     ) -> Vec<FnId> {
         let Some((first, rest)) = segments.split_first() else {
             return Vec::new();
@@ -436,7 +445,7 @@ impl CrateMap {
         } else if scope.is_some_and(|s| s.children.contains(first)) {
             let mut child = module.to_vec();
             child.push(first.clone());
-            return self.resolve_in(target, &child, rest, depth + 1);
+            return self.resolve_in(target, &child, rest, depth + 1, globbed);
         }
         let Some(scope) = scope else {
             return Vec::new();
@@ -445,7 +454,7 @@ impl CrateMap {
             if decl.alias.as_deref() == Some(first.as_str()) {
                 let mut path = decl.path.clone();
                 path.extend(rest.iter().cloned());
-                let found = self.resolve_path(target, module, &path, depth + 1);
+                let found = self.resolve_path(target, module, &path, depth + 1, globbed);
                 if !found.is_empty() {
                     return found;
                 }
@@ -469,7 +478,16 @@ impl CrateMap {
             if glob == (target, module.to_vec()) {
                 continue;
             }
-            let found = self.resolve_in(glob.0, &glob.1, segments, depth + 1);
+            // Globs re-export each other (`use super::*` in every test module, `pub use
+            // a::*` chains), and searching them all again at every level is exponential. A
+            // module already searched for these segments at this depth or less found nothing
+            // (or is being searched further up, which finds what it holds).
+            let key = (glob.0, glob.1.clone(), segments.to_vec());
+            if globbed.get(&key).is_some_and(|&at| at <= depth + 1) {
+                continue;
+            }
+            globbed.insert(key, depth + 1);
+            let found = self.resolve_in(glob.0, &glob.1, segments, depth + 1, globbed);
             if !found.is_empty() {
                 return found;
             }

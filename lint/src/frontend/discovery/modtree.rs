@@ -86,9 +86,13 @@ fn walk(
         let mut children = Vec::new();
         let mut tree = None;
         if let Ok(source) = &text {
-            // A file that does not parse still declares its modules: they are found by a
-            // scan of its tokens (and the file is reported where it is analyzed).
-            let decls = match syn::parse_file(source) {
+            // A file that does not parse, or nests too deep for syn, still declares its
+            // modules: they are found by a scan of its tokens (and the file is reported where
+            // it is analyzed).
+            let parsed = crate::nesting::check(source)
+                .map_err(|_| ())
+                .and_then(|()| syn::parse_file(source).map_err(|_| ()));
+            let decls = match parsed {
                 Ok(file) => {
                     let decls = ModDecl::of_items(&file.items);
                     if keep_trees {
