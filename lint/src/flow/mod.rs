@@ -30,6 +30,8 @@ pub mod state;
 pub mod summary;
 mod vocabulary;
 
+use serde::{Deserialize, Serialize};
+
 use crate::diagnostic::Span;
 use crate::model::crate_map::{CrateMap, FnId};
 use crate::model::names::Names;
@@ -41,7 +43,7 @@ pub use engine::analyze_fn;
 pub fn reqwest_api() -> &'static [(&'static str, &'static str, &'static [&'static str])] {
     vocabulary::REQWEST_API
 }
-pub use summary::{ClientSite, Summary};
+pub use summary::{ClientSite, Summaries, Summary};
 
 /// What a tracked value is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +62,7 @@ pub enum TrackedKind {
 }
 
 /// What kind of request a response answers, as far as its body goes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestKind {
     /// A HEAD request: the response has no body, not reading it costs nothing.
     pub head: bool,
@@ -180,7 +182,7 @@ pub enum Event {
 
 /// A client the body builds (or `reqwest::get`, which builds one per call), or a client
 /// parameter, and what the body does with it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientFact {
     /// The construction (`Client::new()`, `Client::builder()...build()`, a factory call,
     /// `reqwest::get(..)`), or the parameter.
@@ -203,7 +205,7 @@ pub struct ClientFact {
 }
 
 /// Where a [`ClientFact`]'s client comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClientOrigin {
     /// Built here.
     Built,
@@ -216,7 +218,7 @@ pub enum ClientOrigin {
 }
 
 /// A call of a function of the crate.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallSite {
     /// The function called.
     pub callee: FnId,
@@ -232,7 +234,7 @@ pub struct CallSite {
 }
 
 /// How a [`CallSite`] reaches its callee.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CallKind {
     /// Called directly.
     Call,
@@ -267,8 +269,8 @@ pub struct FileContext<'a> {
     pub names: &'a Names,
     /// The package's functions and scopes.
     pub crate_map: &'a CrateMap,
-    /// What each function of the package does, so far.
-    pub summaries: &'a [Summary],
+    /// What each function of the package does, so far (each read recorded).
+    pub summaries: Summaries<'a>,
     /// Positions.
     pub map: &'a SourceMap<'a>,
     /// Some file of the package names reqwest: request-builder chains are reqwest's.
@@ -288,7 +290,7 @@ pub struct CrateFacts<'a> {
 }
 
 /// One function's calls and clients.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FnFacts {
     /// Calls of the crate's functions.
     pub calls: Vec<CallSite>,

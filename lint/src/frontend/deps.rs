@@ -75,6 +75,8 @@ pub struct Workspace<'a> {
     pub root: &'a Path,
     /// cargo's target directory.
     pub target_dir: &'a Path,
+    /// Read and write the cache (not with `--no-cache`).
+    pub caching: bool,
 }
 
 /// Indexes the dependencies of the `selected` packages of `workspace`.
@@ -86,7 +88,8 @@ pub fn index(workspace: &Workspace<'_>, selected: &[&Package]) -> Indexed {
         return Indexed::default();
     }
     let cache_dir = workspace.target_dir.join("reqleak").join("deps");
-    let graph = match cached_graph(workspace, selected, &cache_dir) {
+    let cache_dir = workspace.caching.then_some(cache_dir.as_path());
+    let graph = match cached_graph(workspace, selected, cache_dir) {
         Ok(graph) => graph,
         Err(note) => {
             return Indexed {
@@ -96,7 +99,7 @@ pub fn index(workspace: &Workspace<'_>, selected: &[&Package]) -> Indexed {
         }
     };
     Indexed {
-        packages: index_graph(&graph, &cache_dir),
+        packages: index_graph(&graph, cache_dir),
         note: None,
     }
 }
@@ -148,12 +151,16 @@ struct GraphFile {
 }
 
 /// The graph from the cache when `Cargo.lock` and the manifests are unchanged, else from
-/// `cargo metadata` (then cached). `Err` is the note to print.
+/// `cargo metadata` (then cached). `Err` is the note to print. Without a cache directory,
+/// always from `cargo metadata`.
 fn cached_graph(
     workspace: &Workspace<'_>,
     selected: &[&Package],
-    cache_dir: &Path,
+    cache_dir: Option<&Path>,
 ) -> Result<Graph, String> {
+    let Some(cache_dir) = cache_dir else {
+        return Ok(graph_of(&resolve(workspace)?, selected));
+    };
     let lock = std::fs::read(workspace.root.join("Cargo.lock")).ok();
     let mut ids: Vec<&str> = selected.iter().map(|p| p.id.repr.as_str()).collect();
     ids.sort_unstable();
@@ -435,7 +442,7 @@ struct Done {
 /// Indexes the graph's packages (each round of those whose dependencies are done, in
 /// parallel) and hands each selected package its direct dependencies, renamed as its code
 /// names them.
-fn index_graph(graph: &Graph, cache_dir: &Path) -> HashMap<String, PackageDeps> {
+fn index_graph(graph: &Graph, cache_dir: Option<&Path>) -> HashMap<String, PackageDeps> {
     let mut done: Vec<Option<Done>> = graph.packages.iter().map(|_| None).collect();
     let mut pending: Vec<usize> = (0..graph.packages.len()).collect();
     while !pending.is_empty() {
@@ -504,7 +511,7 @@ struct Job<'a> {
 }
 
 /// Runs the jobs on the machine's cores, each on a thread with a deep stack.
-fn run_jobs(jobs: &[Job<'_>], cache_dir: &Path) -> Vec<Done> {
+fn run_jobs(jobs: &[Job<'_>], cache_dir: Option<&Path>) -> Vec<Done> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -552,18 +559,21 @@ struct CacheFile {
     index: ForeignCrate,
 }
 
-/// The package's index, from the cache when its key matches.
-fn index_cached(job: &Job<'_>, cache_dir: &Path) -> Done {
+/// The package's index, from the cache when its key matches (and there is a cache).
+fn index_cached(job: &Job<'_>, cache_dir: Option<&Path>) -> Done {
     let key = cache_key(job);
     let package = job.package;
-    let path = cache_dir.join(format!(
-        "{}-{}-{:016x}.json",
-        package.name,
-        package.version,
-        fnv(package.id.as_bytes())
-    ));
-    if let Some(cached) = std::fs::read(&path)
-        .ok()
+    let path = cache_dir.map(|dir| {
+        dir.join(format!(
+            "{}-{}-{:016x}.json",
+            package.name,
+            package.version,
+            fnv(package.id.as_bytes())
+        ))
+    });
+    if let Some(cached) = path
+        .as_ref()
+        .and_then(|path| std::fs::read(path).ok())
         .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
         .filter(|cached| cached.format == FORMAT_VERSION && cached.key == key)
     {
@@ -586,7 +596,9 @@ fn index_cached(job: &Job<'_>, cache_dir: &Path) -> Done {
         key: key.clone(),
         index,
     };
-    write_cache(cache_dir, &path, &file);
+    if let (Some(dir), Some(path)) = (cache_dir, &path) {
+        write_cache(dir, path, &file);
+    }
     Done {
         key,
         index: file.index,
