@@ -31,7 +31,7 @@ use crate::model::foreign::ForeignCrate;
 
 /// The version of the cache files' format and of the index's meaning: bump it whenever the
 /// indexer reads sources differently, so that old cache files are rewritten.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Stack size of the indexing threads (syn recurses once per nesting level).
 const INDEXER_STACK: usize = 256 << 20;
@@ -148,6 +148,10 @@ struct GraphFile {
     /// The path packages' manifests and their hashes: a change re-resolves.
     manifests: Vec<(PathBuf, u64)>,
     graph: Graph,
+    /// `cargo metadata` could not resolve the graph offline: the note, and the state of
+    /// cargo's downloads then ([`downloads`]); a `cargo fetch` changes it, and the next run
+    /// tries again.
+    failed: Option<(String, String)>,
 }
 
 /// The graph from the cache when `Cargo.lock` and the manifests are unchanged, else from
@@ -189,11 +193,35 @@ fn cached_graph(
                         .iter()
                         .all(|(manifest, hash)| file_hash(manifest) == *hash)
             });
-        if let Some(file) = cached {
-            return Ok(file.graph);
+        match cached {
+            Some(GraphFile {
+                failed: Some((note, downloaded)),
+                ..
+            }) if downloaded == downloads() => return Err(note),
+            Some(GraphFile {
+                failed: None,
+                graph,
+                ..
+            }) => return Ok(graph),
+            _ => {}
         }
     }
-    let metadata = resolve(workspace)?;
+    let metadata = match resolve(workspace) {
+        Ok(metadata) => metadata,
+        Err(note) => {
+            if let Some(key) = key {
+                let file = GraphFile {
+                    format: FORMAT_VERSION,
+                    key,
+                    manifests: Vec::new(),
+                    graph: Graph::default(),
+                    failed: Some((note.clone(), downloads())),
+                };
+                write_cache(cache_dir, &path, &file);
+            }
+            return Err(note);
+        }
+    };
     let graph = graph_of(&metadata, selected);
     if let Some(key) = key {
         let manifests = graph
@@ -212,11 +240,39 @@ fn cached_graph(
             key,
             manifests,
             graph,
+            failed: None,
         };
         write_cache(cache_dir, &path, &file);
         return Ok(file.graph);
     }
     Ok(graph)
+}
+
+/// The state of cargo's downloads: the modification times of the directories where
+/// `cargo fetch` puts registry packages and git checkouts (`$CARGO_HOME`, by default
+/// `~/.cargo`). A failed offline resolution is retried when it changes.
+fn downloads() -> String {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_default();
+    let mut dirs = vec![home.join("git/db"), home.join("git/checkouts")];
+    for parent in ["registry/cache", "registry/src", "registry/index"] {
+        if let Ok(entries) = std::fs::read_dir(home.join(parent)) {
+            dirs.extend(entries.flatten().map(|entry| entry.path()));
+        }
+    }
+    dirs.sort();
+    let mut hash = Fnv::default();
+    for dir in dirs {
+        let modified = std::fs::metadata(&dir)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        hash.write(format!("{}\n{modified}\n", dir.display()).as_bytes());
+    }
+    format!("{:016x}", hash.0)
 }
 
 /// `cargo metadata` with the dependencies, offline and locked, for this machine's platform.
