@@ -1,10 +1,12 @@
 //! What a lint reports: a message, a primary span, labelled secondary spans and a help line.
 
+use serde::{Deserialize, Serialize};
+
 use crate::lint::Lint;
 
 /// A place in a source file. Lines and columns are 1-based; columns count characters
 /// (as rustc's JSON does); `byte` is the offset from the start of the file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Position {
     /// 1-based line.
     pub line: usize,
@@ -15,7 +17,7 @@ pub struct Position {
 }
 
 /// A half-open range of source text, `start` inclusive, `end` exclusive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
     /// First character of the range.
     pub start: Position,
@@ -24,7 +26,7 @@ pub struct Span {
 }
 
 /// A secondary place of a diagnostic (the await that holds a response, the exit that drops it).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
     /// Where.
     pub span: Span,
@@ -33,9 +35,10 @@ pub struct Label {
 }
 
 /// One finding of one lint.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
-    /// The lint that found it.
+    /// The lint that found it (stored by name).
+    #[serde(with = "lint_by_name")]
     pub lint: &'static Lint,
     /// What was found and why it matters, one sentence each.
     pub message: String,
@@ -55,7 +58,7 @@ pub struct Diagnostic {
 }
 
 /// A file that could not be analyzed because it does not parse.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParseError {
     /// The parser's message (rustc's words for a file that cannot be split into tokens:
     /// `this file contains an unclosed delimiter`).
@@ -101,5 +104,27 @@ impl Diagnostic {
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self
+    }
+}
+
+/// A lint stored by its name (the analysis cache keeps diagnostics on disk).
+mod lint_by_name {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::lint::Lint;
+
+    pub fn serialize<S: Serializer>(
+        lint: &&'static Lint,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(lint.name)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<&'static Lint, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        crate::find_lint(&name).ok_or_else(|| D::Error::custom(format!("unknown lint `{name}`")))
     }
 }

@@ -30,6 +30,8 @@ pub mod state;
 pub mod summary;
 mod vocabulary;
 
+use serde::{Deserialize, Serialize};
+
 use crate::diagnostic::Span;
 use crate::model::crate_map::{CrateMap, FnId};
 
@@ -41,7 +43,7 @@ pub fn reqwest_api() -> &'static [(&'static str, &'static str, &'static [&'stati
 }
 /// Moved to the model (it is what a file is, not part of the walk); re-exported for the engine.
 pub use crate::model::context::FileContext;
-pub use summary::{ClientSite, Summary};
+pub use summary::{ClientSite, Summaries, Summary};
 
 /// What a tracked value is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +62,7 @@ pub enum TrackedKind {
 }
 
 /// What kind of request a response answers, as far as its body goes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestKind {
     /// A HEAD request: the response has no body, not reading it costs nothing.
     pub head: bool,
@@ -180,7 +182,7 @@ pub enum Event {
 
 /// A client the body builds (or `reqwest::get`, which builds one per call), or a client
 /// parameter, and what the body does with it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientFact {
     /// The construction (`Client::new()`, `Client::builder()...build()`, a factory call,
     /// `reqwest::get(..)`), or the parameter.
@@ -203,7 +205,7 @@ pub struct ClientFact {
 }
 
 /// Where a [`ClientFact`]'s client comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClientOrigin {
     /// Built here.
     Built,
@@ -216,7 +218,7 @@ pub enum ClientOrigin {
 }
 
 /// A call of a function of the crate.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallSite {
     /// The function called.
     pub callee: FnId,
@@ -232,7 +234,7 @@ pub struct CallSite {
 }
 
 /// How a [`CallSite`] reaches its callee.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CallKind {
     /// Called directly.
     Call,
@@ -274,7 +276,7 @@ pub struct CrateFacts<'a> {
 }
 
 /// One function's calls and clients.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FnFacts {
     /// Calls of the crate's functions.
     pub calls: Vec<CallSite>,

@@ -4,12 +4,14 @@
 //! clients it builds per call are re-read each round (a callee found to keep a client takes
 //! that client away), and the driver bounds the rounds, so they end, recursion included.
 
+use serde::{Deserialize, Serialize};
+
 use crate::diagnostic::Span;
 use crate::model::crate_map::FnId;
 use crate::model::types::Returns;
 
 /// What a function does with the value given at one parameter position.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParamUse {
     /// It reads a response's body on some path.
     pub reads: bool,
@@ -40,7 +42,7 @@ impl ParamUse {
 }
 
 /// A client built on every call of a function, and the calls that lead to it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientSite {
     /// The function whose body builds it.
     pub builder_fn: FnId,
@@ -54,7 +56,7 @@ pub struct ClientSite {
 }
 
 /// What a function does, as its callers see it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// What it hands back: declared, or what its body returns.
     pub returns: Option<Returns>,
@@ -102,5 +104,48 @@ impl Summary {
     /// What the function does with its parameter at `position`.
     pub fn param(&self, position: usize) -> ParamUse {
         self.params.get(position).copied().unwrap_or_default()
+    }
+}
+
+/// The summaries of the package's functions, as one file's analysis reads them. Every read is
+/// recorded: the driver re-analyzes a function when a summary it read changes, and the
+/// analysis cache keeps what each function read, so that a warm run knows which cached
+/// results a changed summary invalidates.
+#[derive(Debug)]
+pub struct Summaries<'a> {
+    all: &'a [Summary],
+    reads: std::cell::RefCell<Vec<FnId>>,
+}
+
+impl<'a> Summaries<'a> {
+    /// A view of `all`, by [`FnId`], with no read recorded yet.
+    pub fn new(all: &'a [Summary]) -> Self {
+        Summaries {
+            all,
+            reads: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The summary of function `id` (recorded as read).
+    pub fn get(&self, id: FnId) -> Option<&'a Summary> {
+        self.reads.borrow_mut().push(id);
+        self.all.get(id)
+    }
+
+    /// The functions whose summaries were read since the last call, sorted, each once.
+    pub fn take_reads(&self) -> Vec<FnId> {
+        let mut reads = std::mem::take(&mut *self.reads.borrow_mut());
+        reads.sort_unstable();
+        reads.dedup();
+        reads
+    }
+}
+
+impl std::ops::Index<FnId> for Summaries<'_> {
+    type Output = Summary;
+
+    fn index(&self, id: FnId) -> &Summary {
+        self.reads.borrow_mut().push(id);
+        &self.all[id]
     }
 }

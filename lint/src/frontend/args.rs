@@ -159,6 +159,11 @@ struct Cli {
     #[arg(short, long)]
     quiet: bool,
 
+    /// Neither read nor write reqleak's cache under the target directory (analysis results,
+    /// module trees, `cargo metadata`, dependency index): a cold run.
+    #[arg(long)]
+    no_cache: bool,
+
     /// Lint levels, as after `cargo clippy --`.
     #[arg(
         last = true,
@@ -265,6 +270,8 @@ pub struct Args {
     pub explain: Option<String>,
     /// `-q/--quiet`.
     pub quiet: bool,
+    /// `--no-cache`.
+    pub no_cache: bool,
 }
 
 /// How parsing ended when it did not produce [`Args`].
@@ -353,6 +360,7 @@ pub fn parse(mut args: Vec<OsString>) -> Result<Args, Early> {
         list: cli.list,
         explain: cli.explain,
         quiet: cli.quiet,
+        no_cache: cli.no_cache,
     })
 }
 

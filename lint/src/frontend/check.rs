@@ -1,6 +1,10 @@
 //! Runs the analyzer on each unit and turns its findings into reported ones: suppression
 //! comments first, then levels; unused suppressions, unreadable and unparsable files are
 //! findings too. The result is sorted by file, line and column.
+//!
+//! The analyzer's findings come from the plan's cache when the unit's inputs are unchanged
+//! (see [`super::cache`]); suppressions and levels are applied on every run, so a change to
+//! them (or to a `Cargo.toml` lints table) never needs the analysis again.
 
 use std::collections::HashSet;
 
@@ -10,6 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::lint::Level;
 use crate::lints::unused_suppression::LINT as UNUSED_SUPPRESSION;
 
+use super::cache::{self, Cache};
 use super::discovery::{Plan, Unit};
 use super::levels::{origin_note, Levels};
 use super::model::{Finding, Severity, SourceFile};
@@ -36,8 +41,12 @@ impl Report {
 
 /// Analyzes every unit of `plan`.
 pub fn check(plan: Plan) -> Report {
-    let checked: Vec<(Vec<SourceFile>, Vec<Finding>)> =
-        plan.units.into_par_iter().map(check_unit).collect();
+    let cache = &plan.cache;
+    let checked: Vec<(Vec<SourceFile>, Vec<Finding>)> = plan
+        .units
+        .into_par_iter()
+        .map(|unit| check_unit(unit, cache))
+        .collect();
     let mut files = Vec::new();
     let mut findings = Vec::new();
     for (unit_files, mut unit_findings) in checked {
@@ -67,7 +76,7 @@ pub fn check(plan: Plan) -> Report {
     Report { files, findings }
 }
 
-fn check_unit(unit: Unit) -> (Vec<SourceFile>, Vec<Finding>) {
+fn check_unit(unit: Unit, cache: &Cache) -> (Vec<SourceFile>, Vec<Finding>) {
     let Unit {
         files,
         levels,
@@ -93,7 +102,7 @@ fn check_unit(unit: Unit) -> (Vec<SourceFile>, Vec<Finding>) {
         dependencies,
     };
     // One result per input, in order; the analyzer turns its own panics into internal errors.
-    let results = crate::analyze_crate(&inputs, &options);
+    let results = cache::analyze_unit(cache, &identity(&files, test_code), &inputs, &options);
     let mut findings = Vec::new();
     for (index, file) in files.iter().enumerate() {
         if let Err(err) = &file.text {
@@ -121,6 +130,26 @@ fn check_unit(unit: Unit) -> (Vec<SourceFile>, Vec<Finding>) {
     (files, findings)
 }
 
+/// What names a unit across runs, for its cache files: its package, its targets (or its
+/// first file, in path mode) and whether test code is analyzed.
+fn identity(files: &[SourceFile], test_code: bool) -> String {
+    let mut parts: Vec<String> = files
+        .iter()
+        .filter_map(|file| {
+            let place = file.place.as_ref()?;
+            Some(format!("{}:{:?}", place.target, place.kind))
+        })
+        .collect();
+    parts.sort();
+    parts.dedup();
+    let package = files
+        .iter()
+        .find_map(|file| Some(file.cargo.as_ref()?.package_id.as_str()))
+        .unwrap_or("");
+    let first = files.first().map_or("", |file| file.display.as_str());
+    format!("{test_code}\n{package}\n{first}\n{}", parts.join("\n"))
+}
+
 fn file_error(file: usize, message: String, span: Option<crate::Span>) -> Finding {
     Finding {
         file,
@@ -138,6 +167,11 @@ fn file_error(file: usize, message: String, span: Option<crate::Span>) -> Findin
 
 /// Suppression comments, then levels, for one file's diagnostics.
 fn apply(file: usize, text: &str, diagnostics: Vec<Diagnostic>, levels: &Levels) -> Vec<Finding> {
+    // Without findings and without a suppression comment there is nothing to do (and the
+    // file need not be scanned: most files of a warm run).
+    if diagnostics.is_empty() && !text.contains("reqleak:") {
+        return Vec::new();
+    }
     let mut suppressions = Suppressions::scan(text);
     let mut out = Vec::new();
     for d in diagnostics {

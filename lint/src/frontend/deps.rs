@@ -31,7 +31,7 @@ use crate::model::foreign::ForeignCrate;
 
 /// The version of the cache files' format and of the index's meaning: bump it whenever the
 /// indexer reads sources differently, so that old cache files are rewritten.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Stack size of the indexing threads (syn recurses once per nesting level).
 const INDEXER_STACK: usize = 256 << 20;
@@ -75,6 +75,8 @@ pub struct Workspace<'a> {
     pub root: &'a Path,
     /// cargo's target directory.
     pub target_dir: &'a Path,
+    /// Read and write the cache (not with `--no-cache`).
+    pub caching: bool,
 }
 
 /// Indexes the dependencies of the `selected` packages of `workspace`.
@@ -86,7 +88,8 @@ pub fn index(workspace: &Workspace<'_>, selected: &[&Package]) -> Indexed {
         return Indexed::default();
     }
     let cache_dir = workspace.target_dir.join("reqleak").join("deps");
-    let graph = match cached_graph(workspace, selected, &cache_dir) {
+    let cache_dir = workspace.caching.then_some(cache_dir.as_path());
+    let graph = match cached_graph(workspace, selected, cache_dir) {
         Ok(graph) => graph,
         Err(note) => {
             return Indexed {
@@ -96,7 +99,7 @@ pub fn index(workspace: &Workspace<'_>, selected: &[&Package]) -> Indexed {
         }
     };
     Indexed {
-        packages: index_graph(&graph, &cache_dir),
+        packages: index_graph(&graph, cache_dir),
         note: None,
     }
 }
@@ -145,15 +148,23 @@ struct GraphFile {
     /// The path packages' manifests and their hashes: a change re-resolves.
     manifests: Vec<(PathBuf, u64)>,
     graph: Graph,
+    /// `cargo metadata` could not resolve the graph offline: the note, and the state of
+    /// cargo's downloads then ([`downloads`]); a `cargo fetch` changes it, and the next run
+    /// tries again.
+    failed: Option<(String, String)>,
 }
 
 /// The graph from the cache when `Cargo.lock` and the manifests are unchanged, else from
-/// `cargo metadata` (then cached). `Err` is the note to print.
+/// `cargo metadata` (then cached). `Err` is the note to print. Without a cache directory,
+/// always from `cargo metadata`.
 fn cached_graph(
     workspace: &Workspace<'_>,
     selected: &[&Package],
-    cache_dir: &Path,
+    cache_dir: Option<&Path>,
 ) -> Result<Graph, String> {
+    let Some(cache_dir) = cache_dir else {
+        return Ok(graph_of(&resolve(workspace)?, selected));
+    };
     let lock = std::fs::read(workspace.root.join("Cargo.lock")).ok();
     let mut ids: Vec<&str> = selected.iter().map(|p| p.id.repr.as_str()).collect();
     ids.sort_unstable();
@@ -182,11 +193,35 @@ fn cached_graph(
                         .iter()
                         .all(|(manifest, hash)| file_hash(manifest) == *hash)
             });
-        if let Some(file) = cached {
-            return Ok(file.graph);
+        match cached {
+            Some(GraphFile {
+                failed: Some((note, downloaded)),
+                ..
+            }) if downloaded == downloads() => return Err(note),
+            Some(GraphFile {
+                failed: None,
+                graph,
+                ..
+            }) => return Ok(graph),
+            _ => {}
         }
     }
-    let metadata = resolve(workspace)?;
+    let metadata = match resolve(workspace) {
+        Ok(metadata) => metadata,
+        Err(note) => {
+            if let Some(key) = key {
+                let file = GraphFile {
+                    format: FORMAT_VERSION,
+                    key,
+                    manifests: Vec::new(),
+                    graph: Graph::default(),
+                    failed: Some((note.clone(), downloads())),
+                };
+                write_cache(cache_dir, &path, &file);
+            }
+            return Err(note);
+        }
+    };
     let graph = graph_of(&metadata, selected);
     if let Some(key) = key {
         let manifests = graph
@@ -205,11 +240,39 @@ fn cached_graph(
             key,
             manifests,
             graph,
+            failed: None,
         };
         write_cache(cache_dir, &path, &file);
         return Ok(file.graph);
     }
     Ok(graph)
+}
+
+/// The state of cargo's downloads: the modification times of the directories where
+/// `cargo fetch` puts registry packages and git checkouts (`$CARGO_HOME`, by default
+/// `~/.cargo`). A failed offline resolution is retried when it changes.
+fn downloads() -> String {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_default();
+    let mut dirs = vec![home.join("git/db"), home.join("git/checkouts")];
+    for parent in ["registry/cache", "registry/src", "registry/index"] {
+        if let Ok(entries) = std::fs::read_dir(home.join(parent)) {
+            dirs.extend(entries.flatten().map(|entry| entry.path()));
+        }
+    }
+    dirs.sort();
+    let mut hash = Fnv::default();
+    for dir in dirs {
+        let modified = std::fs::metadata(&dir)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        hash.write(format!("{}\n{modified}\n", dir.display()).as_bytes());
+    }
+    format!("{:016x}", hash.0)
 }
 
 /// `cargo metadata` with the dependencies, offline and locked, for this machine's platform.
@@ -435,7 +498,7 @@ struct Done {
 /// Indexes the graph's packages (each round of those whose dependencies are done, in
 /// parallel) and hands each selected package its direct dependencies, renamed as its code
 /// names them.
-fn index_graph(graph: &Graph, cache_dir: &Path) -> HashMap<String, PackageDeps> {
+fn index_graph(graph: &Graph, cache_dir: Option<&Path>) -> HashMap<String, PackageDeps> {
     let mut done: Vec<Option<Done>> = graph.packages.iter().map(|_| None).collect();
     let mut pending: Vec<usize> = (0..graph.packages.len()).collect();
     while !pending.is_empty() {
@@ -504,7 +567,7 @@ struct Job<'a> {
 }
 
 /// Runs the jobs on the machine's cores, each on a thread with a deep stack.
-fn run_jobs(jobs: &[Job<'_>], cache_dir: &Path) -> Vec<Done> {
+fn run_jobs(jobs: &[Job<'_>], cache_dir: Option<&Path>) -> Vec<Done> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -552,18 +615,21 @@ struct CacheFile {
     index: ForeignCrate,
 }
 
-/// The package's index, from the cache when its key matches.
-fn index_cached(job: &Job<'_>, cache_dir: &Path) -> Done {
+/// The package's index, from the cache when its key matches (and there is a cache).
+fn index_cached(job: &Job<'_>, cache_dir: Option<&Path>) -> Done {
     let key = cache_key(job);
     let package = job.package;
-    let path = cache_dir.join(format!(
-        "{}-{}-{:016x}.json",
-        package.name,
-        package.version,
-        fnv(package.id.as_bytes())
-    ));
-    if let Some(cached) = std::fs::read(&path)
-        .ok()
+    let path = cache_dir.map(|dir| {
+        dir.join(format!(
+            "{}-{}-{:016x}.json",
+            package.name,
+            package.version,
+            fnv(package.id.as_bytes())
+        ))
+    });
+    if let Some(cached) = path
+        .as_ref()
+        .and_then(|path| std::fs::read(path).ok())
         .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
         .filter(|cached| cached.format == FORMAT_VERSION && cached.key == key)
     {
@@ -586,7 +652,9 @@ fn index_cached(job: &Job<'_>, cache_dir: &Path) -> Done {
         key: key.clone(),
         index,
     };
-    write_cache(cache_dir, &path, &file);
+    if let (Some(dir), Some(path)) = (cache_dir, &path) {
+        write_cache(dir, path, &file);
+    }
     Done {
         key,
         index: file.index,

@@ -7,11 +7,13 @@
 //! - [`suppression`]: `// reqleak: allow(..)` comments ([`lex`] finds them, and items' extents);
 //! - [`deps`]: workspace mode's index of the dependencies that hand out reqwest values;
 //! - [`check`]: runs the analyzer and applies the above;
+//! - [`cache`]: what warm runs reuse, under the target directory (`--no-cache` turns it off);
 //! - [`baseline`]: `--write-baseline` and `--baseline`;
 //! - [`render`]: `human`, `short`, `json` and `sarif` output.
 
 pub mod args;
 pub mod baseline;
+pub mod cache;
 pub mod check;
 pub mod deps;
 pub mod discovery;
@@ -122,13 +124,17 @@ fn execute(args: &Args, cwd: &Path, started: Instant) -> Result<Output, String> 
             exclude: &args.exclude,
             targets: &args.targets,
         };
-        discovery::cargo::plan(cwd, &selection, &args.levels)?
+        discovery::cargo::plan(cwd, &selection, &args.levels, !args.no_cache)?
     } else {
         let mut levels = Levels::default();
         levels
             .apply_command_line(&args.levels)
             .map_err(|e| e.to_string())?;
-        discovery::walk::plan(cwd, &args.paths, levels, &args.targets)?
+        let mut plan = discovery::walk::plan(cwd, &args.paths, levels, &args.targets)?;
+        if !args.no_cache {
+            plan.cache = cache::Cache::for_path_mode(cwd);
+        }
+        plan
     };
     // `cargo check` runs while reqleak analyzes.
     let check_run = if args.with_check {

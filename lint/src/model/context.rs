@@ -4,7 +4,7 @@
 use super::crate_map::CrateMap;
 use super::names::Names;
 use super::source_map::SourceMap;
-use crate::flow::Summary;
+use crate::flow::Summaries;
 
 /// What every function of a file shares: its names, the crate, its source map.
 pub struct FileContext<'a> {
@@ -12,8 +12,9 @@ pub struct FileContext<'a> {
     pub names: &'a Names,
     /// The package's functions and scopes.
     pub crate_map: &'a CrateMap,
-    /// What each function of the package does, so far (the flow engine's summaries).
-    pub summaries: &'a [Summary],
+    /// What each function of the package does, so far (the flow engine's summaries, each
+    /// read recorded).
+    pub summaries: Summaries<'a>,
     /// Positions.
     pub map: &'a SourceMap<'a>,
     /// Some file of the package names reqwest: request-builder chains are reqwest's.

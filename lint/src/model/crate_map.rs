@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use serde::{Deserialize, Serialize};
 use syn::visit::Visit;
 
 use super::names::{Names, ReqwestItem};
@@ -22,7 +23,7 @@ use crate::diagnostic::Span;
 pub type FnId = usize;
 
 /// Whose function it is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Owner {
     /// A free function.
     Free,
@@ -41,7 +42,7 @@ pub enum Owner {
 }
 
 /// One function as its file declares it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FnOutline {
     /// Its name (raw identifiers without `r#`).
     pub name: String,
@@ -77,7 +78,7 @@ pub struct FnOutline {
 }
 
 /// How a method takes `self`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Receiver {
     /// `&self` or `&mut self`: it borrows.
     Ref,
@@ -86,7 +87,7 @@ pub enum Receiver {
 }
 
 /// A `use` declaration of a module.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UseDecl {
     /// The name it binds, or `None` for a glob (`use a::*;`).
     pub alias: Option<String>,
@@ -95,7 +96,7 @@ pub struct UseDecl {
 }
 
 /// One module's declarations in one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ModuleOutline {
     /// The module's path from the target's root.
     pub path: Vec<String>,
@@ -106,7 +107,7 @@ pub struct ModuleOutline {
 }
 
 /// What one file declares.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FileOutline {
     /// The functions, in the order [`visit_fns`] visits them.
     pub fns: Vec<FnOutline>,

@@ -5,12 +5,13 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use cargo_metadata::{Metadata, MetadataCommand, Package, Target, TargetKind};
+use cargo_metadata::{Metadata, Package, Target, TargetKind};
 use rayon::prelude::*;
 
 use super::modtree::module_files;
 use super::{Plan, Unit};
 use crate::frontend::args::Targets;
+use crate::frontend::cache::{self, Cache, ModuleCache};
 use crate::frontend::levels::Levels;
 use crate::frontend::model::{CargoContext, SourceFile};
 
@@ -30,11 +31,14 @@ pub struct Selection<'a> {
 }
 
 /// Runs `cargo metadata`, selects packages and collects their module trees. `cli` holds the
-/// command line's level flags, applied over each package's manifest tables.
+/// command line's level flags, applied over each package's manifest tables. With `caching`,
+/// `cargo metadata`'s answer and the files' `mod` declarations come from reqleak's cache
+/// when their inputs are unchanged (see [`crate::frontend::cache`]).
 pub fn plan(
     cwd: &Path,
     selection: &Selection<'_>,
     cli: &[(crate::lint::Level, String)],
+    caching: bool,
 ) -> Result<Plan, String> {
     let manifest = selection.manifest_path.map(|p| cwd.join(p));
     if let Some(manifest) = &manifest {
@@ -48,12 +52,13 @@ pub fn plan(
             return Err(format!("manifest path `{shown}` does not exist"));
         }
     }
-    let mut command = MetadataCommand::new();
-    command.no_deps().current_dir(cwd);
-    if let Some(manifest) = &manifest {
-        command.manifest_path(manifest);
-    }
-    let metadata = command.exec().map_err(metadata_error)?;
+    let metadata = cache::metadata(cwd, manifest.as_deref(), caching).map_err(metadata_error)?;
+    let cache = if caching {
+        Cache::in_target(metadata.target_directory.as_std_path())
+    } else {
+        Cache::disabled()
+    };
+    let modules = ModuleCache::load(&cache);
     let root = canonical(metadata.workspace_root.as_std_path());
     let packages = select(&metadata, cwd, manifest.as_deref(), selection)?;
     let mut notes = Vec::new();
@@ -106,6 +111,7 @@ pub fn plan(
             manifest: manifest.as_deref(),
             root: metadata.workspace_root.as_std_path(),
             target_dir: metadata.target_directory.as_std_path(),
+            caching,
         },
         &packages,
     );
@@ -129,7 +135,8 @@ pub fn plan(
                     .filter(|(_, test)| *test == test_code)
                     .map(|(target, _)| *target)
                     .collect();
-                let files = package_files(package, &mode, &root, &skip, &mut seen, test_code);
+                let files =
+                    package_files(package, &mode, &root, &skip, &mut seen, test_code, &modules);
                 if !files.is_empty() {
                     units.push(Unit {
                         files,
@@ -146,10 +153,12 @@ pub fn plan(
             Ok(units)
         })
         .collect::<Result<Vec<Vec<Unit>>, String>>()?;
+    modules.save();
     Ok(Plan {
         units: units.into_iter().flatten().collect(),
         root,
         notes,
+        cache,
     })
 }
 
@@ -319,6 +328,7 @@ fn package_files(
     skip: &[PathBuf],
     seen: &mut HashSet<PathBuf>,
     test_code: bool,
+    modules: &ModuleCache,
 ) -> Vec<SourceFile> {
     let mut files = Vec::new();
     for target in targets {
@@ -330,7 +340,7 @@ fn package_files(
         };
         let kind = place_kind(target);
         let crate_name = crate::model::place::crate_name(&target.name);
-        for file in module_files(target.src_path.as_std_path(), skip, seen) {
+        for file in module_files(target.src_path.as_std_path(), skip, seen, modules) {
             if file.test_only && !test_code {
                 continue;
             }

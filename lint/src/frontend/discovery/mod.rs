@@ -34,6 +34,9 @@ pub struct Plan {
     /// Notes for standard error (`note: ...`, `warning: ...`): named files left out, unknown
     /// excluded packages.
     pub notes: Vec<String>,
+    /// Where the analysis results are cached (workspace mode: cargo's target directory;
+    /// path mode: see [`crate::frontend::cache`]).
+    pub cache: crate::frontend::cache::Cache,
 }
 
 /// Reads a file as UTF-8 text; a failure is a [`FileError`] for that file.

@@ -8,7 +8,10 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use super::read_source;
+use crate::frontend::cache::ModuleCache;
 use crate::frontend::model::FileError;
 use crate::model::lex::{self, Kind, Token};
 use crate::model::syntax;
@@ -37,8 +40,14 @@ struct Child {
 
 /// The files of the module tree rooted at `root`, root first, in declaration order.
 /// `seen` holds canonical paths already collected (shared by the targets of a package).
-pub fn module_files(root: &Path, skip: &[PathBuf], seen: &mut HashSet<PathBuf>) -> Vec<ModuleFile> {
-    walk(root, skip, seen, false)
+/// Each file's `mod` declarations come from `modules` when its text is known there.
+pub fn module_files(
+    root: &Path,
+    skip: &[PathBuf],
+    seen: &mut HashSet<PathBuf>,
+    modules: &ModuleCache,
+) -> Vec<ModuleFile> {
+    walk(root, skip, seen, Trees::Cached(modules))
         .into_iter()
         .map(|(file, _)| file)
         .collect()
@@ -51,14 +60,35 @@ pub fn parsed_module_files(
     skip: &[PathBuf],
     seen: &mut HashSet<PathBuf>,
 ) -> Vec<(ModuleFile, Option<syn::File>)> {
-    walk(root, skip, seen, true)
+    walk(root, skip, seen, Trees::Keep)
+}
+
+/// Whether the walk keeps each file's tree, or reads declarations from a cache.
+enum Trees<'c> {
+    Keep,
+    Cached(&'c ModuleCache),
+}
+
+/// The `mod` declarations of a file's text (from its tokens when it does not parse).
+pub(crate) fn declarations(text: &str) -> Vec<ModDecl> {
+    match parse(text) {
+        Ok(file) => ModDecl::of_items(&file.items),
+        Err(()) => scan(text),
+    }
+}
+
+/// syn's tree of a file, unless it does not parse or nests too deep for syn's recursion
+/// (past [`crate::MAX_NESTING`]).
+fn parse(text: &str) -> Result<syn::File, ()> {
+    crate::nesting::check(text).map_err(|_| ())?;
+    syn::parse_file(text).map_err(|_| ())
 }
 
 fn walk(
     root: &Path,
     skip: &[PathBuf],
     seen: &mut HashSet<PathBuf>,
-    keep_trees: bool,
+    trees: Trees<'_>,
 ) -> Vec<(ModuleFile, Option<syn::File>)> {
     let mut out = Vec::new();
     let dir = root.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -89,18 +119,16 @@ fn walk(
             // A file that does not parse, or nests too deep for syn, still declares its
             // modules: they are found by a scan of its tokens (and the file is reported where
             // it is analyzed).
-            let parsed = crate::nesting::check(source)
-                .map_err(|_| ())
-                .and_then(|()| syn::parse_file(source).map_err(|_| ()));
-            let decls = match parsed {
-                Ok(file) => {
-                    let decls = ModDecl::of_items(&file.items);
-                    if keep_trees {
+            let decls = match &trees {
+                Trees::Cached(modules) => modules.declarations(source),
+                Trees::Keep => match parse(source) {
+                    Ok(file) => {
+                        let decls = ModDecl::of_items(&file.items);
                         tree = Some(file);
+                        decls
                     }
-                    decls
-                }
-                Err(_) => scan(source),
+                    Err(_) => scan(source),
+                },
             };
             let file_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
             let parent = Parent {
@@ -164,8 +192,8 @@ struct Parent<'a> {
 
 /// A `mod` declaration: its name, its `#[path]`, whether it is `#[cfg(test)]`, and for an
 /// inline module the declarations inside it.
-#[derive(Debug, PartialEq, Eq)]
-struct ModDecl {
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ModDecl {
     name: String,
     path_attr: Option<String>,
     cfg_test: bool,
@@ -441,17 +469,22 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        let found: Vec<String> = module_files(&dir.join("src/lib.rs"), &[], &mut HashSet::new())
-            .into_iter()
-            .map(|f| {
-                let path = f.path.strip_prefix(&dir).unwrap().display().to_string();
-                format!(
-                    "{path} {}{}",
-                    f.module.join("::"),
-                    if f.test_only { " test" } else { "" }
-                )
-            })
-            .collect();
+        let found: Vec<String> = module_files(
+            &dir.join("src/lib.rs"),
+            &[],
+            &mut HashSet::new(),
+            &ModuleCache::default(),
+        )
+        .into_iter()
+        .map(|f| {
+            let path = f.path.strip_prefix(&dir).unwrap().display().to_string();
+            format!(
+                "{path} {}{}",
+                f.module.join("::"),
+                if f.test_only { " test" } else { "" }
+            )
+        })
+        .collect();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(
             found,
@@ -548,19 +581,23 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        let found: Vec<String> =
-            module_files(&dir.path().join("src/lib.rs"), &[], &mut HashSet::new())
-                .into_iter()
-                .map(|f| {
-                    let path = f
-                        .path
-                        .strip_prefix(dir.path())
-                        .unwrap()
-                        .display()
-                        .to_string();
-                    format!("{path} {}", f.module.join("::"))
-                })
-                .collect();
+        let found: Vec<String> = module_files(
+            &dir.path().join("src/lib.rs"),
+            &[],
+            &mut HashSet::new(),
+            &ModuleCache::default(),
+        )
+        .into_iter()
+        .map(|f| {
+            let path = f
+                .path
+                .strip_prefix(dir.path())
+                .unwrap()
+                .display()
+                .to_string();
+            format!("{path} {}", f.module.join("::"))
+        })
+        .collect();
         assert_eq!(
             found,
             [

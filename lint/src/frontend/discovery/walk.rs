@@ -105,6 +105,7 @@ pub fn plan(
         units,
         root: cwd.to_path_buf(),
         notes,
+        cache: crate::frontend::cache::Cache::disabled(),
     })
 }
 
