@@ -1366,7 +1366,7 @@ fn parse_file(
     crate::nesting::check(text)?;
     let mut file = syn::parse_file(text).map_err(|error| {
         // proc-macro2 cannot split the file into tokens: say why, as rustc does.
-        let lexical = text
+        let lexical = delimiters::lexed_text(text)
             .parse::<proc_macro2::TokenStream>()
             .is_err()
             .then(|| delimiters::diagnose(text))
@@ -1699,6 +1699,16 @@ mod tests {
         ]
     }
 
+    /// The statistics of an incremental run that parsed `parsed` files and ran `analyses`
+    /// function analyses.
+    fn incremental(parsed: usize, analyses: usize) -> Stats {
+        Stats {
+            parsed,
+            analyses,
+            incremental: true,
+        }
+    }
+
     #[test]
     fn a_warm_run_parses_and_analyzes_only_what_changed() {
         let options = Options::default();
@@ -1710,39 +1720,18 @@ mod tests {
         // Nothing changed: nothing parsed, nothing analyzed.
         let (results, state) = warm(&chain(sends, ""), &options, Some(&state));
         assert_eq!(results, cold);
-        assert_eq!(
-            state.stats,
-            Stats {
-                parsed: 0,
-                analyses: 0,
-                incremental: true
-            }
-        );
+        assert_eq!(state.stats, incremental(0, 0));
 
         // A body that no summary depends on: that file only, its function once.
         let (results, state) = warm(&chain(sends, "let _ = 1;"), &options, Some(&state));
         assert_eq!(results, cold);
-        assert_eq!(
-            state.stats,
-            Stats {
-                parsed: 1,
-                analyses: 1,
-                incremental: true
-            }
-        );
+        assert_eq!(state.stats, incremental(1, 1));
 
         // `fetch` changes but still returns a response: its caller's file is not parsed.
         let spaced = "c.get(\"http://y/\").send().await";
         let (results, state) = warm(&chain(spaced, "let _ = 1;"), &options, Some(&state));
         assert_eq!(summary(&results), ["2:2:5 unconsumed_response"]);
-        assert_eq!(
-            state.stats,
-            Stats {
-                parsed: 1,
-                analyses: 1,
-                incremental: true
-            }
-        );
+        assert_eq!(state.stats, incremental(1, 1));
 
         // `fetch` reads the body now: its caller has nothing left to drop, and is analyzed
         // again (its file parsed) to find that out.
@@ -1753,14 +1742,7 @@ mod tests {
             results,
             analyze_crate(&inputs(&chain(reads, "let _ = 1;")), &options)
         );
-        assert_eq!(
-            state.stats,
-            Stats {
-                parsed: 2,
-                analyses: 2,
-                incremental: true
-            }
-        );
+        assert_eq!(state.stats, incremental(2, 2));
 
         // A new function changes the interface: every function is analyzed again.
         let added = "let _ = 1;\n}\npub fn more() {";

@@ -33,6 +33,7 @@
 //! without a separator) and the 99th percentile 231.
 
 use crate::diagnostic::{ParseError, Position, Span};
+use crate::model::lex::block_comment_end;
 
 /// The deepest nesting the analyzer accepts, in the measure above. Beyond it, a file is
 /// answered with a parse error ("nesting too deep"), before `syn` sees it.
@@ -241,26 +242,6 @@ fn line_end(bytes: &[u8], i: usize) -> usize {
         .iter()
         .position(|&b| b == b'\n')
         .map_or(bytes.len(), |n| i + n)
-}
-
-/// The end of the block comment starting at `i` (`/*`); block comments nest.
-fn block_comment_end(bytes: &[u8], mut i: usize) -> usize {
-    let mut depth = 0usize;
-    while i < bytes.len() {
-        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-            depth += 1;
-            i += 2;
-        } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
-            depth -= 1;
-            i += 2;
-            if depth == 0 {
-                return i;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    bytes.len()
 }
 
 /// The end of a quoted literal whose text starts at `i` (after the opening quote), with

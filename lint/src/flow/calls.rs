@@ -56,6 +56,24 @@ impl Engine<'_, '_> {
         registered
     }
 
+    /// The arguments of an initializer that runs its closure once (`OnceCell::get_or_init`,
+    /// `LazyLock::new`): what they create is not per item, and is handed on.
+    fn run_once(
+        &mut self,
+        args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+        state: &mut State,
+    ) -> Value {
+        let context = NestedContext {
+            per_item: false,
+            once: true,
+        };
+        for arg in args {
+            let value = self.nested_arg(arg, context, state);
+            self.hand_on(value, state);
+        }
+        Value::default()
+    }
+
     /// A method call's whole span, from the start of its receiver chain (a source's span).
     fn method_call_span(&self, call: &syn::ExprMethodCall) -> Span {
         self.cx.map.span_between(
@@ -415,15 +433,7 @@ impl Engine<'_, '_> {
         }
 
         if ONCE_INITIALIZERS.contains(&method.as_str()) {
-            let context = NestedContext {
-                per_item: false,
-                once: true,
-            };
-            for arg in &call.args {
-                let value = self.nested_arg(arg, context, state);
-                self.hand_on(value, state);
-            }
-            return Value::default();
+            return self.run_once(&call.args, state);
         }
 
         if ROUTE_METHODS.contains(&method.as_str())
@@ -1057,15 +1067,7 @@ impl Engine<'_, '_> {
             self.hold_live(state, &[], span, PlaceKind::BlockingWait);
         }
         if ONCE_CONSTRUCTORS.contains(&type_name) && last == "new" {
-            let context = NestedContext {
-                per_item: false,
-                once: true,
-            };
-            for arg in &call.args {
-                let value = self.nested_arg(arg, context, state);
-                self.hand_on(value, state);
-            }
-            return Value::default();
+            return self.run_once(&call.args, state);
         }
 
         let candidates = self.resolve_path(&path.path, state);

@@ -11,6 +11,8 @@
 //! - `this file contains an unclosed delimiter` at the innermost delimiter still open at the
 //!   end of the file.
 
+use std::borrow::Cow;
+
 use super::lex::{self, Kind};
 use super::source_map::SourceMap;
 use crate::diagnostic::{Label, Span};
@@ -26,10 +28,48 @@ pub struct Problem {
     pub labels: Vec<Label>,
 }
 
+/// What `syn::parse_file` hands proc-macro2's lexer: `text` without its byte-order mark and
+/// its shebang line (`#!` at the start, not followed by `[`), each blanked byte for byte so
+/// that positions stay.
+pub fn lexed_text(text: &str) -> Cow<'_, str> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let shebang =
+        text[start..].starts_with("#!") && !after_comments(&text[start + 2..]).starts_with('[');
+    if start == 0 && !shebang {
+        return Cow::Borrowed(text);
+    }
+    let end = if shebang {
+        text[start..].find('\n').map_or(text.len(), |at| start + at)
+    } else {
+        start
+    };
+    Cow::Owned(" ".repeat(end) + &text[end..])
+}
+
+/// `text` after its leading whitespace and comments (doc comments are tokens, not skipped).
+fn after_comments(mut text: &str) -> &str {
+    loop {
+        text = text.trim_start();
+        let doc = |outer: &str, inner: &str, plain: &str| {
+            (text.starts_with(outer) && !text.starts_with(plain)) || text.starts_with(inner)
+        };
+        if text.starts_with("//") && !doc("///", "//!", "////") {
+            text = text.find('\n').map_or("", |at| &text[at..]);
+        } else if text.starts_with("/*") && !text.starts_with("/**/") && !doc("/**", "/*!", "/***")
+        {
+            text = &text[lex::block_comment_end(text.as_bytes(), 0)..];
+        } else {
+            return text;
+        }
+    }
+}
+
 /// The first lexical problem of `text`, if it has one this scan can name.
 pub fn diagnose(text: &str) -> Option<Problem> {
-    let bytes = text.as_bytes();
     let map = SourceMap::new(text);
+    let lexed = lexed_text(text);
+    let text = lexed.as_ref();
+    let bytes = text.as_bytes();
     let span = |start: usize, len: usize| map.byte_span(start, start + len);
     let problem = |message: String, start: usize, len: usize| Problem {
         message,
@@ -151,6 +191,16 @@ mod tests {
             (
                 "fn é() { \"ü\"; ]\n",
                 Some(("mismatched closing delimiter: `]`", 1, 15)),
+            ),
+            // A shebang line is not Rust (syn leaves it out), unless `#!` opens an attribute.
+            ("#! not an attribute ]\nfn f() {}\n", None),
+            (
+                "\u{feff}#!/usr/bin/env run-cargo-script\nfn f() { ]\n",
+                Some(("mismatched closing delimiter: `]`", 2, 10)),
+            ),
+            (
+                "#! /* a comment */ [allow(x)]\n}\n",
+                Some(("unexpected closing delimiter: `}`", 2, 1)),
             ),
         ]);
     }

@@ -59,6 +59,27 @@ pub struct Tokens<'t> {
     at: usize,
 }
 
+/// The end of the block comment starting at `i` (`/*`), or of the text if it is not closed;
+/// block comments nest.
+pub(crate) fn block_comment_end(bytes: &[u8], mut i: usize) -> usize {
+    let mut depth = 0usize;
+    while i < bytes.len() {
+        if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            depth += 1;
+            i += 2;
+        } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    bytes.len()
+}
+
 impl Iterator for Tokens<'_> {
     type Item = Token;
 
@@ -81,19 +102,7 @@ impl Iterator for Tokens<'_> {
                 Kind::LineComment { doc }
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let mut depth = 1;
-                i += 2;
-                while i < bytes.len() && depth > 0 {
-                    if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
+                i = block_comment_end(bytes, i);
                 Kind::BlockComment
             }
             b'r' | b'b' | b'c' if raw_string_start(bytes, i).is_some() => {
