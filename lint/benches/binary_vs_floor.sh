@@ -25,7 +25,7 @@ echo "corpus: ${#dirs[@]} crates; $($floor "${extra[@]}" "${dirs[@]}")"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for round in $(seq "$rounds"); do
-  /usr/bin/time -f "%e %U %S %M" -o "$out/r" "$reqleak" reqleak --message-format short -q \
+  /usr/bin/time -f "%e %U %S %M" -o "$out/r" "$reqleak" reqleak --message-format short -q --no-cache \
     "${extra[@]}" "${dirs[@]}" > /dev/null || true
   /usr/bin/time -f "%e %U %S %M" -o "$out/f" "$floor" "${extra[@]}" "${dirs[@]}" > /dev/null
   read -r rt ru rs rm < "$out/r"; read -r ft fu fs fm < "$out/f"
