@@ -50,8 +50,12 @@ const ONCE_PER_SESSION: &[&str] = &[
 fn is_once_per_session(name: &str) -> bool {
     ONCE_PER_SESSION.iter().any(|word| {
         name == *word
-            || name.starts_with(&format!("{word}_"))
-            || name.ends_with(&format!("_{word}"))
+            || name
+                .strip_prefix(word)
+                .is_some_and(|rest| rest.starts_with('_'))
+            || name
+                .strip_suffix(word)
+                .is_some_and(|rest| rest.ends_with('_'))
     })
 }
 
