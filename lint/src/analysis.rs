@@ -393,6 +393,19 @@ struct RoundContext {
     mentions_reqwest: bool,
 }
 
+impl RoundContext {
+    /// What the analysis of a file with `names` and `map` works with, in this round.
+    fn file<'a>(&'a self, names: &'a Names, map: &'a SourceMap<'a>) -> FileContext<'a> {
+        FileContext {
+            names,
+            crate_map: &self.crate_map,
+            summaries: Summaries::new(&self.summaries),
+            map,
+            mentions_reqwest: self.mentions_reqwest,
+        }
+    }
+}
+
 /// What a worker tells the coordinator.
 enum Reply {
     /// The outline of each file parsed at the start, or why there is none.
@@ -1238,13 +1251,7 @@ impl<'a> ShardFile<'a> {
         let Some(range) = context.crate_map.file_fns.get(self.index).cloned() else {
             return;
         };
-        let cx = FileContext {
-            names,
-            crate_map: &context.crate_map,
-            summaries: Summaries::new(&context.summaries),
-            map: &parsed.map,
-            mentions_reqwest: context.mentions_reqwest,
-        };
+        let cx = context.file(names, &parsed.map);
         let mut found = Vec::new();
         let walked = guarded(|| {
             let mut visitor = Analyze {
@@ -1302,13 +1309,7 @@ impl<'a> ShardFile<'a> {
                 })
                 .collect();
             let lints = lint.then(|| {
-                let cx = FileContext {
-                    names,
-                    crate_map: &context.crate_map,
-                    summaries: Summaries::new(&context.summaries),
-                    map: &parsed.map,
-                    mentions_reqwest: context.mentions_reqwest,
-                };
+                let cx = context.file(names, &parsed.map);
                 let mut diagnostics = Vec::new();
                 crate::lints::check_file(&cx, file, &mut diagnostics);
                 (diagnostics, cx.summaries.take_reads())
