@@ -108,13 +108,25 @@ impl Engine<'_, '_> {
     /// The crate's methods a method call may call, and whether the call is known to reach
     /// exactly them: `self.f()` in an impl is; a name shared with the standard library is not
     /// looked up; a name the crate defines once, in an inherent impl, is taken as that method.
-    fn resolve_method(&self, receiver: &syn::Expr, method: &str) -> (Vec<FnId>, bool) {
+    fn resolve_method(
+        &self,
+        receiver: &syn::Expr,
+        method: &str,
+        state: &State,
+    ) -> (Vec<FnId>, bool) {
         let map = self.cx.crate_map;
-        if let (syn::Expr::Path(path), Some(self_ty)) =
-            (strip_refs(receiver), self.function.self_ty)
-        {
-            if path.path.is_ident("self") {
-                let found = map.methods_of(self_ty, method);
+        if let syn::Expr::Path(path) = strip_refs(receiver) {
+            // `self`, or a binding whose type the analysis knows.
+            let ty = if path.path.is_ident("self") {
+                self.function.self_ty.map(str::to_owned)
+            } else {
+                path.path
+                    .get_ident()
+                    .and_then(|ident| state.var(&syntax::name(ident)))
+                    .and_then(|var| var.ty.clone())
+            };
+            if let Some(ty) = ty {
+                let found = map.methods_of(&ty, method);
                 if !found.is_empty() {
                     return (found, true);
                 }
@@ -485,7 +497,7 @@ impl Engine<'_, '_> {
         }
 
         if !COMMON_METHODS.contains(&method.as_str()) || receiver_is_self(&call.receiver) {
-            let (candidates, precise) = self.resolve_method(&call.receiver, &method);
+            let (candidates, precise) = self.resolve_method(&call.receiver, &method, state);
             if !candidates.is_empty() {
                 let span = self.method_call_span(call);
                 let mut request = builds_head(call.args.iter());
@@ -831,7 +843,7 @@ impl Engine<'_, '_> {
                     }
                     // The crate's own `self.request(..)` builds the crate's own request.
                     if receiver_is_self(&call.receiver) {
-                        let (candidates, _) = self.resolve_method(&call.receiver, &method);
+                        let (candidates, _) = self.resolve_method(&call.receiver, &method, state);
                         if !candidates.is_empty() {
                             return (self.agreed_returns(&candidates).map(|r| r.kind)
                                 == Some(Kind::Builder))
@@ -862,7 +874,7 @@ impl Engine<'_, '_> {
                     if !COMMON_METHODS.contains(&method.as_str())
                         || receiver_is_self(&call.receiver)
                     {
-                        let (candidates, _) = self.resolve_method(&call.receiver, &method);
+                        let (candidates, _) = self.resolve_method(&call.receiver, &method, state);
                         if !candidates.is_empty() {
                             return (self.agreed_returns(&candidates).map(|r| r.kind)
                                 == Some(Kind::Builder))
@@ -946,6 +958,38 @@ impl Engine<'_, '_> {
         self.cx
             .crate_map
             .field_type(self.function.self_ty?, &syntax::name(name))
+    }
+
+    /// The type name of what iterating `expr` yields, when it is a collection field of
+    /// `self` (`self.items`, `&self.items`, `self.items.iter()`, `.clone()`, `.into_iter()`).
+    pub(super) fn element_type(&self, expr: &syn::Expr) -> Option<String> {
+        let mut expr = strip_refs(expr);
+        while let syn::Expr::MethodCall(call) = expr {
+            if !call.args.is_empty()
+                || !matches!(
+                    syntax::name(&call.method).as_str(),
+                    "iter" | "iter_mut" | "into_iter" | "clone"
+                )
+            {
+                return None;
+            }
+            expr = strip_refs(&call.receiver);
+        }
+        let syn::Expr::Field(field) = expr else {
+            return None;
+        };
+        let syn::Member::Named(name) = &field.member else {
+            return None;
+        };
+        let syn::Expr::Path(base) = strip_refs(&field.base) else {
+            return None;
+        };
+        if !base.path.is_ident("self") {
+            return None;
+        }
+        self.cx
+            .crate_map
+            .element_type(self.function.self_ty?, &syntax::name(name))
     }
 
     /// Whether `base.name` is a reqwest `Client` field: by the declaration of the impl's type

@@ -20,7 +20,8 @@ const MATCHED: &str = "<matched>";
 pub(super) enum LoopKind<'a> {
     Loop,
     While(&'a syn::Expr),
-    For(&'a syn::Pat),
+    /// A `for` loop's pattern, and the type name of the items, when known.
+    For(&'a syn::Pat, Option<&'a str>),
 }
 
 impl Engine<'_, '_> {
@@ -148,8 +149,9 @@ impl Engine<'_, '_> {
             syn::Expr::ForLoop(for_expr) => {
                 let iterated = self.expr(&for_expr.expr, state);
                 self.release(&iterated.ids, state, Release::Move);
+                let items = self.element_type(&for_expr.expr);
                 self.loop_expr(
-                    LoopKind::For(&for_expr.pat),
+                    LoopKind::For(&for_expr.pat, items.as_deref()),
                     for_expr.label.as_ref(),
                     &for_expr.body,
                     state,
@@ -456,6 +458,7 @@ impl Engine<'_, '_> {
                         depth: self.body.depth,
                         loop_depth: self.body.loop_depth,
                         captured: false,
+                        ty: None,
                     });
                 } else {
                     self.bind_pattern(&arm.pat, scrutinee.clone(), &mut arm_state);
@@ -517,12 +520,15 @@ impl Engine<'_, '_> {
                     let otherwise = self.condition(cond, &mut iteration);
                     exit_without_break = exit_without_break.join(otherwise);
                 }
-                LoopKind::For(pat) => {
+                LoopKind::For(pat, items) => {
                     let mut names = Vec::new();
                     pattern_names(pat, &mut names);
                     self.item_names.extend(names);
                     exit_without_break = exit_without_break.join(iteration.clone());
                     self.bind_pattern(pat, Value::default(), &mut iteration);
+                    if let (syn::Pat::Ident(_), Some(var)) = (pat, iteration.vars.last_mut()) {
+                        var.ty = items.map(str::to_owned);
+                    }
                 }
             }
             let value = self.block(body, &mut iteration);

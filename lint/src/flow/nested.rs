@@ -98,6 +98,7 @@ impl Engine<'_, '_> {
                 depth: 0,
                 loop_depth: 0,
                 captured: true,
+                ty: var.ty.clone(),
             })
             .collect();
         let log_start = self.release_log.len();

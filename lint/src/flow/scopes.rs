@@ -124,6 +124,7 @@ impl Engine<'_, '_> {
             depth: self.body.depth,
             loop_depth: self.body.loop_depth,
             captured: false,
+            ty: None,
         });
     }
 
@@ -157,6 +158,7 @@ impl Engine<'_, '_> {
                         depth: self.body.depth,
                         loop_depth: self.body.loop_depth,
                         captured: false,
+                        ty: None,
                     });
                 }
             }

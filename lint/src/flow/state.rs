@@ -130,6 +130,10 @@ pub struct Var {
     /// A binding of the enclosing body, seen from a closure or async block: assigning to it
     /// or pushing into it stores outside.
     pub captured: bool,
+    /// The name of its type, a type of the crate, where the analysis knows it (an element of
+    /// a struct's collection field iterated by `for`): its method calls resolve to that
+    /// type's methods.
+    pub ty: Option<String>,
 }
 
 /// The state along one path.

@@ -37,7 +37,7 @@ use crate::analysis::{self, FileResult, Fingerprint, State};
 use crate::{CrateFile, Options};
 
 /// The version of the cache files' layout and meaning, beside reqleak's own version.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 const MAGIC: &[u8; 8] = b"RQLKCACH";
 

@@ -106,6 +106,23 @@ pub struct ModuleOutline {
     pub children: Vec<String>,
 }
 
+/// A named field of a struct.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldOutline {
+    /// The struct's name.
+    pub owner: String,
+    /// The field's name.
+    pub name: String,
+    /// Whether its type is a reqwest `Client`, also behind `Arc`, `Box`, `&`, so that
+    /// `self.http.execute(req)` is known to be a request.
+    pub client: bool,
+    /// Its type's name through `Arc`, `Rc`, `Box` and references.
+    pub ty: Option<String>,
+    /// For a collection (`Vec<T>`, `VecDeque<T>`, a set, a slice or an array), its
+    /// elements' type name through the same wrappers: what `for x in &self.field` binds.
+    pub element: Option<String>,
+}
+
 /// What one file declares.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FileOutline {
@@ -113,10 +130,8 @@ pub struct FileOutline {
     pub fns: Vec<FnOutline>,
     /// The modules the file holds (its own and the inline ones).
     pub modules: Vec<ModuleOutline>,
-    /// Named struct fields: (struct, field, whether its type is a reqwest `Client`, also
-    /// behind `Arc`, `Box`, `&`, so that `self.http.execute(req)` is known to be a request;
-    /// the type's name through those wrappers).
-    pub fields: Vec<(String, String, bool, Option<String>)>,
+    /// Named struct fields.
+    pub fields: Vec<FieldOutline>,
     /// Structs with a field that holds a reqwest response: the crate's response wrappers,
     /// with those fields' names.
     pub wrappers: Vec<(String, Vec<String>)>,
@@ -193,6 +208,8 @@ pub struct CrateMap {
     fields: HashMap<(String, String), bool>,
     /// Named fields: (struct, field) → their type's name.
     field_types: HashMap<(String, String), String>,
+    /// Named fields holding collections: (struct, field) → their elements' type name.
+    element_types: HashMap<(String, String), String>,
 }
 
 /// How deep `use` chains are followed.
@@ -215,11 +232,14 @@ impl CrateMap {
                 map.file_fns.push(start..start);
                 continue;
             };
-            for (owner, field, client, ty) in &outline.fields {
-                map.fields.insert((owner.clone(), field.clone()), *client);
-                if let Some(ty) = ty {
-                    map.field_types
-                        .insert((owner.clone(), field.clone()), ty.clone());
+            for field in &outline.fields {
+                let key = (field.owner.clone(), field.name.clone());
+                map.fields.insert(key.clone(), field.client);
+                if let Some(ty) = &field.ty {
+                    map.field_types.insert(key.clone(), ty.clone());
+                }
+                if let Some(element) = &field.element {
+                    map.element_types.insert(key, element.clone());
                 }
             }
             for (name, fields) in &outline.wrappers {
@@ -588,6 +608,13 @@ impl CrateMap {
             .cloned()
     }
 
+    /// The type name of the elements of the collection field `field` of the struct `owner`.
+    pub fn element_type(&self, owner: &str, field: &str) -> Option<String> {
+        self.element_types
+            .get(&(owner.to_owned(), field.to_owned()))
+            .cloned()
+    }
+
     /// Whether the type called `ty` implements a trait called `trait_name`.
     pub fn implements(&self, ty: &str, trait_name: &str) -> bool {
         self.impls_of
@@ -935,20 +962,23 @@ fn wrappers(file: &syn::File, names: &Names, item: ReqwestItem) -> Vec<(String, 
     structs.found
 }
 
-fn struct_fields(file: &syn::File, names: &Names) -> Vec<(String, String, bool, Option<String>)> {
+fn struct_fields(file: &syn::File, names: &Names) -> Vec<FieldOutline> {
     struct Fields<'n> {
         names: &'n Names,
-        found: Vec<(String, String, bool, Option<String>)>,
+        found: Vec<FieldOutline>,
     }
     impl<'ast> Visit<'ast> for Fields<'_> {
         fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
             let owner = syntax::name(&item.ident);
             for field in &item.fields {
                 if let Some(ident) = &field.ident {
-                    let client = is_client_type(self.names, &field.ty);
-                    let ty = unwrapped_type_name(&field.ty);
-                    self.found
-                        .push((owner.clone(), syntax::name(ident), client, ty));
+                    self.found.push(FieldOutline {
+                        owner: owner.clone(),
+                        name: syntax::name(ident),
+                        client: is_client_type(self.names, &field.ty),
+                        ty: unwrapped_type_name(&field.ty),
+                        element: element_type_name(&field.ty),
+                    });
                 }
             }
         }
@@ -975,6 +1005,30 @@ fn unwrapped_type_name(ty: &syn::Type) -> Option<String> {
         }
         syn::Type::Reference(reference) => unwrapped_type_name(&reference.elem),
         syn::Type::Paren(paren) => unwrapped_type_name(&paren.elem),
+        _ => None,
+    }
+}
+
+/// The elements' type name of a collection type, through `Arc`, `Rc`, `Box` and references
+/// around the collection and around its elements: `Image` for `Vec<Arc<Image>>`.
+fn element_type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => {
+            let last = path.path.segments.last()?;
+            let name = syntax::name(&last.ident);
+            let inner = syntax::type_arguments(last).next()?;
+            match name.as_str() {
+                "Arc" | "Rc" | "Box" => element_type_name(inner),
+                "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "LinkedList" => {
+                    unwrapped_type_name(inner)
+                }
+                _ => None,
+            }
+        }
+        syn::Type::Slice(slice) => unwrapped_type_name(&slice.elem),
+        syn::Type::Array(array) => unwrapped_type_name(&array.elem),
+        syn::Type::Reference(reference) => element_type_name(&reference.elem),
+        syn::Type::Paren(paren) => element_type_name(&paren.elem),
         _ => None,
     }
 }
@@ -1087,6 +1141,24 @@ fn use_decls(tree: &syn::UseTree, out: &mut Vec<UseDecl>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn element_types_of_collection_fields() {
+        let cases = [
+            ("Vec<std::sync::Arc<Image>>", Some("Image")),
+            ("Arc<Vec<Box<Image>>>", Some("Image")),
+            ("&'a [Image]", Some("Image")),
+            ("[Image; 4]", Some("Image")),
+            ("std::collections::VecDeque<&'a r#Image>", Some("Image")),
+            ("HashMap<String, Image>", None),
+            ("Option<Vec<Image>>", None),
+            ("Image", None),
+        ];
+        for (ty, expected) in cases {
+            let parsed: syn::Type = syn::parse_str(ty).unwrap();
+            assert_eq!(element_type_name(&parsed).as_deref(), expected, "{ty}");
+        }
+    }
 
     fn map(files: &[(&str, &str)]) -> CrateMap {
         let parsed: Vec<(ModulePlace, syn::File, String)> = files
