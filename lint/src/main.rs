@@ -7,7 +7,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    // Module discovery parses files with syn, which recurses once per nesting level: run on
+    // The dependency index parses files with syn, which recurses once per nesting level: run on
     // a stack as large as the analyzer's threads' (only reserved, not committed), or on the
     // main thread's if it cannot be had.
     let on_big_stack = {
