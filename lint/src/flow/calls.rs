@@ -943,21 +943,8 @@ impl Engine<'_, '_> {
 
     /// The declared type (by name, through `Arc`/`Box`/`&`) of `self.field`.
     fn field_type(&self, expr: &syn::Expr) -> Option<String> {
-        let syn::Expr::Field(field) = strip_refs(expr) else {
-            return None;
-        };
-        let syn::Member::Named(name) = &field.member else {
-            return None;
-        };
-        let syn::Expr::Path(base) = strip_refs(&field.base) else {
-            return None;
-        };
-        if !base.path.is_ident("self") {
-            return None;
-        }
-        self.cx
-            .crate_map
-            .field_type(self.function.self_ty?, &syntax::name(name))
+        let name = self_field(expr)?;
+        self.cx.crate_map.field_type(self.function.self_ty?, &name)
     }
 
     /// The type name of what iterating `expr` yields, when it is a collection field of
@@ -975,21 +962,10 @@ impl Engine<'_, '_> {
             }
             expr = strip_refs(&call.receiver);
         }
-        let syn::Expr::Field(field) = expr else {
-            return None;
-        };
-        let syn::Member::Named(name) = &field.member else {
-            return None;
-        };
-        let syn::Expr::Path(base) = strip_refs(&field.base) else {
-            return None;
-        };
-        if !base.path.is_ident("self") {
-            return None;
-        }
+        let name = self_field(expr)?;
         self.cx
             .crate_map
-            .element_type(self.function.self_ty?, &syntax::name(name))
+            .element_type(self.function.self_ty?, &name)
     }
 
     /// Whether `base.name` is a reqwest `Client` field: by the declaration of the impl's type
@@ -1414,4 +1390,18 @@ pub(super) fn path_text(path: &syn::Path) -> String {
         ""
     };
     format!("{prefix}{}", segments.join("::"))
+}
+
+/// The name of the field `expr` reads of `self` (`self.name`, through references).
+fn self_field(expr: &syn::Expr) -> Option<String> {
+    let syn::Expr::Field(field) = strip_refs(expr) else {
+        return None;
+    };
+    let syn::Member::Named(name) = &field.member else {
+        return None;
+    };
+    let syn::Expr::Path(base) = strip_refs(&field.base) else {
+        return None;
+    };
+    base.path.is_ident("self").then(|| syntax::name(name))
 }
