@@ -136,6 +136,18 @@ pub fn json_summary(run: &Run) -> Vec<(String, u64, String)> {
         .collect()
 }
 
+/// The level note (the last child message) of the first finding of a JSON run in `cwd`.
+pub fn level_note(cwd: &Path, flags: &[&str]) -> String {
+    let mut args = vec!["--message-format", "json"];
+    args.extend(flags);
+    let out = run(cwd, &args);
+    let children = &out.json_lines()[0]["message"]["children"];
+    children.as_array().unwrap().last().unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 /// Shorthand for [`json_summary`]'s items.
 pub fn at(file: &str, line: u64, code: &str) -> (String, u64, String) {
     (file.to_string(), line, code.to_string())

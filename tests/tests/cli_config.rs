@@ -5,7 +5,7 @@
 #[path = "../cli/support.rs"]
 mod support;
 
-use support::{package_manifest, run, tree, FIELD, UNCONSUMED};
+use support::{level_note, package_manifest, run, tree, FIELD, UNCONSUMED};
 
 /// A workspace whose member `app` has an unconsumed response (warn by default) and a
 /// response field (allow by default, pedantic).
@@ -117,16 +117,7 @@ fn deny_warnings_and_allow_warnings() {
 #[test]
 fn the_note_says_where_the_level_comes_from() {
     let dir = layered("", "unconsumed_response = \"deny\"\n");
-    let note = |flags: &[&str]| -> String {
-        let mut args = vec!["--message-format", "json"];
-        args.extend(flags);
-        let out = run(dir.path(), &args);
-        let children = &out.json_lines()[0]["message"]["children"];
-        children.as_array().unwrap().last().unwrap()["message"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let note = |flags: &[&str]| level_note(dir.path(), flags);
     assert_eq!(
         note(&[]),
         "`reqleak::unconsumed_response` set to deny by `unconsumed_response = \"deny\"` in `[package.metadata.reqleak.lints]` of `app/Cargo.toml`"

@@ -5,7 +5,7 @@
 #[path = "../cli/support.rs"]
 mod support;
 
-use support::{package_manifest, run, tree, FIELD, LEAKED, UNCONSUMED};
+use support::{level_note, package_manifest, run, tree, FIELD, LEAKED, UNCONSUMED};
 
 fn crate_with(manifest_extra: &str, lib: &str) -> tempfile::TempDir {
     tree(&[
@@ -28,14 +28,7 @@ fn short(dir: &tempfile::TempDir, flags: &[&str]) -> (i32, String) {
 
 /// The level note of the first finding of a JSON run.
 fn note(dir: &tempfile::TempDir, flags: &[&str]) -> String {
-    let mut args = vec!["--message-format", "json"];
-    args.extend(flags);
-    let out = run(dir.path(), &args);
-    let children = &out.json_lines()[0]["message"]["children"];
-    children.as_array().unwrap().last().unwrap()["message"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    level_note(dir.path(), flags)
 }
 
 const UNCONSUMED_WARN: &str = "src/lib.rs:2:5: warning: this response is never read, moved on, or dropped explicitly [reqleak::unconsumed_response]\n";

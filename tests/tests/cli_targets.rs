@@ -40,11 +40,16 @@ fn files() -> Vec<(&'static str, String)> {
     ]
 }
 
-fn package() -> tempfile::TempDir {
+/// The files of [`files`], and `extra`, in a temporary directory.
+fn files_tree(extra: &[(&'static str, String)]) -> tempfile::TempDir {
     let mut all = files();
-    all.push(("Cargo.toml", package_manifest("kinds", "")));
+    all.extend(extra.iter().cloned());
     let borrowed: Vec<(&str, &str)> = all.iter().map(|(p, t)| (*p, t.as_str())).collect();
     tree(&borrowed)
+}
+
+fn package() -> tempfile::TempDir {
+    files_tree(&[("Cargo.toml", package_manifest("kinds", ""))])
 }
 
 /// `file:line` of every finding, in order.
@@ -71,6 +76,18 @@ const LIB_TEST_MOD: &str = "src/lib.rs:7";
 const LIB_TEST_FN: &str = "src/lib.rs:13";
 const MAIN_RS: &str = "src/main.rs:3";
 const IT: &str = "tests/it.rs:4";
+/// What `--all-targets` finds, in order.
+const EVERY_FINDING: &[&str] = &[
+    BENCH,
+    BUILD,
+    EXAMPLE,
+    TOOL,
+    LIB_CODE,
+    LIB_TEST_MOD,
+    LIB_TEST_FN,
+    MAIN_RS,
+    IT,
+];
 
 #[test]
 fn workspace_mode_selects_targets_as_cargo_clippy() {
@@ -109,20 +126,7 @@ fn workspace_mode_selects_targets_as_cargo_clippy() {
         ),
         (&["--bench", "b"], &[BENCH, BUILD]),
         (&["--lib", "--test", "it"], &[BUILD, LIB_CODE, IT]),
-        (
-            &["--all-targets"],
-            &[
-                BENCH,
-                BUILD,
-                EXAMPLE,
-                TOOL,
-                LIB_CODE,
-                LIB_TEST_MOD,
-                LIB_TEST_FN,
-                MAIN_RS,
-                IT,
-            ],
-        ),
+        (&["--all-targets"], EVERY_FINDING),
     ];
     for (flags, expected) in cases {
         assert_eq!(found(&dir, flags), *expected, "{flags:?}");
@@ -147,9 +151,7 @@ fn an_unknown_target_name_is_an_error_naming_the_targets() {
 
 #[test]
 fn path_mode_applies_the_flags_to_directories_and_test_attributes() {
-    let all = files();
-    let borrowed: Vec<(&str, &str)> = all.iter().map(|(p, t)| (*p, t.as_str())).collect();
-    let dir = tree(&borrowed);
+    let dir = files_tree(&[]);
     let cases: &[(&[&str], &[&str])] = &[
         (&["."], &[BUILD, TOOL, LIB_CODE, MAIN_RS]),
         (&[".", "--lib"], &[BUILD, TOOL, LIB_CODE, MAIN_RS]),
@@ -166,20 +168,7 @@ fn path_mode_applies_the_flags_to_directories_and_test_attributes() {
                 IT,
             ],
         ),
-        (
-            &[".", "--all-targets"],
-            &[
-                BENCH,
-                BUILD,
-                EXAMPLE,
-                TOOL,
-                LIB_CODE,
-                LIB_TEST_MOD,
-                LIB_TEST_FN,
-                MAIN_RS,
-                IT,
-            ],
-        ),
+        (&[".", "--all-targets"], EVERY_FINDING),
     ];
     for (flags, expected) in cases {
         assert_eq!(found(&dir, flags), *expected, "{flags:?}");
@@ -192,9 +181,7 @@ fn path_mode_applies_the_flags_to_directories_and_test_attributes() {
 
 #[test]
 fn path_mode_says_which_named_files_were_left_out() {
-    let all = files();
-    let borrowed: Vec<(&str, &str)> = all.iter().map(|(p, t)| (*p, t.as_str())).collect();
-    let dir = tree(&borrowed);
+    let dir = files_tree(&[]);
     let out = run(
         dir.path(),
         &["--message-format", "short", "tests/it.rs", "src/lib.rs"],
