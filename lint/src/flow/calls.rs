@@ -115,18 +115,23 @@ impl Engine<'_, '_> {
         state: &State,
     ) -> (Vec<FnId>, bool) {
         let map = self.cx.crate_map;
+        // Every method of the crate is among those of its name: with none, there is nothing
+        // to look up (most calls, on the standard library's types).
+        if map.methods_named(method).is_empty() {
+            return (Vec::new(), false);
+        }
         if let syn::Expr::Path(path) = strip_refs(receiver) {
             // `self`, or a binding whose type the analysis knows.
             let ty = if path.path.is_ident("self") {
-                self.function.self_ty.map(str::to_owned)
+                self.function.self_ty
             } else {
                 path.path
                     .get_ident()
                     .and_then(|ident| state.var(&syntax::name(ident)))
-                    .and_then(|var| var.ty.clone())
+                    .and_then(|var| var.ty.as_deref())
             };
             if let Some(ty) = ty {
-                let found = map.methods_of(&ty, method);
+                let found = map.methods_of(ty, method);
                 if !found.is_empty() {
                     return (found, true);
                 }
