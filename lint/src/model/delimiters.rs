@@ -33,8 +33,7 @@ pub struct Problem {
 /// that positions stay.
 pub fn lexed_text(text: &str) -> Cow<'_, str> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let shebang =
-        text[start..].starts_with("#!") && !after_comments(&text[start + 2..]).starts_with('[');
+    let shebang = text[start..].starts_with("#!") && !opens_attribute(&text[start + 2..]);
     if start == 0 && !shebang {
         return Cow::Borrowed(text);
     }
@@ -46,22 +45,17 @@ pub fn lexed_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(" ".repeat(end) + &text[end..])
 }
 
-/// `text` after its leading whitespace and comments (doc comments are tokens, not skipped).
-fn after_comments(mut text: &str) -> &str {
-    loop {
-        text = text.trim_start();
-        let doc = |outer: &str, inner: &str, plain: &str| {
-            (text.starts_with(outer) && !text.starts_with(plain)) || text.starts_with(inner)
-        };
-        if text.starts_with("//") && !doc("///", "//!", "////") {
-            text = text.find('\n').map_or("", |at| &text[at..]);
-        } else if text.starts_with("/*") && !text.starts_with("/**/") && !doc("/**", "/*!", "/***")
-        {
-            text = &text[lex::block_comment_end(text.as_bytes(), 0)..];
-        } else {
-            return text;
-        }
-    }
+/// Whether the first token of `text` that is not a plain comment is `[` (doc comments are
+/// tokens: `#! /// ..` is a shebang line).
+fn opens_attribute(text: &str) -> bool {
+    lex::tokens(text, 0)
+        .find(|token| {
+            !matches!(
+                token.kind,
+                Kind::LineComment { doc: false } | Kind::BlockComment { doc: false }
+            )
+        })
+        .is_some_and(|token| token.kind == Kind::Punct(b'['))
 }
 
 /// The first lexical problem of `text`, if it has one this scan can name.
@@ -80,7 +74,7 @@ pub fn diagnose(text: &str) -> Option<Problem> {
     for token in lex::tokens(text, 0) {
         let body = &bytes[token.start..token.end.min(bytes.len())];
         match token.kind {
-            Kind::BlockComment if !(body.len() >= 4 && body.ends_with(b"*/")) => {
+            Kind::BlockComment { .. } if !(body.len() >= 4 && body.ends_with(b"*/")) => {
                 return Some(problem(
                     "unterminated block comment".to_owned(),
                     token.start,
@@ -202,6 +196,8 @@ mod tests {
                 "#! /* a comment */ [allow(x)]\n}\n",
                 Some(("unexpected closing delimiter: `}`", 2, 1)),
             ),
+            // A doc comment is a token: `#!` before it starts a shebang line.
+            ("#! /** docs */ [allow(x)] ]\nfn f() {}\n", None),
         ]);
     }
 

@@ -18,8 +18,11 @@ pub enum Kind {
         /// A doc comment.
         doc: bool,
     },
-    /// A `/* */` comment.
-    BlockComment,
+    /// A `/* */` comment; `doc` for `/** */` and `/*! */`.
+    BlockComment {
+        /// A doc comment.
+        doc: bool,
+    },
     /// One punctuation byte (`{`, `;`, `#`, ...).
     Punct(u8),
 }
@@ -38,7 +41,10 @@ pub struct Token {
 impl Token {
     /// A comment of either kind.
     pub fn is_comment(&self) -> bool {
-        matches!(self.kind, Kind::LineComment { .. } | Kind::BlockComment)
+        matches!(
+            self.kind,
+            Kind::LineComment { .. } | Kind::BlockComment { .. }
+        )
     }
 }
 
@@ -103,7 +109,11 @@ impl Iterator for Tokens<'_> {
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i = block_comment_end(bytes, i);
-                Kind::BlockComment
+                // As rustc: `/**/` and `/*** ..` are plain comments.
+                let doc = bytes.get(start + 2) == Some(&b'!')
+                    || (bytes.get(start + 2) == Some(&b'*')
+                        && !matches!(bytes.get(start + 3), Some(b'*' | b'/')));
+                Kind::BlockComment { doc }
             }
             b'r' | b'b' | b'c' if raw_string_start(bytes, i).is_some() => {
                 let (hashes, open) = raw_string_start(bytes, i).unwrap_or((0, i));
@@ -371,11 +381,30 @@ mod tests {
             kinds,
             [
                 Kind::Ident,
-                Kind::BlockComment,
+                Kind::BlockComment { doc: false },
                 Kind::Literal,
                 Kind::Lifetime,
                 Kind::Literal,
                 Kind::LineComment { doc: false }
+            ]
+        );
+    }
+
+    #[test]
+    fn doc_comments_are_marked() {
+        let text = "/// a\n//// b\n//! c\n/** d */ /*** e */ /**/ /*! f */ /* g */";
+        let kinds: Vec<Kind> = tokens(text, 0).map(|t| t.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                Kind::LineComment { doc: true },
+                Kind::LineComment { doc: false },
+                Kind::LineComment { doc: true },
+                Kind::BlockComment { doc: true },
+                Kind::BlockComment { doc: false },
+                Kind::BlockComment { doc: false },
+                Kind::BlockComment { doc: true },
+                Kind::BlockComment { doc: false },
             ]
         );
     }
