@@ -1,0 +1,3 @@
+pub mod client;
+pub mod query;
+pub use client::Client;
