@@ -44,6 +44,7 @@ use crate::flow::{self, CrateFacts, FileContext, FnFacts, Summaries, Summary};
 use crate::model::crate_map::{self, CrateMap, FileOutline, FnId, FnRef};
 use crate::model::delimiters;
 use crate::model::foreign::{self, ForeignCrate};
+use crate::model::lazy::{self, LazyFn, LazyIndex, Vocabulary};
 use crate::model::names::Names;
 use crate::model::place::{ModulePlace, TargetKind};
 use crate::model::source_map::SourceMap;
@@ -65,7 +66,7 @@ const MAX_RESTARTS: usize = 4;
 
 /// The version of what [`State`] means: bump it whenever the analysis reads or records
 /// differently in a way the crate's version does not tell (the cache is keyed by both).
-pub(crate) const STATE_FORMAT: u32 = 1;
+pub(crate) const STATE_FORMAT: u32 = 2;
 
 const INTERNAL_CRATE_ERROR: &str =
     "internal error: reqleak's analyzer panicked on this crate; please report it with the crate attached";
@@ -144,6 +145,7 @@ pub(crate) fn options_key(options: &Options) -> u128 {
     hash.str(env!("CARGO_PKG_VERSION"))
         .u128(u128::from(STATE_FORMAT))
         .u128(u128::from(options.test_code))
+        .u128(u128::from(options.eager_bodies))
         .bytes(&postcard::to_stdvec(&options.dependencies).unwrap_or_default());
     hash.finish()
 }
@@ -270,6 +272,8 @@ fn analyze(
         .unwrap_or(1)
         .clamp(1, files.len());
     let shards = shard(files, &eager, workers);
+    let foreign: Arc<[ForeignCrate]> = foreign::with_builtins(&options.dependencies).into();
+    let vocabulary = Vocabulary::new(&foreign);
     let places: Vec<ModulePlace> = files
         .iter()
         .enumerate()
@@ -288,6 +292,8 @@ fn analyze(
             let reply = reply_tx.clone();
             let places = &places;
             let eager = &eager;
+            let foreign = &foreign;
+            let vocabulary = &vocabulary;
             let spawned = std::thread::Builder::new()
                 .name(format!("reqleak-analyzer-{worker}"))
                 .stack_size(ANALYZER_STACK)
@@ -300,6 +306,8 @@ fn analyze(
                             shard: &shard,
                             eager,
                             options,
+                            foreign,
+                            vocabulary,
                         };
                         run_worker(worker, &input, command_rx, reply)
                     }
@@ -324,6 +332,7 @@ fn analyze(
         // A panic of the coordinator (outside every file's guard) fails the whole crate;
         // dropping the commands then ends the workers.
         let inputs = Inputs {
+            foreign: Arc::clone(&foreign),
             files,
             places: &places,
             cached: &cached,
@@ -353,6 +362,7 @@ fn analyze(
 
 /// Shares files out by size, largest first, each to the least loaded worker. Files to parse
 /// at once weigh more than cached ones, which may not be parsed at all.
+pub(crate) static DBG: [std::sync::atomic::AtomicUsize; 12] = [const { std::sync::atomic::AtomicUsize::new(0) }; 12];
 fn shard(files: &[CrateFile<'_>], eager: &[bool], workers: usize) -> Vec<Vec<usize>> {
     let weight = |index: usize| {
         let size = files[index].text.len() + 1;
@@ -391,6 +401,8 @@ struct RoundContext {
     crate_map: Arc<CrateMap>,
     summaries: Vec<Summary>,
     mentions_reqwest: bool,
+    /// What tells whether a blanked body must be parsed.
+    lazy: Arc<LazyIndex>,
 }
 
 impl RoundContext {
@@ -530,6 +542,8 @@ impl Crew<'_> {
 
 /// What the coordinator works from.
 struct Inputs<'i, 'f> {
+    /// The dependencies' tables, with the built-in ones.
+    foreign: Arc<[ForeignCrate]>,
     files: &'i [CrateFile<'f>],
     places: &'i [ModulePlace],
     /// Each file's previous state, when its key is unchanged.
@@ -540,6 +554,7 @@ struct Inputs<'i, 'f> {
 /// The whole crate's analysis as the coordinator builds it.
 struct Analysis {
     crate_map: Arc<CrateMap>,
+    lazy: Arc<LazyIndex>,
     mentions_reqwest: bool,
     summaries: Vec<Summary>,
     facts: Vec<FnFacts>,
@@ -555,6 +570,7 @@ impl Analysis {
             crate_map: Arc::clone(&self.crate_map),
             summaries: self.summaries.clone(),
             mentions_reqwest: self.mentions_reqwest,
+            lazy: Arc::clone(&self.lazy),
         })
     }
 
@@ -646,6 +662,9 @@ fn coordinate(inputs: &Inputs<'_, '_>, crew: &mut Crew<'_>) -> (Vec<FileResult>,
         .zip(outlines.iter().map(|o| o.as_ref().ok()))
         .collect();
     let crate_map = Arc::new(CrateMap::build(&crate_inputs));
+    let vocabulary = Vocabulary::new(&inputs.foreign);
+    let present: Vec<Option<&FileOutline>> = crate_inputs.iter().map(|(_, o)| *o).collect();
+    let lazy = Arc::new(LazyIndex::new(&crate_map, &present, &vocabulary));
     let mentions_reqwest = files.iter().any(|file| file.text.contains("reqwest"));
     let fn_count = crate_map.fns.len();
     let mut analysis = Analysis {
@@ -658,6 +677,7 @@ fn coordinate(inputs: &Inputs<'_, '_>, crew: &mut Crew<'_>) -> (Vec<FileResult>,
         reads: vec![Vec::new(); fn_count],
         analyzed: vec![false; fn_count],
         crate_map,
+        lazy,
         mentions_reqwest,
     };
 
@@ -1105,6 +1125,8 @@ struct WorkerInput<'i, 'f> {
     /// The files to parse at the start (the others, when something in them is analyzed).
     eager: &'i [bool],
     options: &'i Options,
+    foreign: &'i Arc<[ForeignCrate]>,
+    vocabulary: &'i Vocabulary,
 }
 
 /// One worker: parses its files, then answers the coordinator's commands until told to finish.
@@ -1115,12 +1137,9 @@ fn run_worker(
     reply: mpsc::Sender<Reply>,
 ) {
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        let foreign: Arc<[ForeignCrate]> =
-            foreign::with_builtins(&input.options.dependencies).into();
         let parse = |file: &mut ShardFile<'_>| {
             if file.parsed.is_none() {
-                let index = file.index;
-                file.parse(&input.places[index], input.options, &foreign);
+                file.parse(input);
             }
         };
         let mut owned: Vec<ShardFile<'_>> = input
@@ -1131,6 +1150,7 @@ fn run_worker(
                 text: input.files[index].text,
                 parsed: None,
                 facts: HashMap::new(),
+                kept: HashSet::new(),
             })
             .collect();
         let mut outlines = Vec::new();
@@ -1156,7 +1176,7 @@ fn run_worker(
                         };
                         if wanted {
                             parse(file);
-                            file.analyze(&context, only.as_deref(), &mut analyzed);
+                            file.analyze(input, &context, only.as_deref(), &mut analyzed);
                         }
                     }
                     let _ = reply.send(Reply::Analyzed(analyzed));
@@ -1195,6 +1215,9 @@ struct ShardFile<'a> {
     parsed: Option<Parsed<'a>>,
     /// The latest facts of each function analyzed.
     facts: HashMap<FnId, flow::Facts>,
+    /// The functions (by where their names start) whose bodies a round found it must read:
+    /// never blanked again.
+    kept: HashSet<usize>,
 }
 
 /// A parsed file.
@@ -1204,14 +1227,57 @@ struct Parsed<'a> {
     tree: Result<(syn::File, Names), ParseError>,
     /// The outline (`None` when there is no tree, or outlining panicked).
     outline: Option<FileOutline>,
+    /// The functions whose bodies the tree lacks, by where their names start.
+    blanked: HashMap<usize, LazyFn>,
 }
 
 impl<'a> ShardFile<'a> {
-    fn parse(&mut self, place: &ModulePlace, options: &Options, foreign: &Arc<[ForeignCrate]>) {
+    /// Parses the file, blanking the bodies that cannot matter but those in `kept`; the
+    /// outline is the first parse's (blanked bodies change no declaration).
+    fn parse(&mut self, input: &WorkerInput<'_, '_>) {
         let text = self.text;
+        let options = input.options;
+        let plan = match options.eager_bodies {
+            true => None,
+            false => guarded(|| lazy::plan(text, input.vocabulary, &self.kept)).flatten(),
+        };
         let map = SourceMap::new(text);
-        let tree = guarded(|| parse_file(text, &map, options, Arc::clone(foreign)))
-            .unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)));
+        let foreign = input.foreign;
+        {
+            use std::sync::atomic::Ordering::Relaxed;
+            DBG[0].fetch_add(1, Relaxed);
+            DBG[1].fetch_add(text.len(), Relaxed);
+            if self.parsed.is_some() { DBG[2].fetch_add(1, Relaxed); DBG[3].fetch_add(text.len(), Relaxed); }
+            if let Some(p) = &plan { DBG[4].fetch_add(p.blanked.len(), Relaxed); DBG[5].fetch_add(p.text.bytes().filter(|b| *b != b' ').count(), Relaxed); } else { DBG[5].fetch_add(text.len(), Relaxed); }
+        }
+        let mut tree = guarded(|| {
+            parse_file(text, plan.as_ref().map(|p| p.text.as_str()), &map, options, foreign)
+        })
+        .unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)));
+        let mut blanked: HashMap<usize, LazyFn> = plan
+            .map(|plan| plan.blanked.into_iter().map(|f| (f.name_at, f)).collect())
+            .unwrap_or_default();
+        if tree.is_err() && !blanked.is_empty() {
+            // Whatever is wrong, the whole text says it.
+            blanked.clear();
+            tree = guarded(|| parse_file(text, None, &map, options, foreign))
+                .unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)));
+        }
+        if let Some(Parsed {
+            outline: Some(outline),
+            ..
+        }) = self.parsed.take()
+        {
+            let tree = tree.map_err(|_| internal_error(INTERNAL_ERROR));
+            self.parsed = Some(Parsed {
+                map,
+                tree,
+                outline: Some(outline),
+                blanked,
+            });
+            return;
+        }
+        let place = &input.places[self.index];
         let outline = match &tree {
             Ok((file, names)) => guarded(|| crate_map::outline(file, names, &map, &place.module)),
             Err(_) => None,
@@ -1220,7 +1286,12 @@ impl<'a> ShardFile<'a> {
             (Ok(_), None) => Err(internal_error(INTERNAL_ERROR)),
             (tree, _) => tree,
         };
-        self.parsed = Some(Parsed { map, tree, outline });
+        self.parsed = Some(Parsed {
+            map,
+            tree,
+            outline,
+            blanked,
+        });
     }
 
     fn outline(&self) -> Result<FileOutline, ParseError> {
@@ -1238,35 +1309,102 @@ impl<'a> ShardFile<'a> {
 
     fn analyze(
         &mut self,
+        input: &WorkerInput<'_, '_>,
         context: &RoundContext,
         only: Option<&HashSet<FnId>>,
         out: &mut Vec<FnResult>,
     ) {
-        let Some(parsed) = &mut self.parsed else {
-            return;
-        };
-        let Ok((file, names)) = &parsed.tree else {
-            return;
-        };
         let Some(range) = context.crate_map.file_fns.get(self.index).cloned() else {
             return;
+        };
+        let mut unblank = Vec::new();
+        if !self.walk(context, &range, only, &mut unblank, out) || unblank.is_empty() {
+            return;
+        }
+        // Bodies the crate showed may matter: parse them, and analyze them.
+        self.kept.extend(unblank.iter().map(|(_, name_at)| *name_at));
+        if !self.restore(&unblank) {
+            self.parse(input);
+        }
+        let ids: HashSet<FnId> = unblank.iter().map(|(id, _)| *id).collect();
+        let mut still = Vec::new();
+        self.walk(context, &range, Some(&ids), &mut still, out);
+        debug_assert!(still.is_empty(), "kept bodies are never blanked again");
+    }
+
+    /// Parses the blanked bodies of `functions` (by where their names start) and puts them
+    /// in the tree; false when that could not be done (the file is then parsed again).
+    fn restore(&mut self, functions: &[(FnId, usize)]) -> bool {
+        let text = self.text;
+        let Some(parsed) = &mut self.parsed else {
+            return false;
+        };
+        let Ok((file, _)) = &mut parsed.tree else {
+            return false;
+        };
+        let map = &parsed.map;
+        let blanked = &mut parsed.blanked;
+        guarded(|| {
+            let mut bodies = HashMap::new();
+            for (_, name_at) in functions {
+                let Some(function) = blanked.get(name_at) else {
+                    return false;
+                };
+                let open = map.position_at(function.body.start);
+                match lazy::parse_body(text, function, open.line, open.column) {
+                    Ok(block) => bodies.insert(*name_at, block),
+                    Err(_) => return false,
+                };
+            }
+            let wanted = bodies.len();
+            let position = |span: proc_macro2::Span| map.span(span).start.byte;
+            if lazy::restore(file, &mut bodies, &position) != wanted {
+                return false;
+            }
+            for (_, name_at) in functions {
+                blanked.remove(name_at);
+            }
+            true
+        })
+        .unwrap_or(false)
+    }
+
+    /// Analyzes the functions of `range` in `only` (all when `None`) whose bodies the tree
+    /// holds, and answers for the blanked ones that need nothing; those that do go to
+    /// `unblank`, with where their names start. False when the analysis failed.
+    fn walk(
+        &mut self,
+        context: &RoundContext,
+        range: &std::ops::Range<FnId>,
+        only: Option<&HashSet<FnId>>,
+        unblank: &mut Vec<(FnId, usize)>,
+        out: &mut Vec<FnResult>,
+    ) -> bool {
+        let Some(parsed) = &mut self.parsed else {
+            return false;
+        };
+        let Ok((file, names)) = &parsed.tree else {
+            return false;
         };
         let cx = context.file(names, &parsed.map);
         let mut found = Vec::new();
         let walked = guarded(|| {
             let mut visitor = Analyze {
                 cx: &cx,
+                context,
+                blanked: &parsed.blanked,
                 next: range.start,
                 end: range.end,
                 only,
                 found: &mut found,
+                unblank,
             };
             crate_map::visit_fns(file, &mut visitor);
         });
         if walked.is_none() {
             parsed.tree = Err(internal_error(INTERNAL_ERROR));
             self.facts.clear();
-            return;
+            return false;
         }
         for (id, facts, reads) in found {
             out.push(FnResult {
@@ -1280,6 +1418,7 @@ impl<'a> ShardFile<'a> {
             });
             self.facts.insert(id, facts);
         }
+        true
     }
 
     /// The findings of the functions analyzed in this run, and of the per-file lints when
@@ -1336,10 +1475,13 @@ impl<'a> ShardFile<'a> {
 /// Walks a file's functions in [`crate_map::visit_fns`] order and analyzes those asked for.
 struct Analyze<'c, 'f, 'o> {
     cx: &'c FileContext<'f>,
+    context: &'c RoundContext,
+    blanked: &'c HashMap<usize, LazyFn>,
     next: FnId,
     end: FnId,
     only: Option<&'o HashSet<FnId>>,
     found: &'o mut Vec<(FnId, flow::Facts, Vec<FnId>)>,
+    unblank: &'o mut Vec<(FnId, usize)>,
 }
 
 impl<'ast> crate_map::FnVisitor<'ast> for Analyze<'_, '_, '_> {
@@ -1349,7 +1491,31 @@ impl<'ast> crate_map::FnVisitor<'ast> for Analyze<'_, '_, '_> {
         if id >= self.end || self.only.is_some_and(|only| !only.contains(&id)) {
             return;
         }
-        if function.block.is_some() {
+        if function.block.is_none() {
+            return;
+        }
+        let name_at = self.cx.map.span(function.sig.ident.span()).start.byte;
+        if let Some(blanked) = self.blanked.get(&name_at) {
+            let lazy = &self.context.lazy;
+            // Its own summary is what its signature declares, which `needs` reads anyway.
+            let mut candidates = lazy.candidates(blanked);
+            candidates.retain(|&callee| callee != id);
+            let map = &self.context.crate_map;
+            if lazy.needs(map, id, blanked, &candidates, &self.context.summaries) {
+                self.unblank.push((id, name_at));
+            } else {
+                // Nothing tracked can be in it: what its signature declares, no findings;
+                // it reads what its names may call, so that a summary that grows brings it back.
+                let outline = &map.fns[id].outline;
+                let facts = flow::Facts {
+                    summary: Summary::declared(outline.declared, outline.params.len()),
+                    ..flow::Facts::default()
+                };
+                self.found.push((id, facts, candidates));
+            }
+            return;
+        }
+        {
             self.cx.summaries.take_reads();
             let facts = flow::analyze_fn(self.cx, id, &function);
             let reads = self.cx.summaries.take_reads();
@@ -1358,14 +1524,16 @@ impl<'ast> crate_map::FnVisitor<'ast> for Analyze<'_, '_, '_> {
     }
 }
 
+/// Parses `text`, or `blanked` (the same text with bodies blanked) when given.
 fn parse_file(
     text: &str,
+    blanked: Option<&str>,
     map: &SourceMap<'_>,
     options: &Options,
-    foreign: Arc<[ForeignCrate]>,
+    foreign: &Arc<[ForeignCrate]>,
 ) -> Result<(syn::File, Names), ParseError> {
     crate::nesting::check(text)?;
-    let mut file = syn::parse_file(text).map_err(|error| {
+    let mut file = syn::parse_file(blanked.unwrap_or(text)).map_err(|error| {
         // proc-macro2 cannot split the file into tokens: say why, as rustc does.
         let lexical = delimiters::lexed_text(text)
             .parse::<proc_macro2::TokenStream>()
@@ -1396,7 +1564,7 @@ fn parse_file(
     if !options.test_code {
         test_code::strip(&mut file);
     }
-    let names = Names::collect_with(&file, foreign);
+    let names = Names::collect_with(&file, Arc::clone(foreign));
     Ok((file, names))
 }
 
