@@ -362,7 +362,6 @@ fn analyze(
 
 /// Shares files out by size, largest first, each to the least loaded worker. Files to parse
 /// at once weigh more than cached ones, which may not be parsed at all.
-pub(crate) static DBG: [std::sync::atomic::AtomicUsize; 12] = [const { std::sync::atomic::AtomicUsize::new(0) }; 12];
 fn shard(files: &[CrateFile<'_>], eager: &[bool], workers: usize) -> Vec<Vec<usize>> {
     let weight = |index: usize| {
         let size = files[index].text.len() + 1;
@@ -1243,13 +1242,6 @@ impl<'a> ShardFile<'a> {
         };
         let map = SourceMap::new(text);
         let foreign = input.foreign;
-        {
-            use std::sync::atomic::Ordering::Relaxed;
-            DBG[0].fetch_add(1, Relaxed);
-            DBG[1].fetch_add(text.len(), Relaxed);
-            if self.parsed.is_some() { DBG[2].fetch_add(1, Relaxed); DBG[3].fetch_add(text.len(), Relaxed); }
-            if let Some(p) = &plan { DBG[4].fetch_add(p.blanked.len(), Relaxed); DBG[5].fetch_add(p.text.bytes().filter(|b| *b != b' ').count(), Relaxed); } else { DBG[5].fetch_add(text.len(), Relaxed); }
-        }
         let mut tree = guarded(|| {
             parse_file(text, plan.as_ref().map(|p| p.text.as_str()), &map, options, foreign)
         })

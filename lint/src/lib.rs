@@ -122,20 +122,3 @@ pub struct Options {
     pub eager_bodies: bool,
 }
 
-#[doc(hidden)]
-pub fn dbg_stats() -> Vec<usize> {
-    analysis::DBG.iter().map(|a| a.load(std::sync::atomic::Ordering::Relaxed)).collect()
-}
-
-#[doc(hidden)]
-pub fn dbg_plan(text: &str, docs: bool) -> String {
-    let vocab = model::lazy::Vocabulary::new(&model::foreign::with_builtins(&[]));
-    let mut out = model::lazy::plan(text, &vocab, &Default::default()).map(|p| p.text).unwrap_or_else(|| text.to_owned());
-    if docs {
-        let ranges: Vec<(usize, usize)> = model::lex::tokens(&out, 0).filter(|t| matches!(t.kind, model::lex::Kind::LineComment { doc: true } | model::lex::Kind::BlockComment { doc: true })).map(|t| (t.start, t.end)).collect();
-        let mut bytes = out.into_bytes();
-        for (s, e) in ranges { for b in &mut bytes[s..e] { if *b != b'\n' { *b = b' '; } } }
-        out = String::from_utf8_lossy(&bytes).into_owned();
-    }
-    out
-}

@@ -21,6 +21,5 @@ fn main() {
         Ok(thread) => thread.join().unwrap_or(101),
         Err(_) => reqleak_lint::frontend::main(args),
     };
-    if std::env::var_os("REQLEAK_DBG").is_some() { eprintln!("DBG {:?}", reqleak_lint::dbg_stats()); }
     std::process::exit(code);
 }
