@@ -686,6 +686,8 @@ fn coordinate(inputs: &Inputs<'_, '_>, crew: &mut Crew<'_>) -> (Vec<FileResult>,
         .zip(inputs.cached)
         .map(|(outline, cached)| match cached {
             Some(file) => file.outline_hash,
+            // Only a warm run keeps the interface.
+            None if inputs.warm.is_none() => 0,
             None => outline.as_ref().map(outline_hash).unwrap_or(0),
         })
         .collect();
@@ -1156,7 +1158,7 @@ fn run_worker(
         for file in &mut owned {
             if input.eager[file.index] {
                 parse(file);
-                outlines.push((file.index, file.outline()));
+                outlines.push((file.index, file.take_outline()));
             }
         }
         let _ = reply.send(Reply::Outlines(outlines));
@@ -1224,7 +1226,8 @@ struct Parsed<'a> {
     map: SourceMap<'a>,
     /// The tree and its names, or why there is none.
     tree: Result<(syn::File, Names), ParseError>,
-    /// The outline (`None` when there is no tree, or outlining panicked).
+    /// The outline (`None` when there is no tree, or outlining panicked); once handed to
+    /// the coordinator, an empty one, which only says that there was one.
     outline: Option<FileOutline>,
     /// The functions whose bodies the tree lacks, by where their names start.
     blanked: HashMap<usize, LazyFn>,
@@ -1286,15 +1289,17 @@ impl<'a> ShardFile<'a> {
         });
     }
 
-    fn outline(&self) -> Result<FileOutline, ParseError> {
-        match &self.parsed {
+    /// The outline, for the coordinator: the file keeps only that it has one.
+    fn take_outline(&mut self) -> Result<FileOutline, ParseError> {
+        match &mut self.parsed {
             Some(Parsed {
                 tree: Err(error), ..
             }) => Err(error.clone()),
-            Some(Parsed {
-                outline: Some(outline),
-                ..
-            }) => Ok(outline.clone()),
+            Some(Parsed { outline, .. }) if outline.is_some() => {
+                let taken = outline.take().map(Ok);
+                *outline = Some(FileOutline::default());
+                taken.unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)))
+            }
             _ => Err(internal_error(INTERNAL_ERROR)),
         }
     }
