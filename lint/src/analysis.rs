@@ -203,6 +203,8 @@ pub(crate) struct Stats {
     pub parsed: usize,
     /// Function analyses (a function analyzed in several rounds counts each time).
     pub analyses: usize,
+    /// Those of them answered without parsing the function's body (see [`lazy`]).
+    pub unparsed: usize,
     /// Whether the previous state's interface held (only changed parts analyzed).
     pub incremental: bool,
 }
@@ -436,6 +438,8 @@ struct FnResult {
     facts: FnFacts,
     /// The summaries the analysis read.
     reads: Vec<FnId>,
+    /// Answered without parsing the body: nothing in it can matter.
+    unparsed: bool,
 }
 
 /// What a worker hands back about one file at the end.
@@ -511,6 +515,7 @@ impl Crew<'_> {
             }
         }
         self.stats.analyses += analyzed.len();
+        self.stats.unparsed += analyzed.iter().filter(|result| result.unparsed).count();
         analyzed
     }
 
@@ -1403,7 +1408,7 @@ impl<'a> ShardFile<'a> {
             self.facts.clear();
             return false;
         }
-        for (id, facts, reads) in found {
+        for (id, facts, reads, unparsed) in found {
             out.push(FnResult {
                 id,
                 summary: facts.summary.clone(),
@@ -1412,6 +1417,7 @@ impl<'a> ShardFile<'a> {
                     clients: facts.clients.clone(),
                 },
                 reads,
+                unparsed,
             });
             self.facts.insert(id, facts);
         }
@@ -1477,7 +1483,7 @@ struct Analyze<'c, 'f, 'o> {
     next: FnId,
     end: FnId,
     only: Option<&'o HashSet<FnId>>,
-    found: &'o mut Vec<(FnId, flow::Facts, Vec<FnId>)>,
+    found: &'o mut Vec<(FnId, flow::Facts, Vec<FnId>, bool)>,
     unblank: &'o mut Vec<(FnId, usize)>,
 }
 
@@ -1508,7 +1514,7 @@ impl<'ast> crate_map::FnVisitor<'ast> for Analyze<'_, '_, '_> {
                     summary: Summary::declared(outline.declared, outline.params.len()),
                     ..flow::Facts::default()
                 };
-                self.found.push((id, facts, candidates));
+                self.found.push((id, facts, candidates, true));
             }
             return;
         }
@@ -1516,7 +1522,7 @@ impl<'ast> crate_map::FnVisitor<'ast> for Analyze<'_, '_, '_> {
             self.cx.summaries.take_reads();
             let facts = flow::analyze_fn(self.cx, id, &function);
             let reads = self.cx.summaries.take_reads();
-            self.found.push((id, facts, reads));
+            self.found.push((id, facts, reads, false));
         }
     }
 }
@@ -1867,12 +1873,49 @@ mod tests {
 
     /// The statistics of an incremental run that parsed `parsed` files and ran `analyses`
     /// function analyses.
-    fn incremental(parsed: usize, analyses: usize) -> Stats {
-        Stats {
-            parsed,
-            analyses,
-            incremental: true,
+    /// What an incremental run that parsed `parsed` files and ran `analyses` analyses did,
+    /// as `(parsed, analyses, incremental)`.
+    fn incremental(parsed: usize, analyses: usize) -> (usize, usize, bool) {
+        (parsed, analyses, true)
+    }
+
+    fn did(stats: Stats) -> (usize, usize, bool) {
+        (stats.parsed, stats.analyses, stats.incremental)
+    }
+
+    #[test]
+    fn a_body_that_names_nothing_of_reqwest_is_parsed_when_a_summary_reaches_it() {
+        // `drop_it` names no reqwest item, but calls `fetch`, whose summary (a response)
+        // comes from another file; `plain` calls nothing that matters and is never parsed.
+        // `later` calls `relay`, whose summary is only known after a round.
+        let texts = [
+            "pub mod m1;\npub mod m2;\n".to_owned(),
+            "pub async fn fetch(c: &reqwest::Client) -> reqwest::Result<reqwest::Response> {\n    c.get(\"http://x/\").send().await\n}\npub async fn relay(c: &reqwest::Client) {\n    let r = c.get(\"http://y/\").send().await;\n    consume(r).await;\n}\nasync fn consume<T>(value: T) -> T {\n    value\n}\n".to_owned(),
+            "pub async fn drop_it(c: &Api) -> Result<(), Error> {\n    crate::m1::fetch(&c.0).await?;\n    Ok(())\n}\npub fn plain() -> u32 {\n    1 + 1\n}\npub async fn later(c: &Api) {\n    crate::m1::relay(&c.0).await;\n}\n".to_owned(),
+        ];
+        let mut runs = Vec::new();
+        for eager_bodies in [false, true] {
+            let options = Options {
+                eager_bodies,
+                ..Options::default()
+            };
+            let (found, state) = warm(&texts, &options, None);
+            let summaries: Vec<Summary> = state
+                .files
+                .iter()
+                .flat_map(|file| file.fns.iter().map(|f| f.summary.clone()))
+                .collect();
+            runs.push((summary(&found), summaries, state.stats));
         }
+        let (lazy, eager) = (&runs[0], &runs[1]);
+        assert_eq!(lazy.0, ["2:2:5 unconsumed_response"]);
+        assert_eq!(lazy.0, eager.0);
+        assert_eq!(lazy.1, eager.1, "the same summaries");
+        // Unparsed: `plain`, `consume` (generic: no summary reaches it) and `later` in the
+        // first round; `drop_it` was parsed at once, and `later` in the second round, once
+        // `relay` was known to send with its parameter.
+        assert_eq!((lazy.2.unparsed, lazy.2.analyses), (3, 8));
+        assert_eq!((eager.2.unparsed, eager.2.analyses), (0, 8));
     }
 
     #[test]
@@ -1886,18 +1929,18 @@ mod tests {
         // Nothing changed: nothing parsed, nothing analyzed.
         let (results, state) = warm(&chain(sends, ""), &options, Some(&state));
         assert_eq!(results, cold);
-        assert_eq!(state.stats, incremental(0, 0));
+        assert_eq!(did(state.stats), incremental(0, 0));
 
         // A body that no summary depends on: that file only, its function once.
         let (results, state) = warm(&chain(sends, "let _ = 1;"), &options, Some(&state));
         assert_eq!(results, cold);
-        assert_eq!(state.stats, incremental(1, 1));
+        assert_eq!(did(state.stats), incremental(1, 1));
 
         // `fetch` changes but still returns a response: its caller's file is not parsed.
         let spaced = "c.get(\"http://y/\").send().await";
         let (results, state) = warm(&chain(spaced, "let _ = 1;"), &options, Some(&state));
         assert_eq!(summary(&results), ["2:2:5 unconsumed_response"]);
-        assert_eq!(state.stats, incremental(1, 1));
+        assert_eq!(did(state.stats), incremental(1, 1));
 
         // `fetch` reads the body now: its caller has nothing left to drop, and is analyzed
         // again (its file parsed) to find that out.
@@ -1908,7 +1951,7 @@ mod tests {
             results,
             analyze_crate(&inputs(&chain(reads, "let _ = 1;")), &options)
         );
-        assert_eq!(state.stats, incremental(2, 2));
+        assert_eq!(did(state.stats), incremental(2, 2));
 
         // A new function changes the interface: every function is analyzed again.
         let added = "let _ = 1;\n}\npub fn more() {";

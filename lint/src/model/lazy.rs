@@ -729,7 +729,9 @@ mod tests {
 
     #[test]
     fn bodies_with_items_or_kept_names_stay() {
-        let text = "fn a() { fn inner() {} }\nfn b() { use std::io; }\nfn c() { x.send() }\nfn d() { y() }\n";
+        let std_use = "fn a() { use std::io::Write; x(); }\n";
+        assert_eq!(planned(std_use).expect("a plan").blanked.len(), 1);
+        let text = "fn a() { fn inner() {} }\nfn b() { use crate::io; }\nfn c() { x.send() }\nfn d() { y() }\n";
         let plan = planned(text).expect("a plan");
         assert_eq!(plan.blanked.len(), 1);
         assert_eq!(&text[plan.blanked[0].name_at..][..1], "d");
