@@ -1251,14 +1251,21 @@ impl<'a> ShardFile<'a> {
         let map = SourceMap::new(text);
         let foreign = input.foreign;
         let mut tree = guarded(|| {
-            parse_file(text, plan.as_ref().map(|p| p.text.as_str()), &map, options, foreign)
+            parse_file(
+                text,
+                plan.as_ref().map(|p| p.text.as_str()),
+                &map,
+                options,
+                foreign,
+            )
         })
         .unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)));
+        let lazy = plan.is_some();
         let mut blanked: HashMap<usize, LazyFn> = plan
             .map(|plan| plan.blanked.into_iter().map(|f| (f.name_at, f)).collect())
             .unwrap_or_default();
-        if tree.is_err() && !blanked.is_empty() {
-            // Whatever is wrong, the whole text says it.
+        if lazy && tree.as_ref().is_err_and(|error| !error.internal) {
+            // Whatever is wrong, the whole text says it, as an eager run would.
             blanked.clear();
             tree = guarded(|| parse_file(text, None, &map, options, foreign))
                 .unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)));
@@ -1268,7 +1275,8 @@ impl<'a> ShardFile<'a> {
             ..
         }) = self.parsed.take()
         {
-            let tree = tree.map_err(|_| internal_error(INTERNAL_ERROR));
+            // Parsed again with bodies a round needs: a syntax error in one of them is the
+            // file's, as in an eager run.
             self.parsed = Some(Parsed {
                 map,
                 tree,
@@ -1324,7 +1332,8 @@ impl<'a> ShardFile<'a> {
             return;
         }
         // Bodies the crate showed may matter: parse them, and analyze them.
-        self.kept.extend(unblank.iter().map(|(_, name_at)| *name_at));
+        self.kept
+            .extend(unblank.iter().map(|(_, name_at)| *name_at));
         if !self.restore(&unblank) {
             self.parse(input);
         }

@@ -121,4 +121,3 @@ pub struct Options {
     /// the same findings for a fraction of the parsing. Tests compare the two.
     pub eager_bodies: bool,
 }
-

@@ -37,6 +37,8 @@
 mod corpus;
 #[path = "../../lint/benches/common/deep.rs"]
 mod deep;
+#[path = "support/lazy.rs"]
+mod lazy;
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -956,21 +958,37 @@ fn check(corpus: &Corpus, mutant: &Mutant) -> Checked {
         let file = &package.files[sibling];
         files.push(CrateFile::new(&file.text).at(package.place(file), &file.path));
     }
-    let options = Options {
-        test_code: mutant.test_code,
-        ..Options::default()
+    // Syn's verdicts are compared with an eager run's (every body parsed); the default, lazy
+    // run must agree with the eager one (`support/lazy.rs`).
+    let run = |eager_bodies| {
+        let options = Options {
+            test_code: mutant.test_code,
+            eager_bodies,
+            ..Options::default()
+        };
+        catch_unwind(AssertUnwindSafe(|| analyze_crate(&files, &options)))
     };
     let mut failures = Vec::new();
-    let results = match catch_unwind(AssertUnwindSafe(|| analyze_crate(&files, &options))) {
-        Ok(results) => results,
-        Err(_) => {
-            return Checked {
-                outcome: Outcome::SyntaxError,
-                findings: 0,
-                failures: vec!["analyze_crate panicked".to_owned()],
-            }
-        }
+    let (Ok(results), Ok(lazy_results)) = (run(true), run(false)) else {
+        return Checked {
+            outcome: Outcome::SyntaxError,
+            findings: 0,
+            failures: vec!["analyze_crate panicked".to_owned()],
+        };
     };
+    for (index, (lazy, eager)) in lazy_results.iter().zip(&results).enumerate() {
+        if let Some(why) = lazy::disagreement(lazy, eager) {
+            let file = if index == 0 {
+                mutant.file
+            } else {
+                mutant.siblings[index - 1]
+            };
+            failures.push(format!(
+                "lazy and eager runs disagree on {}: {why}",
+                package.files[file].path
+            ));
+        }
+    }
     if results.len() != files.len() {
         failures.push(format!(
             "{} results for {} files",

@@ -360,7 +360,11 @@ impl Scan<'_> {
         }
         let word = self.ident(token);
         if word == "use" {
-            let root = if self.is_punct(index + 1, b':') { index + 3 } else { index + 1 };
+            let root = if self.is_punct(index + 1, b':') {
+                index + 3
+            } else {
+                index + 1
+            };
             return !STD_ROOTS.iter().any(|std| self.is_ident(root, std));
         }
         ITEM_KEYWORDS.contains(&word)
@@ -478,7 +482,8 @@ impl Scan<'_> {
         let mut declarations: Vec<Range<usize>> = Vec::new();
         let mut i = 0;
         while i < self.tokens.len() {
-            if self.is_ident(i, "use") || (self.is_ident(i, "extern") && self.is_ident(i + 1, "crate"))
+            if self.is_ident(i, "use")
+                || (self.is_ident(i, "extern") && self.is_ident(i + 1, "crate"))
             {
                 let start = i;
                 while i < self.tokens.len() && !self.is_punct(i, b';') {
@@ -615,7 +620,10 @@ impl LazyIndex {
                     .path
                     .first()
                     .is_some_and(|root| vocabulary.roots.contains(&name(root)));
-                let of_relevant = decl.path.last().is_some_and(|l| relevant.contains(&name(l)));
+                let of_relevant = decl
+                    .path
+                    .last()
+                    .is_some_and(|l| relevant.contains(&name(l)));
                 if from_root || of_relevant {
                     relevant.extend(decl.alias.iter().map(|a| name(a)));
                     relevant.extend(decl.path.last().map(|l| name(l)));
@@ -722,9 +730,16 @@ mod tests {
             plan.text,
             "fn a() -> u8 {                }\nfn b(c: &reqwest::Client) { c.get(\"u\"); }\nfn d() {\n        \n} fn f() {}\n"
         );
-        let names: Vec<&str> = plan.blanked.iter().map(|f| &text[f.name_at..f.name_at + 1]).collect();
+        let names: Vec<&str> = plan
+            .blanked
+            .iter()
+            .map(|f| &text[f.name_at..f.name_at + 1])
+            .collect();
         assert_eq!(names, ["a", "d"]);
-        assert_eq!(text.chars().filter(|c| *c == '\n').count(), plan.text.lines().count());
+        assert_eq!(
+            text.chars().filter(|c| *c == '\n').count(),
+            plan.text.lines().count()
+        );
     }
 
     #[test]
@@ -747,7 +762,11 @@ mod tests {
     fn a_use_of_reqwest_makes_its_names_reqwest_s_and_globs_bind_its_items() {
         let text = "use reqwest::Client as Http;\nuse Http as H2;\nfn a(h: H2) {}\nfn b() { Http::new(); }\nfn c() { other(); }\n";
         let plan = planned(text).expect("a plan");
-        let blanked: Vec<&str> = plan.blanked.iter().map(|f| &text[f.name_at..f.name_at + 1]).collect();
+        let blanked: Vec<&str> = plan
+            .blanked
+            .iter()
+            .map(|f| &text[f.name_at..f.name_at + 1])
+            .collect();
         assert_eq!(blanked, ["c"]);
         let globbed = "use reqwest::*;\nfn a() { get(\"u\"); }\nfn b() { go(); }\n";
         let plan = planned(globbed).expect("a plan");
@@ -762,7 +781,8 @@ mod tests {
         assert_eq!(plan.blanked.len(), 1);
         let b = &plan.blanked[0];
         assert_eq!(&text[b.name_at..][..1], "b");
-        let mut expected = [("", "go"), ("Self", "make"), ("Vec", "new")].map(|(q, n)| (name(q), name(n)));
+        let mut expected =
+            [("", "go"), ("Self", "make"), ("Vec", "new")].map(|(q, n)| (name(q), name(n)));
         expected.sort_unstable();
         assert_eq!(b.qualified, expected);
         assert!(b.names.contains(&name("S")));
@@ -773,7 +793,11 @@ mod tests {
         // `impl Trait for fn()`, a const generic block, `fn` pointer types, macro bodies.
         let text = "impl T for fn(u8) { fn a() { x(); } }\nfn b() -> Foo<{ N }> { y(); }\ntype F = fn() -> u8;\nmacro_rules! m { () => { fn z() { w(); } } }\nstruct S { f: fn() }\n";
         let plan = planned(text).expect("a plan");
-        let blanked: Vec<&str> = plan.blanked.iter().map(|f| &text[f.name_at..f.name_at + 1]).collect();
+        let blanked: Vec<&str> = plan
+            .blanked
+            .iter()
+            .map(|f| &text[f.name_at..f.name_at + 1])
+            .collect();
         assert_eq!(blanked, ["a", "b"]);
         assert!(plan.text.contains("Foo<{ N }>"), "{}", plan.text);
         assert!(plan.text.contains("fn z() { w(); }"));
@@ -785,4 +809,3 @@ mod tests {
         assert!(planned("fn a() { x(]; }").is_none());
     }
 }
-
