@@ -37,7 +37,7 @@
 mod corpus;
 #[path = "../../lint/benches/common/deep.rs"]
 mod deep;
-#[path = "support/lazy.rs"]
+#[path = "../common/lazy.rs"]
 mod lazy;
 
 use std::fmt::Write as _;
@@ -959,7 +959,7 @@ fn check(corpus: &Corpus, mutant: &Mutant) -> Checked {
         files.push(CrateFile::new(&file.text).at(package.place(file), &file.path));
     }
     // Syn's verdicts are compared with an eager run's (every body parsed); the default, lazy
-    // run must agree with the eager one (`support/lazy.rs`).
+    // run must agree with the eager one (`tests/common/lazy.rs`).
     let run = |eager_bodies| {
         let options = Options {
             test_code: mutant.test_code,

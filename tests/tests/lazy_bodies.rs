@@ -3,7 +3,7 @@
 //! must change nothing but the cost: on every ui fixture, this workspace, syn and reqwest (and
 //! the published corpus of `corpus/` with `REQLEAK_LAZY_PUBLISHED=1`, best in release:
 //! `cargo test --release -p reqleak-tests --test lazy_bodies`), with and without test code,
-//! a lazy run and an eager one find the same (`support/lazy.rs` says what "the same" is).
+//! a lazy run and an eager one find the same (`tests/common/lazy.rs` says what "the same" is).
 //! The mutation fuzzer (`fuzz.rs`) checks the same on every mutant.
 
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ use reqleak_lint::{analyze_crate, CrateFile, ModulePlace, Options};
 
 #[path = "../../lint/benches/common/corpus.rs"]
 mod corpus;
-#[path = "support/lazy.rs"]
+#[path = "../common/lazy.rs"]
 mod lazy;
 
 /// Analyzes `files` lazily and eagerly, with and without test code; the disagreements.
