@@ -58,6 +58,32 @@ const REQWEST_ITEMS: &[&str] = &[
     "blocking",
 ];
 
+/// Attributes no part of the analysis reads (it reads `cfg`, test and web handler attributes,
+/// `#[path]`): blanked as doc comments are, since there are many (`serde`'s on every field of
+/// an API's types) and each is tokens to split and an attribute to build.
+const INERT_ATTRIBUTES: &[&str] = &[
+    "serde",
+    "serde_with",
+    "derive",
+    "doc",
+    "allow",
+    "warn",
+    "deny",
+    "expect",
+    "must_use",
+    "inline",
+    "non_exhaustive",
+    "repr",
+    "deprecated",
+    "rustfmt",
+    "clippy",
+    "builder",
+    "error",
+    "prost",
+    "schemars",
+    "strum",
+];
+
 /// Qualifiers that name the standard library's modules: `std::fs::read` is not the crate's.
 const STD_ROOTS: &[&str] = &["std", "core", "alloc"];
 
@@ -209,8 +235,10 @@ pub fn plan(text: &str, vocabulary: &Vocabulary, keep: &HashSet<usize>) -> Optio
             qualified,
         });
     }
-    // Doc comments too: syn makes each one an attribute, and the analysis reads none.
+    // Doc comments too: syn makes each one an attribute, and the analysis reads none; and the
+    // attributes it does not read.
     ranges.extend(docs);
+    ranges.extend(scan.inert_attributes());
     if ranges.is_empty() {
         return None;
     }
@@ -350,6 +378,31 @@ impl Scan<'_> {
         self.tokens
             .get(index)
             .is_some_and(|t| t.kind == Kind::Ident && self.ident(t) == word)
+    }
+
+    /// The byte ranges of the attributes (outer and inner) named in [`INERT_ATTRIBUTES`].
+    fn inert_attributes(&self) -> Vec<Range<usize>> {
+        let mut found = Vec::new();
+        for (index, token) in self.tokens.iter().enumerate() {
+            if token.kind != Kind::Punct(b'#') {
+                continue;
+            }
+            let open = if self.is_punct(index + 1, b'!') {
+                index + 2
+            } else {
+                index + 1
+            };
+            if !self.is_punct(open, b'[') {
+                continue;
+            }
+            let inert = self.tokens.get(open + 1).is_some_and(|t| {
+                t.kind == Kind::Ident && INERT_ATTRIBUTES.contains(&self.ident(t))
+            });
+            if inert {
+                found.push(token.start..self.tokens[self.matching[open]].end);
+            }
+        }
+        found
     }
 
     /// Whether token `index` starts an item the crate map reads.
@@ -801,6 +854,16 @@ mod tests {
         assert_eq!(blanked, ["a", "b"]);
         assert!(plan.text.contains("Foo<{ N }>"), "{}", plan.text);
         assert!(plan.text.contains("fn z() { w(); }"));
+    }
+
+    #[test]
+    fn attributes_the_analysis_does_not_read_are_blanked_the_others_kept() {
+        let text = "#![allow(dead_code)]\n#[derive(Debug)]\n#[cfg(test)]\nstruct S {\n    #[serde(rename = \"x\")] a: u8,\n}\n#[get(\"/\")]\n#[tokio::test]\nasync fn h() {}\n";
+        let plan = planned(text).expect("a plan");
+        assert_eq!(
+            plan.text,
+            "                    \n                \n#[cfg(test)]\nstruct S {\n                           a: u8,\n}\n#[get(\"/\")]\n#[tokio::test]\nasync fn h() {}\n"
+        );
     }
 
     #[test]
