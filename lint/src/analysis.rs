@@ -5,6 +5,16 @@
 //! functions that read a summary that grew are analyzed again, until nothing changes. Last,
 //! the workers run the lints on their files and the coordinator the whole-crate lints.
 //!
+//! # Lazy bodies
+//!
+//! A worker parses a file with the bodies that name nothing of reqwest's blanked
+//! ([`lazy::plan`]). When a round asks for such a function, the worker first asks the crate
+//! ([`LazyIndex::needs`]): if nothing in it can matter, it answers with what the signature
+//! declares, and records as read the summaries of every function the body's names may call,
+//! so that one of them growing (in a later round, or in a warm run) asks again. Otherwise it
+//! parses that body alone, at its place in the file, puts it in the tree, and analyzes it. A
+//! body once parsed stays in the tree. `Options::eager_bodies` parses every body.
+//!
 //! Nothing panics out of here: a panic while a file is parsed or analyzed becomes an internal
 //! error for that file, and the others are still analyzed; a panic of the coordinator (the
 //! crate map, the rounds) becomes an internal error for every file of the crate.
