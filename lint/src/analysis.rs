@@ -1191,7 +1191,6 @@ fn run_worker(
                             Some(only) => range.clone().any(|id| only.contains(&id)),
                         };
                         if wanted {
-                            parse(file);
                             file.analyze(input, &context, only.as_deref(), &mut analyzed);
                         }
                     }
@@ -1337,6 +1336,12 @@ impl<'a> ShardFile<'a> {
         let Some(range) = context.crate_map.file_fns.get(self.index).cloned() else {
             return;
         };
+        if self.parsed.is_none() {
+            if self.answer_without_parsing(input, context, &range, only, out) {
+                return;
+            }
+            self.parse(input);
+        }
         let mut unblank = Vec::new();
         if !self.walk(context, &range, only, &mut unblank, out) || unblank.is_empty() {
             return;
@@ -1351,6 +1356,53 @@ impl<'a> ShardFile<'a> {
         let mut still = Vec::new();
         self.walk(context, &range, Some(&ids), &mut still, out);
         debug_assert!(still.is_empty(), "kept bodies are never blanked again");
+    }
+
+    /// A file not parsed yet (in a warm run) whose functions to analyze are all blanked ones
+    /// that need nothing is answered from its token scan alone; false when one of them needs
+    /// the tree (nothing is answered then).
+    fn answer_without_parsing(
+        &mut self,
+        input: &WorkerInput<'_, '_>,
+        context: &RoundContext,
+        range: &std::ops::Range<FnId>,
+        only: Option<&HashSet<FnId>>,
+        out: &mut Vec<FnResult>,
+    ) -> bool {
+        if input.options.eager_bodies {
+            return false;
+        }
+        let (text, kept) = (self.text, &self.kept);
+        let Some(plan) = guarded(|| lazy::plan(text, input.vocabulary, kept)).flatten() else {
+            return false;
+        };
+        let blanked: HashMap<usize, LazyFn> =
+            plan.blanked.into_iter().map(|f| (f.name_at, f)).collect();
+        let mut answers = Vec::new();
+        for id in range.clone() {
+            let outline = &context.crate_map.fns[id].outline;
+            if only.is_some_and(|only| !only.contains(&id)) || !outline.has_body {
+                continue;
+            }
+            let Some(function) = blanked.get(&outline.name_span.start.byte) else {
+                return false;
+            };
+            match unparsed_answer(context, id, function) {
+                Some(answer) => answers.push((id, answer)),
+                None => return false,
+            }
+        }
+        for (id, (facts, reads)) in answers {
+            out.push(FnResult {
+                id,
+                summary: facts.summary.clone(),
+                facts: FnFacts::default(),
+                reads,
+                unparsed: true,
+            });
+            self.facts.insert(id, facts);
+        }
+        true
     }
 
     /// Parses the blanked bodies of `functions` (by where their names start) and puts them
@@ -1446,7 +1498,15 @@ impl<'a> ShardFile<'a> {
     /// The findings of the functions analyzed in this run, and of the per-file lints when
     /// `lint`; `None` when there is nothing to say about this file.
     fn finish(&self, context: &RoundContext, lint: bool) -> Option<FileDone> {
-        let parsed = self.parsed.as_ref()?;
+        let Some(parsed) = self.parsed.as_ref() else {
+            // Answered without parsing: no finding, but the functions were analyzed.
+            return (!self.facts.is_empty()).then(|| FileDone {
+                index: self.index,
+                error: None,
+                fns: self.facts.keys().map(|&id| (id, Vec::new())).collect(),
+                lints: None,
+            });
+        };
         let (file, names) = match &parsed.tree {
             Ok(tree) => tree,
             Err(error) => {
@@ -1518,22 +1578,9 @@ impl<'ast> crate_map::FnVisitor<'ast> for Analyze<'_, '_, '_> {
         }
         let name_at = self.cx.map.span(function.sig.ident.span()).start.byte;
         if let Some(blanked) = self.blanked.get(&name_at) {
-            let lazy = &self.context.lazy;
-            // Its own summary is what its signature declares, which `needs` reads anyway.
-            let mut candidates = lazy.candidates(blanked);
-            candidates.retain(|&callee| callee != id);
-            let map = &self.context.crate_map;
-            if lazy.needs(map, id, blanked, &candidates, &self.context.summaries) {
-                self.unblank.push((id, name_at));
-            } else {
-                // Nothing tracked can be in it: what its signature declares, no findings;
-                // it reads what its names may call, so that a summary that grows brings it back.
-                let outline = &map.fns[id].outline;
-                let facts = flow::Facts {
-                    summary: Summary::declared(outline.declared, outline.params.len()),
-                    ..flow::Facts::default()
-                };
-                self.found.push((id, facts, candidates, true));
+            match unparsed_answer(self.context, id, blanked) {
+                Some((facts, reads)) => self.found.push((id, facts, reads, true)),
+                None => self.unblank.push((id, name_at)),
             }
             return;
         }
@@ -1547,6 +1594,31 @@ impl<'ast> crate_map::FnVisitor<'ast> for Analyze<'_, '_, '_> {
 }
 
 /// Parses `text`, or `blanked` (the same text with bodies blanked) when given.
+/// What the analysis of blanked `function` (crate function `id`) gives without reading its
+/// body, and the summaries that answer read; `None` when its body must be read
+/// ([`LazyIndex::needs`]). Nothing tracked can be in it: what its signature declares, no
+/// findings. It reads what its names may call, so that a summary that grows asks again.
+fn unparsed_answer(
+    context: &RoundContext,
+    id: FnId,
+    function: &LazyFn,
+) -> Option<(flow::Facts, Vec<FnId>)> {
+    let lazy = &context.lazy;
+    // Its own summary is what its signature declares, which `needs` reads anyway.
+    let mut candidates = lazy.candidates(function);
+    candidates.retain(|&callee| callee != id);
+    let map = &context.crate_map;
+    if lazy.needs(map, id, function, &candidates, &context.summaries) {
+        return None;
+    }
+    let outline = &map.fns[id].outline;
+    let facts = flow::Facts {
+        summary: Summary::declared(outline.declared, outline.params.len()),
+        ..flow::Facts::default()
+    };
+    Some((facts, candidates))
+}
+
 fn parse_file(
     text: &str,
     blanked: Option<&str>,
