@@ -1,15 +1,37 @@
 //! What a lazy run (function bodies that name nothing of reqwest's left unparsed, the default)
 //! must agree on with an eager one (`Options::eager_bodies`): the same findings for every file,
 //! and the same parse errors, but that a syntax error inside a body the lazy run never parsed
-//! goes unreported there (the rest of the file is analyzed instead). Included with `#[path]`
-//! by the tests that compare the two.
+//! goes unreported there (the rest of the file is analyzed instead, and its functions are
+//! known to the other files). Included with `#[path]` by the tests that compare the two.
 
 use reqleak_lint::{Diagnostic, ParseError};
 
 type FileResult = Result<Vec<Diagnostic>, ParseError>;
 
+/// Why a lazy run of a crate's files does not agree with an eager one, file by file (index,
+/// why). When a syntax error in a body only the eager run parsed made a file fail there, the
+/// eager run's crate lacks that file's functions, and the other files' findings may differ:
+/// then only their errors are compared.
+pub fn disagreements(lazy: &[FileResult], eager: &[FileResult]) -> Vec<(usize, String)> {
+    let hidden_error = lazy
+        .iter()
+        .zip(eager)
+        .any(|(lazy, eager)| matches!((lazy, eager), (Ok(_), Err(error)) if !error.internal));
+    lazy.iter()
+        .zip(eager)
+        .enumerate()
+        .filter_map(|(index, (lazy, eager))| {
+            let why = match (lazy, eager) {
+                (Ok(_), Ok(_)) if hidden_error => None,
+                _ => disagreement(lazy, eager),
+            };
+            why.map(|why| (index, why))
+        })
+        .collect()
+}
+
 /// Why `lazy` does not agree with `eager` for one file, if it does not.
-pub fn disagreement(lazy: &FileResult, eager: &FileResult) -> Option<String> {
+fn disagreement(lazy: &FileResult, eager: &FileResult) -> Option<String> {
     match (lazy, eager) {
         (Ok(lazy), Ok(eager)) if lazy == eager => None,
         (Ok(lazy), Ok(eager)) => {

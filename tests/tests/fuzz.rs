@@ -978,18 +978,16 @@ fn check(corpus: &Corpus, mutant: &Mutant) -> Checked {
             failures: vec!["analyze_crate panicked".to_owned()],
         };
     };
-    for (index, (lazy, eager)) in lazy_results.iter().zip(&results).enumerate() {
-        if let Some(why) = lazy::disagreement(lazy, eager) {
-            let file = if index == 0 {
-                mutant.file
-            } else {
-                mutant.siblings[index - 1]
-            };
-            failures.push(format!(
-                "lazy and eager runs disagree on {}: {why}",
-                package.files[file].path
-            ));
-        }
+    for (index, why) in lazy::disagreements(&lazy_results, &results) {
+        let file = if index == 0 {
+            mutant.file
+        } else {
+            mutant.siblings[index - 1]
+        };
+        failures.push(format!(
+            "lazy and eager runs disagree on {}: {why}",
+            package.files[file].path
+        ));
     }
     if results.len() != files.len() {
         failures.push(format!(

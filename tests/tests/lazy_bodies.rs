@@ -29,10 +29,9 @@ fn compare(label: &str, files: &[CrateFile<'_>], paths: &[String]) -> Vec<String
         };
         let (lazy, eager) = (run(false), run(true));
         assert_eq!(lazy.len(), files.len());
-        for ((path, lazy), eager) in paths.iter().zip(&lazy).zip(&eager) {
-            if let Some(why) = lazy::disagreement(lazy, eager) {
-                found.push(format!("{label} {path} (test code: {test_code}): {why}"));
-            }
+        for (index, why) in lazy::disagreements(&lazy, &eager) {
+            let path = &paths[index];
+            found.push(format!("{label} {path} (test code: {test_code}): {why}"));
         }
     }
     found
