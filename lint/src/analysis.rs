@@ -5,6 +5,16 @@
 //! functions that read a summary that grew are analyzed again, until nothing changes. Last,
 //! the workers run the lints on their files and the coordinator the whole-crate lints.
 //!
+//! # Lazy bodies
+//!
+//! A worker parses a file with the bodies that name nothing of reqwest's blanked
+//! ([`lazy::plan`]). When a round asks for such a function, the worker first asks the crate
+//! ([`LazyIndex::needs`]): if nothing in it can matter, it answers with what the signature
+//! declares, and records as read the summaries of every function the body's names may call,
+//! so that one of them growing (in a later round, or in a warm run) asks again. Otherwise it
+//! parses that body alone, at its place in the file, puts it in the tree, and analyzes it. A
+//! body once parsed stays in the tree. `Options::eager_bodies` parses every body.
+//!
 //! Nothing panics out of here: a panic while a file is parsed or analyzed becomes an internal
 //! error for that file, and the others are still analyzed; a panic of the coordinator (the
 //! crate map, the rounds) becomes an internal error for every file of the crate.
@@ -44,6 +54,7 @@ use crate::flow::{self, CrateFacts, FileContext, FnFacts, Summaries, Summary};
 use crate::model::crate_map::{self, CrateMap, FileOutline, FnId, FnRef};
 use crate::model::delimiters;
 use crate::model::foreign::{self, ForeignCrate};
+use crate::model::lazy::{self, LazyFn, LazyIndex, Vocabulary};
 use crate::model::names::Names;
 use crate::model::place::{ModulePlace, TargetKind};
 use crate::model::source_map::SourceMap;
@@ -65,7 +76,7 @@ const MAX_RESTARTS: usize = 4;
 
 /// The version of what [`State`] means: bump it whenever the analysis reads or records
 /// differently in a way the crate's version does not tell (the cache is keyed by both).
-pub(crate) const STATE_FORMAT: u32 = 1;
+pub(crate) const STATE_FORMAT: u32 = 2;
 
 const INTERNAL_CRATE_ERROR: &str =
     "internal error: reqleak's analyzer panicked on this crate; please report it with the crate attached";
@@ -144,6 +155,7 @@ pub(crate) fn options_key(options: &Options) -> u128 {
     hash.str(env!("CARGO_PKG_VERSION"))
         .u128(u128::from(STATE_FORMAT))
         .u128(u128::from(options.test_code))
+        .u128(u128::from(options.eager_bodies))
         .bytes(&postcard::to_stdvec(&options.dependencies).unwrap_or_default());
     hash.finish()
 }
@@ -201,6 +213,8 @@ pub(crate) struct Stats {
     pub parsed: usize,
     /// Function analyses (a function analyzed in several rounds counts each time).
     pub analyses: usize,
+    /// Those of them answered without parsing the function's body (see [`lazy`]).
+    pub unparsed: usize,
     /// Whether the previous state's interface held (only changed parts analyzed).
     pub incremental: bool,
 }
@@ -270,6 +284,8 @@ fn analyze(
         .unwrap_or(1)
         .clamp(1, files.len());
     let shards = shard(files, &eager, workers);
+    let foreign: Arc<[ForeignCrate]> = foreign::with_builtins(&options.dependencies).into();
+    let vocabulary = Vocabulary::new(&foreign);
     let places: Vec<ModulePlace> = files
         .iter()
         .enumerate()
@@ -288,6 +304,8 @@ fn analyze(
             let reply = reply_tx.clone();
             let places = &places;
             let eager = &eager;
+            let foreign = &foreign;
+            let vocabulary = &vocabulary;
             let spawned = std::thread::Builder::new()
                 .name(format!("reqleak-analyzer-{worker}"))
                 .stack_size(ANALYZER_STACK)
@@ -300,6 +318,8 @@ fn analyze(
                             shard: &shard,
                             eager,
                             options,
+                            foreign,
+                            vocabulary,
                         };
                         run_worker(worker, &input, command_rx, reply)
                     }
@@ -324,6 +344,7 @@ fn analyze(
         // A panic of the coordinator (outside every file's guard) fails the whole crate;
         // dropping the commands then ends the workers.
         let inputs = Inputs {
+            foreign: Arc::clone(&foreign),
             files,
             places: &places,
             cached: &cached,
@@ -391,6 +412,8 @@ struct RoundContext {
     crate_map: Arc<CrateMap>,
     summaries: Vec<Summary>,
     mentions_reqwest: bool,
+    /// What tells whether a blanked body must be parsed.
+    lazy: Arc<LazyIndex>,
 }
 
 impl RoundContext {
@@ -425,6 +448,8 @@ struct FnResult {
     facts: FnFacts,
     /// The summaries the analysis read.
     reads: Vec<FnId>,
+    /// Answered without parsing the body: nothing in it can matter.
+    unparsed: bool,
 }
 
 /// What a worker hands back about one file at the end.
@@ -500,6 +525,7 @@ impl Crew<'_> {
             }
         }
         self.stats.analyses += analyzed.len();
+        self.stats.unparsed += analyzed.iter().filter(|result| result.unparsed).count();
         analyzed
     }
 
@@ -530,6 +556,8 @@ impl Crew<'_> {
 
 /// What the coordinator works from.
 struct Inputs<'i, 'f> {
+    /// The dependencies' tables, with the built-in ones.
+    foreign: Arc<[ForeignCrate]>,
     files: &'i [CrateFile<'f>],
     places: &'i [ModulePlace],
     /// Each file's previous state, when its key is unchanged.
@@ -540,6 +568,7 @@ struct Inputs<'i, 'f> {
 /// The whole crate's analysis as the coordinator builds it.
 struct Analysis {
     crate_map: Arc<CrateMap>,
+    lazy: Arc<LazyIndex>,
     mentions_reqwest: bool,
     summaries: Vec<Summary>,
     facts: Vec<FnFacts>,
@@ -555,6 +584,7 @@ impl Analysis {
             crate_map: Arc::clone(&self.crate_map),
             summaries: self.summaries.clone(),
             mentions_reqwest: self.mentions_reqwest,
+            lazy: Arc::clone(&self.lazy),
         })
     }
 
@@ -646,6 +676,9 @@ fn coordinate(inputs: &Inputs<'_, '_>, crew: &mut Crew<'_>) -> (Vec<FileResult>,
         .zip(outlines.iter().map(|o| o.as_ref().ok()))
         .collect();
     let crate_map = Arc::new(CrateMap::build(&crate_inputs));
+    let vocabulary = Vocabulary::new(&inputs.foreign);
+    let present: Vec<Option<&FileOutline>> = crate_inputs.iter().map(|(_, o)| *o).collect();
+    let lazy = Arc::new(LazyIndex::new(&crate_map, &present, &vocabulary));
     let mentions_reqwest = files.iter().any(|file| file.text.contains("reqwest"));
     let fn_count = crate_map.fns.len();
     let mut analysis = Analysis {
@@ -658,6 +691,7 @@ fn coordinate(inputs: &Inputs<'_, '_>, crew: &mut Crew<'_>) -> (Vec<FileResult>,
         reads: vec![Vec::new(); fn_count],
         analyzed: vec![false; fn_count],
         crate_map,
+        lazy,
         mentions_reqwest,
     };
 
@@ -667,6 +701,8 @@ fn coordinate(inputs: &Inputs<'_, '_>, crew: &mut Crew<'_>) -> (Vec<FileResult>,
         .zip(inputs.cached)
         .map(|(outline, cached)| match cached {
             Some(file) => file.outline_hash,
+            // Only a warm run keeps the interface.
+            None if inputs.warm.is_none() => 0,
             None => outline.as_ref().map(outline_hash).unwrap_or(0),
         })
         .collect();
@@ -1105,6 +1141,8 @@ struct WorkerInput<'i, 'f> {
     /// The files to parse at the start (the others, when something in them is analyzed).
     eager: &'i [bool],
     options: &'i Options,
+    foreign: &'i Arc<[ForeignCrate]>,
+    vocabulary: &'i Vocabulary,
 }
 
 /// One worker: parses its files, then answers the coordinator's commands until told to finish.
@@ -1115,12 +1153,9 @@ fn run_worker(
     reply: mpsc::Sender<Reply>,
 ) {
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        let foreign: Arc<[ForeignCrate]> =
-            foreign::with_builtins(&input.options.dependencies).into();
         let parse = |file: &mut ShardFile<'_>| {
             if file.parsed.is_none() {
-                let index = file.index;
-                file.parse(&input.places[index], input.options, &foreign);
+                file.parse(input);
             }
         };
         let mut owned: Vec<ShardFile<'_>> = input
@@ -1131,13 +1166,14 @@ fn run_worker(
                 text: input.files[index].text,
                 parsed: None,
                 facts: HashMap::new(),
+                kept: HashSet::new(),
             })
             .collect();
         let mut outlines = Vec::new();
         for file in &mut owned {
             if input.eager[file.index] {
                 parse(file);
-                outlines.push((file.index, file.outline()));
+                outlines.push((file.index, file.take_outline()));
             }
         }
         let _ = reply.send(Reply::Outlines(outlines));
@@ -1155,8 +1191,7 @@ fn run_worker(
                             Some(only) => range.clone().any(|id| only.contains(&id)),
                         };
                         if wanted {
-                            parse(file);
-                            file.analyze(&context, only.as_deref(), &mut analyzed);
+                            file.analyze(input, &context, only.as_deref(), &mut analyzed);
                         }
                     }
                     let _ = reply.send(Reply::Analyzed(analyzed));
@@ -1195,6 +1230,9 @@ struct ShardFile<'a> {
     parsed: Option<Parsed<'a>>,
     /// The latest facts of each function analyzed.
     facts: HashMap<FnId, flow::Facts>,
+    /// The functions (by where their names start) whose bodies a round found it must read:
+    /// never blanked again.
+    kept: HashSet<usize>,
 }
 
 /// A parsed file.
@@ -1202,16 +1240,61 @@ struct Parsed<'a> {
     map: SourceMap<'a>,
     /// The tree and its names, or why there is none.
     tree: Result<(syn::File, Names), ParseError>,
-    /// The outline (`None` when there is no tree, or outlining panicked).
+    /// The outline (`None` when there is no tree, or outlining panicked); once handed to
+    /// the coordinator, an empty one, which only says that there was one.
     outline: Option<FileOutline>,
+    /// The functions whose bodies the tree lacks, by where their names start.
+    blanked: HashMap<usize, LazyFn>,
 }
 
 impl<'a> ShardFile<'a> {
-    fn parse(&mut self, place: &ModulePlace, options: &Options, foreign: &Arc<[ForeignCrate]>) {
+    /// Parses the file, blanking the bodies that cannot matter but those in `kept`; the
+    /// outline is the first parse's (blanked bodies change no declaration).
+    fn parse(&mut self, input: &WorkerInput<'_, '_>) {
         let text = self.text;
+        let options = input.options;
+        let plan = match options.eager_bodies {
+            true => None,
+            false => guarded(|| lazy::plan(text, input.vocabulary, &self.kept)).flatten(),
+        };
         let map = SourceMap::new(text);
-        let tree = guarded(|| parse_file(text, &map, options, Arc::clone(foreign)))
-            .unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)));
+        let foreign = input.foreign;
+        let mut tree = guarded(|| {
+            parse_file(
+                text,
+                plan.as_ref().map(|p| p.text.as_str()),
+                &map,
+                options,
+                foreign,
+            )
+        })
+        .unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)));
+        let lazy = plan.is_some();
+        let mut blanked: HashMap<usize, LazyFn> = plan
+            .map(|plan| plan.blanked.into_iter().map(|f| (f.name_at, f)).collect())
+            .unwrap_or_default();
+        if lazy && tree.as_ref().is_err_and(|error| !error.internal) {
+            // Whatever is wrong, the whole text says it, as an eager run would.
+            blanked.clear();
+            tree = guarded(|| parse_file(text, None, &map, options, foreign))
+                .unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)));
+        }
+        if let Some(Parsed {
+            outline: Some(outline),
+            ..
+        }) = self.parsed.take()
+        {
+            // Parsed again with bodies a round needs: a syntax error in one of them is the
+            // file's, as in an eager run.
+            self.parsed = Some(Parsed {
+                map,
+                tree,
+                outline: Some(outline),
+                blanked,
+            });
+            return;
+        }
+        let place = &input.places[self.index];
         let outline = match &tree {
             Ok((file, names)) => guarded(|| crate_map::outline(file, names, &map, &place.module)),
             Err(_) => None,
@@ -1220,55 +1303,183 @@ impl<'a> ShardFile<'a> {
             (Ok(_), None) => Err(internal_error(INTERNAL_ERROR)),
             (tree, _) => tree,
         };
-        self.parsed = Some(Parsed { map, tree, outline });
+        self.parsed = Some(Parsed {
+            map,
+            tree,
+            outline,
+            blanked,
+        });
     }
 
-    fn outline(&self) -> Result<FileOutline, ParseError> {
-        match &self.parsed {
+    /// The outline, for the coordinator: the file keeps only that it has one.
+    fn take_outline(&mut self) -> Result<FileOutline, ParseError> {
+        match &mut self.parsed {
             Some(Parsed {
                 tree: Err(error), ..
             }) => Err(error.clone()),
-            Some(Parsed {
-                outline: Some(outline),
-                ..
-            }) => Ok(outline.clone()),
+            Some(Parsed { outline, .. }) if outline.is_some() => {
+                let taken = outline.take().map(Ok);
+                *outline = Some(FileOutline::default());
+                taken.unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)))
+            }
             _ => Err(internal_error(INTERNAL_ERROR)),
         }
     }
 
     fn analyze(
         &mut self,
+        input: &WorkerInput<'_, '_>,
         context: &RoundContext,
         only: Option<&HashSet<FnId>>,
         out: &mut Vec<FnResult>,
     ) {
-        let Some(parsed) = &mut self.parsed else {
-            return;
-        };
-        let Ok((file, names)) = &parsed.tree else {
-            return;
-        };
         let Some(range) = context.crate_map.file_fns.get(self.index).cloned() else {
             return;
+        };
+        if self.parsed.is_none() {
+            if self.answer_without_parsing(input, context, &range, only, out) {
+                return;
+            }
+            self.parse(input);
+        }
+        let mut unblank = Vec::new();
+        if !self.walk(context, &range, only, &mut unblank, out) || unblank.is_empty() {
+            return;
+        }
+        // Bodies the crate showed may matter: parse them, and analyze them.
+        self.kept
+            .extend(unblank.iter().map(|(_, name_at)| *name_at));
+        if !self.restore(&unblank) {
+            self.parse(input);
+        }
+        let ids: HashSet<FnId> = unblank.iter().map(|(id, _)| *id).collect();
+        let mut still = Vec::new();
+        self.walk(context, &range, Some(&ids), &mut still, out);
+        debug_assert!(still.is_empty(), "kept bodies are never blanked again");
+    }
+
+    /// A file not parsed yet (in a warm run) whose functions to analyze are all blanked ones
+    /// that need nothing is answered from its token scan alone; false when one of them needs
+    /// the tree (nothing is answered then).
+    fn answer_without_parsing(
+        &mut self,
+        input: &WorkerInput<'_, '_>,
+        context: &RoundContext,
+        range: &std::ops::Range<FnId>,
+        only: Option<&HashSet<FnId>>,
+        out: &mut Vec<FnResult>,
+    ) -> bool {
+        if input.options.eager_bodies {
+            return false;
+        }
+        let (text, kept) = (self.text, &self.kept);
+        let Some(plan) = guarded(|| lazy::plan(text, input.vocabulary, kept)).flatten() else {
+            return false;
+        };
+        let blanked: HashMap<usize, LazyFn> =
+            plan.blanked.into_iter().map(|f| (f.name_at, f)).collect();
+        let mut answers = Vec::new();
+        for id in range.clone() {
+            let outline = &context.crate_map.fns[id].outline;
+            if only.is_some_and(|only| !only.contains(&id)) || !outline.has_body {
+                continue;
+            }
+            let Some(function) = blanked.get(&outline.name_span.start.byte) else {
+                return false;
+            };
+            match unparsed_answer(context, id, function) {
+                Some(answer) => answers.push((id, answer)),
+                None => return false,
+            }
+        }
+        for (id, (facts, reads)) in answers {
+            out.push(FnResult {
+                id,
+                summary: facts.summary.clone(),
+                facts: FnFacts::default(),
+                reads,
+                unparsed: true,
+            });
+            self.facts.insert(id, facts);
+        }
+        true
+    }
+
+    /// Parses the blanked bodies of `functions` (by where their names start) and puts them
+    /// in the tree; false when that could not be done (the file is then parsed again).
+    fn restore(&mut self, functions: &[(FnId, usize)]) -> bool {
+        let text = self.text;
+        let Some(parsed) = &mut self.parsed else {
+            return false;
+        };
+        let Ok((file, _)) = &mut parsed.tree else {
+            return false;
+        };
+        let map = &parsed.map;
+        let blanked = &mut parsed.blanked;
+        guarded(|| {
+            let mut bodies = HashMap::new();
+            for (_, name_at) in functions {
+                let Some(function) = blanked.get(name_at) else {
+                    return false;
+                };
+                let open = map.position_at(function.body.start);
+                match lazy::parse_body(text, function, open.line, open.column) {
+                    Ok(block) => bodies.insert(*name_at, block),
+                    Err(_) => return false,
+                };
+            }
+            let wanted = bodies.len();
+            let position = |span: proc_macro2::Span| map.span(span).start.byte;
+            if lazy::restore(file, &mut bodies, &position) != wanted {
+                return false;
+            }
+            for (_, name_at) in functions {
+                blanked.remove(name_at);
+            }
+            true
+        })
+        .unwrap_or(false)
+    }
+
+    /// Analyzes the functions of `range` in `only` (all when `None`) whose bodies the tree
+    /// holds, and answers for the blanked ones that need nothing; those that do go to
+    /// `unblank`, with where their names start. False when the analysis failed.
+    fn walk(
+        &mut self,
+        context: &RoundContext,
+        range: &std::ops::Range<FnId>,
+        only: Option<&HashSet<FnId>>,
+        unblank: &mut Vec<(FnId, usize)>,
+        out: &mut Vec<FnResult>,
+    ) -> bool {
+        let Some(parsed) = &mut self.parsed else {
+            return false;
+        };
+        let Ok((file, names)) = &parsed.tree else {
+            return false;
         };
         let cx = context.file(names, &parsed.map);
         let mut found = Vec::new();
         let walked = guarded(|| {
             let mut visitor = Analyze {
                 cx: &cx,
+                context,
+                blanked: &parsed.blanked,
                 next: range.start,
                 end: range.end,
                 only,
                 found: &mut found,
+                unblank,
             };
             crate_map::visit_fns(file, &mut visitor);
         });
         if walked.is_none() {
             parsed.tree = Err(internal_error(INTERNAL_ERROR));
             self.facts.clear();
-            return;
+            return false;
         }
-        for (id, facts, reads) in found {
+        for (id, facts, reads, unparsed) in found {
             out.push(FnResult {
                 id,
                 summary: facts.summary.clone(),
@@ -1277,15 +1488,25 @@ impl<'a> ShardFile<'a> {
                     clients: facts.clients.clone(),
                 },
                 reads,
+                unparsed,
             });
             self.facts.insert(id, facts);
         }
+        true
     }
 
     /// The findings of the functions analyzed in this run, and of the per-file lints when
     /// `lint`; `None` when there is nothing to say about this file.
     fn finish(&self, context: &RoundContext, lint: bool) -> Option<FileDone> {
-        let parsed = self.parsed.as_ref()?;
+        let Some(parsed) = self.parsed.as_ref() else {
+            // Answered without parsing: no finding, but the functions were analyzed.
+            return (!self.facts.is_empty()).then(|| FileDone {
+                index: self.index,
+                error: None,
+                fns: self.facts.keys().map(|&id| (id, Vec::new())).collect(),
+                lints: None,
+            });
+        };
         let (file, names) = match &parsed.tree {
             Ok(tree) => tree,
             Err(error) => {
@@ -1336,10 +1557,13 @@ impl<'a> ShardFile<'a> {
 /// Walks a file's functions in [`crate_map::visit_fns`] order and analyzes those asked for.
 struct Analyze<'c, 'f, 'o> {
     cx: &'c FileContext<'f>,
+    context: &'c RoundContext,
+    blanked: &'c HashMap<usize, LazyFn>,
     next: FnId,
     end: FnId,
     only: Option<&'o HashSet<FnId>>,
-    found: &'o mut Vec<(FnId, flow::Facts, Vec<FnId>)>,
+    found: &'o mut Vec<(FnId, flow::Facts, Vec<FnId>, bool)>,
+    unblank: &'o mut Vec<(FnId, usize)>,
 }
 
 impl<'ast> crate_map::FnVisitor<'ast> for Analyze<'_, '_, '_> {
@@ -1349,23 +1573,61 @@ impl<'ast> crate_map::FnVisitor<'ast> for Analyze<'_, '_, '_> {
         if id >= self.end || self.only.is_some_and(|only| !only.contains(&id)) {
             return;
         }
-        if function.block.is_some() {
+        if function.block.is_none() {
+            return;
+        }
+        let name_at = self.cx.map.span(function.sig.ident.span()).start.byte;
+        if let Some(blanked) = self.blanked.get(&name_at) {
+            match unparsed_answer(self.context, id, blanked) {
+                Some((facts, reads)) => self.found.push((id, facts, reads, true)),
+                None => self.unblank.push((id, name_at)),
+            }
+            return;
+        }
+        {
             self.cx.summaries.take_reads();
             let facts = flow::analyze_fn(self.cx, id, &function);
             let reads = self.cx.summaries.take_reads();
-            self.found.push((id, facts, reads));
+            self.found.push((id, facts, reads, false));
         }
     }
 }
 
+/// Parses `text`, or `blanked` (the same text with bodies blanked) when given.
+/// What the analysis of blanked `function` (crate function `id`) gives without reading its
+/// body, and the summaries that answer read; `None` when its body must be read
+/// ([`LazyIndex::needs`]). Nothing tracked can be in it: what its signature declares, no
+/// findings. It reads what its names may call, so that a summary that grows asks again.
+fn unparsed_answer(
+    context: &RoundContext,
+    id: FnId,
+    function: &LazyFn,
+) -> Option<(flow::Facts, Vec<FnId>)> {
+    let lazy = &context.lazy;
+    // Its own summary is what its signature declares, which `needs` reads anyway.
+    let mut candidates = lazy.candidates(function);
+    candidates.retain(|&callee| callee != id);
+    let map = &context.crate_map;
+    if lazy.needs(map, id, function, &candidates, &context.summaries) {
+        return None;
+    }
+    let outline = &map.fns[id].outline;
+    let facts = flow::Facts {
+        summary: Summary::declared(outline.declared, outline.params.len()),
+        ..flow::Facts::default()
+    };
+    Some((facts, candidates))
+}
+
 fn parse_file(
     text: &str,
+    blanked: Option<&str>,
     map: &SourceMap<'_>,
     options: &Options,
-    foreign: Arc<[ForeignCrate]>,
+    foreign: &Arc<[ForeignCrate]>,
 ) -> Result<(syn::File, Names), ParseError> {
     crate::nesting::check(text)?;
-    let mut file = syn::parse_file(text).map_err(|error| {
+    let mut file = syn::parse_file(blanked.unwrap_or(text)).map_err(|error| {
         // proc-macro2 cannot split the file into tokens: say why, as rustc does.
         let lexical = delimiters::lexed_text(text)
             .parse::<proc_macro2::TokenStream>()
@@ -1396,7 +1658,7 @@ fn parse_file(
     if !options.test_code {
         test_code::strip(&mut file);
     }
-    let names = Names::collect_with(&file, foreign);
+    let names = Names::collect_with(&file, Arc::clone(foreign));
     Ok((file, names))
 }
 
@@ -1702,12 +1964,49 @@ mod tests {
 
     /// The statistics of an incremental run that parsed `parsed` files and ran `analyses`
     /// function analyses.
-    fn incremental(parsed: usize, analyses: usize) -> Stats {
-        Stats {
-            parsed,
-            analyses,
-            incremental: true,
+    /// What an incremental run that parsed `parsed` files and ran `analyses` analyses did,
+    /// as `(parsed, analyses, incremental)`.
+    fn incremental(parsed: usize, analyses: usize) -> (usize, usize, bool) {
+        (parsed, analyses, true)
+    }
+
+    fn did(stats: Stats) -> (usize, usize, bool) {
+        (stats.parsed, stats.analyses, stats.incremental)
+    }
+
+    #[test]
+    fn a_body_that_names_nothing_of_reqwest_is_parsed_when_a_summary_reaches_it() {
+        // `drop_it` names no reqwest item, but calls `fetch`, whose summary (a response)
+        // comes from another file; `plain` calls nothing that matters and is never parsed.
+        // `later` calls `relay`, whose summary is only known after a round.
+        let texts = [
+            "pub mod m1;\npub mod m2;\n".to_owned(),
+            "pub async fn fetch(c: &reqwest::Client) -> reqwest::Result<reqwest::Response> {\n    c.get(\"http://x/\").send().await\n}\npub async fn relay(c: &reqwest::Client) {\n    let r = c.get(\"http://y/\").send().await;\n    consume(r).await;\n}\nasync fn consume<T>(value: T) -> T {\n    value\n}\n".to_owned(),
+            "pub async fn drop_it(c: &Api) -> Result<(), Error> {\n    crate::m1::fetch(&c.0).await?;\n    Ok(())\n}\npub fn plain() -> u32 {\n    1 + 1\n}\npub async fn later(c: &Api) {\n    crate::m1::relay(&c.0).await;\n}\n".to_owned(),
+        ];
+        let mut runs = Vec::new();
+        for eager_bodies in [false, true] {
+            let options = Options {
+                eager_bodies,
+                ..Options::default()
+            };
+            let (found, state) = warm(&texts, &options, None);
+            let summaries: Vec<Summary> = state
+                .files
+                .iter()
+                .flat_map(|file| file.fns.iter().map(|f| f.summary.clone()))
+                .collect();
+            runs.push((summary(&found), summaries, state.stats));
         }
+        let (lazy, eager) = (&runs[0], &runs[1]);
+        assert_eq!(lazy.0, ["2:2:5 unconsumed_response"]);
+        assert_eq!(lazy.0, eager.0);
+        assert_eq!(lazy.1, eager.1, "the same summaries");
+        // Unparsed: `plain`, `consume` (generic: no summary reaches it) and `later` in the
+        // first round; `drop_it` was parsed at once, and `later` in the second round, once
+        // `relay` was known to send with its parameter.
+        assert_eq!((lazy.2.unparsed, lazy.2.analyses), (3, 8));
+        assert_eq!((eager.2.unparsed, eager.2.analyses), (0, 8));
     }
 
     #[test]
@@ -1721,18 +2020,18 @@ mod tests {
         // Nothing changed: nothing parsed, nothing analyzed.
         let (results, state) = warm(&chain(sends, ""), &options, Some(&state));
         assert_eq!(results, cold);
-        assert_eq!(state.stats, incremental(0, 0));
+        assert_eq!(did(state.stats), incremental(0, 0));
 
         // A body that no summary depends on: that file only, its function once.
         let (results, state) = warm(&chain(sends, "let _ = 1;"), &options, Some(&state));
         assert_eq!(results, cold);
-        assert_eq!(state.stats, incremental(1, 1));
+        assert_eq!(did(state.stats), incremental(1, 1));
 
         // `fetch` changes but still returns a response: its caller's file is not parsed.
         let spaced = "c.get(\"http://y/\").send().await";
         let (results, state) = warm(&chain(spaced, "let _ = 1;"), &options, Some(&state));
         assert_eq!(summary(&results), ["2:2:5 unconsumed_response"]);
-        assert_eq!(state.stats, incremental(1, 1));
+        assert_eq!(did(state.stats), incremental(1, 1));
 
         // `fetch` reads the body now: its caller has nothing left to drop, and is analyzed
         // again (its file parsed) to find that out.
@@ -1743,7 +2042,7 @@ mod tests {
             results,
             analyze_crate(&inputs(&chain(reads, "let _ = 1;")), &options)
         );
-        assert_eq!(state.stats, incremental(2, 2));
+        assert_eq!(did(state.stats), incremental(2, 2));
 
         // A new function changes the interface: every function is analyzed again.
         let added = "let _ = 1;\n}\npub fn more() {";

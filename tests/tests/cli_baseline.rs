@@ -178,7 +178,10 @@ fn sarif_marks_new_unchanged_and_absent_results() {
 fn path_mode_baselines_and_file_errors_that_are_never_baselined() {
     let dir = tree(&[
         ("a.rs", LEAKED),
-        ("b.rs", "pub fn f() {\n    let = 1;\n}\n"),
+        (
+            "b.rs",
+            "pub fn f() {\n    let = 1;\n    reqwest::get(\"u\");\n}\n",
+        ),
     ]);
     let out = run(
         dir.path(),

@@ -162,10 +162,36 @@ fn bad_arguments_exit_2() {
 }
 
 #[test]
+fn a_syntax_error_in_a_body_reqleak_never_reads_is_left_to_the_compiler() {
+    // `other` names nothing of reqwest's: its body is never parsed (`lint/src/model/lazy.rs`),
+    // so its error is cargo check's to report, and the rest of the file is analyzed.
+    let text = format!("{UNCONSUMED}\nfn other() {{\n    let x = ;\n}}\n");
+    let dir = tree(&[("a.rs", &text)]);
+    let out = run(dir.path(), &["--message-format", "short", "."]);
+    assert_eq!(
+        out.stdout,
+        "a.rs:2:5: warning: this response is never read, moved on, or dropped explicitly [reqleak::unconsumed_response]\n"
+    );
+    // Once the body names reqwest, reqleak must read it, and says it cannot.
+    let text =
+        format!("{UNCONSUMED}\nfn other() {{\n    let x = ;\n    reqwest::get(\"u\");\n}}\n");
+    let dir = tree(&[("a.rs", &text)]);
+    let out = run(dir.path(), &["--message-format", "short", "."]);
+    let line = UNCONSUMED.lines().count() + 3;
+    assert_eq!(
+        out.stdout,
+        format!("a.rs:{line}:13: error: could not parse file: expected an expression\n")
+    );
+}
+
+#[test]
 fn unparsable_and_non_utf8_files_are_errors_and_the_rest_is_analyzed() {
     let dir = tree(&[
         ("a.rs", UNCONSUMED),
-        ("b.rs", "fn main() {\n    let x = ;\n}\n"),
+        (
+            "b.rs",
+            "fn main() {\n    let x = ;\n    reqwest::get(\"u\");\n}\n",
+        ),
     ]);
     support::write(dir.path(), "c.rs", b"// caf\xe9\nfn main() {}\n");
     let out = run(dir.path(), &["--message-format", "short", "."]);

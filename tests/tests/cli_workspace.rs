@@ -242,7 +242,10 @@ fn a_bad_file_in_a_package_is_an_error_and_the_rest_is_analyzed() {
             "src/lib.rs",
             &format!("mod broken;\nmod latin;\n{UNCONSUMED}"),
         ),
-        ("src/broken.rs", "pub fn f() {\n    let = 1;\n}\n"),
+        (
+            "src/broken.rs",
+            "pub fn f() {\n    let = 1;\n    reqwest::get(\"u\");\n}\n",
+        ),
     ]);
     support::write(dir.path(), "src/latin.rs", b"pub fn caf\xe9() {}\n");
     let out = run(dir.path(), &["--message-format", "short"]);
@@ -258,7 +261,7 @@ fn a_bad_file_in_a_package_is_an_error_and_the_rest_is_analyzed() {
 #[test]
 fn a_root_that_does_not_parse_does_not_hide_its_modules() {
     // A syntax error: syn fails, the tokens balance.
-    let syntax = "mod client;\n#[path = \"extra/more.rs\"]\nmod more;\n\nfn broken() {\n    let x = 1 +;\n}\n";
+    let syntax = "mod client;\n#[path = \"extra/more.rs\"]\nmod more;\n\nfn broken() {\n    let x = 1 +;\n    reqwest::get(\"u\");\n}\n";
     // Unbalanced delimiters: proc-macro2 cannot even split the file into tokens.
     let mismatched = "mod client;\n#[path = \"extra/more.rs\"]\nmod more;\n\nfn broken() {\n    let x = (1, 2;\n}\n";
     let unclosed = "mod client;\n#[path = \"extra/more.rs\"]\nmod more;\n\nfn broken() {\n    if true {\n        g();\n}\n";

@@ -14,9 +14,11 @@
 //!   for files that do nest deep, and every file that nests well past the limit must get it.
 //!   How deep a file nests is measured here on proc-macro2's tokens, independently of the
 //!   analyzer's own scan of the text;
-//! - the package's other files, unchanged, are analyzed `Ok`.
+//! - the package's other files, unchanged, are analyzed `Ok`;
+//! - the default, lazy run agrees with an eager one, which parses every body (the checks
+//!   above are made on the eager run); `tests/common/lazy.rs` says how.
 //!
-//! `cargo test` runs 3,000 mutants with a fixed seed (about 15 s in the debug profile on two
+//! `cargo test` runs 3,000 mutants with a fixed seed (about 17 s in the debug profile on two
 //! cores). A long campaign:
 //!
 //! ```sh
@@ -37,6 +39,8 @@
 mod corpus;
 #[path = "../../lint/benches/common/deep.rs"]
 mod deep;
+#[path = "../common/lazy.rs"]
+mod lazy;
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -956,21 +960,35 @@ fn check(corpus: &Corpus, mutant: &Mutant) -> Checked {
         let file = &package.files[sibling];
         files.push(CrateFile::new(&file.text).at(package.place(file), &file.path));
     }
-    let options = Options {
-        test_code: mutant.test_code,
-        ..Options::default()
+    // Syn's verdicts are compared with an eager run's (every body parsed); the default, lazy
+    // run must agree with the eager one (`tests/common/lazy.rs`).
+    let run = |eager_bodies| {
+        let options = Options {
+            test_code: mutant.test_code,
+            eager_bodies,
+            ..Options::default()
+        };
+        catch_unwind(AssertUnwindSafe(|| analyze_crate(&files, &options)))
     };
     let mut failures = Vec::new();
-    let results = match catch_unwind(AssertUnwindSafe(|| analyze_crate(&files, &options))) {
-        Ok(results) => results,
-        Err(_) => {
-            return Checked {
-                outcome: Outcome::SyntaxError,
-                findings: 0,
-                failures: vec!["analyze_crate panicked".to_owned()],
-            }
-        }
+    let (Ok(results), Ok(lazy_results)) = (run(true), run(false)) else {
+        return Checked {
+            outcome: Outcome::SyntaxError,
+            findings: 0,
+            failures: vec!["analyze_crate panicked".to_owned()],
+        };
     };
+    for (index, why) in lazy::disagreements(&lazy_results, &results) {
+        let file = if index == 0 {
+            mutant.file
+        } else {
+            mutant.siblings[index - 1]
+        };
+        failures.push(format!(
+            "lazy and eager runs disagree on {}: {why}",
+            package.files[file].path
+        ));
+    }
     if results.len() != files.len() {
         failures.push(format!(
             "{} results for {} files",

@@ -1,7 +1,7 @@
 //! Calls and method calls: sources, releases, pass-throughs, collections and leaks; calls into
 //! the crate, read through the callee's summary; handlers registered with a web framework.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::engine::{Engine, Release};
 use super::mentions;

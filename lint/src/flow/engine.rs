@@ -1,7 +1,10 @@
 //! The walk's driver: an abstract interpretation of one function body over [`State`], and the
 //! primitives every part of it uses (tracking a response, releasing it, recording exits).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+// Small integer and string keys, hashed very often: rustc's hasher, not SipHash.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::state::{ClientId, Fresh, Id, Shape, State, Value};
 use super::summary::{ClientSite, ParamUse, Summary};
@@ -119,15 +122,15 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         },
         facts: Facts::default(),
         body: Body::new(function.sig.asyncness.is_some(), false),
-        by_span: HashMap::new(),
-        client_by_span: HashMap::new(),
-        call_by_span: HashMap::new(),
+        by_span: HashMap::default(),
+        client_by_span: HashMap::default(),
+        call_by_span: HashMap::default(),
         release_log: Vec::new(),
         fresh_log: Vec::new(),
         nested_context: super::nested::NestedContext::default(),
-        size_vars: HashSet::new(),
-        item_names: HashSet::new(),
-        future_sets: HashSet::new(),
+        size_vars: HashSet::default(),
+        item_names: HashSet::default(),
+        future_sets: HashSet::default(),
     };
     engine.facts.bounds_body_size = super::guards::bounds_body_size(block);
     let mut state = State::new();

@@ -1,6 +1,6 @@
 //! Which local names an expression or a macro's tokens mention.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
@@ -24,7 +24,7 @@ pub fn in_block(block: &syn::Block) -> HashSet<String> {
 
 /// Every identifier in a token stream (macro arguments are not parsed).
 pub fn in_tokens(tokens: &TokenStream) -> HashSet<String> {
-    let mut names = HashSet::new();
+    let mut names = HashSet::default();
     collect_tokens(tokens.clone(), &mut names);
     names
 }

@@ -100,6 +100,9 @@ fn check_unit(unit: Unit, cache: &Cache) -> (Vec<SourceFile>, Vec<Finding>) {
     let options = crate::Options {
         test_code,
         dependencies,
+        // A switch for benchmarks and for telling a lazy-parsing bug from an analysis one:
+        // the findings must be the same either way.
+        eager_bodies: std::env::var_os("REQLEAK_EAGER_BODIES").is_some_and(|v| v == "1"),
     };
     // One result per input, in order; the analyzer turns its own panics into internal errors.
     let results = cache::analyze_unit(cache, &identity(&files, test_code), &inputs, &options);

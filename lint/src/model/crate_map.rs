@@ -7,7 +7,8 @@
 //! Each file contributes a [`FileOutline`] (plain data, built where the file was parsed);
 //! [`CrateMap::build`] joins them.
 
-use std::collections::{HashMap, HashSet};
+// Names hashed on every lookup: rustc's hasher, not SipHash.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 use syn::visit::Visit;
@@ -394,7 +395,7 @@ impl CrateMap {
                     .unwrap_or_default();
             }
         }
-        self.resolve_path(target, module, segments, 0, &mut HashMap::new())
+        self.resolve_path(target, module, segments, 0, &mut HashMap::default())
     }
 
     fn resolve_path(

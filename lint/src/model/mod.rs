@@ -6,6 +6,7 @@ pub mod crate_map;
 pub mod delimiters;
 pub mod dep_index;
 pub mod foreign;
+pub mod lazy;
 pub mod lex;
 pub mod names;
 pub mod place;

@@ -23,6 +23,9 @@ pub fn plan(
     targets: &Targets,
 ) -> Result<Plan, String> {
     let mut found = BTreeSet::new();
+    // Each file's real path (symbolic links in the path arguments resolved), to place it in
+    // its package: one `canonicalize` per argument, since the walk follows no links.
+    let mut real_paths: HashMap<PathBuf, PathBuf> = HashMap::new();
     // What each path argument found, to say which ones were left out entirely.
     let mut by_argument: Vec<(&Path, Vec<PathBuf>)> = Vec::new();
     for given in paths {
@@ -34,7 +37,9 @@ pub fn plan(
                 format!("cannot access `{}`: {}", given.display(), io_message(&err))
             }
         })?;
+        let real_root = std::fs::canonicalize(&absolute).unwrap_or_else(|_| absolute.clone());
         if !meta.is_dir() {
+            real_paths.insert(clean(given), real_root);
             found.insert(clean(given));
             by_argument.push((given, vec![clean(given)]));
             continue;
@@ -50,6 +55,7 @@ pub fn plan(
             let is_file = entry.file_type().is_some_and(|t| t.is_file());
             if is_file && entry.path().extension().is_some_and(|e| e == "rs") {
                 let relative = entry.path().strip_prefix(&absolute).unwrap_or(entry.path());
+                real_paths.insert(clean(&given.join(relative)), real_root.join(relative));
                 found.insert(clean(&given.join(relative)));
                 under.push(clean(&given.join(relative)));
             }
@@ -83,7 +89,7 @@ pub fn plan(
                 place: None,
             })
             .collect();
-        for files in by_package(cwd, files) {
+        for files in by_package(cwd, files, &real_paths) {
             units.push(Unit {
                 files,
                 levels: levels.clone(),
@@ -112,11 +118,21 @@ pub fn plan(
 /// Groups path mode's files by their nearest `Cargo.toml`, so that files of different
 /// packages never resolve against each other, and places each file in its package as cargo's
 /// layout does. Files outside any package form one group, each file a crate of its own.
-fn by_package(cwd: &Path, files: Vec<SourceFile>) -> Vec<Vec<SourceFile>> {
+fn by_package(
+    cwd: &Path,
+    files: Vec<SourceFile>,
+    real_paths: &HashMap<PathBuf, PathBuf>,
+) -> Vec<Vec<SourceFile>> {
     let mut packages: BTreeMap<Option<PathBuf>, Vec<SourceFile>> = BTreeMap::new();
     let mut manifests: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let real = |file: &SourceFile| {
+        real_paths
+            .get(Path::new(&file.display))
+            .cloned()
+            .unwrap_or_else(|| cwd.join(&file.display))
+    };
     for file in files {
-        let absolute = cwd.join(&file.display);
+        let absolute = real(&file);
         let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
         let package = nearest_package(&dir, &mut manifests);
         packages.entry(package).or_default().push(file);
@@ -126,8 +142,7 @@ fn by_package(cwd: &Path, files: Vec<SourceFile>) -> Vec<Vec<SourceFile>> {
         if let Some(root) = &package {
             let (lib_name, has_lib) = package_names(root);
             for file in &mut files {
-                let absolute = std::fs::canonicalize(cwd.join(&file.display))
-                    .unwrap_or_else(|_| cwd.join(&file.display));
+                let absolute = real(file);
                 if let Ok(relative) = absolute.strip_prefix(root) {
                     file.place = Some(crate::ModulePlace::infer(relative, &lib_name, has_lib));
                 }
@@ -138,9 +153,10 @@ fn by_package(cwd: &Path, files: Vec<SourceFile>) -> Vec<Vec<SourceFile>> {
     units
 }
 
-/// The directory of the nearest `Cargo.toml` with a `[package]` at or above `dir` (canonical).
+/// The directory of the nearest `Cargo.toml` with a `[package]` at or above `dir`, a real path
+/// (symbolic links resolved), as are its parents.
 fn nearest_package(dir: &Path, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
-    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let dir = dir.to_path_buf();
     if let Some(found) = cache.get(&dir) {
         return found.clone();
     }
