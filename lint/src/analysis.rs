@@ -76,7 +76,7 @@ const MAX_RESTARTS: usize = 4;
 
 /// The version of what [`State`] means: bump it whenever the analysis reads or records
 /// differently in a way the crate's version does not tell (the cache is keyed by both).
-pub(crate) const STATE_FORMAT: u32 = 2;
+pub(crate) const STATE_FORMAT: u32 = 3;
 
 const INTERNAL_CRATE_ERROR: &str =
     "internal error: reqleak's analyzer panicked on this crate; please report it with the crate attached";
@@ -244,6 +244,8 @@ struct FnState {
     diagnostics: Vec<Diagnostic>,
     /// The summaries its analyses read, in the run that produced it.
     reads: Vec<FnId>,
+    /// Answered without parsing its body: what it read only matters as "all empty".
+    unparsed: bool,
 }
 
 /// The cache's side of a warm run.
@@ -576,6 +578,8 @@ struct Analysis {
     reads: Vec<Vec<FnId>>,
     /// Functions analyzed in this run.
     analyzed: Vec<bool>,
+    /// Whose latest answer came without parsing the body ([`FnResult::unparsed`]).
+    unparsed: Vec<bool>,
 }
 
 impl Analysis {
@@ -607,6 +611,7 @@ impl Analysis {
         };
         self.reads[result.id] = reads;
         self.analyzed[result.id] = true;
+        self.unparsed[result.id] = result.unparsed;
         self.facts[result.id] = std::mem::take(&mut result.facts);
     }
 
@@ -690,6 +695,7 @@ fn coordinate(inputs: &Inputs<'_, '_>, crew: &mut Crew<'_>) -> (Vec<FileResult>,
         facts: vec![FnFacts::default(); fn_count],
         reads: vec![Vec::new(); fn_count],
         analyzed: vec![false; fn_count],
+        unparsed: vec![false; fn_count],
         crate_map,
         lazy,
         mentions_reqwest,
@@ -835,6 +841,7 @@ fn coordinate(inputs: &Inputs<'_, '_>, crew: &mut Crew<'_>) -> (Vec<FileResult>,
                     facts: analysis.facts[id].clone(),
                     diagnostics: found,
                     reads: analysis.reads[id].clone(),
+                    unparsed: analysis.unparsed[id],
                 });
             }
         }
@@ -907,6 +914,7 @@ fn incremental(
             old.push(state.summary.clone());
             analysis.facts[range.start + local] = state.facts.clone();
             analysis.reads[range.start + local] = state.reads.clone();
+            analysis.unparsed[range.start + local] = state.unparsed;
         }
     }
     if old.len() != fn_count {
@@ -940,7 +948,16 @@ fn incremental(
             .copied()
             .chain((0..fn_count).filter(|&id| analysis.analyzed[id]))
             .collect();
-        let components = Components::of(&analysis.reads);
+        // An answer given without the body changes only when a summary it read is no longer
+        // empty: those reads do not join components (names like `parse` would make giant
+        // ones); they are checked after the pass.
+        let graph: Vec<Vec<FnId>> = (0..fn_count)
+            .map(|id| match analysis.unparsed[id] {
+                true => Vec::new(),
+                false => analysis.reads[id].clone(),
+            })
+            .collect();
+        let components = Components::of(&graph);
         let mut changed = vec![false; fn_count];
         for level in components.levels() {
             let mut region: HashSet<FnId> = HashSet::new();
@@ -989,7 +1006,11 @@ fn incremental(
             // A new read of a component not yet final: the order was wrong.
             let forward = region.iter().any(|&id| {
                 let own = components.of[id];
-                analysis.reads[id].iter().any(|&read| {
+                let reads: &[FnId] = match analysis.unparsed[id] {
+                    true => &[],
+                    false => &analysis.reads[id],
+                };
+                reads.iter().any(|&read| {
                     components.of.get(read).is_some_and(|&other| {
                         other != own && components.level[other] >= components.level[own]
                     })
@@ -1003,6 +1024,25 @@ fn incremental(
                 first.clear();
                 continue 'pass;
             }
+        }
+        // The answers given without a body that read a summary no longer empty: analyzed
+        // again (their bodies are parsed now), then the pass again with their new reads.
+        let stale: HashSet<FnId> = (0..fn_count)
+            .filter(|&id| {
+                analysis.unparsed[id]
+                    && analysis.reads[id]
+                        .iter()
+                        .any(|&read| !lazy::is_empty(&analysis.summaries[read]))
+            })
+            .collect();
+        if !stale.is_empty() {
+            restarts += 1;
+            if restarts > MAX_RESTARTS {
+                return None;
+            }
+            analysis.rounds(crew, Some(&stale));
+            first.clear();
+            continue 'pass;
         }
         return Some(changed);
     }
@@ -2007,6 +2047,38 @@ mod tests {
         // `relay` was known to send with its parameter.
         assert_eq!((lazy.2.unparsed, lazy.2.analyses), (3, 8));
         assert_eq!((eager.2.unparsed, eager.2.analyses), (0, 8));
+    }
+
+    #[test]
+    fn a_warm_run_reads_a_blanked_body_once_a_summary_it_names_is_no_longer_empty() {
+        // `caller` names nothing of reqwest's: a cold run answers it without its body while
+        // `fetch` returns nothing tracked. Editing `fetch`'s body (its signature, the crate's
+        // interface, unchanged) must bring `caller` back in a warm run, and away again.
+        let texts = |body: &str| {
+            vec![
+                "pub mod m1;\npub mod m2;\n".to_owned(),
+                format!("pub async fn fetch(c: &reqwest::Client) -> Result<Out, Error> {{\n    {body}\n}}\n"),
+                "pub async fn caller(c: &Api) -> Result<(), Error> {\n    crate::m1::fetch(&c.0).await?;\n    Ok(())\n}\n".to_owned(),
+            ]
+        };
+        let quiet = "Ok(Out::default())";
+        let sends = "c.get(\"http://x/\").send().await";
+        let options = Options::default();
+        let (cold, mut state) = warm(&texts(quiet), &options, None);
+        assert_eq!(summary(&cold), Vec::<String>::new());
+        assert_eq!(state.stats.unparsed, 1);
+        for (body, expected) in [
+            (sends, vec!["2:2:5 unconsumed_response"]),
+            (quiet, vec![]),
+            (sends, vec!["2:2:5 unconsumed_response"]),
+        ] {
+            let (results, next) = warm(&texts(body), &options, Some(&state));
+            assert!(next.stats.incremental, "{:?}", next.stats);
+            assert_eq!(summary(&results), expected);
+            let (cold, _) = warm(&texts(body), &options, None);
+            assert_eq!(results, cold);
+            state = next;
+        }
     }
 
     #[test]
