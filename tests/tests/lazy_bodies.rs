@@ -44,12 +44,7 @@ fn check(packages: &[corpus::Package]) {
         let paths: Vec<String> = package.files.iter().map(|f| f.path.clone()).collect();
         disagreements.extend(compare(&package.label(), &files, &paths));
     }
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements:\n{}",
-        disagreements.len(),
-        disagreements.join("\n")
-    );
+    assert_none(&disagreements);
 }
 
 #[test]
@@ -90,12 +85,7 @@ fn lazy_and_eager_runs_agree_on_the_ui_fixtures() {
         disagreements.extend(compare(&crate_name, &files, &paths));
     }
     assert!(fixtures >= 15, "only {fixtures} fixtures found");
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements:\n{}",
-        disagreements.len(),
-        disagreements.join("\n")
-    );
+    assert_none(&disagreements);
 }
 
 #[test]
@@ -113,6 +103,15 @@ fn lazy_and_eager_runs_agree_on_the_published_corpus() {
         Ok(packages) => check(&packages),
         Err(why) => panic!("the published corpus is not there: {why}"),
     }
+}
+
+fn assert_none(disagreements: &[String]) {
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
 }
 
 fn collect_rs(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {

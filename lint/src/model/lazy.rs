@@ -783,11 +783,7 @@ mod tests {
             plan.text,
             "fn a() -> u8 {                }\nfn b(c: &reqwest::Client) { c.get(\"u\"); }\nfn d() {\n        \n} fn f() {}\n"
         );
-        let names: Vec<&str> = plan
-            .blanked
-            .iter()
-            .map(|f| &text[f.name_at..f.name_at + 1])
-            .collect();
+        let names = first_letters(text, &plan);
         assert_eq!(names, ["a", "d"]);
         assert_eq!(
             text.chars().filter(|c| *c == '\n').count(),
@@ -807,6 +803,15 @@ mod tests {
         assert!(plan_with(text, &keep).is_none());
     }
 
+    /// The first letter of each blanked function's name (the tests' functions have one-letter
+    /// names).
+    fn first_letters<'t>(text: &'t str, plan: &Plan) -> Vec<&'t str> {
+        plan.blanked
+            .iter()
+            .map(|f| &text[f.name_at..f.name_at + 1])
+            .collect()
+    }
+
     fn plan_with(text: &str, keep: &HashSet<usize>) -> Option<Plan> {
         plan(text, &Vocabulary::new(&[]), keep)
     }
@@ -815,11 +820,7 @@ mod tests {
     fn a_use_of_reqwest_makes_its_names_reqwest_s_and_globs_bind_its_items() {
         let text = "use reqwest::Client as Http;\nuse Http as H2;\nfn a(h: H2) {}\nfn b() { Http::new(); }\nfn c() { other(); }\n";
         let plan = planned(text).expect("a plan");
-        let blanked: Vec<&str> = plan
-            .blanked
-            .iter()
-            .map(|f| &text[f.name_at..f.name_at + 1])
-            .collect();
+        let blanked = first_letters(text, &plan);
         assert_eq!(blanked, ["c"]);
         let globbed = "use reqwest::*;\nfn a() { get(\"u\"); }\nfn b() { go(); }\n";
         let plan = planned(globbed).expect("a plan");
@@ -846,11 +847,7 @@ mod tests {
         // `impl Trait for fn()`, a const generic block, `fn` pointer types, macro bodies.
         let text = "impl T for fn(u8) { fn a() { x(); } }\nfn b() -> Foo<{ N }> { y(); }\ntype F = fn() -> u8;\nmacro_rules! m { () => { fn z() { w(); } } }\nstruct S { f: fn() }\n";
         let plan = planned(text).expect("a plan");
-        let blanked: Vec<&str> = plan
-            .blanked
-            .iter()
-            .map(|f| &text[f.name_at..f.name_at + 1])
-            .collect();
+        let blanked = first_letters(text, &plan);
         assert_eq!(blanked, ["a", "b"]);
         assert!(plan.text.contains("Foo<{ N }>"), "{}", plan.text);
         assert!(plan.text.contains("fn z() { w(); }"));
