@@ -1778,6 +1778,10 @@ mod tests {
     struct Function {
         id: usize,
         declared: bool,
+        /// Its parameter is the crate's `&Api`, not a `&reqwest::Client`: with a body that
+        /// names nothing of reqwest's (a call), it is answered without its body until a
+        /// summary it names is not empty.
+        plain: bool,
         body: Body,
         /// The callee, by `id`.
         callee: usize,
@@ -1828,6 +1832,7 @@ mod tests {
             self.files[file].push(Function {
                 id: self.next_id,
                 declared: rng.below(2) == 0,
+                plain: rng.below(2) == 0,
                 body: BODIES[rng.below(BODIES.len())],
                 callee,
             });
@@ -1884,8 +1889,12 @@ mod tests {
                         "let mut all = Vec::new();\n    for _ in 0..3 {{\n        all.push({callee}(c).await?);\n    }}\n    todo!()"
                     ),
                 };
+                let param = match function.plain {
+                    true => "c: &Api",
+                    false => "c: &reqwest::Client",
+                };
                 text.push_str(&format!(
-                    "\npub async fn f{}(c: &reqwest::Client) -> {returns} {{\n    {body}\n}}\n",
+                    "\npub async fn f{}({param}) -> {returns} {{\n    {body}\n}}\n",
                     function.id
                 ));
             }
