@@ -1,8 +1,8 @@
 //! The cache that makes warm runs cheap, under `<target-dir>/reqleak/cache/`:
 //!
 //! - `<unit>.results`: one unit's (package's) findings, before suppressions and levels, keyed
-//!   by every file's [`FileKey`] (place, text, analysis options, reqleak's version). An
-//!   unchanged unit is answered from here without parsing anything.
+//!   by every file's key (`FileKey` in `analysis.rs`: place, text, analysis options,
+//!   reqleak's version). An unchanged unit is answered from here without parsing anything.
 //! - `<unit>.state`: the analysis state the next run starts from when some file changed (see
 //!   the driver, `analysis.rs`): only the changed files and the functions whose inputs
 //!   changed are analyzed again.

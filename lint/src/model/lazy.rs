@@ -2,21 +2,22 @@
 //! is most of what a run costs. Before a file is parsed, a token scan finds its functions and
 //! what each one names; a body that names nothing of reqwest's (its crate, the names a `use`
 //! of it binds, the dependencies that hand out its values, `send`, `execute`) is blanked: its
-//! inside becomes spaces, newlines kept, so every other token keeps its line and column, and
-//! syn parses an empty block in its place.
+//! inside becomes spaces, line breaks kept, so every other token keeps its line and column,
+//! and syn parses an empty block in its place. Doc comments and the attributes no analysis
+//! reads ([`INERT_ATTRIBUTES`]) are blanked the same way.
 //!
 //! A blanked function is analyzed only when the crate shows it may matter after all
 //! ([`LazyIndex::needs`]): its signature holds a reqwest value, it names a response wrapper,
 //! a client field or a name a `use` of reqwest binds elsewhere in the crate, or it names a
-//! function of the crate whose summary is not empty. Then the worker parses the file again
-//! with that body restored ([`plan`] with it kept) and analyzes it for real. Otherwise its
-//! analysis is known without reading it: nothing tracked, the summary its signature
+//! function of the crate whose summary is not empty. Then the worker parses that body alone,
+//! at its line and column ([`parse_body`]), and puts it in the tree ([`restore`]). Otherwise
+//! its analysis is known without reading it: nothing tracked, the summary its signature
 //! declares, no findings. It "reads" the summaries of every function its names could call,
 //! so that a summary that grows later (in a later round, or in a warm run) brings it back.
 //!
 //! Everything here errs on the side of keeping a body: a name is matched wherever it
-//! appears (strings and comments aside), and a body that declares an item (`fn`, `impl`,
-//! `use`, `static`..) is always kept, since items inside bodies are part of the crate map.
+//! appears (strings and comments aside), and a body that declares an item the crate map reads
+//! (`fn`, `impl`, `struct`, a `use` but of the standard library..) is always kept.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -190,7 +191,7 @@ pub fn plan(text: &str, vocabulary: &Vocabulary, keep: &HashSet<usize>) -> Optio
             _ => true,
         })
         .collect();
-    let matching = match_delimiters(text, &tokens)?;
+    let matching = match_delimiters(&tokens)?;
     let scan = Scan {
         text,
         tokens: &tokens,
@@ -333,8 +334,7 @@ fn blank(text: &str, ranges: &[Range<usize>]) -> String {
 
 /// For each opening delimiter's token index, its closing one's; `None` when they do not
 /// balance (the parse will say why).
-fn match_delimiters(text: &str, tokens: &[Token]) -> Option<Vec<usize>> {
-    let bytes = text.as_bytes();
+fn match_delimiters(tokens: &[Token]) -> Option<Vec<usize>> {
     let mut matching = vec![usize::MAX; tokens.len()];
     let mut open: Vec<(usize, u8)> = Vec::new();
     for (index, token) in tokens.iter().enumerate() {
@@ -357,11 +357,11 @@ fn match_delimiters(text: &str, tokens: &[Token]) -> Option<Vec<usize>> {
             }
             _ => {}
         }
-        debug_assert!(token.start < bytes.len());
     }
     open.is_empty().then_some(matching)
 }
 
+/// A file's tokens (comments left out) and their delimiters' matches.
 struct Scan<'t> {
     text: &'t str,
     tokens: &'t [Token],
