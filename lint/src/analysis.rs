@@ -346,7 +346,7 @@ fn analyze(
         // A panic of the coordinator (outside every file's guard) fails the whole crate;
         // dropping the commands then ends the workers.
         let inputs = Inputs {
-            foreign: Arc::clone(&foreign),
+            vocabulary: &vocabulary,
             files,
             places: &places,
             cached: &cached,
@@ -558,8 +558,8 @@ impl Crew<'_> {
 
 /// What the coordinator works from.
 struct Inputs<'i, 'f> {
-    /// The dependencies' tables, with the built-in ones.
-    foreign: Arc<[ForeignCrate]>,
+    /// The names that keep a body unblanked, the workers' too.
+    vocabulary: &'i Vocabulary,
     files: &'i [CrateFile<'f>],
     places: &'i [ModulePlace],
     /// Each file's previous state, when its key is unchanged.
@@ -595,6 +595,16 @@ impl Analysis {
     fn declared(&self, id: FnId) -> Summary {
         let outline = &self.crate_map.fns[id].outline;
         Summary::declared(outline.declared, outline.params.len())
+    }
+
+    /// What function `id` read that orders a warm run's components: nothing for an answer
+    /// given without the body, which only depends on what it read being empty (checked
+    /// after the pass).
+    fn component_reads(&self, id: FnId) -> &[FnId] {
+        match self.unparsed[id] {
+            true => &[],
+            false => &self.reads[id],
+        }
     }
 
     /// Records an analysis: its facts, and what it read (added to what this run's earlier
@@ -681,9 +691,8 @@ fn coordinate(inputs: &Inputs<'_, '_>, crew: &mut Crew<'_>) -> (Vec<FileResult>,
         .zip(outlines.iter().map(|o| o.as_ref().ok()))
         .collect();
     let crate_map = Arc::new(CrateMap::build(&crate_inputs));
-    let vocabulary = Vocabulary::new(&inputs.foreign);
     let present: Vec<Option<&FileOutline>> = crate_inputs.iter().map(|(_, o)| *o).collect();
-    let lazy = Arc::new(LazyIndex::new(&crate_map, &present, &vocabulary));
+    let lazy = Arc::new(LazyIndex::new(&crate_map, &present, inputs.vocabulary));
     let mentions_reqwest = files.iter().any(|file| file.text.contains("reqwest"));
     let fn_count = crate_map.fns.len();
     let mut analysis = Analysis {
@@ -952,10 +961,7 @@ fn incremental(
         // empty: those reads do not join components (names like `parse` would make giant
         // ones); they are checked after the pass.
         let graph: Vec<Vec<FnId>> = (0..fn_count)
-            .map(|id| match analysis.unparsed[id] {
-                true => Vec::new(),
-                false => analysis.reads[id].clone(),
-            })
+            .map(|id| analysis.component_reads(id).to_vec())
             .collect();
         let components = Components::of(&graph);
         let mut changed = vec![false; fn_count];
@@ -1006,11 +1012,7 @@ fn incremental(
             // A new read of a component not yet final: the order was wrong.
             let forward = region.iter().any(|&id| {
                 let own = components.of[id];
-                let reads: &[FnId] = match analysis.unparsed[id] {
-                    true => &[],
-                    false => &analysis.reads[id],
-                };
-                reads.iter().any(|&read| {
+                analysis.component_reads(id).iter().any(|&read| {
                     components.of.get(read).is_some_and(|&other| {
                         other != own && components.level[other] >= components.level[own]
                     })
@@ -1280,23 +1282,34 @@ struct Parsed<'a> {
     map: SourceMap<'a>,
     /// The tree and its names, or why there is none.
     tree: Result<(syn::File, Names), ParseError>,
-    /// The outline (`None` when there is no tree, or outlining panicked); once handed to
-    /// the coordinator, an empty one, which only says that there was one.
+    /// The outline (`None` when there is no tree, or outlining panicked, or once handed to
+    /// the coordinator).
     outline: Option<FileOutline>,
     /// The functions whose bodies the tree lacks, by where their names start.
     blanked: HashMap<usize, LazyFn>,
 }
 
 impl<'a> ShardFile<'a> {
-    /// Parses the file, blanking the bodies that cannot matter but those in `kept`; the
-    /// outline is the first parse's (blanked bodies change no declaration).
+    /// Parses the file, blanking the bodies that cannot matter but those in `kept`.
     fn parse(&mut self, input: &WorkerInput<'_, '_>) {
+        let plan = self.plan(input);
+        self.parse_planned(input, plan);
+    }
+
+    /// Which bodies to blank (none when every body is to be parsed).
+    fn plan(&self, input: &WorkerInput<'_, '_>) -> Option<lazy::Plan> {
+        if input.options.eager_bodies {
+            return None;
+        }
+        let (text, kept) = (self.text, &self.kept);
+        guarded(|| lazy::plan(text, input.vocabulary, kept)).flatten()
+    }
+
+    /// Parses the file as `plan` says; the outline is the first parse's (blanked bodies
+    /// change no declaration).
+    fn parse_planned(&mut self, input: &WorkerInput<'_, '_>, plan: Option<lazy::Plan>) {
         let text = self.text;
         let options = input.options;
-        let plan = match options.eager_bodies {
-            true => None,
-            false => guarded(|| lazy::plan(text, input.vocabulary, &self.kept)).flatten(),
-        };
         let map = SourceMap::new(text);
         let foreign = input.foreign;
         let mut tree = guarded(|| {
@@ -1309,27 +1322,23 @@ impl<'a> ShardFile<'a> {
             )
         })
         .unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)));
-        let lazy = plan.is_some();
+        let planned = plan.is_some();
         let mut blanked: HashMap<usize, LazyFn> = plan
             .map(|plan| plan.blanked.into_iter().map(|f| (f.name_at, f)).collect())
             .unwrap_or_default();
-        if lazy && tree.as_ref().is_err_and(|error| !error.internal) {
+        if planned && tree.as_ref().is_err_and(|error| !error.internal) {
             // Whatever is wrong, the whole text says it, as an eager run would.
             blanked.clear();
             tree = guarded(|| parse_file(text, None, &map, options, foreign))
                 .unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)));
         }
-        if let Some(Parsed {
-            outline: Some(outline),
-            ..
-        }) = self.parsed.take()
-        {
+        if let Some(previous) = self.parsed.take() {
             // Parsed again with bodies a round needs: a syntax error in one of them is the
             // file's, as in an eager run.
             self.parsed = Some(Parsed {
                 map,
                 tree,
-                outline: Some(outline),
+                outline: previous.outline,
                 blanked,
             });
             return;
@@ -1357,11 +1366,10 @@ impl<'a> ShardFile<'a> {
             Some(Parsed {
                 tree: Err(error), ..
             }) => Err(error.clone()),
-            Some(Parsed { outline, .. }) if outline.is_some() => {
-                let taken = outline.take().map(Ok);
-                *outline = Some(FileOutline::default());
-                taken.unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)))
-            }
+            Some(Parsed {
+                outline: outline @ Some(_),
+                ..
+            }) => outline.take().ok_or_else(|| internal_error(INTERNAL_ERROR)),
             _ => Err(internal_error(INTERNAL_ERROR)),
         }
     }
@@ -1377,10 +1385,10 @@ impl<'a> ShardFile<'a> {
             return;
         };
         if self.parsed.is_none() {
-            if self.answer_without_parsing(input, context, &range, only, out) {
-                return;
+            match self.answer_without_parsing(input, context, &range, only, out) {
+                Ok(()) => return,
+                Err(plan) => self.parse_planned(input, plan),
             }
-            self.parse(input);
         }
         let mut unblank = Vec::new();
         if !self.walk(context, &range, only, &mut unblank, out) || unblank.is_empty() {
@@ -1399,8 +1407,8 @@ impl<'a> ShardFile<'a> {
     }
 
     /// A file not parsed yet (in a warm run) whose functions to analyze are all blanked ones
-    /// that need nothing is answered from its token scan alone; false when one of them needs
-    /// the tree (nothing is answered then).
+    /// that need nothing is answered from its token scan alone; when one of them needs the
+    /// tree, nothing is answered and the plan to parse with comes back.
     fn answer_without_parsing(
         &mut self,
         input: &WorkerInput<'_, '_>,
@@ -1408,28 +1416,24 @@ impl<'a> ShardFile<'a> {
         range: &std::ops::Range<FnId>,
         only: Option<&HashSet<FnId>>,
         out: &mut Vec<FnResult>,
-    ) -> bool {
-        if input.options.eager_bodies {
-            return false;
-        }
-        let (text, kept) = (self.text, &self.kept);
-        let Some(plan) = guarded(|| lazy::plan(text, input.vocabulary, kept)).flatten() else {
-            return false;
+    ) -> Result<(), Option<lazy::Plan>> {
+        let Some(plan) = self.plan(input) else {
+            return Err(None);
         };
-        let blanked: HashMap<usize, LazyFn> =
-            plan.blanked.into_iter().map(|f| (f.name_at, f)).collect();
+        let blanked: HashMap<usize, &LazyFn> =
+            plan.blanked.iter().map(|f| (f.name_at, f)).collect();
         let mut answers = Vec::new();
         for id in range.clone() {
             let outline = &context.crate_map.fns[id].outline;
             if only.is_some_and(|only| !only.contains(&id)) || !outline.has_body {
                 continue;
             }
-            let Some(function) = blanked.get(&outline.name_span.start.byte) else {
-                return false;
-            };
-            match unparsed_answer(context, id, function) {
+            let answer = blanked
+                .get(&outline.name_span.start.byte)
+                .and_then(|function| unparsed_answer(context, id, function));
+            match answer {
                 Some(answer) => answers.push((id, answer)),
-                None => return false,
+                None => return Err(Some(plan)),
             }
         }
         for (id, (facts, reads)) in answers {
@@ -1442,7 +1446,7 @@ impl<'a> ShardFile<'a> {
             });
             self.facts.insert(id, facts);
         }
-        true
+        Ok(())
     }
 
     /// Parses the blanked bodies of `functions` (by where their names start) and puts them
@@ -1624,16 +1628,13 @@ impl<'ast> crate_map::FnVisitor<'ast> for Analyze<'_, '_, '_> {
             }
             return;
         }
-        {
-            self.cx.summaries.take_reads();
-            let facts = flow::analyze_fn(self.cx, id, &function);
-            let reads = self.cx.summaries.take_reads();
-            self.found.push((id, facts, reads, false));
-        }
+        self.cx.summaries.take_reads();
+        let facts = flow::analyze_fn(self.cx, id, &function);
+        let reads = self.cx.summaries.take_reads();
+        self.found.push((id, facts, reads, false));
     }
 }
 
-/// Parses `text`, or `blanked` (the same text with bodies blanked) when given.
 /// What the analysis of blanked `function` (crate function `id`) gives without reading its
 /// body, and the summaries that answer read; `None` when its body must be read
 /// ([`LazyIndex::needs`]). Nothing tracked can be in it: what its signature declares, no
@@ -1659,6 +1660,7 @@ fn unparsed_answer(
     Some((facts, candidates))
 }
 
+/// Parses `text`, or `blanked` (the same text with bodies blanked) when given.
 fn parse_file(
     text: &str,
     blanked: Option<&str>,

@@ -199,7 +199,10 @@ pub fn plan(text: &str, vocabulary: &Vocabulary, keep: &HashSet<usize>) -> Optio
     };
     let mut found = Vec::new();
     scan.items(0, tokens.len(), None, &mut found);
-    let relevant = scan.file_vocabulary(vocabulary);
+    let relevant = match found.is_empty() {
+        true => FxHashSet::default(),
+        false => scan.file_vocabulary(vocabulary),
+    };
     let mut blanked = Vec::new();
     let mut ranges = Vec::new();
     for function in found {

@@ -39,9 +39,10 @@ pub fn plan(
         })?;
         let real_root = std::fs::canonicalize(&absolute).unwrap_or_else(|_| absolute.clone());
         if !meta.is_dir() {
-            real_paths.insert(clean(given), real_root);
-            found.insert(clean(given));
-            by_argument.push((given, vec![clean(given)]));
+            let path = clean(given);
+            real_paths.insert(path.clone(), real_root);
+            found.insert(path.clone());
+            by_argument.push((given, vec![path]));
             continue;
         }
         let mut under = Vec::new();
@@ -55,9 +56,10 @@ pub fn plan(
             let is_file = entry.file_type().is_some_and(|t| t.is_file());
             if is_file && entry.path().extension().is_some_and(|e| e == "rs") {
                 let relative = entry.path().strip_prefix(&absolute).unwrap_or(entry.path());
-                real_paths.insert(clean(&given.join(relative)), real_root.join(relative));
-                found.insert(clean(&given.join(relative)));
-                under.push(clean(&given.join(relative)));
+                let path = clean(&given.join(relative));
+                real_paths.insert(path.clone(), real_root.join(relative));
+                found.insert(path.clone());
+                under.push(path);
             }
         }
         by_argument.push((given, under));
