@@ -1,0 +1,1 @@
+//! Empty: the held-out set is the dependency list.
