@@ -2,7 +2,8 @@
 """Measure cargo-reqleak on labelled sets of published crates, as a user runs it.
 
     corpus/eval.py sets                           the sets, their crates and labels
-    corpus/eval.py run BIN OUT [--sets S,..]      run BIN over every crate, findings to OUT (JSON lines)
+    corpus/eval.py run BIN OUT [--sets S,..] [-- ARGS]
+                                                  run BIN over every crate, findings to OUT (JSON lines)
     corpus/eval.py score OUT [--sets S,..] [--markdown] [--unlabelled]
                                                   recall and precision per set and lint
     corpus/eval.py diff OLD NEW                   findings added and removed between two runs
@@ -234,6 +235,7 @@ def cmd_run(args):
         for c in set_crates(s):
             crates.setdefault((c[0], c[1]), c)
     extra = args.extra or []
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="reqleak-eval.") as work, \
             open(args.out, "w", encoding="utf-8") as out:
         for name, version, src in sorted(crates.values()):
@@ -300,6 +302,15 @@ def score_set(name, findings, labels):
         own_files = {os.path.relpath(p, HERE) for p in SETS[name][1]}
         own = [lb for lb in labels if lb.source.split(":")[0] in own_files]
     own = [lb for lb in own if lb.path.split("/")[0] in crates]
+    if name == "wide":
+        # crates shared by two sets are labelled twice: one site, one row
+        seen, unique = set(), []
+        for lb in own:
+            k = (lb.kind, lb.path, lb.lo)
+            if k not in seen:
+                seen.add(k)
+                unique.append(lb)
+        own = unique
     mine = [f for f in findings if f["crate"] in crates]
     per = collections.defaultdict(lambda: collections.Counter())
     unlabelled, wrong, missed, conflicts = [], [], [], []
@@ -499,7 +510,6 @@ def main():
     p.add_argument("bin")
     p.add_argument("out")
     p.add_argument("--sets", help="comma-separated: corpus,a,b,heldout,wide (default: all four)")
-    p.add_argument("extra", nargs=argparse.REMAINDER, help="after --: passed to cargo-reqleak")
     p = sub.add_parser("score")
     p.add_argument("run")
     p.add_argument("--sets")
@@ -511,9 +521,13 @@ def main():
     p.add_argument("old")
     p.add_argument("new")
     sub.add_parser("conflicts")
-    args = ap.parse_args()
-    if getattr(args, "extra", None) and args.extra[0] == "--":
-        args.extra = args.extra[1:]
+    argv = sys.argv[1:]
+    extra = []
+    if "--" in argv:  # `run BIN OUT -- ARGS..`: ARGS go to cargo-reqleak unchanged
+        i = argv.index("--")
+        argv, extra = argv[:i], argv[i + 1:]
+    args = ap.parse_args(argv)
+    args.extra = extra
     return {"sets": cmd_sets, "run": cmd_run, "score": cmd_score, "diff": cmd_diff,
             "conflicts": cmd_conflicts}[args.cmd](args) or 0
 
