@@ -8,7 +8,7 @@ use super::guards;
 use super::mentions;
 use super::scopes::{binds_nothing_of_value, pattern_names, refutable_drops_value};
 use super::state::{Fresh, Shape, State, Value, Var};
-use super::PlaceKind;
+use super::{Outcome, PlaceKind};
 use crate::diagnostic::Span;
 use crate::model::syntax;
 
@@ -34,6 +34,7 @@ impl Engine<'_, '_> {
     }
 
     fn block_inner(&mut self, block: &syn::Block, state: &mut State, is_fn_body: bool) -> Value {
+        let tail = std::mem::take(&mut self.body.tail) || is_fn_body;
         self.push_scope();
         let mut last = Value::default();
         let count = block.stmts.len();
@@ -44,16 +45,23 @@ impl Engine<'_, '_> {
             }
             if std::mem::take(&mut self.body.failure_after) {
                 self.body.error_path += 1;
+                self.mark_failed(state);
             }
             let is_last = at + 1 == count;
             match stmt {
                 syn::Stmt::Local(local) => self.local(local, state),
                 syn::Stmt::Item(_) => {}
-                syn::Stmt::Expr(expr, None) if is_last => last = self.expr(expr, state),
+                syn::Stmt::Expr(expr, None) if is_last => {
+                    self.body.tail = tail;
+                    last = self.expr(expr, state);
+                }
                 syn::Stmt::Expr(syn::Expr::Return(ret), Some(_)) if is_last && is_fn_body => {
                     // A `return x;` ending the function is its normal path, not an early exit.
                     last = match &ret.expr {
-                        Some(expr) => self.expr(expr, state),
+                        Some(expr) => {
+                            self.body.tail = true;
+                            self.expr(expr, state)
+                        }
                         None => Value::default(),
                     };
                 }
@@ -78,9 +86,22 @@ impl Engine<'_, '_> {
     }
 
     pub(super) fn expr(&mut self, expr: &syn::Expr, state: &mut State) -> Value {
+        let tail = std::mem::take(&mut self.body.tail);
         if !state.reachable {
             return Value::default();
         }
+        if tail && guards::is_error_value(expr) {
+            // The body's value is an error: a response taken on a failure status and dropped
+            // unread after this lost the message that error should have carried.
+            let value = self.expr_inner(expr, state, false);
+            let span = self.span(syn::spanned::Spanned::span(expr));
+            self.mark_outcome(state, Outcome::Error, span);
+            return value;
+        }
+        self.expr_inner(expr, state, tail)
+    }
+
+    fn expr_inner(&mut self, expr: &syn::Expr, state: &mut State, tail: bool) -> Value {
         match expr {
             syn::Expr::Await(await_expr) => self.await_expr(await_expr, state),
             syn::Expr::Try(try_expr) => {
@@ -126,14 +147,26 @@ impl Engine<'_, '_> {
                     _ => Value::default(),
                 }
             }
-            syn::Expr::Paren(paren) => self.expr(&paren.expr, state),
-            syn::Expr::Group(group) => self.expr(&group.expr, state),
-            syn::Expr::Block(block) => self.block(&block.block, state),
-            syn::Expr::Unsafe(block) => self.block(&block.block, state),
+            syn::Expr::Paren(paren) => {
+                self.body.tail = tail;
+                self.expr(&paren.expr, state)
+            }
+            syn::Expr::Group(group) => {
+                self.body.tail = tail;
+                self.expr(&group.expr, state)
+            }
+            syn::Expr::Block(block) => {
+                self.body.tail = tail;
+                self.block(&block.block, state)
+            }
+            syn::Expr::Unsafe(block) => {
+                self.body.tail = tail;
+                self.block(&block.block, state)
+            }
             syn::Expr::Const(block) => self.block(&block.block, state),
             syn::Expr::TryBlock(block) => self.block(&block.block, state),
-            syn::Expr::If(if_expr) => self.if_expr(if_expr, state),
-            syn::Expr::Match(match_expr) => self.match_expr(match_expr, state),
+            syn::Expr::If(if_expr) => self.if_expr(if_expr, state, tail),
+            syn::Expr::Match(match_expr) => self.match_expr(match_expr, state, tail),
             syn::Expr::Loop(loop_expr) => self.loop_expr(
                 LoopKind::Loop,
                 loop_expr.label.as_ref(),
@@ -179,7 +212,8 @@ impl Engine<'_, '_> {
                     None => Value::default(),
                 };
                 let span = self.span(ret.return_token.span);
-                self.exit(state, &value.ids, Exit::Return, span);
+                let error = ret.expr.as_deref().is_some_and(guards::is_error_value);
+                self.exit(state, &value.ids, Exit::Return { error }, span);
                 self.release(&value.ids, state, Release::Move);
                 if let Some(client) = value.client {
                     self.escape_client(client);
@@ -369,20 +403,44 @@ impl Engine<'_, '_> {
         self.hand_on(value, state);
     }
 
-    fn if_expr(&mut self, if_expr: &syn::ExprIf, state: &mut State) -> Value {
+    fn if_expr(&mut self, if_expr: &syn::ExprIf, state: &mut State, tail: bool) -> Value {
         self.push_scope();
         let mut otherwise = self.condition(&if_expr.cond, state);
         let mut then_state = state.clone();
+        // `if res.is_err() { .. }`: on that branch the request failed and no response exists.
+        if let Some((name, then_has_none)) = guards::no_response_branch(&if_expr.cond) {
+            let ids = state.var(&name).map(|var| var.value.ids.clone()).unwrap_or_default();
+            let side = if then_has_none {
+                &mut then_state
+            } else {
+                &mut otherwise
+            };
+            for id in ids {
+                side.live.remove(&id);
+            }
+        }
         let size_guard = self.exits_cost_nothing(&if_expr.cond);
         let failure = guards::failure_branch(&if_expr.cond);
+        let expected = guards::expected_status_branch(&if_expr.cond);
+        if failure == Some(true) {
+            self.mark_failed(&mut then_state);
+        } else if failure == Some(false) {
+            self.mark_failed(&mut otherwise);
+        }
         self.body.size_guard += usize::from(size_guard);
         self.body.error_path += usize::from(failure == Some(true));
+        self.body.expected_status += usize::from(expected);
+        self.body.tail = tail;
         let then_value = self.block(&if_expr.then_branch, &mut then_state);
+        self.body.expected_status -= usize::from(expected);
         self.body.error_path -= usize::from(failure == Some(true));
         self.body.size_guard -= usize::from(size_guard);
         self.body.error_path += usize::from(failure == Some(false));
         let else_value = match &if_expr.else_branch {
-            Some((_, else_expr)) => self.expr(else_expr, &mut otherwise),
+            Some((_, else_expr)) => {
+                self.body.tail = tail;
+                self.expr(else_expr, &mut otherwise)
+            }
             None => Value::default(),
         };
         self.body.error_path -= usize::from(failure == Some(false));
@@ -428,7 +486,7 @@ impl Engine<'_, '_> {
         }
     }
 
-    fn match_expr(&mut self, match_expr: &syn::ExprMatch, state: &mut State) -> Value {
+    fn match_expr(&mut self, match_expr: &syn::ExprMatch, state: &mut State, tail: bool) -> Value {
         let scrutinee = self.expr(&match_expr.expr, state);
         let size_guard = self.exits_cost_nothing(&match_expr.expr);
         let on_status = guards::is_status_check(&match_expr.expr);
@@ -468,6 +526,7 @@ impl Engine<'_, '_> {
                 self.expr(guard, &mut arm_state);
             }
             let arm_guard = guards::is_empty_body_status(&arm.pat);
+            let arm_expected = on_status && guards::is_expected_status_pattern(&arm.pat);
             let arm_failure = (on_status && !guards::is_success_pattern(&arm.pat))
                 || (on_status_result && guards::is_err_pattern(&arm.pat))
                 || (wildcard && after_success_guard);
@@ -475,9 +534,15 @@ impl Engine<'_, '_> {
                 falls_through |= !binds_nothing_of_value(&arm.pat);
                 after_success_guard |= guards::failure_branch(guard) == Some(false);
             }
+            if arm_failure {
+                self.mark_failed(&mut arm_state);
+            }
             self.body.size_guard += usize::from(arm_guard);
             self.body.error_path += usize::from(arm_failure);
+            self.body.expected_status += usize::from(arm_expected);
+            self.body.tail = tail;
             let value = self.expr(&arm.body, &mut arm_state);
+            self.body.expected_status -= usize::from(arm_expected);
             self.body.error_path -= usize::from(arm_failure);
             self.body.size_guard -= usize::from(arm_guard);
             self.pop_scope(&mut arm_state, &value.ids);

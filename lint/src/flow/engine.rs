@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 // Small integer and string keys, hashed very often: rustc's hasher, not SipHash.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::state::{ClientId, Fresh, Id, Shape, State, Value};
+use super::state::{ClientId, Fate, Fresh, Id, Shape, State, Value};
 use super::summary::{ClientSite, ParamUse, Summary};
 use super::{
-    ClientOrigin, Event, Facts, FileContext, Place, PlaceKind, RequestKind, Tracked, TrackedKind,
+    ClientOrigin, Event, Facts, FileContext, Outcome, Place, PlaceKind, RequestKind, Tracked,
+    TrackedKind,
 };
 use crate::diagnostic::Span;
 use crate::model::crate_map::{FnId, FnRef, Receiver};
@@ -35,6 +36,10 @@ pub(super) struct Body {
     /// Set by an `if` whose then-branch leaves on a success status (`if ok { return Ok(resp) }`):
     /// the rest of the enclosing block runs on a failure status.
     pub(super) failure_after: bool,
+    /// The expression about to be walked is in tail position: its value is the body's value.
+    pub(super) tail: bool,
+    /// Inside branches taken only on a status the caller may expect (404, 409, 410).
+    pub(super) expected_status: usize,
 }
 
 pub(super) struct LoopFrame {
@@ -59,6 +64,8 @@ impl Body {
             size_guard: 0,
             error_path: 0,
             failure_after: false,
+            tail: false,
+            expected_status: 0,
         }
     }
 }
@@ -193,7 +200,10 @@ pub(super) enum Release {
 }
 
 pub(super) enum Exit {
-    Return,
+    /// `return`, and whether it returns an error value.
+    Return {
+        error: bool,
+    },
     Try,
     Panic,
     Break(usize),
@@ -298,6 +308,8 @@ impl<'f> Engine<'_, 'f> {
                 span,
                 kind,
                 on_error_path: false,
+                expected_status: false,
+                outcome: Outcome::Normal,
             };
             let tracked = &mut self.facts.tracked[id];
             if matches!(tracked.kind, TrackedKind::Response { .. })
@@ -311,12 +323,16 @@ impl<'f> Engine<'_, 'f> {
     /// Records an exit at `span` for the live responses bound deeper than `min_depth`,
     /// except those in `keep` (the exit's own value, or the value `?` is applied to).
     pub(super) fn exit(&mut self, state: &State, keep: &[Id], exit: Exit, span: Span) {
-        let (min_depth, kind) = match exit {
-            Exit::Return => (0, PlaceKind::Return),
-            Exit::Try => (0, PlaceKind::Try),
-            Exit::Panic => (0, PlaceKind::Diverge),
-            Exit::Break(depth) => (depth, PlaceKind::Break),
-            Exit::Continue(depth) => (depth, PlaceKind::Continue),
+        let (min_depth, kind, outcome) = match exit {
+            Exit::Return { error } => (
+                0,
+                PlaceKind::Return,
+                if error { Outcome::Error } else { Outcome::Normal },
+            ),
+            Exit::Try => (0, PlaceKind::Try, Outcome::Error),
+            Exit::Panic => (0, PlaceKind::Diverge, Outcome::Error),
+            Exit::Break(depth) => (depth, PlaceKind::Break, Outcome::Normal),
+            Exit::Continue(depth) => (depth, PlaceKind::Continue, Outcome::Normal),
         };
         if self.body.size_guard > 0 {
             return;
@@ -333,10 +349,18 @@ impl<'f> Engine<'_, 'f> {
             if !bound_deep {
                 continue;
             }
+            // Leaving a loop after logging the failure: the status became a log line.
+            let logged = state.fates.get(&id).is_some_and(|fate| fate.logged);
             let place = Place {
                 span,
                 kind,
                 on_error_path: self.body.error_path > 0,
+                expected_status: self.body.expected_status > 0,
+                outcome: if outcome == Outcome::Normal && logged {
+                    Outcome::Log
+                } else {
+                    outcome
+                },
             };
             let tracked = &mut self.facts.tracked[id];
             if matches!(tracked.kind, TrackedKind::Response { .. })
@@ -344,6 +368,60 @@ impl<'f> Engine<'_, 'f> {
             {
                 tracked.early_exits.push(place);
             }
+        }
+    }
+
+    /// The path is taken on a failure status: of every live response, since the condition
+    /// names the status of one of them (or a copy of it).
+    pub(super) fn mark_failed(&self, state: &mut State) {
+        for &id in &state.live {
+            state.fates.entry(id).or_insert_with(Fate::failed).failed = true;
+        }
+    }
+
+    /// The path logs, or makes an error value its function's value, at `span`: of the live
+    /// responses it is taken on a failure status of, it turns that status into a message.
+    pub(super) fn mark_outcome(&self, state: &mut State, outcome: Outcome, span: Span) {
+        let live: Vec<Id> = state.live.iter().copied().collect();
+        for id in live {
+            if let Some(fate) = state.fates.get_mut(&id).filter(|fate| fate.failed) {
+                match outcome {
+                    Outcome::Log => fate.logged = true,
+                    Outcome::Error => fate.errored = true,
+                    Outcome::Normal => continue,
+                }
+                fate.span.get_or_insert(span);
+            }
+        }
+    }
+
+    /// A response taken on a failure status, dropped unread where the path made an error or a
+    /// log line of its status: the end of an early exit's kind for the lints.
+    pub(super) fn dropped_on_failure(&mut self, state: &State, id: Id) {
+        let Some(fate) = state.fates.get(&id) else {
+            return;
+        };
+        if !state.reachable || !fate.loses_error_body() || self.body.size_guard > 0 {
+            return;
+        }
+        let Some(span) = fate.span else {
+            return;
+        };
+        let place = Place {
+            span,
+            kind: PlaceKind::Dropped,
+            on_error_path: true,
+            expected_status: self.body.expected_status > 0,
+            outcome: if fate.errored {
+                Outcome::Error
+            } else {
+                Outcome::Log
+            },
+        };
+        let tracked = &mut self.facts.tracked[id];
+        if matches!(tracked.kind, TrackedKind::Response { .. }) && !tracked.early_exits.contains(&place)
+        {
+            tracked.early_exits.push(place);
         }
     }
 

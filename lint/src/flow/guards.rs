@@ -305,3 +305,92 @@ pub(super) fn is_success_pattern(pat: &syn::Pat) -> bool {
     finder.visit_pat(pat);
     finder.found
 }
+
+/// Whether an expression is an error value: `Err(..)`, and methods chained on one
+/// (`Err(e).context(..)`, `Err(e.into())`).
+pub(super) fn is_error_value(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Call(call) => matches!(&*call.func, syn::Expr::Path(path)
+            if path.path.segments.last().is_some_and(|s| s.ident == "Err")),
+        syn::Expr::MethodCall(call) => is_error_value(&call.receiver),
+        syn::Expr::Paren(paren) => is_error_value(&paren.expr),
+        syn::Expr::Block(block) => match block.block.stmts.last() {
+            Some(syn::Stmt::Expr(last, None)) => is_error_value(last),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// `res.is_err()`, `res.is_none()` (and their negations, `!res.is_ok()`..) on a local: the
+/// binding's name, and whether the then-branch is the one where it holds no response
+/// (`false`: the else-branch is).
+pub(super) fn no_response_branch(cond: &syn::Expr) -> Option<(String, bool)> {
+    match cond {
+        syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) => {
+            no_response_branch(&unary.expr).map(|(name, then)| (name, !then))
+        }
+        syn::Expr::Paren(paren) => no_response_branch(&paren.expr),
+        syn::Expr::MethodCall(call) if call.args.is_empty() => {
+            let then_has_none = match syntax::name(&call.method).as_str() {
+                "is_err" | "is_none" => true,
+                "is_ok" | "is_some" => false,
+                _ => return None,
+            };
+            let syn::Expr::Path(path) = &*call.receiver else {
+                return None;
+            };
+            syntax::local_name(path).map(|name| (name, then_has_none))
+        }
+        _ => None,
+    }
+}
+
+/// The statuses a caller may expect and answer with a normal value: 404 Not Found, 409
+/// Conflict, 410 Gone (an existence probe, "already exists", "already deleted"). Their bodies
+/// are short notices nobody needs once the status is known.
+fn is_expected_status(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Path(path) => path.path.segments.last().is_some_and(|s| {
+            matches!(s.ident.to_string().as_str(), "NOT_FOUND" | "CONFLICT" | "GONE")
+        }),
+        _ => int_value(expr).is_some_and(|n| matches!(n, 404 | 409 | 410)),
+    }
+}
+
+/// Whether an `if` condition takes its then-branch only on an expected status:
+/// `status == StatusCode::NOT_FOUND`, `resp.status().as_u16() == 409 && exist_ok`.
+pub(super) fn expected_status_branch(cond: &syn::Expr) -> bool {
+    match cond {
+        syn::Expr::Paren(paren) => expected_status_branch(&paren.expr),
+        syn::Expr::Binary(binary) => match binary.op {
+            syn::BinOp::And(_) => {
+                expected_status_branch(&binary.left) || expected_status_branch(&binary.right)
+            }
+            syn::BinOp::Or(_) => {
+                expected_status_branch(&binary.left) && expected_status_branch(&binary.right)
+            }
+            syn::BinOp::Eq(_) => {
+                (is_status_check(&binary.left) && is_expected_status(&binary.right))
+                    || (is_status_check(&binary.right) && is_expected_status(&binary.left))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether a `match` arm on a status matches only expected statuses (`StatusCode::NOT_FOUND`,
+/// `404 | 410`).
+pub(super) fn is_expected_status_pattern(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::Or(or) => or.cases.iter().all(is_expected_status_pattern),
+        syn::Pat::Paren(paren) => is_expected_status_pattern(&paren.pat),
+        syn::Pat::Path(path) => is_expected_status(&syn::Expr::Path(path.clone())),
+        syn::Pat::Ident(ident) if ident.subpat.is_none() => {
+            matches!(ident.ident.to_string().as_str(), "NOT_FOUND" | "CONFLICT" | "GONE")
+        }
+        syn::Pat::Lit(lit) => is_expected_status(&syn::Expr::Lit(lit.clone())),
+        _ => false,
+    }
+}

@@ -6,7 +6,8 @@ use syn::spanned::Spanned;
 use super::engine::{Engine, Exit, Release};
 use super::mentions;
 use super::state::{State, Value};
-use super::vocabulary::{BORROWING_MACROS, DIVERGING_MACROS};
+use super::vocabulary::{BORROWING_MACROS, DIVERGING_MACROS, LOG_MACROS};
+use super::Outcome;
 
 impl Engine<'_, '_> {
     pub(super) fn mac(&mut self, mac: &syn::Macro, state: &mut State) -> Value {
@@ -57,6 +58,10 @@ impl Engine<'_, '_> {
             if name == "ensure" {
                 let span = self.span(mac.path.span());
                 self.exit(state, &[], Exit::Panic, span);
+            }
+            if LOG_MACROS.contains(&name.as_str()) {
+                let span = self.span(mac.path.span());
+                self.mark_outcome(state, Outcome::Log, span);
             }
             return Value::default();
         }

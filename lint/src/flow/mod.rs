@@ -90,6 +90,23 @@ pub enum PlaceKind {
     Break,
     /// A `continue`.
     Continue,
+    /// The end of a branch, a loop iteration or a scope, or a reassignment, where a response
+    /// taken on a failure status is dropped unread after the path made an error or a log
+    /// line of its status.
+    Dropped,
+}
+
+/// What a path produces where it leaves a response behind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Outcome {
+    /// A normal value (`Ok(None)`, `false`, the next candidate of a loop): the status was
+    /// expected and answered.
+    #[default]
+    Normal,
+    /// An error value: `Err(..)`, `?`, `bail!`, `panic!`.
+    Error,
+    /// A log line.
+    Log,
 }
 
 /// A secondary place where something happens to a tracked response.
@@ -101,6 +118,10 @@ pub struct Place {
     pub kind: PlaceKind,
     /// Inside a branch taken on a failure status (an exit that loses the error body).
     pub on_error_path: bool,
+    /// Inside a branch taken only on a status the caller may expect (404, 409, 410).
+    pub expected_status: bool,
+    /// What the path produces there.
+    pub outcome: Outcome,
 }
 
 /// Everything the analysis learned about one tracked value, over all paths.
@@ -120,7 +141,7 @@ pub struct Tracked {
     pub awaited: bool,
     /// Awaits (or, blocking, other requests and waits) it is alive and unread across.
     pub held_across: Vec<Place>,
-    /// Early exits that drop it unread.
+    /// Early exits, and ends of paths taken on a failure status, that drop it unread.
     pub early_exits: Vec<Place>,
     /// Its body is read inside a branch taken on a non-success status (an error body).
     pub read_on_error_path: bool,

@@ -187,6 +187,7 @@ impl Engine<'_, '_> {
             .filter(|id| !keep.contains(id) && !state.is_bound(*id))
             .collect();
         for id in dropped {
+            self.dropped_on_failure(state, id);
             state.live.remove(&id);
         }
     }

@@ -1,6 +1,8 @@
 //! The abstract state the flow analysis carries along one path of a function body.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::Span;
 
 /// Index of a tracked value (a response, or a leakable wrapper of one) in [`super::Facts`].
 pub type Id = usize;
@@ -147,6 +149,50 @@ pub struct State {
     pub reachable: bool,
     /// Clients built and calls made on this path (see [`Fresh`]).
     pub fresh: BTreeSet<Fresh>,
+    /// What this path knows of its live responses' statuses and of what it makes of them.
+    pub fates: BTreeMap<Id, Fate>,
+}
+
+/// What one path knows of a live response: whether it is taken on a failure status, and
+/// whether the path turns that status into an error value or a log line. A response dropped
+/// unread where all three hold loses the server's error message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fate {
+    /// The path is taken on a failure status of the response.
+    pub failed: bool,
+    /// The path logs (after the failure is known).
+    pub logged: bool,
+    /// The path's value, as the function's, is an error (`Err(..)`).
+    pub errored: bool,
+    /// Where the path logs or produces its error: the label of a report.
+    pub span: Option<Span>,
+}
+
+impl Fate {
+    /// A path taken on a failure status.
+    pub fn failed() -> Self {
+        Fate {
+            failed: true,
+            logged: false,
+            errored: false,
+            span: None,
+        }
+    }
+
+    /// Whether a body dropped unread here loses an error message someone sees.
+    pub fn loses_error_body(&self) -> bool {
+        self.failed && (self.logged || self.errored)
+    }
+
+    /// What two paths meeting both know.
+    fn meet(self, other: Fate) -> Fate {
+        Fate {
+            failed: self.failed && other.failed,
+            logged: self.logged && other.logged,
+            errored: self.errored && other.errored,
+            span: self.span.or(other.span),
+        }
+    }
 }
 
 impl State {
@@ -157,6 +203,7 @@ impl State {
             vars: Vec::new(),
             reachable: true,
             fresh: BTreeSet::new(),
+            fates: BTreeMap::new(),
         }
     }
 
@@ -184,6 +231,25 @@ impl State {
             return other;
         }
         let mut joined = self;
+        // A fact holds after the join where it holds on every path the response is live on.
+        let mut fates = BTreeMap::new();
+        for (&id, &fate) in &joined.fates {
+            match other.fates.get(&id) {
+                Some(&theirs) => {
+                    fates.insert(id, fate.meet(theirs));
+                }
+                None if !other.live.contains(&id) => {
+                    fates.insert(id, fate);
+                }
+                None => {}
+            }
+        }
+        for (&id, &fate) in &other.fates {
+            if !joined.fates.contains_key(&id) && !joined.live.contains(&id) {
+                fates.insert(id, fate);
+            }
+        }
+        joined.fates = fates;
         joined.live.extend(other.live);
         joined.fresh.extend(other.fresh);
         if joined.vars.len() == other.vars.len() {
@@ -203,6 +269,7 @@ impl State {
             vars: self.vars.clone(),
             reachable: false,
             fresh: BTreeSet::new(),
+            fates: BTreeMap::new(),
         }
     }
 }

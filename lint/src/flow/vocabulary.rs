@@ -270,6 +270,13 @@ pub(super) const BORROWING_MACROS: &[&str] = &[
     "ensure",
 ];
 
+/// Macros that write a log line (the `log` and `tracing` levels, and printing to the terminal):
+/// a failure status logged this way has become a message whose detail the body held.
+pub(super) const LOG_MACROS: &[&str] = &[
+    "println", "print", "eprintln", "eprint", "info", "warn", "error", "debug", "trace", "event",
+    "log",
+];
+
 /// Adapters that exist only on iterators and streams: their closure runs once per item.
 pub(super) const PER_ITEM_ADAPTERS: &[&str] = &[
     "for_each",

@@ -14,7 +14,7 @@ pub static LINT: Lint = Lint {
 };
 
 use crate::diagnostic::Diagnostic;
-use crate::flow::{Facts, Place, PlaceKind, RequestKind, TrackedKind};
+use crate::flow::{Facts, Outcome, Place, PlaceKind, RequestKind, TrackedKind};
 
 /// Flags responses whose body is read on some path and dropped unread by an early exit; once
 /// per function for responses that share the same exits (a retry loop's attempts).
@@ -35,15 +35,16 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        // A response not read whole on a success path (handed back to the caller, streamed as
-        // a download, or only its error body read) is flagged only for exits taken on a
-        // failure status: those lose the server's error message. Other exits (a local file
-        // that cannot be created) abandon it on purpose.
-        let status_exits_only = !tracked.whole_read;
+        // Only a path taken on a failure status loses the server's message. Other exits are
+        // rare local errors (a header that does not parse, a file that cannot be created), and
+        // an expected status answered with a normal value (`404 => Ok(None)`, "already
+        // exists" with `exist_ok`) is a probe: its short notice says nothing the status does not.
         let exits: Vec<&Place> = tracked
             .early_exits
             .iter()
-            .filter(|place| !status_exits_only || place.on_error_path)
+            .filter(|place| {
+                place.on_error_path && !(place.expected_status && place.outcome == Outcome::Normal)
+            })
             .collect();
         if exits.is_empty() {
             continue;
@@ -70,6 +71,7 @@ fn label(kind: PlaceKind) -> &'static str {
         PlaceKind::Try => "this `?` returns early and drops it unread",
         PlaceKind::Break => "this leaves the loop and drops it unread",
         PlaceKind::Continue => "this `continue` drops it unread",
+        PlaceKind::Dropped => "the failure becomes this error or log line; the body is dropped unread",
         _ => "this early exit drops it unread",
     }
 }
