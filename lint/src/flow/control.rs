@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 use super::engine::{Engine, Exit, LoopFrame, Release};
 use super::guards;
 use super::mentions;
-use super::scopes::{binds_nothing_of_value, pattern_names, refutable_drops_value};
+use super::scopes::{binds_nothing_of_value, refutable_drops_value};
 use super::state::{Fresh, Shape, State, Value, Var};
 use super::PlaceKind;
 use crate::diagnostic::Span;
-use crate::model::syntax;
+use crate::model::syntax::{self, pattern_names};
 
 /// The name of the hidden binding of a `match` arm that holds the scrutinee's response without
 /// naming it (`_` after a guarded arm, `Ok(_)`): an exit there drops it.
@@ -373,7 +373,7 @@ impl Engine<'_, '_> {
         self.push_scope();
         let mut otherwise = self.condition(&if_expr.cond, state);
         let mut then_state = state.clone();
-        let size_guard = self.exits_cost_nothing(&if_expr.cond);
+        let size_guard = guards::exits_cost_nothing(&if_expr.cond, &self.size_vars);
         let failure = guards::failure_branch(&if_expr.cond);
         self.body.size_guard += usize::from(size_guard);
         self.body.error_path += usize::from(failure == Some(true));
@@ -430,7 +430,7 @@ impl Engine<'_, '_> {
 
     fn match_expr(&mut self, match_expr: &syn::ExprMatch, state: &mut State) -> Value {
         let scrutinee = self.expr(&match_expr.expr, state);
-        let size_guard = self.exits_cost_nothing(&match_expr.expr);
+        let size_guard = guards::exits_cost_nothing(&match_expr.expr, &self.size_vars);
         let on_status = guards::is_status_check(&match_expr.expr);
         let on_status_result = guards::checks_status(&match_expr.expr);
         self.body.size_guard += usize::from(size_guard);
