@@ -15,8 +15,8 @@
 
 #![warn(missing_docs)]
 
-mod analysis;
 pub mod diagnostic;
+mod driver;
 mod flow;
 pub mod frontend;
 pub mod lint;
@@ -25,6 +25,7 @@ mod model;
 mod nesting;
 
 pub use diagnostic::{Diagnostic, Label, ParseError, Position, Span};
+pub use driver::{analyze_crate, CrateFile, Options};
 pub use lint::{Group, Level, Lint, Reporter};
 pub use lints::LINTS;
 pub use model::foreign::ForeignCrate;
@@ -64,60 +65,4 @@ pub fn analyze_files(sources: &[&str]) -> Vec<Result<Vec<Diagnostic>, ParseError
             ..Options::default()
         },
     )
-}
-
-/// Analyzes the files of one package together (see [`analyze_files`]) with `options`.
-/// Results come back in input order.
-pub fn analyze_crate(
-    files: &[CrateFile<'_>],
-    options: &Options,
-) -> Vec<Result<Vec<Diagnostic>, ParseError>> {
-    analysis::analyze_crate(files, options)
-}
-
-/// One file of a package, as the analyzer takes it.
-#[derive(Clone, Debug)]
-pub struct CrateFile<'a> {
-    /// The file's text.
-    pub text: &'a str,
-    /// Where the file sits in its package (its target and module path). Without it, the
-    /// file is the root module of a library of its own: paths into other files resolve to
-    /// nothing, and the analysis stays silent about what it cannot see.
-    pub place: Option<ModulePlace>,
-    /// The file's path as shown to the user, for notes that name another file.
-    pub display: Option<&'a str>,
-}
-
-impl<'a> CrateFile<'a> {
-    /// A file with this text.
-    pub fn new(text: &'a str) -> Self {
-        CrateFile {
-            text,
-            place: None,
-            display: None,
-        }
-    }
-
-    /// The file at `place`, shown as `display`.
-    pub fn at(mut self, place: ModulePlace, display: &'a str) -> Self {
-        self.place = Some(place);
-        self.display = Some(display);
-        self
-    }
-}
-
-/// What the analysis covers.
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    /// Analyze test code: `#[cfg(test)]` items and functions with a test attribute
-    /// (`#[test]`, `#[tokio::test]`, `#[rstest]`..). Off by default, as in `cargo clippy`
-    /// without `--tests`: unread mock bodies in tests cost nothing.
-    pub test_code: bool,
-    /// The package's dependencies that hand out reqwest values (indexed from their sources).
-    /// A built-in table covers `reqwest-middleware` whatever this holds.
-    pub dependencies: Vec<ForeignCrate>,
-    /// Parse every function body. Off by default: a body that names nothing of reqwest's
-    /// is kept as text until the crate shows it may matter (`model::lazy`), which gives
-    /// the same findings for a fraction of the parsing. Tests compare the two.
-    pub eager_bodies: bool,
 }

@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 use super::engine::{Engine, Exit, LoopFrame, Release};
 use super::guards;
 use super::mentions;
-use super::scopes::{binds_nothing_of_value, pattern_names, refutable_drops_value};
+use super::scopes::{binds_nothing_of_value, refutable_drops_value};
 use super::state::{Fresh, Shape, State, Value, Var};
 use super::{Outcome, PlaceKind};
 use crate::diagnostic::Span;
-use crate::model::syntax;
+use crate::model::syntax::{self, pattern_names};
 
 /// The name of the hidden binding of a `match` arm that holds the scrutinee's response without
 /// naming it (`_` after a guarded arm, `Ok(_)`): an exit there drops it.
@@ -419,7 +419,7 @@ impl Engine<'_, '_> {
                 side.live.remove(&id);
             }
         }
-        let size_guard = self.exits_cost_nothing(&if_expr.cond);
+        let size_guard = guards::exits_cost_nothing(&if_expr.cond, &self.size_vars);
         let failure = guards::failure_branch(&if_expr.cond);
         let expected = guards::expected_status_branch(&if_expr.cond);
         if failure == Some(true) {
@@ -488,7 +488,7 @@ impl Engine<'_, '_> {
 
     fn match_expr(&mut self, match_expr: &syn::ExprMatch, state: &mut State, tail: bool) -> Value {
         let scrutinee = self.expr(&match_expr.expr, state);
-        let size_guard = self.exits_cost_nothing(&match_expr.expr);
+        let size_guard = guards::exits_cost_nothing(&match_expr.expr, &self.size_vars);
         let on_status = guards::is_status_check(&match_expr.expr);
         let on_status_result = guards::checks_status(&match_expr.expr);
         self.body.size_guard += usize::from(size_guard);

@@ -6,15 +6,26 @@ use std::collections::BTreeSet;
 // Small integer and string keys, hashed very often: rustc's hasher, not SipHash.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::guards::bounds_body_size;
 use super::state::{ClientId, Fate, Fresh, Id, Shape, State, Value};
-use super::summary::{ClientSite, ParamUse, Summary};
 use super::{
     ClientOrigin, Event, Facts, FileContext, Outcome, Place, PlaceKind, RequestKind, Tracked,
     TrackedKind,
 };
 use crate::diagnostic::Span;
 use crate::model::crate_map::{FnId, FnRef, Receiver};
+use crate::model::summary::{ClientSite, ParamUse, Summary};
+use crate::model::syntax::pattern_names;
 use crate::model::types::{Bounds, Kind, Returns};
+
+/// How the code a closure or async block is given to runs it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct NestedContext {
+    /// Once per item: an iterator or stream adapter's closure.
+    pub(super) per_item: bool,
+    /// Once for the program: a once-initializer's closure.
+    pub(super) once: bool,
+}
 
 /// One body being walked: a function, closure or async block.
 pub(super) struct Body {
@@ -96,7 +107,7 @@ pub(super) struct Engine<'a, 'f> {
     /// Every client and call made, in walk order, to tell what a nested body did.
     pub(super) fresh_log: Vec<Fresh>,
     /// How the next closure or async block met runs (set by the call it is given to).
-    pub(super) nested_context: super::nested::NestedContext,
+    pub(super) nested_context: NestedContext,
     /// Bindings that hold a `content_length()`: a condition on them is a size check.
     pub(super) size_vars: HashSet<String>,
     /// Bindings of a `FuturesUnordered`/`FuturesOrdered`: futures pushed into one are polled
@@ -134,12 +145,12 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         call_by_span: HashMap::default(),
         release_log: Vec::new(),
         fresh_log: Vec::new(),
-        nested_context: super::nested::NestedContext::default(),
+        nested_context: NestedContext::default(),
         size_vars: HashSet::default(),
         item_names: HashSet::default(),
         future_sets: HashSet::default(),
     };
-    engine.facts.bounds_body_size = super::guards::bounds_body_size(block);
+    engine.facts.bounds_body_size = bounds_body_size(block);
     let mut state = State::new();
     engine.body.depth = 1;
     let mut params = Vec::new();
@@ -168,7 +179,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
     for (position, input) in function.sig.inputs.iter().enumerate() {
         if let syn::FnArg::Typed(arg) = input {
             let mut names = Vec::new();
-            super::scopes::pattern_names(&arg.pat, &mut names);
+            pattern_names(&arg.pat, &mut names);
             engine.item_names.extend(names);
             let value = engine.bind_param(arg, Some(position), &mut state);
             params.push((position, value));

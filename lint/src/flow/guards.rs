@@ -1,9 +1,9 @@
 //! Conditions the walk reads for their meaning, on syntax (never on printed tokens):
 //! size checks, statuses whose body is always empty, and branches taken on a failure status.
 
+use rustc_hash::FxHashSet as HashSet;
 use syn::visit::Visit;
 
-use super::engine::Engine;
 use super::mentions;
 use crate::model::syntax;
 
@@ -79,24 +79,22 @@ fn names_a_limit(expr: &syn::Expr) -> bool {
     })
 }
 
-impl Engine<'_, '_> {
-    /// Whether an `if` condition or `match` scrutinee is a size check (also through a
-    /// variable bound to `content_length()`) or a check for a status whose body is always
-    /// empty (204 No Content, 304 Not Modified): exits there drop nothing worth reading.
-    pub(super) fn exits_cost_nothing(&self, condition: &syn::Expr) -> bool {
-        if mentions::calls_method(condition, "content_length") {
-            return true;
-        }
-        if mentions::in_expr(condition)
-            .iter()
-            .any(|name| self.size_vars.contains(name))
-        {
-            return true;
-        }
-        let mut finder = EmptyStatus::default();
-        finder.visit_expr(condition);
-        finder.found
+/// Whether an `if` condition or `match` scrutinee is a size check (also through one of
+/// `size_vars`, bindings of `content_length()`) or a check for a status whose body is always
+/// empty (204 No Content, 304 Not Modified): exits there drop nothing worth reading.
+pub(super) fn exits_cost_nothing(condition: &syn::Expr, size_vars: &HashSet<String>) -> bool {
+    if mentions::calls_method(condition, "content_length") {
+        return true;
     }
+    if mentions::in_expr(condition)
+        .iter()
+        .any(|name| size_vars.contains(name))
+    {
+        return true;
+    }
+    let mut finder = EmptyStatus::default();
+    finder.visit_expr(condition);
+    finder.found
 }
 
 /// Whether a pattern names a status whose response has no body: 204 or 304.

@@ -11,23 +11,28 @@
 //! - [`scopes`]: bindings, patterns and block scopes;
 //! - [`control`]: statements, branches, loops and early exits;
 //! - [`nested`]: closures and async blocks;
-//! - [`calls`]: calls and method calls, into reqwest and into the crate;
+//! - [`calls`]: calls and method calls, dispatched by what they call;
+//! - [`responses`]: reqwest's requests, clients and response methods;
+//! - [`crate_calls`]: calls into the crate, read through the callee's summary, and handlers
+//!   registered with a web framework;
+//! - [`collections`]: responses pushed into, and taken out of, collections;
 //! - [`macros`]: macros, argument by argument;
 //! - [`clients`]: client constructions and requests made with them;
 //! - [`guards`]: conditions under which dropping a body costs nothing;
-//! - [`summary`]: what a function does, as its callers see it.
 
 mod calls;
 mod clients;
+mod collections;
 mod control;
+mod crate_calls;
 mod engine;
 mod guards;
 mod macros;
 mod mentions;
 mod nested;
+mod responses;
 mod scopes;
 pub mod state;
-pub mod summary;
 mod vocabulary;
 
 use serde::{Deserialize, Serialize};
@@ -41,9 +46,8 @@ pub use engine::analyze_fn;
 pub fn reqwest_api() -> &'static [(&'static str, &'static str, &'static [&'static str])] {
     vocabulary::REQWEST_API
 }
-/// Moved to the model (it is what a file is, not part of the walk); re-exported for the engine.
 pub use crate::model::context::FileContext;
-pub use summary::{ClientSite, Summaries, Summary};
+pub use crate::model::summary::{ClientSite, RequestKind, Summaries, Summary};
 
 /// What a tracked value is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,15 +63,6 @@ pub enum TrackedKind {
     ManuallyDrop,
     /// `Box::into_raw(Box::new(resp))`: leaked unless the pointer is kept or handed on.
     RawPointer,
-}
-
-/// What kind of request a response answers, as far as its body goes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RequestKind {
-    /// A HEAD request: the response has no body, not reading it costs nothing.
-    pub head: bool,
-    /// A write (POST, PUT, PATCH, DELETE): its success body is small or empty by protocol.
-    pub write: bool,
 }
 
 /// What happens to a response at a secondary place.

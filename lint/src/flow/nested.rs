@@ -4,20 +4,11 @@
 //! for a per-item closure, once for a once-initializer, and otherwise as part of the enclosing
 //! code (a task spawned in a loop runs once per iteration).
 
-use super::engine::{Body, Engine, Release};
+use super::engine::{Body, Engine, NestedContext, Release};
 use super::mentions;
-use super::scopes::pattern_names;
 use super::state::{Flavor, Id, Shape, State, Value, Var};
+use crate::model::syntax::pattern_names;
 use crate::model::types::{self, Kind};
-
-/// How the code a closure or async block is given to runs it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(super) struct NestedContext {
-    /// Once per item: an iterator or stream adapter's closure.
-    pub(super) per_item: bool,
-    /// Once for the program: a once-initializer's closure.
-    pub(super) once: bool,
-}
 
 /// The body of a closure (an expression) or of an async block (a block).
 #[derive(Clone, Copy)]

@@ -6,7 +6,7 @@ use super::engine::Engine;
 use super::state::{Flavor, Id, Shape, State, Value, Var};
 use super::{ClientFact, ClientOrigin, Event, RequestKind, TrackedKind};
 use crate::model::names::ReqwestItem;
-use crate::model::syntax;
+use crate::model::syntax::{self, pattern_names};
 use crate::model::types::{self, Kind};
 
 impl Engine<'_, '_> {
@@ -326,34 +326,6 @@ pub(super) fn collect_call(expr: &syn::Expr) -> Option<&syn::ExprMethodCall> {
         syn::Expr::Await(inner) => collect_call(&inner.base),
         syn::Expr::Paren(inner) => collect_call(&inner.expr),
         _ => None,
-    }
-}
-
-/// Names a pattern binds.
-pub(super) fn pattern_names(pat: &syn::Pat, names: &mut Vec<String>) {
-    match pat {
-        syn::Pat::Ident(ident) => {
-            names.push(syntax::name(&ident.ident));
-            if let Some((_, sub)) = &ident.subpat {
-                pattern_names(sub, names);
-            }
-        }
-        syn::Pat::TupleStruct(tuple) => tuple.elems.iter().for_each(|p| pattern_names(p, names)),
-        syn::Pat::Tuple(tuple) => tuple.elems.iter().for_each(|p| pattern_names(p, names)),
-        syn::Pat::Struct(strukt) => strukt
-            .fields
-            .iter()
-            .for_each(|field| pattern_names(&field.pat, names)),
-        syn::Pat::Slice(slice) => slice.elems.iter().for_each(|p| pattern_names(p, names)),
-        syn::Pat::Type(typed) => pattern_names(&typed.pat, names),
-        syn::Pat::Paren(paren) => pattern_names(&paren.pat, names),
-        syn::Pat::Reference(reference) => pattern_names(&reference.pat, names),
-        syn::Pat::Or(or) => {
-            if let Some(first) = or.cases.first() {
-                pattern_names(first, names);
-            }
-        }
-        _ => {}
     }
 }
 

@@ -279,3 +279,11 @@ impl Default for State {
         State::new()
     }
 }
+
+/// An evaluated argument: its value, and whether it was passed by reference.
+pub struct Arg {
+    /// What the argument evaluated to.
+    pub value: Value,
+    /// Passed as `&arg` or `&mut arg`.
+    pub by_ref: bool,
+}

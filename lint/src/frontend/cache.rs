@@ -1,10 +1,10 @@
 //! The cache that makes warm runs cheap, under `<target-dir>/reqleak/cache/`:
 //!
 //! - `<unit>.results`: one unit's (package's) findings, before suppressions and levels, keyed
-//!   by every file's key (`FileKey` in `analysis.rs`: place, text, analysis options,
+//!   by every file's key (`FileKey` in `driver/incremental.rs`: place, text, analysis options,
 //!   reqleak's version). An unchanged unit is answered from here without parsing anything.
 //! - `<unit>.state`: the analysis state the next run starts from when some file changed (see
-//!   the driver, `analysis.rs`): only the changed files and the functions whose inputs
+//!   the driver, `driver/incremental.rs`): only the changed files and the functions whose inputs
 //!   changed are analyzed again.
 //! - `modules.bin`: each file's `mod` declarations, by the hash of its text, so that finding
 //!   the module trees parses no unchanged file (entries unused for a week are dropped).
@@ -33,7 +33,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::discovery::modtree::{self, ModDecl};
-use crate::analysis::{self, FileResult, Fingerprint, State};
+use crate::driver::{self, FileResult, Fingerprint, State};
 use crate::{CrateFile, Options};
 
 /// The version of the cache files' layout and meaning, beside reqleak's own version.
@@ -174,9 +174,9 @@ pub(crate) fn analyze_unit(
     options: &Options,
 ) -> Vec<FileResult> {
     if cache.dir().is_none() {
-        return analysis::analyze_crate(files, options);
+        return driver::analyze_crate(files, options);
     }
-    let keys = analysis::file_keys(files, options);
+    let keys = driver::file_keys(files, options);
     let unit = format!(
         "{:032x}",
         Fingerprint::new("reqleak-unit").str(identity).finish()
@@ -196,7 +196,7 @@ pub(crate) fn analyze_unit(
     }
     let previous: Option<State> = cache.load(&state_name);
     let (results, state) =
-        analysis::analyze_crate_incremental(files, options, &keys, previous.as_ref());
+        driver::analyze_crate_incremental(files, options, &keys, previous.as_ref());
     drop(previous);
     match state {
         Some(state) => {

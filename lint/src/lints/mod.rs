@@ -37,27 +37,43 @@ pub static LINTS: [&Lint; 11] = [
     &unused_suppression::LINT,
 ];
 
-/// The flow-based lints, on one function's facts.
-pub(crate) fn check_function(facts: &Facts, out: &mut Vec<Diagnostic>) {
-    leaked_response::check(facts, out);
-    unconsumed_response::check(facts, out);
-    await_holding_response::check(facts, out);
-    collected_responses::check(facts, out);
-    response_unread_on_early_exit::check(facts, out);
-    unbounded_body_read::check(facts, out);
+/// What a run of the lints reads: one function's facts, one parsed file, or the whole crate.
+pub(crate) enum Scope<'s, 'f> {
+    /// The flow-based lints, on the facts of one function of file `usize`.
+    Function(usize, &'s Facts),
+    /// The item lints, on parsed file `usize`.
+    File(usize, &'s FileContext<'f>, &'s syn::File),
+    /// The whole-crate lints: clients built per item or per call.
+    Crate(&'s CrateFacts<'f>),
 }
 
-/// The item lints, on one parsed file.
-pub(crate) fn check_file(cx: &FileContext<'_>, file: &syn::File, out: &mut Vec<Diagnostic>) {
-    response_in_static::check(cx, file, out);
-    response_field::check(cx, file, out);
-}
-
-/// The whole-crate lints: clients built per item or per call. Each finding goes to its file.
-pub(crate) fn check_crate(krate: &CrateFacts<'_>, out: &mut Vec<(usize, Diagnostic)>) {
-    let mut flagged = Flagged::default();
-    client_per_request::check(krate, &mut flagged, out);
-    client_per_call::check(krate, &mut flagged, out);
+/// Runs the analyzer's lints that read `scope`; each finding comes with the index of its file
+/// in the crate.
+pub(crate) fn run(scope: Scope<'_, '_>, out: &mut Vec<(usize, Diagnostic)>) {
+    let mut found = Vec::new();
+    let file = match scope {
+        Scope::Function(file, facts) => {
+            leaked_response::check(facts, &mut found);
+            unconsumed_response::check(facts, &mut found);
+            await_holding_response::check(facts, &mut found);
+            collected_responses::check(facts, &mut found);
+            response_unread_on_early_exit::check(facts, &mut found);
+            unbounded_body_read::check(facts, &mut found);
+            file
+        }
+        Scope::File(file, cx, syntax) => {
+            response_in_static::check(cx, syntax, &mut found);
+            response_field::check(cx, syntax, &mut found);
+            file
+        }
+        Scope::Crate(krate) => {
+            let mut flagged = Flagged::default();
+            client_per_request::check(krate, &mut flagged, out);
+            client_per_call::check(krate, &mut flagged, out);
+            return;
+        }
+    };
+    out.extend(found.into_iter().map(|diagnostic| (file, diagnostic)));
 }
 
 /// Constructions already reported: one construction gets one client finding.

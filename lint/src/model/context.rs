@@ -4,7 +4,7 @@
 use super::crate_map::CrateMap;
 use super::names::Names;
 use super::source_map::SourceMap;
-use crate::flow::Summaries;
+use super::summary::Summaries;
 
 /// What every function of a file shares: its names, the crate, its source map.
 pub struct FileContext<'a> {

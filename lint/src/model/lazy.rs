@@ -27,7 +27,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::crate_map::{CrateMap, FileOutline, FnId, Owner};
 use super::foreign::ForeignCrate;
 use super::lex::{self, Kind, Token};
-use crate::flow::Summary;
+use crate::model::summary::{RequestKind, Summary};
 
 /// Keywords that declare an item the crate map reads (functions, impls, modules, structs'
 /// fields, `use`s): a body holding one is kept whole. A `use` of the standard library's is
@@ -766,7 +766,7 @@ pub fn is_empty(summary: &Summary) -> bool {
     summary.returns.is_none()
         && summary.fresh_client.is_none()
         && summary.per_call_client.is_none()
-        && summary.returns_request == crate::flow::RequestKind::default()
+        && summary.returns_request == RequestKind::default()
         && summary.params.iter().all(|p| *p == Default::default())
 }
 

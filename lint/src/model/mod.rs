@@ -11,6 +11,7 @@ pub mod lex;
 pub mod names;
 pub mod place;
 pub mod source_map;
+pub mod summary;
 pub mod syntax;
 pub mod test_code;
 pub mod types;

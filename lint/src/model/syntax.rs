@@ -144,6 +144,84 @@ pub fn local_name(path: &syn::ExprPath) -> Option<String> {
     }
 }
 
+/// `expr` without the references and parentheses around it.
+pub fn strip_refs(expr: &syn::Expr) -> &syn::Expr {
+    match expr {
+        syn::Expr::Reference(reference) => strip_refs(&reference.expr),
+        syn::Expr::Paren(paren) => strip_refs(&paren.expr),
+        other => other,
+    }
+}
+
+/// The local name at the root of `v`, `self.v`, `v.field` (for collections).
+pub fn root_name(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Path(path) => local_name(path),
+        syn::Expr::Paren(paren) => root_name(&paren.expr),
+        syn::Expr::Reference(reference) => root_name(&reference.expr),
+        syn::Expr::Unary(unary) => root_name(&unary.expr),
+        _ => None,
+    }
+}
+
+/// A path as written, with a leading `::` if it has one.
+pub fn path_text(path: &syn::Path) -> String {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let prefix = if path.leading_colon.is_some() {
+        "::"
+    } else {
+        ""
+    };
+    format!("{prefix}{}", segments.join("::"))
+}
+
+/// Names a pattern binds.
+pub fn pattern_names(pat: &syn::Pat, names: &mut Vec<String>) {
+    match pat {
+        syn::Pat::Ident(ident) => {
+            names.push(name(&ident.ident));
+            if let Some((_, sub)) = &ident.subpat {
+                pattern_names(sub, names);
+            }
+        }
+        syn::Pat::TupleStruct(tuple) => tuple.elems.iter().for_each(|p| pattern_names(p, names)),
+        syn::Pat::Tuple(tuple) => tuple.elems.iter().for_each(|p| pattern_names(p, names)),
+        syn::Pat::Struct(strukt) => strukt
+            .fields
+            .iter()
+            .for_each(|field| pattern_names(&field.pat, names)),
+        syn::Pat::Slice(slice) => slice.elems.iter().for_each(|p| pattern_names(p, names)),
+        syn::Pat::Type(typed) => pattern_names(&typed.pat, names),
+        syn::Pat::Paren(paren) => pattern_names(&paren.pat, names),
+        syn::Pat::Reference(reference) => pattern_names(&reference.pat, names),
+        syn::Pat::Or(or) => {
+            if let Some(first) = or.cases.first() {
+                pattern_names(first, names);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether `expr` is `self`, through references and parentheses.
+pub fn receiver_is_self(expr: &syn::Expr) -> bool {
+    matches!(strip_refs(expr), syn::Expr::Path(path) if path.path.is_ident("self"))
+}
+
+/// The name of the field `expr` reads of `self` (`self.name`, through references).
+pub fn self_field(expr: &syn::Expr) -> Option<String> {
+    let syn::Expr::Field(field) = strip_refs(expr) else {
+        return None;
+    };
+    let syn::Member::Named(name) = &field.member else {
+        return None;
+    };
+    let syn::Expr::Path(base) = strip_refs(&field.base) else {
+        return None;
+    };
+    base.path.is_ident("self").then(|| self::name(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,7 +64,7 @@ pub struct Summary {
     /// factory, and where the construction is.
     pub fresh_client: Option<ClientSite>,
     /// The kind of request every response it returns answers (all HEAD, all writes).
-    pub returns_request: crate::flow::RequestKind,
+    pub returns_request: RequestKind,
     /// What it does with each parameter (by position, `self` included).
     pub params: Vec<ParamUse>,
     /// It builds a client and sends a request with it on every call (itself, or through
@@ -148,4 +148,13 @@ impl std::ops::Index<FnId> for Summaries<'_> {
         self.reads.borrow_mut().push(id);
         &self.all[id]
     }
+}
+
+/// What kind of request a response answers, as far as its body goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestKind {
+    /// A HEAD request: the response has no body, not reading it costs nothing.
+    pub head: bool,
+    /// A write (POST, PUT, PATCH, DELETE): its success body is small or empty by protocol.
+    pub write: bool,
 }
