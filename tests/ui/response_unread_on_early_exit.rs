@@ -9,20 +9,81 @@ use reqwest::{Client, StatusCode};
 
 // ---------------------------------------------------------------- flagged
 
-// `return` on a 404 drops the body unread; it is read on the other path.
-async fn find(client: &Client, url: &str) -> reqwest::Result<Option<serde_json::Value>> {
+// A 404 the caller does not expect becomes an error: the server's notice is lost with it.
+async fn must_exist(client: &Client, url: &str) -> Result<serde_json::Value, Error> {
     let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
     if resp.status() == StatusCode::NOT_FOUND {
-        return Ok(None);
+        return Err(Error::NotFound);
     }
-    Ok(Some(resp.json().await?))
+    Ok(resp.json().await?)
 }
 
-// `?` on an unrelated fallible step while the response is unread.
-async fn with_etag(client: &Client, url: &str) -> Result<(String, String), Box<dyn std::error::Error>> {
+// A status `match` whose failure arm is the function's value: no `return`, no `?`.
+async fn by_match(client: &Client, url: &str) -> Result<serde_json::Value, Error> {
+    let res = client.post(url).send().await?; //~ response_unread_on_early_exit
+    match res.status() {
+        StatusCode::OK => Ok(res.json().await?),
+        _ => Err(Error::Status(res.status().as_u16())),
+    }
+}
+
+// The same through `if`/`else` as the tail, and through a block ending in `Err(..)`.
+async fn by_if(client: &Client, url: &str) -> Result<String, Error> {
+    let res = client.get(url).send().await?; //~ response_unread_on_early_exit
+    if res.status().is_success() {
+        Ok(res.text().await?)
+    } else {
+        let code = res.status().as_u16();
+        Err(Error::Status(code))
+    }
+}
+
+// A failure logged, then the loop goes round to the next URL: the body is dropped unread at
+// the end of the iteration, its message gone with it.
+async fn log_and_move_on(client: &Client, urls: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for url in urls {
+        let Ok(res) = client.get(url).send().await else { continue }; //~ response_unread_on_early_exit
+        if !res.status().is_success() {
+            log::warn!("{url}: {}", res.status());
+        } else if let Ok(text) = res.text().await {
+            out.push(text);
+        }
+    }
+    out
+}
+
+// `is_err()` on a value that holds no response says nothing of the response.
+async fn parsed_code(client: &Client, url: &str, code: Result<u16, std::num::ParseIntError>) -> Result<String, Error> {
     let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
-    let etag = resp.headers().get("etag").ok_or("no etag")?.to_str()?.to_owned();
-    Ok((etag, resp.text().await?))
+    if !resp.status().is_success() {
+        if code.is_err() {
+            return Err(Error::NotFound);
+        }
+        return Err(Error::Status(code.unwrap_or(0)));
+    }
+    Ok(resp.text().await?)
+}
+
+// A failed attempt dropped unread before the retry: the server's reason is never seen.
+async fn retried(client: &Client, url: &str) -> Result<String, Error> {
+    for _ in 0..3 {
+        let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
+        if resp.status().is_server_error() {
+            continue;
+        }
+        return Ok(resp.text().await?);
+    }
+    Err(Error::NotFound)
+}
+
+// A generic failure answered with a normal value still loses the server's explanation.
+async fn quietly(client: &Client, url: &str) -> reqwest::Result<Option<String>> {
+    let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
+    if !resp.status().is_success() {
+        return Ok(None);
+    }
+    Ok(Some(resp.text().await?))
 }
 
 // `bail!` on a bad status; the chain spans several lines and its span starts at `client`.
@@ -73,6 +134,67 @@ async fn until_limited(client: &Client, urls: &[String]) -> reqwest::Result<Vec<
 }
 
 // ---------------------------------------------------------------- silent
+
+#[derive(Debug)]
+enum Error {
+    NotFound,
+    Status(u16),
+    Http(reqwest::Error),
+}
+impl From<reqwest::Error> for Error {
+    fn from(e: reqwest::Error) -> Self {
+        Error::Http(e)
+    }
+}
+
+// An expected 404 answered with a normal value: a probe, whose short notice says nothing the
+// status does not.
+async fn find(client: &Client, url: &str) -> reqwest::Result<Option<serde_json::Value>> {
+    let resp = client.get(url).send().await?;
+    if resp.status() == StatusCode::NOT_FOUND {
+        return Ok(None);
+    }
+    Ok(Some(resp.json().await?))
+}
+
+// "Already exists" is what the caller asked to accept.
+async fn create(client: &Client, url: &str, exist_ok: bool) -> Result<String, Error> {
+    let resp = client.put(url).send().await?;
+    if resp.status().as_u16() == 409 && exist_ok {
+        return Ok(url.to_owned());
+    }
+    if !resp.status().is_success() {
+        return Err(Error::Status(resp.text().await?.len() as u16));
+    }
+    Ok(resp.text().await?)
+}
+
+// `?` on an unrelated fallible step while the response is unread: a rare local error, not
+// taken on a status.
+async fn with_etag(client: &Client, url: &str) -> Result<(String, String), Box<dyn std::error::Error>> {
+    let resp = client.get(url).send().await?;
+    let etag = resp.headers().get("etag").ok_or("no etag")?.to_str()?.to_owned();
+    Ok((etag, resp.text().await?))
+}
+
+// The failure arm reads the body into the error.
+async fn by_match_reading(client: &Client, url: &str) -> Result<serde_json::Value, Error> {
+    let res = client.post(url).send().await?;
+    match res.status() {
+        StatusCode::OK => Ok(res.json().await?),
+        _ => Err(Error::Status(res.text().await?.len() as u16)),
+    }
+}
+
+// No response exists where the request failed.
+async fn unless_failed(client: &Client, url: &str) -> serde_json::Value {
+    let res = client.post(url).send().await;
+    if res.is_err() {
+        return serde_json::Value::Null;
+    }
+    res.unwrap().json().await.unwrap_or_default()
+}
+
 
 // Dropped explicitly before the early return.
 async fn find_dropping(client: &Client, url: &str) -> reqwest::Result<Option<serde_json::Value>> {
