@@ -90,7 +90,12 @@ impl Engine<'_, '_> {
         if !state.reachable {
             return Value::default();
         }
-        if tail && guards::is_error_value(expr) {
+        // Through a block or parentheses, the error value is the innermost tail expression.
+        let transparent = matches!(
+            expr,
+            syn::Expr::Block(_) | syn::Expr::Paren(_) | syn::Expr::Group(_)
+        );
+        if tail && !transparent && guards::is_error_value(expr) {
             // The body's value is an error: a response taken on a failure status and dropped
             // unread after this lost the message that error should have carried.
             let value = self.expr_inner(expr, state, false);
