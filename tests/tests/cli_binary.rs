@@ -1,4 +1,4 @@
-//! The real executable: built with cargo (the one `cargo install --path lint` installs), run
+//! The real executable: built with cargo (the one `cargo install --path cargo-reqleak` installs), run
 //! as `cargo-reqleak ...` and as the cargo subcommand `cargo reqleak ...`, with real exit
 //! statuses and streams. (`CARGO_BIN_EXE_*` is only set for tests of the binary's own
 //! package, so the binary is built here with `cargo build`, which is quick when it is fresh.)

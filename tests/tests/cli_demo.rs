@@ -43,10 +43,10 @@ fn the_demo_shows_every_default_on_lint() {
         .into_iter()
         .map(|(_, _, code)| code)
         .collect();
-    let default_on: BTreeSet<String> = reqleak_lint::LINTS
+    let default_on: BTreeSet<String> = reqleak_analysis::LINTS
         .iter()
-        .filter(|l| l.reporter == reqleak_lint::Reporter::Analyzer)
-        .filter(|l| l.default_level != reqleak_lint::Level::Allow)
+        .filter(|l| l.reporter == reqleak_analysis::Reporter::Analyzer)
+        .filter(|l| l.default_level != reqleak_analysis::Level::Allow)
         .map(|l| l.code())
         .collect();
     assert_eq!(codes, default_on);

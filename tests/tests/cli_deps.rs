@@ -147,10 +147,7 @@ fn dependencies_signatures_make_sources_cold_warm_and_after_a_corrupt_cache() {
     );
     let middleware = cache.join(&files[2]);
     let cached = json_file(&middleware);
-    assert_eq!(
-        cached["format"],
-        reqleak_lint::frontend::deps::FORMAT_VERSION
-    );
+    assert_eq!(cached["format"], cargo_reqleak::deps::FORMAT_VERSION);
     assert_eq!(cached["index"]["name"], "reqwest_middleware");
     assert!(cached["index"]["types"]
         .as_array()

@@ -55,7 +55,7 @@ pub async fn slow(client: &reqwest::Client) -> reqwest::Result<String> {{
     assert_eq!(
         code.explanation.as_deref(),
         Some(
-            reqleak_lint::find_lint("unconsumed_response")
+            reqleak_analysis::find_lint("unconsumed_response")
                 .unwrap()
                 .explanation
         )
@@ -89,7 +89,9 @@ pub async fn slow(client: &reqwest::Client) -> reqwest::Result<String> {{
         children[0],
         (
             DiagnosticLevel::Help,
-            reqleak_lint::find_lint("unconsumed_response").unwrap().help
+            reqleak_analysis::find_lint("unconsumed_response")
+                .unwrap()
+                .help
         )
     );
     assert_eq!(

@@ -1,7 +1,8 @@
-//! Installable from outside the repository: the three published crates (`reqleak`,
-//! `reqleak-macros`, `reqleak-lint`) carry the metadata crates.io shows and pass
-//! `cargo package` (offline, without building: path dependencies need a `version`, files
-//! must be inside the package), and no manifest has a placeholder URL.
+//! Installable from outside the repository: the four published crates (`reqleak`,
+//! `reqleak-macros`, `reqleak-analysis`, `cargo-reqleak`) carry the metadata crates.io shows
+//! and pass `cargo package` (offline, without building: path dependencies need a `version`,
+//! files must be inside the package), no manifest has a placeholder URL, and
+//! `cargo install --path cargo-reqleak` installs the `cargo reqleak` subcommand.
 
 #[path = "../cli/binary.rs"]
 mod binary;
@@ -11,7 +12,12 @@ use std::process::Command;
 
 use cargo_metadata::MetadataCommand;
 
-const PUBLISHED: [&str; 3] = ["reqleak-macros", "reqleak", "reqleak-lint"];
+const PUBLISHED: [&str; 4] = [
+    "reqleak-macros",
+    "reqleak",
+    "reqleak-analysis",
+    "cargo-reqleak",
+];
 
 fn workspace() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
@@ -101,7 +107,7 @@ fn the_published_crates_pass_cargo_package_offline() {
     // Until the project has a public home, cargo notes the missing repository URL; nothing else.
     assert_eq!(
         warnings,
-        ["warning: manifest has no documentation, homepage or repository"; 3]
+        ["warning: manifest has no documentation, homepage or repository"; 4]
     );
     for name in PUBLISHED {
         let file = target.path().join(format!("package/{name}-0.1.0.crate"));
@@ -125,10 +131,64 @@ fn the_published_crates_pass_cargo_package_offline() {
         for expected in ["Cargo.toml", "README.md", "src/lib.rs"] {
             assert!(files.contains(&expected), "{name}: {expected} in {files:?}");
         }
-        if name == "reqleak-lint" {
+        if name == "cargo-reqleak" {
             assert!(files.contains(&"src/main.rs"));
+        }
+        if name == "reqleak-analysis" {
             // Each lint's documentation is compiled in with include_str!.
             assert!(files.contains(&"src/lints/leaked_response.md"), "{files:?}");
         }
     }
+}
+
+/// The README's install line from a checkout, `cargo install --locked --path cargo-reqleak`,
+/// puts `cargo-reqleak` in the root's `bin/`, where cargo finds it as `cargo reqleak`. (A
+/// debug build in the tests' target directory, which the other tests have mostly built.)
+#[test]
+fn cargo_install_path_cargo_reqleak_installs_the_subcommand() {
+    let root = tempfile::tempdir().unwrap();
+    let target_dir = binary::binary()
+        .ancestors()
+        .nth(2)
+        .expect("the binary is in <target>/debug/")
+        .to_path_buf();
+    let output = Command::new(binary::cargo())
+        .current_dir(workspace())
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .args([
+            "install",
+            "--locked",
+            "--offline",
+            "--debug",
+            "--quiet",
+            "--path",
+            "cargo-reqleak",
+            "--root",
+        ])
+        .arg(root.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bin = root.path().join("bin");
+    assert!(bin.join("cargo-reqleak").is_file(), "{}", bin.display());
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
+    let version = Command::new(binary::cargo())
+        .current_dir(root.path())
+        .env("PATH", path)
+        .args(["reqleak", "--version"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&version.stdout);
+    assert!(
+        version.status.success() && stdout.contains(env!("CARGO_PKG_VERSION")),
+        "{stdout}{}",
+        String::from_utf8_lossy(&version.stderr)
+    );
 }

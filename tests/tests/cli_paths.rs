@@ -163,7 +163,7 @@ fn bad_arguments_exit_2() {
 
 #[test]
 fn a_syntax_error_in_a_body_reqleak_never_reads_is_left_to_the_compiler() {
-    // `other` names nothing of reqwest's: its body is never parsed (`lint/src/model/lazy.rs`),
+    // `other` names nothing of reqwest's: its body is never parsed (`analysis/src/model/lazy.rs`),
     // so its error is cargo check's to report, and the rest of the file is analyzed.
     let text = format!("{UNCONSUMED}\nfn other() {{\n    let x = ;\n}}\n");
     let dir = tree(&[("a.rs", &text)]);
@@ -257,10 +257,12 @@ fn list_prints_the_catalogue() {
         lines[1],
         format!(
             "leaked_response                deny   correctness  {}",
-            reqleak_lint::find_lint("leaked_response").unwrap().summary
+            reqleak_analysis::find_lint("leaked_response")
+                .unwrap()
+                .summary
         )
     );
-    assert_eq!(lines.len(), 1 + reqleak_lint::LINTS.len());
+    assert_eq!(lines.len(), 1 + reqleak_analysis::LINTS.len());
     assert!(
         lines[lines.len() - 1].starts_with("unused_suppression             warn   suspicious   ")
     );
@@ -268,7 +270,7 @@ fn list_prints_the_catalogue() {
 
 #[test]
 fn explain_prints_the_documentation() {
-    let lint = reqleak_lint::find_lint("unconsumed_response").unwrap();
+    let lint = reqleak_analysis::find_lint("unconsumed_response").unwrap();
     let out = run(
         std::path::Path::new("."),
         &["--explain", "unconsumed_response"],

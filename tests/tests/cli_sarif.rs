@@ -27,16 +27,16 @@ fn the_log_is_valid_and_carries_rules_and_results() {
     assert_eq!(log["version"], "2.1.0");
     let run0 = &log["runs"][0];
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), reqleak_lint::LINTS.len() + 1);
-    for (rule, lint) in rules.iter().zip(reqleak_lint::LINTS.iter()) {
+    assert_eq!(rules.len(), reqleak_analysis::LINTS.len() + 1);
+    for (rule, lint) in rules.iter().zip(reqleak_analysis::LINTS.iter()) {
         assert_eq!(rule["id"], lint.code());
         assert_eq!(rule["help"]["text"], lint.help);
         assert_eq!(rule["help"]["markdown"], lint.explanation);
         assert_eq!(rule["shortDescription"]["text"], lint.summary);
         let level = match lint.default_level {
-            reqleak_lint::Level::Allow => "none",
-            reqleak_lint::Level::Warn => "warning",
-            reqleak_lint::Level::Deny | reqleak_lint::Level::Forbid => "error",
+            reqleak_analysis::Level::Allow => "none",
+            reqleak_analysis::Level::Warn => "warning",
+            reqleak_analysis::Level::Deny | reqleak_analysis::Level::Forbid => "error",
         };
         assert_eq!(rule["defaultConfiguration"]["level"], level);
         assert_eq!(rule["properties"]["tags"], json!([lint.group.as_str()]));
@@ -50,14 +50,14 @@ fn the_log_is_valid_and_carries_rules_and_results() {
         run0["originalUriBaseIds"]["%SRCROOT%"]["uri"],
         format!("file://{}/", canonical(dir.path()).display())
     );
-    let leaked = reqleak_lint::find_lint("leaked_response").unwrap();
-    let unconsumed = reqleak_lint::find_lint("unconsumed_response").unwrap();
+    let leaked = reqleak_analysis::find_lint("leaked_response").unwrap();
+    let unconsumed = reqleak_analysis::find_lint("unconsumed_response").unwrap();
     let results = run0["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     assert_eq!(results[0]["ruleId"], "reqleak::leaked_response");
     assert_eq!(
         results[0]["ruleIndex"],
-        reqleak_lint::LINTS
+        reqleak_analysis::LINTS
             .iter()
             .position(|l| l.name == "leaked_response")
             .unwrap()

@@ -55,7 +55,7 @@ fn virtual_workspace_analyzes_every_member_with_exact_json_fields() {
     assert_eq!(d["code"]["code"], "reqleak::unconsumed_response");
     assert_eq!(
         d["code"]["explanation"],
-        reqleak_lint::find_lint("unconsumed_response")
+        reqleak_analysis::find_lint("unconsumed_response")
             .unwrap()
             .explanation
     );

@@ -2,7 +2,7 @@
 //! stack overflow (which would abort this test binary).
 //!
 //! - every kind of nesting (blocks, parentheses, closures, method chains, operators, generic
-//!   arguments, `else if`, modules..) just below [`reqleak_lint::MAX_NESTING`] is analyzed,
+//!   arguments, `else if`, modules..) just below [`reqleak_analysis::MAX_NESTING`] is analyzed,
 //!   and the findings at the bottom are reported (just above, it gets the parse error);
 //! - ten times deeper, and 100,000 nested blocks, get the "nesting too deep" parse error at
 //!   the token where the limit is passed;
@@ -12,16 +12,16 @@
 //! The `cargo-reqleak` executable answers deep files too, in path mode and in workspace mode
 //! (whose module-tree discovery parses every file with syn before the analyzer does).
 //!
-//! How long they take is measured by the `deep_input` benchmark of reqleak-lint, not here.
+//! How long they take is measured by the `deep_input` benchmark of reqleak-analysis, not here.
 
 #[path = "../cli/binary.rs"]
 mod binary;
-#[path = "../../lint/benches/common/deep.rs"]
+#[path = "../../analysis/benches/common/deep.rs"]
 mod deep;
 
 use std::process::Command;
 
-use reqleak_lint::{analyze_source, Diagnostic, ParseError, Position, MAX_NESTING};
+use reqleak_analysis::{analyze_source, Diagnostic, ParseError, Position, MAX_NESTING};
 
 const TOO_DEEP: &str = "nesting too deep";
 

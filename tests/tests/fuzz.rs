@@ -2,7 +2,7 @@
 //! `reqwest` packages it depends on, and the published crates of `corpus/` when their sources
 //! are in the local registry), applies seeded random edits at the token level (delete,
 //! duplicate, swap or replace token ranges, insert tokens, insert or wrap deep nesting), runs
-//! [`reqleak_lint::analyze_crate`] on each mutant (alone, or with other files of its package
+//! [`reqleak_analysis::analyze_crate`] on each mutant (alone, or with other files of its package
 //! every eighth time), and checks:
 //!
 //! - nothing panics: no "internal error" result (the analyzer turns its own panics into
@@ -10,7 +10,7 @@
 //!   timeout;
 //! - the analyzer reports a parse error exactly where `syn::parse_file` does, with the same
 //!   message at the same place; when syn parses the mutant, the analyzer answers `Ok`;
-//! - except for "nesting too deep" ([`reqleak_lint::MAX_NESTING`]): that error must come only
+//! - except for "nesting too deep" ([`reqleak_analysis::MAX_NESTING`]): that error must come only
 //!   for files that do nest deep, and every file that nests well past the limit must get it.
 //!   How deep a file nests is measured here on proc-macro2's tokens, independently of the
 //!   analyzer's own scan of the text;
@@ -35,9 +35,9 @@
 //! `target/tmp/reqleak-fuzz/`. Should the process abort (a stack overflow cannot be caught),
 //! the mutant each worker had in hand is in `target/tmp/reqleak-fuzz/in-flight-<worker>.rs`.
 
-#[path = "../../lint/benches/common/corpus.rs"]
+#[path = "../../analysis/benches/common/corpus.rs"]
 mod corpus;
-#[path = "../../lint/benches/common/deep.rs"]
+#[path = "../../analysis/benches/common/deep.rs"]
 mod deep;
 #[path = "../common/lazy.rs"]
 mod lazy;
@@ -50,7 +50,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use reqleak_lint::{analyze_crate, CrateFile, Diagnostic, Options, ParseError, MAX_NESTING};
+use reqleak_analysis::{analyze_crate, CrateFile, Diagnostic, Options, ParseError, MAX_NESTING};
 
 const DEFAULT_MUTANTS: usize = 3_000;
 /// "reqleak" in ASCII.
@@ -1061,7 +1061,7 @@ fn check(corpus: &Corpus, mutant: &Mutant) -> Checked {
             };
             let got = (error.span.start.line, error.span.start.column);
             // Where proc-macro2 cannot even split the file into tokens, the analyzer says
-            // why in rustc's words (`lint/src/model/delimiters.rs`), at the delimiter, quote
+            // why in rustc's words (`analysis/src/model/delimiters.rs`), at the delimiter, quote
             // or comment at fault rather than where the lexer stopped.
             let lexical = message == LEXER_ERROR;
             let agrees = if lexical {

@@ -1,5 +1,5 @@
 //! Lazy bodies against eager ones: the analyzer leaves unparsed the function bodies that name
-//! nothing of reqwest's until the crate shows they may matter (`lint/src/model/lazy.rs`). That
+//! nothing of reqwest's until the crate shows they may matter (`analysis/src/model/lazy.rs`). That
 //! must change nothing but the cost: on every ui fixture, this workspace, syn and reqwest (and
 //! the published corpus of `corpus/` with `REQLEAK_LAZY_PUBLISHED=1`, best in release:
 //! `cargo test --release -p reqleak-tests --test lazy_bodies`), with and without test code,
@@ -8,9 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use reqleak_lint::{analyze_crate, CrateFile, ModulePlace, Options};
+use reqleak_analysis::{analyze_crate, CrateFile, ModulePlace, Options};
 
-#[path = "../../lint/benches/common/corpus.rs"]
+#[path = "../../analysis/benches/common/corpus.rs"]
 mod corpus;
 #[path = "../common/lazy.rs"]
 mod lazy;

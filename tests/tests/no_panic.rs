@@ -5,14 +5,14 @@
 //! its files placed as cargo lays them out, test code included.
 //!
 //! Every result must be `Ok`: a parse error here is a file rustc accepts and the analyzer
-//! does not (or one it finds nested too deep, see [`reqleak_lint::MAX_NESTING`]), and an
+//! does not (or one it finds nested too deep, see [`reqleak_analysis::MAX_NESTING`]), and an
 //! internal error is a panic the analyzer caught. No published file is invalid Rust, so there
 //! is no list of exceptions. Every offender is reported, then the test fails once.
 
-#[path = "../../lint/benches/common/corpus.rs"]
+#[path = "../../analysis/benches/common/corpus.rs"]
 mod corpus;
 
-use reqleak_lint::{analyze_crate, Options};
+use reqleak_analysis::{analyze_crate, Options};
 
 /// Analyzes one package; returns one line per file that is not `Ok`.
 fn failures(package: &corpus::Package) -> Vec<String> {

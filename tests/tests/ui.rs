@@ -1,8 +1,8 @@
 //! The ui fixture suite: every `tests/ui/*.rs` file is analyzed with
-//! [`reqleak_lint::analyze_source`] and its diagnostics are compared with the `//~` comments it
+//! [`reqleak_analysis::analyze_source`] and its diagnostics are compared with the `//~` comments it
 //! carries, as the list below says. A directory `tests/ui/<lint>_<topic>/` is a
 //! small crate (`Cargo.toml`, `src/`, `tests/`..): its files are analyzed together with
-//! [`reqleak_lint::analyze_crate`], each placed where cargo's layout puts it, and each file's
+//! [`reqleak_analysis::analyze_crate`], each placed where cargo's layout puts it, and each file's
 //! comments are compared with its own diagnostics. Cross-file and cross-module cases live there.
 //!
 //! - A line that ends with `//~ lint_a, lint_b` expects one diagnostic of each named lint whose
@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use reqleak_lint::{Diagnostic, Level, Reporter, LINTS};
+use reqleak_analysis::{Diagnostic, Level, Reporter, LINTS};
 
 /// The marker of an expected-diagnostic comment.
 const ANNOTATION: &str = "//~";
@@ -254,25 +254,25 @@ fn collect_rs(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
 
 /// Analyzes a fixture: a single file on its own, a crate as one package whose files sit where
 /// cargo's layout puts them.
-fn analyze(fixture: &Fixture) -> Vec<Result<Vec<Diagnostic>, reqleak_lint::ParseError>> {
+fn analyze(fixture: &Fixture) -> Vec<Result<Vec<Diagnostic>, reqleak_analysis::ParseError>> {
     if !fixture.is_crate {
-        return vec![reqleak_lint::analyze_source(&fixture.files[0].1)];
+        return vec![reqleak_analysis::analyze_source(&fixture.files[0].1)];
     }
     let lib_name = fixture.name.replace('-', "_");
     let has_lib = fixture.files.iter().any(|(path, _)| path == "src/lib.rs");
-    let inputs: Vec<reqleak_lint::CrateFile<'_>> = fixture
+    let inputs: Vec<reqleak_analysis::CrateFile<'_>> = fixture
         .files
         .iter()
         .map(|(path, text)| {
-            let place = reqleak_lint::ModulePlace::infer(Path::new(path), &lib_name, has_lib);
-            reqleak_lint::CrateFile::new(text).at(place, path)
+            let place = reqleak_analysis::ModulePlace::infer(Path::new(path), &lib_name, has_lib);
+            reqleak_analysis::CrateFile::new(text).at(place, path)
         })
         .collect();
-    reqleak_lint::analyze_crate(
+    reqleak_analysis::analyze_crate(
         &inputs,
-        &reqleak_lint::Options {
+        &reqleak_analysis::Options {
             test_code: true,
-            ..reqleak_lint::Options::default()
+            ..reqleak_analysis::Options::default()
         },
     )
 }
@@ -482,7 +482,7 @@ mod harness_self_test {
             .copied()
             .find(|lint| lint.name == name)
             .unwrap();
-        let position = reqleak_lint::Position {
+        let position = reqleak_analysis::Position {
             line,
             column: 5,
             byte: 0,
@@ -490,7 +490,7 @@ mod harness_self_test {
         Diagnostic {
             lint,
             message: format!("found by {name}"),
-            span: reqleak_lint::Span {
+            span: reqleak_analysis::Span {
                 start: position,
                 end: position,
             },

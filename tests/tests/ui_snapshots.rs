@@ -34,7 +34,7 @@ fn render(file_name: &str, text: &str) -> String {
     args.push(OsString::from(file_name));
     let mut out = Vec::new();
     let mut err = Vec::new();
-    reqleak_lint::frontend::run(args, ui_dir(), &mut out, &mut err);
+    cargo_reqleak::run(args, ui_dir(), &mut out, &mut err);
     String::from_utf8(out).expect("the report is UTF-8")
 }
 

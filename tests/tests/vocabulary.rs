@@ -117,7 +117,7 @@ fn every_public_method_of_reqwest_is_classified() {
              the vocabulary must be checked against every version the spec covers"
         );
     }
-    let lists = reqleak_lint::vocabulary();
+    let lists = reqleak_analysis::vocabulary();
     let mut unclassified = Vec::new();
     let mut counted = 0;
     for (version, src) in &sources {
@@ -143,7 +143,7 @@ fn every_public_method_of_reqwest_is_classified() {
     }
     assert!(
         unclassified.is_empty(),
-        "{} of {counted} public methods are in no list of the vocabulary (lint/src/flow/vocabulary.rs):\n{}",
+        "{} of {counted} public methods are in no list of the vocabulary (analysis/src/flow/vocabulary.rs):\n{}",
         unclassified.len(),
         unclassified.join("\n")
     );
