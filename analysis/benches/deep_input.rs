@@ -1,4 +1,4 @@
-//! How long deep and large input takes (`tests/tests/deep_input.rs` checks that each gets an
+//! How long deep and large input takes (`tests/it/deep_input.rs` checks that each gets an
 //! answer). Group `deep_input`, each file analyzed with [`reqleak_analysis::analyze_source`]:
 //!
 //! - `nested_blocks_100k`: 100,000 nested blocks (the "nesting too deep" parse error);

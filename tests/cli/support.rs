@@ -5,7 +5,6 @@
 //! `cargo-reqleak`'s `main` calls with the process's arguments, directory and streams: it is
 //! the whole binary minus two lines, and it keeps the suite fast. `cli_binary.rs` builds and
 //! runs the real executable, both as `cargo-reqleak` and as `cargo reqleak`.
-#![allow(dead_code)]
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! The corpora the benchmarks and the robustness tests read. Shared by `analysis/benches/*.rs`
-//! and `tests/tests/{fuzz,no_panic}.rs`, which include this file with `#[path]` (the including
+//! and `tests/it/{fuzz,no_panic}.rs`, which include this file with `#[path]` (the including
 //! crate's manifest directory must sit one level below the workspace root).
 //!
 //! - [`workspace`]: this workspace's packages, and the `syn` and `reqwest` packages it depends

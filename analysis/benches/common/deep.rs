@@ -1,6 +1,6 @@
 //! Deep and large inputs for the analyzer: nested constructs of every kind, a file on one
 //! line, a file of many functions. Shared by `analysis/benches/deep_input.rs` (their times) and
-//! `tests/tests/deep_input.rs` (that each gets an answer), which include this file with
+//! `tests/it/deep_input.rs` (that each gets an answer), which include this file with
 //! `#[path]`.
 
 #![allow(dead_code)] // each includer uses a part

@@ -23,7 +23,7 @@
 //!
 //! ```sh
 //! REQLEAK_FUZZ_MUTANTS=200000 REQLEAK_FUZZ_SEED=7 \
-//!     cargo test --release -p reqleak-tests --test fuzz -- --nocapture
+//!     cargo test --release -p reqleak-tests --test it fuzz -- --nocapture
 //! ```
 //!
 //! Environment: `REQLEAK_FUZZ_MUTANTS` (how many), `REQLEAK_FUZZ_SEED` (decimal or `0x` hex),
@@ -35,12 +35,9 @@
 //! `target/tmp/reqleak-fuzz/`. Should the process abort (a stack overflow cannot be caught),
 //! the mutant each worker had in hand is in `target/tmp/reqleak-fuzz/in-flight-<worker>.rs`.
 
-#[path = "../../analysis/benches/common/corpus.rs"]
-mod corpus;
-#[path = "../../analysis/benches/common/deep.rs"]
-mod deep;
-#[path = "../common/lazy.rs"]
-mod lazy;
+use crate::corpus;
+use crate::deep;
+use crate::lazy;
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -1122,7 +1119,7 @@ fn reproducer(corpus: &Corpus, config: &Config, mutant: &Mutant, problems: &[Str
     }
     let _ = write!(
         out,
-        "  saved: {}\n  rerun: REQLEAK_FUZZ_SEED={:#x} REQLEAK_FUZZ_ONLY={} cargo test -p reqleak-tests --test fuzz -- --nocapture\n  replay the file: REQLEAK_FUZZ_REPLAY={} cargo test -p reqleak-tests --test fuzz -- --nocapture",
+        "  saved: {}\n  rerun: REQLEAK_FUZZ_SEED={:#x} REQLEAK_FUZZ_ONLY={} cargo test -p reqleak-tests --test it fuzz -- --nocapture\n  replay the file: REQLEAK_FUZZ_REPLAY={} cargo test -p reqleak-tests --test it fuzz -- --nocapture",
         saved.display(),
         config.seed,
         mutant.index,
@@ -1265,7 +1262,7 @@ fn campaign(config: Config) -> Tally {
                     .cloned();
                 if let Some((index, since, header)) = stuck {
                     panic!(
-                        "mutant {index} has run for {:.0?} (timeout {:?}):\n{header}  rerun: REQLEAK_FUZZ_SEED={:#x} REQLEAK_FUZZ_ONLY={index} cargo test -p reqleak-tests --test fuzz -- --nocapture\n{} failures before it:\n{}",
+                        "mutant {index} has run for {:.0?} (timeout {:?}):\n{header}  rerun: REQLEAK_FUZZ_SEED={:#x} REQLEAK_FUZZ_ONLY={index} cargo test -p reqleak-tests --test it fuzz -- --nocapture\n{} failures before it:\n{}",
                         since.elapsed(),
                         config.timeout,
                         config.seed,

@@ -1,8 +1,7 @@
 //! An editor can use the JSON output: rust-analyzer's `check.overrideCommand` reads cargo's
 //! messages with `cargo_metadata::Message`; every field it uses must be there and right.
 
-#[path = "../cli/support.rs"]
-mod support;
+use crate::support;
 
 use cargo_metadata::diagnostic::DiagnosticLevel;
 use cargo_metadata::Message;

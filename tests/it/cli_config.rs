@@ -2,8 +2,7 @@
 //! `[package.metadata.reqleak.lints]` (overrides the workspace), `-A/-W/-D` (overrides both,
 //! later flags win), groups and `warnings`, and clear errors for unknown names.
 
-#[path = "../cli/support.rs"]
-mod support;
+use crate::support;
 
 use support::{level_note, package_manifest, run, tree, FIELD, UNCONSUMED};
 

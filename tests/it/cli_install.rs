@@ -4,8 +4,7 @@
 //! files must be inside the package), no manifest has a placeholder URL, and
 //! `cargo install --path cargo-reqleak` installs the `cargo reqleak` subcommand.
 
-#[path = "../cli/binary.rs"]
-mod binary;
+use crate::binary;
 
 use std::path::Path;
 use std::process::Command;

@@ -12,7 +12,7 @@ fn reported(url: &str, state: &str, marker: &str) -> Reported {
         status: 200,
         url: url.to_string(),
         state: state.to_string(),
-        file: "tests/tests/runtime_versions.rs".to_string(),
+        file: "tests/it/runtime_versions.rs".to_string(),
         line: line_of(SRC, &format!("// {marker}")),
     }
 }

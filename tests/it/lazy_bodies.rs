@@ -2,7 +2,7 @@
 //! nothing of reqwest's until the crate shows they may matter (`analysis/src/model/lazy.rs`). That
 //! must change nothing but the cost: on every ui fixture, this workspace, syn and reqwest (and
 //! the published corpus of `corpus/` with `REQLEAK_LAZY_PUBLISHED=1`, best in release:
-//! `cargo test --release -p reqleak-tests --test lazy_bodies`), with and without test code,
+//! `cargo test --release -p reqleak-tests --test it lazy_bodies`), with and without test code,
 //! a lazy run and an eager one find the same (`tests/common/lazy.rs` says what "the same" is).
 //! The mutation fuzzer (`fuzz.rs`) checks the same on every mutant.
 
@@ -10,10 +10,8 @@ use std::path::{Path, PathBuf};
 
 use reqleak_analysis::{analyze_crate, CrateFile, ModulePlace, Options};
 
-#[path = "../../analysis/benches/common/corpus.rs"]
-mod corpus;
-#[path = "../common/lazy.rs"]
-mod lazy;
+use crate::corpus;
+use crate::lazy;
 
 /// Analyzes `files` lazily and eagerly, with and without test code; the disagreements.
 fn compare(label: &str, files: &[CrateFile<'_>], paths: &[String]) -> Vec<String> {

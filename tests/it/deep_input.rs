@@ -14,10 +14,8 @@
 //!
 //! How long they take is measured by the `deep_input` benchmark of reqleak-analysis, not here.
 
-#[path = "../cli/binary.rs"]
-mod binary;
-#[path = "../../analysis/benches/common/deep.rs"]
-mod deep;
+use crate::binary;
+use crate::deep;
 
 use std::process::Command;
 

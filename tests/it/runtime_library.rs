@@ -17,7 +17,7 @@ fn reported(url: &str, marker: &str) -> Reported {
         status: 200,
         url: url.to_string(),
         state: "unread".to_string(),
-        file: "tests/tests/runtime_library.rs".to_string(),
+        file: "tests/it/runtime_library.rs".to_string(),
         line: line_of(SRC, &format!("// {marker}")),
     }
 }

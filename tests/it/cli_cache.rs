@@ -5,8 +5,7 @@
 //! manifests (a member added under a glob); path mode caches beside the project's
 //! `Cargo.lock`, and nowhere outside a Cargo project.
 
-#[path = "../cli/support.rs"]
-mod support;
+use crate::support;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};

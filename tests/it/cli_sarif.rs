@@ -1,10 +1,8 @@
 //! `--message-format sarif`: a SARIF 2.1.0 log valid against the official schema
 //! (tests/cli/sarif-schema-2.1.0.json), with the catalogue as rules and one result a finding.
 
-#[path = "../cli/sarif.rs"]
-mod sarif;
-#[path = "../cli/support.rs"]
-mod support;
+use crate::sarif;
+use crate::support;
 
 use sarif::validate;
 use serde_json::json;

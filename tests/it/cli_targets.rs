@@ -3,8 +3,7 @@
 //! `--example NAME`, `--tests`, `--test NAME`, `--benches`, `--bench NAME`, `--all-targets`.
 //! In path mode the same flags apply to files under `tests/`, `benches/` and `examples/`.
 
-#[path = "../cli/support.rs"]
-mod support;
+use crate::support;
 
 use support::{package_manifest, run, tree, LEAKED};
 

@@ -1,8 +1,7 @@
 //! Path mode (`cargo-reqleak PATH...`): output formats, order, exit status, `--list`,
 //! `--explain`, and the errors of bad paths and bad files.
 
-#[path = "../cli/support.rs"]
-mod support;
+use crate::support;
 
 use support::{run, tree, CLEAN, FIELD, LEAKED, UNCONSUMED};
 

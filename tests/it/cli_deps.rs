@@ -5,8 +5,7 @@
 //! fixture); a corrupt cache file is rewritten; when
 //! `cargo metadata` cannot resolve the graph offline, a note says so and the run goes on.
 
-#[path = "../cli/support.rs"]
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

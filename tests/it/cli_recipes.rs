@@ -5,12 +5,9 @@
 //!   checks the staged content (renamed files included), not the working tree;
 //! - `.pre-commit-hooks.yaml`: its entry run on a file list, as the pre-commit framework does.
 
-#[path = "../cli/binary.rs"]
-mod binary;
-#[path = "../cli/sarif.rs"]
-mod sarif;
-#[path = "../cli/support.rs"]
-mod support;
+use crate::binary;
+use crate::sarif;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -2,8 +2,7 @@
 //! package selection, every target kind, module trees, the JSON fields of each message, and
 //! the errors of a missing or broken workspace.
 
-#[path = "../cli/support.rs"]
-mod support;
+use crate::support;
 
 use support::{
     at, canonical, json_summary, package_manifest, run, tree, CLEAN, LEAKED, UNCONSUMED,

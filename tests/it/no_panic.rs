@@ -9,8 +9,7 @@
 //! internal error is a panic the analyzer caught. No published file is invalid Rust, so there
 //! is no list of exceptions. Every offender is reported, then the test fails once.
 
-#[path = "../../analysis/benches/common/corpus.rs"]
-mod corpus;
+use crate::corpus;
 
 use reqleak_analysis::{analyze_crate, Options};
 

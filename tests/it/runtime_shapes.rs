@@ -16,7 +16,7 @@ fn reported(url: &str, marker: &str) -> Reported {
         status: 200,
         url: url.to_string(),
         state: "unread".to_string(),
-        file: "tests/tests/runtime_shapes.rs".to_string(),
+        file: "tests/it/runtime_shapes.rs".to_string(),
         line: line_of(SRC, &format!("// {marker}")),
     }
 }
@@ -58,7 +58,7 @@ fn track_caller_keeps_the_callers_location_and_checks_early_returns() {
     let loc = caller.get().expect("the location");
     assert_eq!(
         (loc.file(), loc.line()),
-        ("tests/tests/runtime_shapes.rs", line_of(SRC, "// @caller"))
+        ("tests/it/runtime_shapes.rs", line_of(SRC, "// @caller"))
     );
     let handed = handed.expect("the response");
     assert_eq!(live_for(&url), 1, "handed to the caller, still tracked");

@@ -2,10 +2,8 @@
 //! new ones. Findings are matched by package, file, lint and the flagged code (not the line),
 //! counted when identical; gone ones are reported as fixed; SARIF carries `baselineState`.
 
-#[path = "../cli/sarif.rs"]
-mod sarif;
-#[path = "../cli/support.rs"]
-mod support;
+use crate::sarif;
+use crate::support;
 
 use serde_json::json;
 use support::{package_manifest, run, tree, write, LEAKED};

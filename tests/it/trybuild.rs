@@ -8,7 +8,7 @@
 //! upgrade, record them again and review the diff:
 //!
 //! ```sh
-//! TRYBUILD=overwrite cargo test -p reqleak-tests --test trybuild
+//! TRYBUILD=overwrite cargo test -p reqleak-tests --test it trybuild
 //! ```
 //!
 //! then set [`RECORDED_WITH`] to the new `rustc --version`.

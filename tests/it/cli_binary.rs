@@ -3,10 +3,8 @@
 //! statuses and streams. (`CARGO_BIN_EXE_*` is only set for tests of the binary's own
 //! package, so the binary is built here with `cargo build`, which is quick when it is fresh.)
 
-#[path = "../cli/binary.rs"]
-mod binary;
-#[path = "../cli/support.rs"]
-mod support;
+use crate::binary;
+use crate::support;
 
 use std::process::Command;
 

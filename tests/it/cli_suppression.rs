@@ -2,8 +2,7 @@
 //! line, or before an item (it then covers the whole item); unused, unknown and malformed ones
 //! are reported as `unused_suppression`.
 
-#[path = "../cli/support.rs"]
-mod support;
+use crate::support;
 
 use support::{run, tree};
 

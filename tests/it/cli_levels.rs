@@ -2,8 +2,7 @@
 //! that nothing later lowers (flags, tables, suppression comments), a level note in reqleak's
 //! terms, and a clear error for a clippy-style `[lints.reqleak]` table.
 
-#[path = "../cli/support.rs"]
-mod support;
+use crate::support;
 
 use support::{level_note, package_manifest, run, tree, FIELD, LEAKED, UNCONSUMED};
 

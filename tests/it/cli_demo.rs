@@ -1,7 +1,6 @@
 //! The README's first command: the demo crate shows every default-on lint.
 
-#[path = "../cli/support.rs"]
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::Path;

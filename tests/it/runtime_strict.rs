@@ -57,7 +57,7 @@ async fn unread_body_is_reported_and_costs_a_fresh_connection() {
                 status: 200,
                 url: url.clone(),
                 state: format!("dropped unread, 0 of {BIG} bytes read"),
-                file: "tests/tests/runtime_strict.rs".into(),
+                file: "tests/it/runtime_strict.rs".into(),
                 line: line_of(SRC, "// @unread"),
             }]
         );

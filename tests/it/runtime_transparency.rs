@@ -145,7 +145,7 @@ fn reported(url: &str, marker: &str) -> Reported {
         status: 200,
         url: url.to_string(),
         state: "unread".to_string(),
-        file: "tests/tests/runtime_transparency.rs".to_string(),
+        file: "tests/it/runtime_transparency.rs".to_string(),
         line: line_of(SRC, &format!("// {marker}")),
     }
 }
