@@ -5,7 +5,8 @@
 //! - `cargo metadata --offline --locked --filter-platform HOST` gives the resolved graph and
 //!   each package's manifest path. It never touches the network or the lock file; when it
 //!   fails (no `Cargo.lock` yet, sources not downloaded) the run goes on without the index,
-//!   and a note says why.
+//!   and a note suggests `cargo fetch`. It is not run at all when `Cargo.lock` shows that no
+//!   dependency of the selected packages depends on `reqwest` (nothing would be indexed).
 //! - A dependency is indexed when it depends directly (as a normal dependency) on `reqwest`,
 //!   or on a crate that is indexed; `reqwest` itself is not. Only its library's module tree is
 //!   read, without its test code. Dependencies are indexed after their own indexed
@@ -87,6 +88,9 @@ pub fn index(workspace: &Workspace<'_>, selected: &[&Package]) -> Indexed {
     {
         return Indexed::default();
     }
+    if nothing_to_index(workspace.root, selected) {
+        return Indexed::default();
+    }
     let cache_dir = workspace.target_dir.join("reqleak").join("deps");
     let cache_dir = workspace.caching.then_some(cache_dir.as_path());
     let graph = match cached_graph(workspace, selected, cache_dir) {
@@ -102,6 +106,65 @@ pub fn index(workspace: &Workspace<'_>, selected: &[&Package]) -> Indexed {
         packages: index_graph(&graph, cache_dir),
         note: None,
     }
+}
+
+/// Whether `Cargo.lock` shows that no dependency of the selected packages, direct or not,
+/// depends on `reqwest`: then nothing would be indexed, and the graph is not resolved at all
+/// (so the other members' dev-only tools, which cargo may never have downloaded, cost no note
+/// and no process). `false` when the lock file cannot be read or names a package it lacks.
+fn nothing_to_index(root: &Path, selected: &[&Package]) -> bool {
+    let Some(lock) = std::fs::read_to_string(root.join("Cargo.lock"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+    else {
+        return false;
+    };
+    // Each package name's dependencies, over all its versions (a superset: safe here).
+    let mut deps: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for package in lock
+        .get("package")
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(name) = package.get("name").and_then(toml::Value::as_str) else {
+            return false;
+        };
+        let entry = deps.entry(name).or_default();
+        for dep in package
+            .get("dependencies")
+            .and_then(toml::Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            // "name", "name version" or "name version (source)".
+            match dep.as_str().and_then(|dep| dep.split(' ').next()) {
+                Some(dep) => entry.insert(dep),
+                None => return false,
+            };
+        }
+    }
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut queue: Vec<&str> = Vec::new();
+    for package in selected {
+        let Some(direct) = deps.get(package.name.as_str()) else {
+            return false;
+        };
+        queue.extend(direct.iter().copied());
+    }
+    while let Some(name) = queue.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        let Some(own) = deps.get(name) else {
+            return false;
+        };
+        if name != "reqwest" && own.contains("reqwest") {
+            return false;
+        }
+        queue.extend(own.iter().copied());
+    }
+    true
 }
 
 /// The part of the resolved graph that the index needs.
@@ -290,8 +353,7 @@ fn resolve(workspace: &Workspace<'_>) -> Result<Metadata, String> {
     }
     command.exec().map_err(|err| {
         format!(
-            "note: dependencies not indexed ({}); calls into them are analyzed without their \
-             signatures (run `cargo fetch` first)",
+            "note: run `cargo fetch` to let reqleak read your dependencies' signatures ({})",
             failure(&err)
         )
     })

@@ -428,7 +428,8 @@ fn path_mode_caches_beside_the_projects_lock_and_nowhere_outside_a_project() {
 
 #[test]
 fn a_dependency_graph_that_cannot_be_resolved_is_not_tried_on_every_run() {
-    // A dependency cargo has never downloaded: `cargo metadata --offline` fails. The failure
+    // A dependency cargo has never downloaded (one that uses reqwest, so that there is
+    // something to index): `cargo metadata --offline` fails. The failure
     // is cached like a graph (keyed by the lock file and the manifests, and by the state of
     // cargo's downloads, which `cargo fetch` changes), so warm runs start no process.
     let manifest = package_manifest("app", "reqleak-absent-fixture = \"1\"\n");
@@ -436,14 +437,14 @@ fn a_dependency_graph_that_cannot_be_resolved_is_not_tried_on_every_run() {
         ("Cargo.toml", &manifest),
         (
             "Cargo.lock",
-            "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n \"reqleak-absent-fixture\",\n]\n\n[[package]]\nname = \"reqleak-absent-fixture\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"0000000000000000000000000000000000000000000000000000000000000000\"\n",
+            "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n \"reqleak-absent-fixture\",\n]\n\n[[package]]\nname = \"reqleak-absent-fixture\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"0000000000000000000000000000000000000000000000000000000000000000\"\ndependencies = [\n \"reqwest\",\n]\n\n[[package]]\nname = \"reqwest\"\nversion = \"0.13.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"0000000000000000000000000000000000000000000000000000000000000000\"\n",
         ),
         ("src/lib.rs", support::UNCONSUMED),
     ]);
     let root = dir.path();
-    let note = "note: dependencies not indexed (`cargo metadata --offline --locked` failed: no \
-                matching package named `reqleak-absent-fixture` found); calls into them are \
-                analyzed without their signatures (run `cargo fetch` first)";
+    let note = "note: run `cargo fetch` to let reqleak read your dependencies' signatures \
+                (`cargo metadata --offline --locked` failed: no matching package named \
+                `reqleak-absent-fixture` found)";
     let summary = "reqleak: 1 warning, 0 errors in 1 file (T ms)\n";
     let first = run(root, SHORT);
     assert_eq!(first.stderr, format!("{note}\n{summary}"));

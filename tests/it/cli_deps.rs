@@ -227,9 +227,9 @@ fn without_a_lock_file_the_run_goes_on_with_a_note() {
     assert_eq!(
         out.stderr,
         format!(
-            "note: dependencies not indexed (`cargo metadata --offline --locked` failed: cannot \
-             create the lock file {} because --locked was passed to prevent this); calls into \
-             them are analyzed without their signatures (run `cargo fetch` first)\n\
+            "note: run `cargo fetch` to let reqleak read your dependencies' signatures \
+             (`cargo metadata --offline --locked` failed: cannot create the lock file {} \
+             because --locked was passed to prevent this)\n\
              reqleak: 1 warning, 0 errors in 1 file (T ms)\n",
             lock.display()
         )
