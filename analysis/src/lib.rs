@@ -40,10 +40,21 @@ pub use model::foreign::ForeignCrate;
 pub use model::place::{ModulePlace, TargetKind};
 pub use nesting::MAX_NESTING;
 
-/// The lint called `name` (with or without the `reqleak::` prefix), if there is one.
+/// The lint called `name` (with or without the `reqleak::` prefix), if there is one; an old
+/// name of a renamed lint finds the lint under its new name ([`renamed_lint`]).
 pub fn find_lint(name: &str) -> Option<&'static Lint> {
     let name = name.strip_prefix("reqleak::").unwrap_or(name);
+    let name = renamed_lint(name).unwrap_or(name);
     LINTS.iter().copied().find(|lint| lint.name == name)
+}
+
+/// The new name of a renamed lint, when `name` (with or without `reqleak::`) is an old one.
+pub fn renamed_lint(name: &str) -> Option<&'static str> {
+    let name = name.strip_prefix("reqleak::").unwrap_or(name);
+    lints::RENAMED
+        .iter()
+        .find(|(old, _)| *old == name)
+        .map(|(_, new)| *new)
 }
 
 /// The request vocabulary: the lists that classify the public methods of reqwest's `Client`,

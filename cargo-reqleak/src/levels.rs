@@ -15,7 +15,7 @@ use std::fmt;
 
 use reqleak_analysis::lint::{Group, Level, Lint};
 
-use reqleak_analysis::{find_lint, LINTS};
+use reqleak_analysis::{find_lint, renamed_lint, LINTS};
 
 /// Where a lint's level was set; explained in the diagnostic's note.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,6 +66,33 @@ impl fmt::Display for UnknownName {
             self.name, self.closest
         )
     }
+}
+
+/// The note for a renamed lint's old name, as clippy's `renamed_and_removed_lints` says it; `where_`
+/// says where the name was read.
+pub fn rename_note(name: &str, where_: &str) -> Option<String> {
+    let new = renamed_lint(name)?;
+    let old = name.strip_prefix("reqleak::").unwrap_or(name);
+    Some(format!(
+        "note: lint `{old}` has been renamed to `{new}` ({where_}): it still applies; use the new name"
+    ))
+}
+
+/// The rename notes for the lint names of one `[*.metadata.reqleak.lints]` table.
+pub fn rename_notes_in_manifest(metadata: &serde_json::Value, table: &str, manifest: &str) -> Vec<String> {
+    let Some(lints) = metadata
+        .get("reqleak")
+        .and_then(|reqleak| reqleak.get("lints"))
+        .and_then(|lints| lints.as_object())
+    else {
+        return Vec::new();
+    };
+    lints
+        .keys()
+        .filter_map(|key| {
+            rename_note(key, &format!("in `[{table}.metadata.reqleak.lints]` of `{manifest}`"))
+        })
+        .collect()
 }
 
 /// Resolves a lint, group or `warnings` name.

@@ -147,7 +147,12 @@ fn execute(args: &Args, cwd: &Path, started: Instant) -> Result<Output, String> 
         None
     };
     let root = plan.root.clone();
-    let mut notes = std::mem::take(&mut plan.notes);
+    let mut notes: Vec<String> = args
+        .levels
+        .iter()
+        .filter_map(|(_, name)| levels::rename_note(name, "on the command line"))
+        .collect();
+    notes.append(&mut plan.notes);
     let report = check::check(plan);
     let check::Report { files, findings } = report;
 

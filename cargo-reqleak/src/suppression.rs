@@ -6,7 +6,7 @@
 //! and so is one that tries to lower a forbidden lint.
 
 use reqleak_analysis::diagnostic::Span;
-use reqleak_analysis::find_lint;
+use reqleak_analysis::{find_lint, renamed_lint};
 use reqleak_analysis::lint::Lint;
 use reqleak_analysis::source::SourceMap;
 
@@ -165,6 +165,15 @@ impl Suppressions {
             .map(|m| (m.span, m.message.clone()))
             .collect();
         for entry in &self.entries {
+            if let Some(new) = renamed_lint(&entry.name) {
+                out.push((
+                    entry.span,
+                    format!(
+                        "lint `{}` has been renamed to `{new}`: it still applies; use the new name",
+                        entry.name.strip_prefix("reqleak::").unwrap_or(&entry.name)
+                    ),
+                ));
+            }
             match entry.lint {
                 None => out.push((
                     entry.span,

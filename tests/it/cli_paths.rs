@@ -250,12 +250,12 @@ fn list_prints_the_catalogue() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
         lines[0],
-        "name                           level  group        summary"
+        "name                    level  group        summary"
     );
     assert_eq!(
         lines[1],
         format!(
-            "leaked_response                deny   correctness  {}",
+            "leaked_response         deny   correctness  {}",
             reqleak_analysis::find_lint("leaked_response")
                 .unwrap()
                 .summary
@@ -263,7 +263,7 @@ fn list_prints_the_catalogue() {
     );
     assert_eq!(lines.len(), 1 + reqleak_analysis::LINTS.len());
     assert!(
-        lines[lines.len() - 1].starts_with("unused_suppression             warn   suspicious   ")
+        lines[lines.len() - 1].starts_with("unused_suppression      warn   suspicious   ")
     );
 }
 

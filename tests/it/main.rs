@@ -31,6 +31,7 @@ mod cli_install;
 mod cli_levels;
 mod cli_paths;
 mod cli_recipes;
+mod cli_renamed;
 mod cli_sarif;
 mod cli_suppression;
 mod cli_targets;

@@ -213,7 +213,7 @@ async fn head_then_wait(client: &Client, url: &str) -> reqwest::Result<bool> {
 async fn retry_cloned(client: &Client, url: &str) -> reqwest::Result<String> {
     let request = client.post(url).body("x");
     loop {
-        let resp = request.try_clone().unwrap().send().await?; //~ await_holding_response, response_unread_on_early_exit
+        let resp = request.try_clone().unwrap().send().await?; //~ await_holding_response, error_body_dropped
         if resp.status().is_server_error() {
             sleep(Duration::from_secs(1)).await;
             continue;

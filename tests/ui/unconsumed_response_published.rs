@@ -90,7 +90,7 @@ mod error_manufacturing {
         if url.starts_with("file:") {
             client.get("").send()?; // cannot succeed: silent
         }
-        let response = client.get(url).send()?; //~ response_unread_on_early_exit
+        let response = client.get(url).send()?; //~ error_body_dropped
         if response.status() != reqwest::StatusCode::OK {
             return Err(client.get("").send().unwrap_err()); // not another request
         }

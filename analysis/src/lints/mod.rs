@@ -7,10 +7,10 @@ pub mod await_holding_response;
 pub mod client_per_call;
 pub mod client_per_request;
 pub mod collected_responses;
+pub mod error_body_dropped;
 pub mod leaked_response;
 pub mod response_field;
 pub mod response_in_static;
-pub mod response_unread_on_early_exit;
 pub mod unbounded_body_read;
 pub mod unconsumed_response;
 pub mod unused_suppression;
@@ -31,11 +31,15 @@ pub static LINTS: [&Lint; 11] = [
     &client_per_request::LINT,
     &client_per_call::LINT,
     &response_in_static::LINT,
-    &response_unread_on_early_exit::LINT,
+    &error_body_dropped::LINT,
     &response_field::LINT,
     &unbounded_body_read::LINT,
     &unused_suppression::LINT,
 ];
+
+/// Lints that were renamed: (old name, new name). The old name still applies everywhere a name
+/// is read (the command line, `Cargo.toml` tables, suppression comments), with a note.
+pub static RENAMED: [(&str, &str); 1] = [("response_unread_on_early_exit", "error_body_dropped")];
 
 /// What a run of the lints reads: one function's facts, one parsed file, or the whole crate.
 pub(crate) enum Scope<'s, 'f> {
@@ -57,7 +61,7 @@ pub(crate) fn run(scope: Scope<'_, '_>, out: &mut Vec<(usize, Diagnostic)>) {
             unconsumed_response::check(facts, &mut found);
             await_holding_response::check(facts, &mut found);
             collected_responses::check(facts, &mut found);
-            response_unread_on_early_exit::check(facts, &mut found);
+            error_body_dropped::check(facts, &mut found);
             unbounded_body_read::check(facts, &mut found);
             file
         }

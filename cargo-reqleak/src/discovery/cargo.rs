@@ -85,6 +85,11 @@ pub fn plan(
     }
     let chosen = choose_targets(&packages, selection.targets)?;
     let mut workspace_levels = Levels::default();
+    notes.extend(crate::levels::rename_notes_in_manifest(
+        &metadata.workspace_metadata,
+        "workspace",
+        &workspace_manifest,
+    ));
     workspace_levels.apply_manifest(
         &metadata.workspace_metadata,
         "workspace",
@@ -116,6 +121,14 @@ pub fn plan(
         &packages,
     );
     notes.extend(dependencies.note);
+    for package in &packages {
+        let manifest = display(&root, package.manifest_path.as_std_path());
+        notes.extend(crate::levels::rename_notes_in_manifest(
+            &package.metadata,
+            "package",
+            &manifest,
+        ));
+    }
 
     let units = packages
         .into_par_iter()

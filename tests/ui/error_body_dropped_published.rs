@@ -1,4 +1,4 @@
-// response_unread_on_early_exit on shapes from published crates (docs/review.md, "Causes").
+// error_body_dropped on shapes from published crates (docs/review.md, "Causes").
 
 
 mod size_guard_variable {
@@ -44,14 +44,14 @@ mod exit_other_path_hands_on {
     // Spec gap: "read on some path" should also accept "handed on", at least when the exit is
     // taken on a status check.
     pub fn get(client: &reqwest::blocking::Client, url: &str) -> Result<reqwest::blocking::Response, String> {
-        let resp = client.get(url).send().map_err(|e| e.to_string())?; //~ response_unread_on_early_exit
+        let resp = client.get(url).send().map_err(|e| e.to_string())?; //~ error_body_dropped
         if !resp.status().is_success() {
             return Err(format!("status {}", resp.status()));
         }
         Ok(resp)
     }
     pub fn graphql(client: &reqwest::blocking::Client, url: &str) -> Result<serde_json::Value, String> {
-        let rsp = client.post(url).send().map_err(|e| e.to_string())?; //~ response_unread_on_early_exit
+        let rsp = client.post(url).send().map_err(|e| e.to_string())?; //~ error_body_dropped
         if rsp.status().is_server_error() {
             return Err(rsp.status().to_string());
         }
@@ -71,7 +71,7 @@ mod extension_trait_method {
         }
     }
     pub async fn fetch(client: &reqwest::Client, url: &str) -> Result<u64, String> {
-        let res = client.get(url).send().await.map_err(|e| e.to_string())?; //~ response_unread_on_early_exit
+        let res = client.get(url).send().await.map_err(|e| e.to_string())?; //~ error_body_dropped
         if let Err(e) = res.error_for_status_ref() {
             return Err(e.to_string()); // 4xx/5xx body dropped unread
         }
@@ -86,7 +86,7 @@ mod match_guard_continue {
     pub async fn tiles(client: &reqwest::Client, urls: &[String]) -> Result<Vec<bytes::Bytes>, reqwest::Error> {
         let mut out = Vec::new();
         for url in urls {
-            let img = match client.get(url).send().await { //~ response_unread_on_early_exit
+            let img = match client.get(url).send().await { //~ error_body_dropped
                 Ok(resp) if resp.status().is_success() => resp.bytes().await?,
                 _ => continue,
             };

@@ -1,5 +1,5 @@
-//@ lints: response_unread_on_early_exit
-// response_unread_on_early_exit (warn, suspicious): the body is read on some paths, but an early exit
+//@ lints: error_body_dropped
+// error_body_dropped (warn, suspicious): the body is read on some paths, but an early exit
 // (`return`, `?`, `break`, `continue`, `bail!`) drops it unread on another. Flagged at the
 // source. An exit taken by the body read itself, a `chunk()` loop left on a size limit, the
 // `Err` side of `error_for_status()?` and a response dropped at the end of a normal path are
@@ -11,7 +11,7 @@ use reqwest::{Client, StatusCode};
 
 // A 404 the caller does not expect becomes an error: the server's notice is lost with it.
 async fn must_exist(client: &Client, url: &str) -> Result<serde_json::Value, Error> {
-    let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
+    let resp = client.get(url).send().await?; //~ error_body_dropped
     if resp.status() == StatusCode::NOT_FOUND {
         return Err(Error::NotFound);
     }
@@ -20,7 +20,7 @@ async fn must_exist(client: &Client, url: &str) -> Result<serde_json::Value, Err
 
 // A status `match` whose failure arm is the function's value: no `return`, no `?`.
 async fn by_match(client: &Client, url: &str) -> Result<serde_json::Value, Error> {
-    let res = client.post(url).send().await?; //~ response_unread_on_early_exit
+    let res = client.post(url).send().await?; //~ error_body_dropped
     match res.status() {
         StatusCode::OK => Ok(res.json().await?),
         _ => Err(Error::Status(res.status().as_u16())),
@@ -29,7 +29,7 @@ async fn by_match(client: &Client, url: &str) -> Result<serde_json::Value, Error
 
 // The same through `if`/`else` as the tail, and through a block ending in `Err(..)`.
 async fn by_if(client: &Client, url: &str) -> Result<String, Error> {
-    let res = client.get(url).send().await?; //~ response_unread_on_early_exit
+    let res = client.get(url).send().await?; //~ error_body_dropped
     if res.status().is_success() {
         Ok(res.text().await?)
     } else {
@@ -43,7 +43,7 @@ async fn by_if(client: &Client, url: &str) -> Result<String, Error> {
 async fn log_and_move_on(client: &Client, urls: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for url in urls {
-        let Ok(res) = client.get(url).send().await else { continue }; //~ response_unread_on_early_exit
+        let Ok(res) = client.get(url).send().await else { continue }; //~ error_body_dropped
         if !res.status().is_success() {
             log::warn!("{url}: {}", res.status());
         } else if let Ok(text) = res.text().await {
@@ -55,7 +55,7 @@ async fn log_and_move_on(client: &Client, urls: &[String]) -> Vec<String> {
 
 // `is_err()` on a value that holds no response says nothing of the response.
 async fn parsed_code(client: &Client, url: &str, code: Result<u16, std::num::ParseIntError>) -> Result<String, Error> {
-    let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
+    let resp = client.get(url).send().await?; //~ error_body_dropped
     if !resp.status().is_success() {
         if code.is_err() {
             return Err(Error::NotFound);
@@ -68,7 +68,7 @@ async fn parsed_code(client: &Client, url: &str, code: Result<u16, std::num::Par
 // A failed attempt dropped unread before the retry: the server's reason is never seen.
 async fn retried(client: &Client, url: &str) -> Result<String, Error> {
     for _ in 0..3 {
-        let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
+        let resp = client.get(url).send().await?; //~ error_body_dropped
         if resp.status().is_server_error() {
             continue;
         }
@@ -79,7 +79,7 @@ async fn retried(client: &Client, url: &str) -> Result<String, Error> {
 
 // A generic failure answered with a normal value still loses the server's explanation.
 async fn quietly(client: &Client, url: &str) -> reqwest::Result<Option<String>> {
-    let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
+    let resp = client.get(url).send().await?; //~ error_body_dropped
     if !resp.status().is_success() {
         return Ok(None);
     }
@@ -88,7 +88,7 @@ async fn quietly(client: &Client, url: &str) -> reqwest::Result<Option<String>> 
 
 // `bail!` on a bad status; the chain spans several lines and its span starts at `client`.
 async fn strict(client: &Client, url: &str) -> anyhow::Result<String> {
-    let resp = client //~ response_unread_on_early_exit
+    let resp = client //~ error_body_dropped
         .get(url)
         .send()
         .await?;
@@ -102,7 +102,7 @@ async fn strict(client: &Client, url: &str) -> anyhow::Result<String> {
 async fn gather(client: &Client, urls: &[String]) -> reqwest::Result<Vec<String>> {
     let mut out = Vec::new();
     for url in urls {
-        let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
+        let resp = client.get(url).send().await?; //~ error_body_dropped
         if !resp.status().is_success() {
             continue;
         }
@@ -113,7 +113,7 @@ async fn gather(client: &Client, urls: &[String]) -> reqwest::Result<Vec<String>
 
 // Blocking: `return Err(..)` with the body unread.
 fn blocking_fetch(client: &reqwest::blocking::Client, url: &str) -> Result<String, String> {
-    let resp = client.get(url).send().map_err(|e| e.to_string())?; //~ response_unread_on_early_exit
+    let resp = client.get(url).send().map_err(|e| e.to_string())?; //~ error_body_dropped
     if resp.status().is_server_error() {
         return Err(format!("server error {}", resp.status()));
     }
@@ -124,7 +124,7 @@ fn blocking_fetch(client: &reqwest::blocking::Client, url: &str) -> Result<Strin
 async fn until_limited(client: &Client, urls: &[String]) -> reqwest::Result<Vec<String>> {
     let mut out = Vec::new();
     for url in urls {
-        let resp = client.get(url).send().await?; //~ response_unread_on_early_exit
+        let resp = client.get(url).send().await?; //~ error_body_dropped
         if resp.status() == StatusCode::TOO_MANY_REQUESTS {
             break;
         }
@@ -256,7 +256,7 @@ async fn with_message(client: &Client, url: &str) -> Result<String, String> {
 
 // `std::io::copy(&mut resp, ..)` reads the body, so the early return before it drops it unread.
 fn download_to(client: &reqwest::blocking::Client, url: &str, file: &mut std::fs::File) -> anyhow::Result<()> {
-    let mut resp = client.get(url).send()?; //~ response_unread_on_early_exit
+    let mut resp = client.get(url).send()?; //~ error_body_dropped
     if !resp.status().is_success() {
         anyhow::bail!("unexpected status {}", resp.status());
     }

@@ -1,23 +1,24 @@
-//! `response_unread_on_early_exit`: the body is read on some paths, but an early exit drops it unread on another
+//! `error_body_dropped`: on a failure status, the path makes an error or a log line and drops the body unread
 
 use crate::lint::{Group, Level, Lint, Reporter};
 
-/// Catalogue entry of `response_unread_on_early_exit`.
+/// Catalogue entry of `error_body_dropped`.
 pub static LINT: Lint = Lint {
-    name: "response_unread_on_early_exit",
+    name: "error_body_dropped",
     default_level: Level::Warn,
     group: Group::Suspicious,
     reporter: Reporter::Analyzer,
-    summary: "the body is read on some paths, but an early exit drops it unread on another",
-    help: "read or explicitly drop the response before the early exit",
-    explanation: include_str!("response_unread_on_early_exit.md"),
+    summary: "on a failure status, the path makes an error or a log line and drops the body unread",
+    help: "read the body into the error (`.text()`, `.json()`), or `drop(resp)` on purpose before leaving",
+    explanation: include_str!("error_body_dropped.md"),
 };
 
 use crate::diagnostic::Diagnostic;
 use crate::flow::{Facts, Outcome, Place, PlaceKind, RequestKind, TrackedKind};
 
-/// Flags responses whose body is read on some path and dropped unread by an early exit; once
-/// per function for responses that share the same exits (a retry loop's attempts).
+/// Flags responses whose body is read on some path and dropped unread on a path taken on a
+/// failure status; once per function for responses that share the same exits (a retry loop's
+/// attempts).
 pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
     let mut reported: Vec<&[Place]> = Vec::new();
     for tracked in &facts.tracked {
@@ -53,10 +54,13 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
         let mut diagnostic = Diagnostic::new(
             &LINT,
             tracked.span,
-            "the body of this response is read on one path but dropped unread by an early exit",
+            "on a failure status, the body of this response is dropped unread",
         )
         .with_primary_label("response created here")
-        .with_note("a body dropped unread may cost the connection, and its content is lost");
+        .with_note(
+            "the body of a failed response is usually the server's explanation; dropped unread, \
+             it is lost, and the connection may be closed",
+        );
         for place in exits {
             diagnostic = diagnostic.with_label(place.span, label(place.kind));
         }
