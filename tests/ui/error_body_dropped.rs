@@ -77,6 +77,18 @@ async fn retried(client: &Client, url: &str) -> Result<String, Error> {
     Err(Error::NotFound)
 }
 
+// Error values for failure statuses, carried out of the function by `?`.
+async fn by_code(client: &Client, url: &str) -> Result<serde_json::Value, Error> {
+    let res = client.get(url).send().await?; //~ error_body_dropped
+    let status = res.status().as_u16();
+    let value = match status {
+        400 => Err(Error::Status(400)),
+        503 => Err(Error::Status(503)),
+        _ => Ok(res.json().await?),
+    }?;
+    Ok(value)
+}
+
 // A generic failure answered with a normal value still loses the server's explanation.
 async fn quietly(client: &Client, url: &str) -> reqwest::Result<Option<String>> {
     let resp = client.get(url).send().await?; //~ error_body_dropped
@@ -175,6 +187,17 @@ async fn with_etag(client: &Client, url: &str) -> Result<(String, String), Box<d
     let resp = client.get(url).send().await?;
     let etag = resp.headers().get("etag").ok_or("no etag")?.to_str()?.to_owned();
     Ok((etag, resp.text().await?))
+}
+
+// On a failure, `?` on a local step (a fallback URL that does not parse) is not the status
+// made an error: a rare local error. The failure path reads the body otherwise.
+async fn with_fallback(client: &Client, url: &str, fallback: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let resp = client.get(url).send().await?;
+    if !resp.status().is_success() {
+        let other: std::net::SocketAddr = fallback.parse()?;
+        return Err(format!("{other}: {}", resp.text().await?).into());
+    }
+    Ok(resp.text().await?)
 }
 
 // The failure arm reads the body into the error.

@@ -110,12 +110,16 @@ impl Engine<'_, '_> {
         match expr {
             syn::Expr::Await(await_expr) => self.await_expr(await_expr, state),
             syn::Expr::Try(try_expr) => {
+                // What `?` is applied to leaves the function on its error: an `Err(..)` there
+                // (a `match` arm, an `if` branch) is the function's error value.
+                self.body.tail = true;
                 let value = self.expr(&try_expr.expr, state);
+                let error = guards::is_error_value(&try_expr.expr);
                 // The value `?` is applied to is not dropped by its own exit (the `Err` of
                 // `error_for_status()?` is dropped inside reqwest); a body read that exits has
                 // already released its response.
                 let span = self.span(try_expr.question_token.span);
-                self.exit(state, &value.ids, Exit::Try, span);
+                self.exit(state, &value.ids, Exit::Try { error }, span);
                 value
             }
             syn::Expr::MethodCall(call) => self.method_call(call, state),

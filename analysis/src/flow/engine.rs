@@ -215,7 +215,10 @@ pub(super) enum Exit {
     Return {
         error: bool,
     },
-    Try,
+    /// `?`, and whether what it is applied to is an error value (`Err(..)?`).
+    Try {
+        error: bool,
+    },
     Panic,
     Break(usize),
     Continue(usize),
@@ -340,7 +343,11 @@ impl<'f> Engine<'_, 'f> {
                 PlaceKind::Return,
                 if error { Outcome::Error } else { Outcome::Normal },
             ),
-            Exit::Try => (0, PlaceKind::Try, Outcome::Error),
+            Exit::Try { error } => (
+                0,
+                PlaceKind::Try,
+                if error { Outcome::Error } else { Outcome::Unrelated },
+            ),
             Exit::Panic => (0, PlaceKind::Diverge, Outcome::Error),
             Exit::Break(depth) => (depth, PlaceKind::Break, Outcome::Normal),
             Exit::Continue(depth) => (depth, PlaceKind::Continue, Outcome::Normal),
@@ -360,18 +367,22 @@ impl<'f> Engine<'_, 'f> {
             if !bound_deep {
                 continue;
             }
-            // Leaving a loop after logging the failure: the status became a log line.
-            let logged = state.fates.get(&id).is_some_and(|fate| fate.logged);
+            // What this path made of the failure: an error value it carries to this exit
+            // (`match status { 404 => Err(..), .. }?`), a log line before the loop goes round.
+            let fate = state.fates.get(&id).copied();
+            let outcome = match fate {
+                Some(fate) if fate.failed && fate.errored => Outcome::Error,
+                Some(fate) if fate.failed && fate.logged && outcome != Outcome::Error => {
+                    Outcome::Log
+                }
+                _ => outcome,
+            };
             let place = Place {
                 span,
                 kind,
-                on_error_path: self.body.error_path > 0,
+                on_error_path: self.body.error_path > 0 || fate.is_some_and(|fate| fate.failed),
                 expected_status: self.body.expected_status > 0,
-                outcome: if outcome == Outcome::Normal && logged {
-                    Outcome::Log
-                } else {
-                    outcome
-                },
+                outcome,
             };
             let tracked = &mut self.facts.tracked[id];
             if matches!(tracked.kind, TrackedKind::Response { .. })
@@ -399,7 +410,7 @@ impl<'f> Engine<'_, 'f> {
                 match outcome {
                     Outcome::Log => fate.logged = true,
                     Outcome::Error => fate.errored = true,
-                    Outcome::Normal => continue,
+                    Outcome::Normal | Outcome::Unrelated => continue,
                 }
                 fate.span.get_or_insert(span);
             }

@@ -102,6 +102,9 @@ pub enum Outcome {
     Error,
     /// A log line.
     Log,
+    /// An error of something else: `?` on a header that does not parse, a file that cannot be
+    /// created. The status did not make it.
+    Unrelated,
 }
 
 /// A secondary place where something happens to a tracked response.

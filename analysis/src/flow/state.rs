@@ -231,22 +231,20 @@ impl State {
             return other;
         }
         let mut joined = self;
-        // A fact holds after the join where it holds on every path the response is live on.
+        // A fact holds after the join where it holds on every path the response is live on;
+        // a path where it is not live (read, moved, never made) says nothing of it.
         let mut fates = BTreeMap::new();
-        for (&id, &fate) in &joined.fates {
-            match other.fates.get(&id) {
-                Some(&theirs) => {
-                    fates.insert(id, fate.meet(theirs));
-                }
-                None if !other.live.contains(&id) => {
-                    fates.insert(id, fate);
-                }
-                None => {}
-            }
-        }
-        for (&id, &fate) in &other.fates {
-            if !joined.fates.contains_key(&id) && !joined.live.contains(&id) {
-                fates.insert(id, fate);
+        for id in joined.live.union(&other.live) {
+            let mine = joined.live.contains(id).then(|| joined.fates.get(id));
+            let theirs = other.live.contains(id).then(|| other.fates.get(id));
+            let fate = match (mine, theirs) {
+                (Some(Some(a)), Some(Some(b))) => Some(a.meet(*b)),
+                (Some(Some(a)), None) => Some(*a),
+                (None, Some(Some(b))) => Some(*b),
+                _ => None,
+            };
+            if let Some(fate) = fate {
+                fates.insert(*id, fate);
             }
         }
         joined.fates = fates;

@@ -44,7 +44,9 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
             .early_exits
             .iter()
             .filter(|place| {
-                place.on_error_path && !(place.expected_status && place.outcome == Outcome::Normal)
+                place.on_error_path
+                    && place.outcome != Outcome::Unrelated
+                    && !(place.expected_status && place.outcome == Outcome::Normal)
             })
             .collect();
         if exits.is_empty() {
