@@ -24,7 +24,7 @@ workspace mode cannot run (exit status 2), and the run records which mode each c
 
 Labels (tab-separated `kind path lines lints why`, the format of ../shared/spec/review-rubric.md)
 match a finding when its primary span starts within `lines` of `path` and its lint is one of
-`lints` (or `lints` is `*`). `response_unread_on_early_exit` and `error_body_dropped` are one lint.
+`lints` (or `lints` is `*`). `response_unread_on_early_exit` is the old name of `error_body_dropped`.
 - recall: a set's own `find` rows that some finding of one of their lints matches;
 - precision: findings on `find` rows / findings on `find` or `silent` rows. Rows of every label
   file count here (a judgement is a judgement, whichever file holds it); `any` rows are neither;
@@ -61,8 +61,9 @@ SETS = {
 # for recall: recall is measured on the labels written before the analyzer was looked at.
 JUDGED = [os.path.join(HERE, "review", "judged.tsv"), os.path.join(HERE, "heldout", "judged.tsv")]
 
-ALIASES = {"error_body_dropped": "response_unread_on_early_exit"}
-RESPONSE_LINTS = ["unconsumed_response", "await_holding_response", "response_unread_on_early_exit",
+# Old names of renamed lints: labels written before a rename still match.
+ALIASES = {"response_unread_on_early_exit": "error_body_dropped"}
+RESPONSE_LINTS = ["unconsumed_response", "await_holding_response", "error_body_dropped",
                   "collected_responses", "response_in_static", "leaked_response", "response_field",
                   "unbounded_body_read"]
 CLIENT_LINTS = ["client_per_call", "client_per_request"]

@@ -39,7 +39,8 @@ impl Engine<'_, '_> {
         let mut last = Value::default();
         let count = block.stmts.len();
         let error_path = self.body.error_path;
-        for (at, stmt) in block.stmts.iter().enumerate() {
+        let mut at = 0;
+        while at < count {
             if !state.reachable {
                 break;
             }
@@ -47,30 +48,24 @@ impl Engine<'_, '_> {
                 self.body.error_path += 1;
                 self.mark_failed(state);
             }
-            let is_last = at + 1 == count;
-            match stmt {
-                syn::Stmt::Local(local) => self.local(local, state),
-                syn::Stmt::Item(_) => {}
-                syn::Stmt::Expr(expr, None) if is_last => {
-                    self.body.tail = tail;
-                    last = self.expr(expr, state);
+            let stmt = &block.stmts[at];
+            // `#[cfg(a)] let r = ..; #[cfg(not(a))] let r = ..;`: one build has one of them,
+            // so they are two paths, not one binding shadowing another.
+            if let Some(alternative) = block.stmts.get(at + 1).filter(|next| cfg_alternatives(stmt, next)) {
+                let mut other = state.clone();
+                let is_last = at + 2 == count;
+                let mine = self.stmt(stmt, state, is_last, tail, is_fn_body);
+                let theirs = self.stmt(alternative, &mut other, is_last, tail, is_fn_body);
+                *state = std::mem::take(state).join(other);
+                if let (Some(mine), Some(theirs)) = (mine, theirs) {
+                    last = mine.join(theirs);
                 }
-                syn::Stmt::Expr(syn::Expr::Return(ret), Some(_)) if is_last && is_fn_body => {
-                    // A `return x;` ending the function is its normal path, not an early exit.
-                    last = match &ret.expr {
-                        Some(expr) => {
-                            self.body.tail = true;
-                            self.expr(expr, state)
-                        }
-                        None => Value::default(),
-                    };
+                at += 2;
+            } else {
+                if let Some(value) = self.stmt(stmt, state, at + 1 == count, tail, is_fn_body) {
+                    last = value;
                 }
-                syn::Stmt::Expr(expr, _) => {
-                    self.expr(expr, state);
-                }
-                syn::Stmt::Macro(mac) => {
-                    self.mac(&mac.mac, state);
-                }
+                at += 1;
             }
             if state.reachable {
                 self.drop_unbound(state, &last.ids);
@@ -83,6 +78,42 @@ impl Engine<'_, '_> {
         }
         self.pop_scope(state, &last.ids);
         last
+    }
+
+    /// One statement; the block's value when it is the block's last expression.
+    fn stmt(
+        &mut self,
+        stmt: &syn::Stmt,
+        state: &mut State,
+        is_last: bool,
+        tail: bool,
+        is_fn_body: bool,
+    ) -> Option<Value> {
+        match stmt {
+            syn::Stmt::Local(local) => self.local(local, state),
+            syn::Stmt::Item(_) => {}
+            syn::Stmt::Expr(expr, None) if is_last => {
+                self.body.tail = tail;
+                return Some(self.expr(expr, state));
+            }
+            syn::Stmt::Expr(syn::Expr::Return(ret), Some(_)) if is_last && is_fn_body => {
+                // A `return x;` ending the function is its normal path, not an early exit.
+                return Some(match &ret.expr {
+                    Some(expr) => {
+                        self.body.tail = true;
+                        self.expr(expr, state)
+                    }
+                    None => Value::default(),
+                });
+            }
+            syn::Stmt::Expr(expr, _) => {
+                self.expr(expr, state);
+            }
+            syn::Stmt::Macro(mac) => {
+                self.mac(&mac.mac, state);
+            }
+        }
+        None
     }
 
     pub(super) fn expr(&mut self, expr: &syn::Expr, state: &mut State) -> Value {
@@ -682,4 +713,33 @@ impl Engine<'_, '_> {
         });
         state.reachable = false;
     }
+}
+
+/// Whether two statements are the two versions of one under complementary `#[cfg]`s:
+/// `#[cfg(p)]` and `#[cfg(not(p))]`, in either order.
+fn cfg_alternatives(first: &syn::Stmt, second: &syn::Stmt) -> bool {
+    match (cfg_predicate(first), cfg_predicate(second)) {
+        (Some(a), Some(b)) => a == format!("not ({b})") || b == format!("not ({a})"),
+        _ => false,
+    }
+}
+
+/// The predicate of a statement's `#[cfg(..)]`, as tokens.
+fn cfg_predicate(stmt: &syn::Stmt) -> Option<String> {
+    let attrs = match stmt {
+        syn::Stmt::Local(local) => &local.attrs,
+        syn::Stmt::Macro(mac) => &mac.attrs,
+        syn::Stmt::Expr(syn::Expr::Call(call), _) => &call.attrs,
+        syn::Stmt::Expr(syn::Expr::MethodCall(call), _) => &call.attrs,
+        syn::Stmt::Expr(syn::Expr::Assign(assign), _) => &assign.attrs,
+        _ => return None,
+    };
+    attrs.iter().find_map(|attr| {
+        let syn::Meta::List(list) = &attr.meta else {
+            return None;
+        };
+        list.path
+            .is_ident("cfg")
+            .then(|| list.tokens.to_string())
+    })
 }
