@@ -79,7 +79,11 @@ pub fn rename_note(name: &str, where_: &str) -> Option<String> {
 }
 
 /// The rename notes for the lint names of one `[*.metadata.reqleak.lints]` table.
-pub fn rename_notes_in_manifest(metadata: &serde_json::Value, table: &str, manifest: &str) -> Vec<String> {
+pub fn rename_notes_in_manifest(
+    metadata: &serde_json::Value,
+    table: &str,
+    manifest: &str,
+) -> Vec<String> {
     let Some(lints) = metadata
         .get("reqleak")
         .and_then(|reqleak| reqleak.get("lints"))
@@ -90,7 +94,10 @@ pub fn rename_notes_in_manifest(metadata: &serde_json::Value, table: &str, manif
     lints
         .keys()
         .filter_map(|key| {
-            rename_note(key, &format!("in `[{table}.metadata.reqleak.lints]` of `{manifest}`"))
+            rename_note(
+                key,
+                &format!("in `[{table}.metadata.reqleak.lints]` of `{manifest}`"),
+            )
         })
         .collect()
 }

@@ -6,9 +6,9 @@
 //! and so is one that tries to lower a forbidden lint.
 
 use reqleak_analysis::diagnostic::Span;
-use reqleak_analysis::{find_lint, renamed_lint};
 use reqleak_analysis::lint::Lint;
 use reqleak_analysis::source::SourceMap;
+use reqleak_analysis::{find_lint, renamed_lint};
 
 use super::levels::closest_name;
 use super::lex::{self, Kind};

@@ -262,9 +262,7 @@ fn list_prints_the_catalogue() {
         )
     );
     assert_eq!(lines.len(), 1 + reqleak_analysis::LINTS.len());
-    assert!(
-        lines[lines.len() - 1].starts_with("unused_suppression      warn   suspicious   ")
-    );
+    assert!(lines[lines.len() - 1].starts_with("unused_suppression      warn   suspicious   "));
 }
 
 #[test]

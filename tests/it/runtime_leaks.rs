@@ -136,7 +136,9 @@ async fn responses_created_in_spawned_tasks() {
     let url = server.url("/bytes/4");
     let msg = expect_panic_async(created_in_tasks(reqwest::Client::new(), url.clone())).await;
     assert!(
-        msg.starts_with("reqleak: `it::runtime_leaks::created_in_tasks` left 1 response unreleased"),
+        msg.starts_with(
+            "reqleak: `it::runtime_leaks::created_in_tasks` left 1 response unreleased"
+        ),
         "{msg}"
     );
     assert_eq!(
@@ -347,7 +349,9 @@ fn responses_created_in_spawned_threads() {
     let client = reqwest::blocking::Client::new();
     let msg = expect_panic(|| created_in_threads(client, url.clone()));
     assert!(
-        msg.starts_with("reqleak: `it::runtime_leaks::created_in_threads` left 1 response unreleased"),
+        msg.starts_with(
+            "reqleak: `it::runtime_leaks::created_in_threads` left 1 response unreleased"
+        ),
         "{msg}"
     );
     assert_eq!(

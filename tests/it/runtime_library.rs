@@ -115,7 +115,9 @@ async fn library_leak_is_reported_by_the_caller() {
     let (leaky, clean) = (server.url("/bytes/5"), server.url("/bytes/7"));
     let msg = expect_panic_async(uses_the_sdk(&sdk, &leaky, &clean)).await;
     assert!(
-        msg.starts_with("reqleak: `it::runtime_library::uses_the_sdk` left 1 response unreleased\n"),
+        msg.starts_with(
+            "reqleak: `it::runtime_library::uses_the_sdk` left 1 response unreleased\n"
+        ),
         "{msg}"
     );
     assert!(

@@ -66,7 +66,9 @@ fn track_caller_keeps_the_callers_location_and_checks_early_returns() {
 
     let msg = expect_panic(|| fetch_tracked(&client, &url, &keep, false, &caller));
     assert!(
-        msg.starts_with("reqleak: `it::runtime_shapes::fetch_tracked` left 1 response unreleased\n"),
+        msg.starts_with(
+            "reqleak: `it::runtime_shapes::fetch_tracked` left 1 response unreleased\n"
+        ),
         "{msg}"
     );
     assert_eq!(parse_report(&msg), vec![reported(&url, "@tracked")]);

@@ -51,7 +51,11 @@ impl Engine<'_, '_> {
             let stmt = &block.stmts[at];
             // `#[cfg(a)] let r = ..; #[cfg(not(a))] let r = ..;`: one build has one of them,
             // so they are two paths, not one binding shadowing another.
-            if let Some(alternative) = block.stmts.get(at + 1).filter(|next| cfg_alternatives(stmt, next)) {
+            if let Some(alternative) = block
+                .stmts
+                .get(at + 1)
+                .filter(|next| cfg_alternatives(stmt, next))
+            {
                 let mut other = state.clone();
                 let is_last = at + 2 == count;
                 let mine = self.stmt(stmt, state, is_last, tail, is_fn_body);
@@ -449,7 +453,10 @@ impl Engine<'_, '_> {
         let mut then_state = state.clone();
         // `if res.is_err() { .. }`: on that branch the request failed and no response exists.
         if let Some((name, then_has_none)) = guards::no_response_branch(&if_expr.cond) {
-            let ids = state.var(&name).map(|var| var.value.ids.clone()).unwrap_or_default();
+            let ids = state
+                .var(&name)
+                .map(|var| var.value.ids.clone())
+                .unwrap_or_default();
             let side = if then_has_none {
                 &mut then_state
             } else {
@@ -738,8 +745,6 @@ fn cfg_predicate(stmt: &syn::Stmt) -> Option<String> {
         let syn::Meta::List(list) = &attr.meta else {
             return None;
         };
-        list.path
-            .is_ident("cfg")
-            .then(|| list.tokens.to_string())
+        list.path.is_ident("cfg").then(|| list.tokens.to_string())
     })
 }

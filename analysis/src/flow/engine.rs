@@ -341,12 +341,20 @@ impl<'f> Engine<'_, 'f> {
             Exit::Return { error } => (
                 0,
                 PlaceKind::Return,
-                if error { Outcome::Error } else { Outcome::Normal },
+                if error {
+                    Outcome::Error
+                } else {
+                    Outcome::Normal
+                },
             ),
             Exit::Try { error } => (
                 0,
                 PlaceKind::Try,
-                if error { Outcome::Error } else { Outcome::Unrelated },
+                if error {
+                    Outcome::Error
+                } else {
+                    Outcome::Unrelated
+                },
             ),
             Exit::Panic => (0, PlaceKind::Diverge, Outcome::Error),
             Exit::Break(depth) => (depth, PlaceKind::Break, Outcome::Normal),
@@ -441,7 +449,8 @@ impl<'f> Engine<'_, 'f> {
             },
         };
         let tracked = &mut self.facts.tracked[id];
-        if matches!(tracked.kind, TrackedKind::Response { .. }) && !tracked.early_exits.contains(&place)
+        if matches!(tracked.kind, TrackedKind::Response { .. })
+            && !tracked.early_exits.contains(&place)
         {
             tracked.early_exits.push(place);
         }

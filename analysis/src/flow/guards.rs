@@ -350,7 +350,10 @@ pub(super) fn no_response_branch(cond: &syn::Expr) -> Option<(String, bool)> {
 fn is_expected_status(expr: &syn::Expr) -> bool {
     match expr {
         syn::Expr::Path(path) => path.path.segments.last().is_some_and(|s| {
-            matches!(s.ident.to_string().as_str(), "NOT_FOUND" | "CONFLICT" | "GONE")
+            matches!(
+                s.ident.to_string().as_str(),
+                "NOT_FOUND" | "CONFLICT" | "GONE"
+            )
         }),
         _ => int_value(expr).is_some_and(|n| matches!(n, 404 | 409 | 410)),
     }
@@ -386,7 +389,10 @@ pub(super) fn is_expected_status_pattern(pat: &syn::Pat) -> bool {
         syn::Pat::Paren(paren) => is_expected_status_pattern(&paren.pat),
         syn::Pat::Path(path) => is_expected_status(&syn::Expr::Path(path.clone())),
         syn::Pat::Ident(ident) if ident.subpat.is_none() => {
-            matches!(ident.ident.to_string().as_str(), "NOT_FOUND" | "CONFLICT" | "GONE")
+            matches!(
+                ident.ident.to_string().as_str(),
+                "NOT_FOUND" | "CONFLICT" | "GONE"
+            )
         }
         syn::Pat::Lit(lit) => is_expected_status(&syn::Expr::Lit(lit.clone())),
         _ => false,

@@ -77,7 +77,9 @@ fn label(kind: PlaceKind) -> &'static str {
         PlaceKind::Try => "this `?` returns early and drops it unread",
         PlaceKind::Break => "this leaves the loop and drops it unread",
         PlaceKind::Continue => "this `continue` drops it unread",
-        PlaceKind::Dropped => "the failure becomes this error or log line; the body is dropped unread",
+        PlaceKind::Dropped => {
+            "the failure becomes this error or log line; the body is dropped unread"
+        }
         _ => "this early exit drops it unread",
     }
 }
