@@ -95,14 +95,25 @@ impl Rewriter {
             };
         };
         let inner = &*e;
+        // The hint (which reqwest version an untracked response is of) is an argument, so that
+        // it is resolved after the probe: a type still to be inferred gets the probe's error.
         let probe = quote_spanned! {call_span=>
-            (&::reqleak::__private::Probe::new(#inner))
-                .__reqleak_instrument(#scope, &__REQLEAK_SITE)
+            match ::reqleak::__private::Probe::new(#inner) {
+                __reqleak_probe => (&__reqleak_probe).__reqleak_instrument(
+                    #scope,
+                    &__REQLEAK_SITE,
+                    (&&::reqleak::__private::Hint::of(&__reqleak_probe)).__reqleak_hint(),
+                ),
+            }
         };
         *e = Expr::Verbatim(quote! {
             {
                 #[allow(unused_imports)]
-                use ::reqleak::__private::{ViaFallback as _, ViaTrackable as _};
+                use ::reqleak::__private::{
+                    HintHttp02 as _, HintHttp02Option as _, HintHttp02Result as _,
+                    HintHttp1 as _, HintHttp1Option as _, HintHttp1Result as _, HintNone as _,
+                    ViaFallback as _, ViaTrackable as _,
+                };
                 #site
                 #probe
             }

@@ -8,6 +8,7 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 
 pub use crate::report::Site;
@@ -15,6 +16,7 @@ use crate::report::UntrackedResponse;
 pub use crate::scope::{
     resume, Branch, Child, ChildThread, Current, FnMeta, Mode, Resume, ScopeGuard,
 };
+pub use crate::track::VersionHint;
 use crate::track::{untracked_help_here, untracked_kind, Trackable};
 
 /// The current scope of this thread (0: none).
@@ -47,7 +49,8 @@ pub trait ViaTrackable {
     /// The probed type.
     type Out;
     /// Instruments and returns the value.
-    fn __reqleak_instrument(&self, scope: u64, site: &'static Site) -> Self::Out;
+    fn __reqleak_instrument(&self, scope: u64, site: &'static Site, hint: VersionHint)
+        -> Self::Out;
     /// Marks the tracked response as forgotten and returns the value (given to `mem::forget`).
     fn __reqleak_forgotten(&self) -> Self::Out;
     /// Marks the tracked response as dropped on purpose and returns the value (given to `drop`).
@@ -57,7 +60,7 @@ pub trait ViaTrackable {
 impl<T: Trackable> ViaTrackable for Probe<T> {
     type Out = T;
     #[inline]
-    fn __reqleak_instrument(&self, scope: u64, site: &'static Site) -> T {
+    fn __reqleak_instrument(&self, scope: u64, site: &'static Site, _: VersionHint) -> T {
         self.take().__instrument(scope, *site)
     }
     #[inline]
@@ -79,7 +82,8 @@ pub trait ViaFallback {
     /// The probed type.
     type Out;
     /// Returns the value unchanged; a reqwest response of an untracked version is recorded.
-    fn __reqleak_instrument(&self, scope: u64, site: &'static Site) -> Self::Out;
+    fn __reqleak_instrument(&self, scope: u64, site: &'static Site, hint: VersionHint)
+        -> Self::Out;
     /// Returns the value unchanged.
     fn __reqleak_forgotten(&self) -> Self::Out;
     /// Returns the value unchanged.
@@ -89,7 +93,7 @@ pub trait ViaFallback {
 impl<T> ViaFallback for &Probe<T> {
     type Out = T;
     #[inline]
-    fn __reqleak_instrument(&self, scope: u64, site: &'static Site) -> T {
+    fn __reqleak_instrument(&self, scope: u64, site: &'static Site, hint: VersionHint) -> T {
         let type_name = std::any::type_name::<T>();
         if let Some(kind) = untracked_kind(type_name) {
             crate::registry::untracked(
@@ -97,7 +101,7 @@ impl<T> ViaFallback for &Probe<T> {
                 UntrackedResponse {
                     type_name,
                     site: *site,
-                    help: untracked_help_here(kind),
+                    help: untracked_help_here(kind, hint),
                 },
             );
         }
@@ -110,6 +114,97 @@ impl<T> ViaFallback for &Probe<T> {
     #[inline]
     fn __reqleak_deliberate(&self) -> T {
         self.take()
+    }
+}
+
+/// The type of a probed value, to tell which reqwest version an untracked response is of:
+/// `(&&Hint::of(&probe)).__reqleak_hint()`. Three levels of autoref specialization: a type built
+/// from an `http` 1 response (reqwest 0.12 and 0.13), from an `http` 0.2 one with `bytes` 1
+/// (reqwest 0.11), anything else. `Result`/`Option` of a response are looked into.
+pub struct Hint<T>(PhantomData<T>);
+
+impl<T> Hint<T> {
+    /// The hint of the value in `probe`.
+    #[inline]
+    pub fn of(_probe: &Probe<T>) -> Hint<T> {
+        Hint(PhantomData)
+    }
+}
+
+/// `From<http::Response<Bytes>>` with `http` 1.
+type Http1 = http::Response<bytes::Bytes>;
+/// `From<http::Response<Bytes>>` with `http` 0.2.
+type Http02 = http02::Response<bytes::Bytes>;
+
+macro_rules! hint_level {
+    ($http:ty, $hint:ident, $plain:ident, $result:ident, $option:ident, $on:ty, $on_result:ty, $on_option:ty) => {
+        /// A level of [`Hint`].
+        pub trait $plain {
+            /// The hint.
+            fn __reqleak_hint(&self) -> VersionHint;
+        }
+        impl<T: From<$http>> $plain for $on {
+            #[inline]
+            fn __reqleak_hint(&self) -> VersionHint {
+                VersionHint::$hint
+            }
+        }
+        /// A level of [`Hint`].
+        pub trait $result {
+            /// The hint.
+            fn __reqleak_hint(&self) -> VersionHint;
+        }
+        impl<T: From<$http>, E> $result for $on_result {
+            #[inline]
+            fn __reqleak_hint(&self) -> VersionHint {
+                VersionHint::$hint
+            }
+        }
+        /// A level of [`Hint`].
+        pub trait $option {
+            /// The hint.
+            fn __reqleak_hint(&self) -> VersionHint;
+        }
+        impl<T: From<$http>> $option for $on_option {
+            #[inline]
+            fn __reqleak_hint(&self) -> VersionHint {
+                VersionHint::$hint
+            }
+        }
+    };
+}
+
+hint_level!(
+    Http1,
+    Http1,
+    HintHttp1,
+    HintHttp1Result,
+    HintHttp1Option,
+    &Hint<T>,
+    &Hint<Result<T, E>>,
+    &Hint<Option<T>>
+);
+hint_level!(
+    Http02,
+    Http02,
+    HintHttp02,
+    HintHttp02Result,
+    HintHttp02Option,
+    &&Hint<T>,
+    &&Hint<Result<T, E>>,
+    &&Hint<Option<T>>
+);
+
+/// The last level of [`Hint`]: nothing known.
+pub trait HintNone {
+    /// The hint.
+    fn __reqleak_hint(&self) -> VersionHint;
+}
+
+impl<T> HintNone for Hint<T> {
+    #[inline]
+    fn __reqleak_hint(&self) -> VersionHint {
+        VersionHint::Unknown
     }
 }
 
