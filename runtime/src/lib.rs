@@ -34,8 +34,9 @@
 //! track is recognised by its type name and fails the check, naming the feature to enable.
 //!
 //! ## Features
-//! `reqwest-0-13` (default) and `reqwest-0-12` choose the reqwest versions tracked (both may be
-//! on); `blocking` tracks `reqwest::blocking::Response`; `always` keeps the checker in builds
+//! `reqwest-0-13` (default), `reqwest-0-12` and `reqwest-0-11` choose the reqwest versions tracked
+//! (any of them may be on; 0.11 responses carry the release guard only, so `strict` does not see
+//! their bodies); `blocking` tracks `reqwest::blocking::Response`; `always` keeps the checker in builds
 //! without `debug_assertions`; `tracing` logs through `tracing`.
 //!
 //! ## Zero cost when inactive (decision)
@@ -61,6 +62,7 @@
 //! running at the check) is in `docs/runtime.md`.
 #![warn(missing_docs)]
 
+mod log;
 mod registry;
 mod report;
 mod scope;

@@ -75,6 +75,22 @@ pub(crate) struct ScopeRec {
     pub(crate) dropped_unread: Vec<LeakedResponse>,
     /// Responses of a reqwest version this build does not track, seen in this scope.
     pub(crate) untracked: Vec<UntrackedResponse>,
+    /// What this scope (and its ended children) saw, for `REQLEAK_LOG=checks`.
+    pub(crate) seen: Seen,
+}
+
+/// What a scope saw: responses created in it and those of them read to their end.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Seen {
+    pub(crate) created: u64,
+    pub(crate) consumed: u64,
+}
+
+impl Seen {
+    fn add(&mut self, other: Seen) {
+        self.created += other.created;
+        self.consumed += other.consumed;
+    }
 }
 
 /// What closing a check's scope found.
@@ -82,6 +98,10 @@ pub(crate) struct ScopeRec {
 pub(crate) struct Closed {
     pub(crate) responses: Vec<LeakedResponse>,
     pub(crate) untracked: Vec<UntrackedResponse>,
+    /// What the scope saw.
+    pub(crate) seen: Seen,
+    /// A response was handed to the caller.
+    pub(crate) handed: bool,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -143,7 +163,23 @@ pub(crate) fn register(
     });
     CREATED.fetch_add(1, Ordering::Relaxed);
     lock(&LIVE).insert(entry.id, entry.clone());
+    if scope != 0 {
+        if let Some(rec) = lock(&SCOPES).get_mut(&scope) {
+            rec.seen.created += 1;
+        }
+    }
     entry
+}
+
+/// The body of a tracked async response was read to its end.
+pub(crate) fn consumed(entry: &Entry) {
+    CONSUMED.fetch_add(1, Ordering::Relaxed);
+    let scope = entry.scope.load(Ordering::Acquire);
+    if scope != 0 {
+        if let Some(rec) = lock(&SCOPES).get_mut(&scope) {
+            rec.seen.consumed += 1;
+        }
+    }
 }
 
 /// The response was dropped or one of its body methods started.
@@ -183,6 +219,7 @@ pub(crate) fn open_scope(strict: bool) -> u64 {
             parent: 0,
             dropped_unread: Vec::new(),
             untracked: Vec::new(),
+            seen: Seen::default(),
         },
     );
     id
@@ -205,6 +242,7 @@ pub(crate) fn open_child(parent: u64) -> u64 {
             parent,
             dropped_unread: Vec::new(),
             untracked: Vec::new(),
+            seen: Seen::default(),
         },
     );
     id
@@ -224,6 +262,7 @@ pub(crate) fn close_child(id: u64) {
         Some(parent) => {
             parent.dropped_unread.extend(rec.dropped_unread);
             parent.untracked.extend(rec.untracked);
+            parent.seen.add(rec.seen);
             rec.parent
         }
         None => 0,
@@ -252,6 +291,7 @@ pub(crate) fn close_scope(id: u64, handed: Option<u64>, parent: u64) -> Closed {
         for e in mine {
             if Some(e.id) == handed {
                 e.scope.store(parent, Ordering::Release);
+                out.handed = true;
                 continue;
             }
             e.scope.store(0, Ordering::Release);
@@ -263,6 +303,13 @@ pub(crate) fn close_scope(id: u64, handed: Option<u64>, parent: u64) -> Closed {
     if let Some(rec) = lock(&SCOPES).remove(&id) {
         out.responses.extend(rec.dropped_unread);
         out.untracked = rec.untracked;
+        out.seen = rec.seen;
+    }
+    // A handed response is one the caller's check sees too.
+    if out.handed && parent != 0 {
+        if let Some(rec) = lock(&SCOPES).get_mut(&parent) {
+            rec.seen.created += 1;
+        }
     }
     out
 }

@@ -113,6 +113,7 @@ impl Scope {
     pub fn finish(mut self) -> Result<(), LeakReport> {
         self.done = true;
         let closed = registry::close_scope(self.id, None, 0);
+        crate::log::check_ended(self.name, &closed);
         let report = LeakReport {
             function: self.name,
             strict: self.strict,
@@ -135,6 +136,7 @@ impl Drop for Scope {
             return;
         }
         let closed = registry::close_scope(self.id, None, 0);
+        crate::log::check_ended(self.name, &closed);
         let report = LeakReport {
             function: self.name,
             strict: self.strict,
@@ -384,6 +386,7 @@ impl ScopeGuard {
     /// After a panic the report is only printed: the body's own panic is the one that counts.
     fn close(&self, handed: Option<u64>, parent: u64, panicked: bool) {
         let closed = registry::close_scope(self.id(), handed, parent);
+        crate::log::check_ended(self.meta.name, &closed);
         let report = LeakReport {
             function: self.meta.name,
             strict: self.meta.strict,
