@@ -167,18 +167,57 @@ impl fmt::Display for LeakReport {
             )?;
         }
         writeln!(f)?;
-        for (i, r) in self.responses.iter().enumerate() {
+        for (i, group) in group_responses(&self.responses).iter().enumerate() {
+            let first = group[0];
+            if group.len() == 1 {
+                writeln!(
+                    f,
+                    "  {}. {} {} ({}, alive {:.1?})",
+                    i + 1,
+                    first.status,
+                    first.url,
+                    first.state,
+                    first.age
+                )?;
+            } else {
+                let youngest = group.iter().map(|r| r.age).min().unwrap_or_default();
+                let oldest = group.iter().map(|r| r.age).max().unwrap_or_default();
+                writeln!(
+                    f,
+                    "  {}. {} × {} ({}, alive {:.1?} to {:.1?})",
+                    i + 1,
+                    group.len(),
+                    first.status,
+                    first.state,
+                    youngest,
+                    oldest
+                )?;
+            }
             writeln!(
                 f,
-                "  {}. {} {} ({}, alive {:.1?})",
-                i + 1,
-                r.status,
-                r.url,
-                r.state,
-                r.age
+                "     created at {} in {}",
+                first.site, first.site.function
             )?;
-            writeln!(f, "     created at {} in {}", r.site, r.site.function)?;
-            if let Some(bt) = &r.backtrace {
+            if group.len() > 1 {
+                let urls = distinct_urls(group.iter().map(|r| r.url.as_str()));
+                for (url, count) in urls.iter().take(URLS_SHOWN) {
+                    if *count == 1 {
+                        writeln!(f, "     {url}")?;
+                    } else {
+                        writeln!(f, "     {url} ({count} ×)")?;
+                    }
+                }
+                if urls.len() > URLS_SHOWN {
+                    let more: usize = urls[URLS_SHOWN..].iter().map(|(_, n)| n).sum();
+                    writeln!(
+                        f,
+                        "     and {more} more at {} other URL{}",
+                        urls.len() - URLS_SHOWN,
+                        plural(urls.len() - URLS_SHOWN)
+                    )?;
+                }
+            }
+            if let Some(bt) = &first.backtrace {
                 writeln!(f, "     backtrace of its creation:")?;
                 for line in bt.to_string().lines() {
                     writeln!(f, "       {line}")?;
@@ -205,10 +244,25 @@ impl fmt::Display for LeakReport {
                 "  = help: read the body to its end (`bytes()`, `text()`, `json()`, a `chunk()` loop until `None`), or `drop(resp)` on purpose once you only need the status"
             )?;
         }
+        let mut untracked: Vec<(&UntrackedResponse, usize)> = Vec::new();
         for u in &self.untracked {
+            match untracked
+                .iter_mut()
+                .find(|(g, _)| g.site == u.site && g.type_name == u.type_name)
+            {
+                Some((_, n)) => *n += 1,
+                None => untracked.push((u, 1)),
+            }
+        }
+        for (u, n) in untracked {
+            let times = if n == 1 {
+                String::new()
+            } else {
+                format!("{n} × ")
+            };
             writeln!(
                 f,
-                "  - untracked `{}` created at {} in {}",
+                "  - {times}untracked `{}` created at {} in {}",
                 u.type_name, u.site, u.site.function
             )?;
         }
@@ -229,3 +283,123 @@ impl fmt::Display for LeakReport {
 }
 
 impl std::error::Error for LeakReport {}
+
+/// The URLs of a group shown (distinct, in order of first appearance).
+const URLS_SHOWN: usize = 3;
+
+/// The responses grouped by creation site, status and state (its printed form), each group in
+/// creation order, the groups in order of their first response: ten responses kept from one line
+/// of a loop are one entry of the report, not ten.
+fn group_responses(responses: &[LeakedResponse]) -> Vec<Vec<&LeakedResponse>> {
+    let mut groups: Vec<(String, Vec<&LeakedResponse>)> = Vec::new();
+    for r in responses {
+        let key = format!("{} {} {}", r.site, r.status, r.state);
+        match groups
+            .iter_mut()
+            .find(|(k, g)| *k == key && g[0].site == r.site)
+        {
+            Some((_, g)) => g.push(r),
+            None => groups.push((key, vec![r])),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// Distinct URLs with their counts, in order of first appearance.
+fn distinct_urls<'a>(urls: impl Iterator<Item = &'a str>) -> Vec<(&'a str, usize)> {
+    let mut out: Vec<(&str, usize)> = Vec::new();
+    for url in urls {
+        match out.iter_mut().find(|(u, _)| *u == url) {
+            Some((_, n)) => *n += 1,
+            None => out.push((url, 1)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITE: Site = Site {
+        file: "src/write.rs",
+        line: 49,
+        column: 24,
+        function: "client::write",
+    };
+
+    fn kept(url: &str, ms: u64) -> LeakedResponse {
+        LeakedResponse {
+            url: url.to_string(),
+            status: StatusCode::OK,
+            site: SITE,
+            age: Duration::from_millis(ms),
+            state: ResponseState::Unread,
+            backtrace: None,
+        }
+    }
+
+    #[test]
+    fn groups_by_site_status_and_state() {
+        let mut responses: Vec<LeakedResponse> = (1..=10)
+            .map(|i| kept(&format!("http://h/{}", i.min(5)), i))
+            .collect();
+        responses.push(LeakedResponse {
+            state: ResponseState::PartlyRead { bytes_read: 3 },
+            ..kept("http://h/partly", 2)
+        });
+        let untracked = UntrackedResponse {
+            type_name: "core::result::Result<reqwest::async_impl::response::Response, reqwest::error::Error>",
+            site: Site { line: 60, ..SITE },
+            help: "enable it",
+        };
+        let report = LeakReport {
+            function: "client::tests::writes",
+            strict: false,
+            panicked: false,
+            responses,
+            untracked: vec![untracked.clone(); 10],
+        };
+        let result = untracked.type_name;
+        assert_eq!(
+            report.to_string(),
+            format!(
+                "reqleak: `client::tests::writes` left 11 responses unreleased and could not track 10 responses
+  1. 10 × 200 OK (unread, alive 1.0ms to 10.0ms)
+     created at src/write.rs:49:24 in client::write
+     http://h/1
+     http://h/2
+     http://h/3
+     and 7 more at 2 other URLs
+  2. 200 OK http://h/partly (partly read, 3 bytes, alive 2.0ms)
+     created at src/write.rs:49:24 in client::write
+  = note: an unreleased response keeps its pooled connection checked out for as long as it lives
+  = help: read each body (`bytes()`, `text()`, `json()`, a `chunk()` loop) or drop the response before returning; return it to hand it to the caller
+  - 10 × untracked `{result}` created at src/write.rs:60:24 in client::write
+  = help: enable it
+  = note: run with `REQLEAK_BACKTRACE=1` for the backtrace of each creation
+"
+            )
+        );
+    }
+
+    #[test]
+    fn repeated_urls_are_counted() {
+        let report = LeakReport {
+            function: "f",
+            strict: false,
+            panicked: false,
+            responses: vec![
+                kept("http://h/a", 1),
+                kept("http://h/a", 2),
+                kept("http://h/b", 3),
+            ],
+            untracked: Vec::new(),
+        };
+        let text = report.to_string();
+        assert!(
+            text.contains("  1. 3 × 200 OK (unread, alive 1.0ms to 3.0ms)\n     created at src/write.rs:49:24 in client::write\n     http://h/a (2 ×)\n     http://h/b\n  = note"),
+            "{text}"
+        );
+    }
+}

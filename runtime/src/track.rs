@@ -81,7 +81,7 @@ impl<B: HttpBody<Data = Bytes> + Unpin> CountingBody<B> {
     fn mark_eof(&self) {
         if !self.entry.has(EOF) {
             self.entry.set(EOF);
-            registry::CONSUMED.fetch_add(1, Ordering::Relaxed);
+            registry::consumed(&self.entry);
         }
     }
 
