@@ -120,6 +120,52 @@ impl Rewriter {
         });
     }
 
+    /// `x.bytes()` (and the other whole-body reads): the response in `x`, if it is one, is
+    /// marked as read whole at this site (for `max_body`). A place is marked through a borrow,
+    /// then used as written (a `&self` method on it must not move it); any other receiver is a
+    /// value, passed through the probe, which hands it back unchanged.
+    fn mark_whole_read(&mut self, e: &mut Expr, span: Span) {
+        let Expr::MethodCall(m) = e else { return };
+        let function = &self.function;
+        let site = quote_spanned! {span=>
+            static __REQLEAK_READ: ::reqleak::__private::Site = ::reqleak::__private::Site {
+                file: ::core::file!(),
+                line: ::core::line!(),
+                column: ::core::column!(),
+                function: ::core::concat!(::core::module_path!(), "::", #function),
+            };
+        };
+        let uses = quote! {
+            #[allow(unused_imports)]
+            use ::reqleak::__private::{
+                PeekFallback as _, PeekTrackable as _, ViaFallback as _, ViaTrackable as _,
+            };
+        };
+        let receiver = &*m.receiver;
+        if is_place(receiver) {
+            let call = &*m;
+            *e = Expr::Verbatim(quote! {
+                {
+                    {
+                        #uses
+                        #site
+                        (&::reqleak::__private::Peek(&#receiver)).__reqleak_whole(&__REQLEAK_READ);
+                    }
+                    #call
+                }
+            });
+        } else {
+            let marked = Expr::Verbatim(quote! {
+                {
+                    #uses
+                    #site
+                    (&::reqleak::__private::Probe::new(#receiver)).__reqleak_whole(&__REQLEAK_READ)
+                }
+            });
+            *m.receiver = marked;
+        }
+    }
+
     /// `drop(x)` or `mem::forget(x)`, its argument instrumented first: `x` goes through the
     /// probe's `mark` method (`__reqleak_deliberate`, `__reqleak_forgotten`), which records
     /// what happens to a response and hands back anything else unchanged.
@@ -227,6 +273,25 @@ fn is_source(e: &Expr) -> bool {
     }
 }
 
+/// A call of a method that reads a response's body whole: `.bytes()`, `.text()`, `.json()`
+/// (with or without turbofish), `.text_with_charset(x)`.
+fn is_whole_read(m: &syn::ExprMethodCall) -> bool {
+    (m.args.is_empty() && (m.method == "bytes" || m.method == "text" || m.method == "json"))
+        || (m.args.len() == 1 && m.method == "text_with_charset")
+}
+
+/// A place expression (a path, a field, an index, a deref): it can be borrowed and then used.
+fn is_place(e: &Expr) -> bool {
+    match e {
+        Expr::Path(_) => true,
+        Expr::Field(f) => is_place(&f.base),
+        Expr::Index(i) => is_place(&i.expr),
+        Expr::Unary(u) => matches!(u.op, syn::UnOp::Deref(_)),
+        Expr::Paren(p) => is_place(&p.expr),
+        _ => false,
+    }
+}
+
 fn is_drop(c: &ExprCall) -> bool {
     calls_path(
         c,
@@ -312,6 +377,12 @@ impl VisitMut for Rewriter {
                 if source {
                     self.instrument(e, span, call);
                 }
+            }
+            Expr::MethodCall(m) if is_whole_read(m) => {
+                let span = m.method.span();
+                visit_mut::visit_expr_mut(self, e);
+                self.edits += 1;
+                self.mark_whole_read(e, span);
             }
             Expr::MethodCall(_) | Expr::Call(_) if is_source(e) => {
                 let (span, call) = (e.span(), call_span(e));

@@ -53,6 +53,9 @@ pub trait ViaTrackable {
         -> Self::Out;
     /// Marks the tracked response as forgotten and returns the value (given to `mem::forget`).
     fn __reqleak_forgotten(&self) -> Self::Out;
+    /// Marks the tracked response as read whole at `site` and returns the value (the receiver
+    /// of `.bytes()`, `.text()`, `.json()`).
+    fn __reqleak_whole(&self, site: &'static Site) -> Self::Out;
     /// Marks the tracked response as dropped on purpose and returns the value (given to `drop`).
     fn __reqleak_deliberate(&self) -> Self::Out;
 }
@@ -67,6 +70,12 @@ impl<T: Trackable> ViaTrackable for Probe<T> {
     fn __reqleak_forgotten(&self) -> T {
         let value = self.take();
         value.__mark_forgotten();
+        value
+    }
+    #[inline]
+    fn __reqleak_whole(&self, site: &'static Site) -> T {
+        let value = self.take();
+        value.__read_whole(*site);
         value
     }
     #[inline]
@@ -86,6 +95,8 @@ pub trait ViaFallback {
         -> Self::Out;
     /// Returns the value unchanged.
     fn __reqleak_forgotten(&self) -> Self::Out;
+    /// Returns the value unchanged.
+    fn __reqleak_whole(&self, site: &'static Site) -> Self::Out;
     /// Returns the value unchanged.
     fn __reqleak_deliberate(&self) -> Self::Out;
 }
@@ -109,6 +120,10 @@ impl<T> ViaFallback for &Probe<T> {
     }
     #[inline]
     fn __reqleak_forgotten(&self) -> T {
+        self.take()
+    }
+    #[inline]
+    fn __reqleak_whole(&self, _site: &'static Site) -> T {
         self.take()
     }
     #[inline]
@@ -215,6 +230,8 @@ pub struct Peek<'a, T>(pub &'a T);
 pub trait PeekTrackable {
     /// The id of the tracked response this value is or carries.
     fn __reqleak_handed(&self) -> Option<u64>;
+    /// Marks the tracked response as read whole at `site`.
+    fn __reqleak_whole(&self, site: &'static Site);
 }
 
 impl<T: Trackable> PeekTrackable for Peek<'_, T> {
@@ -222,12 +239,18 @@ impl<T: Trackable> PeekTrackable for Peek<'_, T> {
     fn __reqleak_handed(&self) -> Option<u64> {
         self.0.__tracked_id()
     }
+    #[inline]
+    fn __reqleak_whole(&self, site: &'static Site) {
+        self.0.__read_whole(*site)
+    }
 }
 
 /// Chosen for everything else.
 pub trait PeekFallback {
     /// None.
     fn __reqleak_handed(&self) -> Option<u64>;
+    /// Nothing.
+    fn __reqleak_whole(&self, site: &'static Site);
 }
 
 impl<T> PeekFallback for &Peek<'_, T> {
@@ -235,6 +258,8 @@ impl<T> PeekFallback for &Peek<'_, T> {
     fn __reqleak_handed(&self) -> Option<u64> {
         None
     }
+    #[inline]
+    fn __reqleak_whole(&self, _site: &'static Site) {}
 }
 
 /// Holds what is given to a `spawn`-like call that is not a literal `async move` block or

@@ -71,7 +71,9 @@ mod track;
 #[doc(hidden)]
 pub mod __private;
 
-pub use report::{LeakReport, LeakedResponse, ResponseState, Site, UntrackedResponse};
+pub use report::{
+    LeakReport, LeakedResponse, OversizedBody, ResponseState, Site, UntrackedResponse,
+};
 pub use reqleak_macros::check;
 pub use scope::{reset_hook, set_hook, track, Mode, Scope};
 pub use track::Trackable;
@@ -97,6 +99,11 @@ pub struct Counters {
     pub dropped_unread: u64,
     /// Responses reported as not released by a check or a scope.
     pub leaked: u64,
+    /// Bytes of the bodies read whole (`bytes()`, `text()`, `json()` called in instrumented code
+    /// on async responses of reqwest 0.12/0.13), to their end.
+    pub bytes_read_whole: u64,
+    /// The largest of those bodies, in bytes.
+    pub largest_body: u64,
 }
 
 /// Reads the counters.
@@ -107,5 +114,7 @@ pub fn counters() -> Counters {
         consumed: registry::CONSUMED.load(Ordering::Relaxed),
         dropped_unread: registry::DROPPED_UNREAD.load(Ordering::Relaxed),
         leaked: registry::LEAKED.load(Ordering::Relaxed),
+        bytes_read_whole: registry::BYTES_READ_WHOLE.load(Ordering::Relaxed),
+        largest_body: registry::LARGEST_BODY.load(Ordering::Relaxed),
     }
 }

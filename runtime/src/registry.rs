@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use http::StatusCode;
 
-use crate::report::{LeakedResponse, ResponseState, Site, UntrackedResponse};
+use crate::report::{LeakedResponse, OversizedBody, ResponseState, Site, UntrackedResponse};
 
 pub(crate) const RELEASED: u8 = 1;
 pub(crate) const EOF: u8 = 2;
@@ -31,6 +31,9 @@ pub(crate) struct Entry {
     pub(crate) content_length: Option<u64>,
     pub(crate) flags: AtomicU8,
     pub(crate) backtrace: Option<Arc<Backtrace>>,
+    /// Where a whole-body read (`bytes()`, `text()`, `json()`) of it was called, in instrumented
+    /// code.
+    pub(crate) read_whole_at: OnceLock<Site>,
 }
 
 impl Entry {
@@ -77,6 +80,10 @@ pub(crate) struct ScopeRec {
     pub(crate) untracked: Vec<UntrackedResponse>,
     /// What this scope (and its ended children) saw, for `REQLEAK_LOG=checks`.
     pub(crate) seen: Seen,
+    /// Bodies read whole past this size are reported (0: no limit).
+    pub(crate) max_body: u64,
+    /// Bodies read whole past `max_body`.
+    pub(crate) oversized: Vec<OversizedBody>,
 }
 
 /// What a scope saw: responses created in it and those of them read to their end.
@@ -102,6 +109,8 @@ pub(crate) struct Closed {
     pub(crate) seen: Seen,
     /// A response was handed to the caller.
     pub(crate) handed: bool,
+    /// Bodies read whole past the scope's `max_body`.
+    pub(crate) oversized: Vec<OversizedBody>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -113,6 +122,8 @@ pub(crate) static RELEASED_COUNT: AtomicU64 = AtomicU64::new(0);
 pub(crate) static CONSUMED: AtomicU64 = AtomicU64::new(0);
 pub(crate) static DROPPED_UNREAD: AtomicU64 = AtomicU64::new(0);
 pub(crate) static LEAKED: AtomicU64 = AtomicU64::new(0);
+pub(crate) static BYTES_READ_WHOLE: AtomicU64 = AtomicU64::new(0);
+pub(crate) static LARGEST_BODY: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     static CURRENT: Cell<u64> = const { Cell::new(0) };
@@ -160,6 +171,7 @@ pub(crate) fn register(
         content_length,
         flags: AtomicU8::new(0),
         backtrace: backtraces_enabled().then(|| Arc::new(Backtrace::force_capture())),
+        read_whole_at: OnceLock::new(),
     });
     CREATED.fetch_add(1, Ordering::Relaxed);
     lock(&LIVE).insert(entry.id, entry.clone());
@@ -171,15 +183,48 @@ pub(crate) fn register(
     entry
 }
 
-/// The body of a tracked async response was read to its end.
+/// The body of a tracked async response was read to its end: counted, and, read whole past the
+/// scope's `max_body`, recorded.
 pub(crate) fn consumed(entry: &Entry) {
     CONSUMED.fetch_add(1, Ordering::Relaxed);
+    let bytes = entry.bytes_read.load(Ordering::Acquire);
+    let read_at = entry.read_whole_at.get().copied();
+    if read_at.is_some() {
+        BYTES_READ_WHOLE.fetch_add(bytes, Ordering::Relaxed);
+        LARGEST_BODY.fetch_max(bytes, Ordering::Relaxed);
+    }
     let scope = entry.scope.load(Ordering::Acquire);
     if scope != 0 {
         if let Some(rec) = lock(&SCOPES).get_mut(&scope) {
             rec.seen.consumed += 1;
+            if let Some(read_at) = read_at {
+                if rec.max_body > 0 && bytes > rec.max_body {
+                    rec.oversized.push(OversizedBody {
+                        url: entry.url.clone(),
+                        bytes,
+                        limit: rec.max_body,
+                        read_at,
+                        created_at: entry.site,
+                    });
+                }
+            }
         }
     }
+}
+
+/// The crate-wide `max_body` default: `REQLEAK_MAX_BODY` (`8 MiB`, `1000000`, ..; 0 or unset:
+/// none). A value that is not a size is reported once on stderr and ignored.
+pub(crate) fn default_max_body() -> u64 {
+    static LIMIT: OnceLock<u64> = OnceLock::new();
+    *LIMIT.get_or_init(|| match std::env::var("REQLEAK_MAX_BODY") {
+        Ok(v) if !v.trim().is_empty() => crate::report::parse_size(&v).unwrap_or_else(|| {
+            eprintln!(
+                "reqleak: REQLEAK_MAX_BODY={v:?} is not a size (`8 MiB`, `500 KB`, `1048576`): ignored"
+            );
+            0
+        }),
+        _ => 0,
+    })
 }
 
 /// The response was dropped or one of its body methods started.
@@ -210,8 +255,14 @@ pub(crate) fn body_dropped_unread(entry: &Entry) {
     }
 }
 
-pub(crate) fn open_scope(strict: bool) -> u64 {
+/// Opens a scope; `max_body` 0: the crate-wide default.
+pub(crate) fn open_scope(strict: bool, max_body: u64) -> u64 {
     let id = next_id();
+    let max_body = if max_body == 0 {
+        default_max_body()
+    } else {
+        max_body
+    };
     lock(&SCOPES).insert(
         id,
         ScopeRec {
@@ -220,6 +271,8 @@ pub(crate) fn open_scope(strict: bool) -> u64 {
             dropped_unread: Vec::new(),
             untracked: Vec::new(),
             seen: Seen::default(),
+            max_body,
+            oversized: Vec::new(),
         },
     );
     id
@@ -231,7 +284,7 @@ pub(crate) fn open_child(parent: u64) -> u64 {
         return 0;
     }
     let mut scopes = lock(&SCOPES);
-    let Some(strict) = scopes.get(&parent).map(|p| p.strict) else {
+    let Some((strict, max_body)) = scopes.get(&parent).map(|p| (p.strict, p.max_body)) else {
         return 0;
     };
     let id = next_id();
@@ -243,6 +296,8 @@ pub(crate) fn open_child(parent: u64) -> u64 {
             dropped_unread: Vec::new(),
             untracked: Vec::new(),
             seen: Seen::default(),
+            max_body,
+            oversized: Vec::new(),
         },
     );
     id
@@ -263,6 +318,7 @@ pub(crate) fn close_child(id: u64) {
             parent.dropped_unread.extend(rec.dropped_unread);
             parent.untracked.extend(rec.untracked);
             parent.seen.add(rec.seen);
+            parent.oversized.extend(rec.oversized);
             rec.parent
         }
         None => 0,
@@ -304,6 +360,7 @@ pub(crate) fn close_scope(id: u64, handed: Option<u64>, parent: u64) -> Closed {
         out.responses.extend(rec.dropped_unread);
         out.untracked = rec.untracked;
         out.seen = rec.seen;
+        out.oversized = rec.oversized;
     }
     // A handed response is one the caller's check sees too.
     if out.handed && parent != 0 {

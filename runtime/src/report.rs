@@ -99,6 +99,53 @@ pub struct UntrackedResponse {
     pub help: &'static str,
 }
 
+/// A response body read whole (`bytes()`, `text()`, `json()`) past the check's `max_body`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OversizedBody {
+    /// The final URL of the response.
+    pub url: String,
+    /// The size of its body, in bytes (as read: after decompression).
+    pub bytes: u64,
+    /// The limit it passed.
+    pub limit: u64,
+    /// Where the whole-body read was called.
+    pub read_at: Site,
+    /// Where the response was created.
+    pub created_at: Site,
+}
+
+/// Parses a size: a whole number with an optional unit, `B`, `KB`/`MB`/`GB` (powers of 1000) or
+/// `KiB`/`MiB`/`GiB` (powers of 1024), case-insensitive, with or without a space; above zero.
+pub(crate) fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let number: u64 = text[..digits].parse().ok()?;
+    let factor: u64 = match text[digits..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1000,
+        "mb" => 1000 * 1000,
+        "gb" => 1000 * 1000 * 1000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(factor).filter(|&n| n > 0)
+}
+
+/// A size as the user would write it: `8 MiB` when it is a whole number of MiB (or KiB, GiB),
+/// else bytes.
+pub(crate) fn format_size(n: u64) -> String {
+    for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if n >= size && n % size == 0 {
+            return format!("{} {unit}", n / size);
+        }
+    }
+    format!("{n} bytes")
+}
+
 /// The responses a checked function (or a [`crate::Scope`]) did not release.
 #[derive(Debug, Clone)]
 pub struct LeakReport {
@@ -112,12 +159,14 @@ pub struct LeakReport {
     pub responses: Vec<LeakedResponse>,
     /// Responses that could not be tracked (a reqwest version this build does not track).
     pub untracked: Vec<UntrackedResponse>,
+    /// Bodies read whole past the check's `max_body`.
+    pub oversized: Vec<OversizedBody>,
 }
 
 impl LeakReport {
     /// Whether there is nothing to report.
     pub fn is_empty(&self) -> bool {
-        self.responses.is_empty() && self.untracked.is_empty()
+        self.responses.is_empty() && self.untracked.is_empty() && self.oversized.is_empty()
     }
 }
 
@@ -164,6 +213,18 @@ impl fmt::Display for LeakReport {
                 f,
                 " could not track {untracked} response{}",
                 plural(untracked)
+            )?;
+        }
+        let oversized = self.oversized.len();
+        if oversized > 0 {
+            if n + untracked > 0 {
+                f.write_str(" and")?;
+            }
+            write!(
+                f,
+                " read {oversized} response bod{} whole past the limit of {}",
+                if oversized == 1 { "y" } else { "ies" },
+                format_size(self.oversized[0].limit)
             )?;
         }
         writeln!(f)?;
@@ -272,6 +333,28 @@ impl fmt::Display for LeakReport {
         for help in helps {
             writeln!(f, "  = help: {help}")?;
         }
+        for o in &self.oversized {
+            writeln!(
+                f,
+                "  - {}: {} bytes ({}) read whole at {} in {} (created at {})",
+                o.url,
+                o.bytes,
+                format_size_approx(o.bytes),
+                o.read_at,
+                o.read_at.function,
+                o.created_at
+            )?;
+        }
+        if oversized > 0 {
+            writeln!(
+                f,
+                "  = note: a body read whole is held in memory at once, and nothing of it can be used before its end"
+            )?;
+            writeln!(
+                f,
+                "  = help: stream a large body instead of buffering it: `bytes_stream()`, or a `chunk()` loop that handles each chunk"
+            )?;
+        }
         if n > 0 && self.responses.iter().all(|r| r.backtrace.is_none()) {
             writeln!(
                 f,
@@ -283,6 +366,16 @@ impl fmt::Display for LeakReport {
 }
 
 impl std::error::Error for LeakReport {}
+
+/// A size for a reader: `9.0 MiB`, `512.0 KiB`, `10 bytes`.
+fn format_size_approx(n: u64) -> String {
+    for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if n >= size {
+            return format!("{:.1} {unit}", n as f64 / size as f64);
+        }
+    }
+    format!("{n} bytes")
+}
 
 /// The URLs of a group shown (distinct, in order of first appearance).
 const URLS_SHOWN: usize = 3;
@@ -359,6 +452,7 @@ mod tests {
             panicked: false,
             responses,
             untracked: vec![untracked.clone(); 10],
+            oversized: Vec::new(),
         };
         let result = untracked.type_name;
         assert_eq!(
@@ -384,6 +478,16 @@ mod tests {
     }
 
     #[test]
+    fn sizes() {
+        assert_eq!(parse_size("8 MiB"), Some(8 << 20));
+        assert_eq!(parse_size("500KB"), Some(500_000));
+        assert_eq!(parse_size("0"), None);
+        assert_eq!(format_size(8 << 20), "8 MiB");
+        assert_eq!(format_size(1000), "1000 bytes");
+        assert_eq!(format_size_approx((9 << 20) + 1), "9.0 MiB");
+    }
+
+    #[test]
     fn repeated_urls_are_counted() {
         let report = LeakReport {
             function: "f",
@@ -395,6 +499,7 @@ mod tests {
                 kept("http://h/b", 3),
             ],
             untracked: Vec::new(),
+            oversized: Vec::new(),
         };
         let text = report.to_string();
         assert!(

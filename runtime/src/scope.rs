@@ -84,7 +84,7 @@ impl Scope {
     /// Opens a scope.
     pub fn new(name: &'static str) -> Scope {
         Scope {
-            id: registry::open_scope(false),
+            id: registry::open_scope(false, 0),
             name,
             strict: false,
             done: false,
@@ -94,7 +94,7 @@ impl Scope {
     /// Opens a strict scope: bodies dropped before their end (async responses) are reported too.
     pub fn new_strict(name: &'static str) -> Scope {
         Scope {
-            id: registry::open_scope(true),
+            id: registry::open_scope(true, 0),
             name,
             strict: true,
             done: false,
@@ -120,6 +120,7 @@ impl Scope {
             panicked: false,
             responses: closed.responses,
             untracked: closed.untracked,
+            oversized: closed.oversized,
         };
         if report.is_empty() {
             Ok(())
@@ -143,6 +144,7 @@ impl Drop for Scope {
             panicked: std::thread::panicking(),
             responses: closed.responses,
             untracked: closed.untracked,
+            oversized: closed.oversized,
         };
         if !report.is_empty() {
             deliver(report, Mode::Log);
@@ -176,6 +178,8 @@ pub struct FnMeta {
     pub name: &'static str,
     pub strict: bool,
     pub mode: Mode,
+    /// `max_body = ".."` in bytes (0: the crate-wide default).
+    pub max_body: u64,
 }
 
 /// The thread's current scope while an instrumented body runs: set when the body starts or
@@ -351,7 +355,7 @@ pub struct ScopeGuard {
 impl ScopeGuard {
     /// Enters a checked function: its scope is the thread's current one while it runs.
     pub fn enter(meta: &'static FnMeta) -> ScopeGuard {
-        let id = registry::open_scope(meta.strict);
+        let id = registry::open_scope(meta.strict, meta.max_body);
         ScopeGuard {
             current: Current::enter(id),
             meta,
@@ -393,6 +397,7 @@ impl ScopeGuard {
             panicked,
             responses: closed.responses,
             untracked: closed.untracked,
+            oversized: closed.oversized,
         };
         if !report.is_empty() {
             let mode = if panicked { Mode::Log } else { self.meta.mode };

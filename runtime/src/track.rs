@@ -142,6 +142,12 @@ fn mark(ext: &http::Extensions, flag: u8) {
     }
 }
 
+fn read_whole(ext: &http::Extensions, site: Site) {
+    if let Some(e) = ext.get::<Guard>().and_then(|g| g.0.as_ref()) {
+        let _ = e.read_whole_at.set(site);
+    }
+}
+
 /// Instruments the responses of one reqwest major version (`$krate` is its renamed dependency).
 macro_rules! reqwest_version {
     ($krate:ident) => {
@@ -189,6 +195,9 @@ macro_rules! reqwest_version {
             }
             fn __mark(&self, flag: u8) {
                 mark(self.extensions(), flag)
+            }
+            fn __read_whole(&self, site: Site) {
+                read_whole(self.extensions(), site)
             }
         }
 
@@ -321,6 +330,9 @@ pub trait Trackable: sealed::Sealed + Sized {
     fn __tracked_id(&self) -> Option<u64>;
     #[doc(hidden)]
     fn __mark(&self, flag: u8);
+    /// A whole-body read was called on it at `site` (bodies that are counted: async 0.12/0.13).
+    #[doc(hidden)]
+    fn __read_whole(&self, _site: Site) {}
     #[doc(hidden)]
     fn __mark_forgotten(&self) {
         self.__mark(FORGOTTEN)
@@ -343,6 +355,11 @@ impl<T: Trackable, E> Trackable for Result<T, E> {
             r.__mark(flag)
         }
     }
+    fn __read_whole(&self, site: Site) {
+        if let Ok(r) = self {
+            r.__read_whole(site)
+        }
+    }
 }
 
 impl<T: Trackable> Trackable for Option<T> {
@@ -355,6 +372,11 @@ impl<T: Trackable> Trackable for Option<T> {
     fn __mark(&self, flag: u8) {
         if let Some(r) = self {
             r.__mark(flag)
+        }
+    }
+    fn __read_whole(&self, site: Site) {
+        if let Some(r) = self {
+            r.__read_whole(site)
         }
     }
 }
