@@ -19,6 +19,8 @@ pub struct Args {
     pub mode: Mode,
     /// `max_body = "8 MiB"`, in bytes (0: not given).
     pub max_body: u64,
+    /// `pool`: report sites that build a client per request.
+    pub pool: bool,
 }
 
 impl Default for Args {
@@ -27,12 +29,13 @@ impl Default for Args {
             strict: false,
             mode: Mode::Panic,
             max_body: 0,
+            pool: false,
         }
     }
 }
 
 const EXPECTED: &str =
-    "expected `strict`, `mode = \"panic\"` / `mode = \"log\"` or `max_body = \"8 MiB\"`";
+    "expected `strict`, `pool`, `mode = \"panic\"` / `mode = \"log\"` or `max_body = \"8 MiB\"`";
 
 /// Parses a size: a whole number with an optional unit, `B`, `KB`/`MB`/`GB` (powers of 1000) or
 /// `KiB`/`MiB`/`GiB` (powers of 1024), case-insensitive, with or without a space.
@@ -76,6 +79,18 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
                 }
                 seen_strict = true;
                 args.strict = true;
+            }
+            ("pool", Meta::Path(p)) => {
+                if args.pool {
+                    return Err(syn::Error::new_spanned(p, "`pool` is given twice"));
+                }
+                args.pool = true;
+            }
+            ("pool", other) => {
+                return Err(syn::Error::new_spanned(
+                    other,
+                    "`pool` takes no value: write `#[reqleak::check(pool)]`",
+                ));
             }
             ("strict", other) => {
                 return Err(syn::Error::new_spanned(
@@ -174,6 +189,7 @@ mod tests {
                 strict: true,
                 mode: Mode::Log,
                 max_body: 0,
+                pool: false,
             }
         );
         let a = parse(quote!(max_body = "8 MiB")).unwrap();
@@ -196,7 +212,7 @@ mod tests {
         let e = parse(quote!(stric)).unwrap_err().to_string();
         assert_eq!(
             e,
-            "unknown option `stric` of `#[reqleak::check]`; expected `strict`, `mode = \"panic\"` / `mode = \"log\"` or `max_body = \"8 MiB\"`"
+            "unknown option `stric` of `#[reqleak::check]`; expected `strict`, `pool`, `mode = \"panic\"` / `mode = \"log\"` or `max_body = \"8 MiB\"`"
         );
         let e = parse(quote!(mode = "abort")).unwrap_err().to_string();
         assert_eq!(e, "unknown mode \"abort\"; expected \"panic\" or \"log\"");

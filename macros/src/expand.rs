@@ -383,6 +383,7 @@ fn check_fn(
     let rebinds = rebind_params(&mut sig);
     let strict = args.strict;
     let max_body = args.max_body;
+    let pool = args.pool;
     let mode = match args.mode {
         Mode::Panic => quote!(Panic),
         Mode::Log => quote!(Log),
@@ -403,6 +404,7 @@ fn check_fn(
                 strict: #strict,
                 mode: ::reqleak::__private::Mode::#mode,
                 max_body: #max_body,
+                pool: #pool,
             };
             let __reqleak_scope = ::reqleak::__private::ScopeGuard::enter(&__REQLEAK_FN);
             #[allow(unused_variables)]

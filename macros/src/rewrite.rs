@@ -94,12 +94,17 @@ impl Rewriter {
                 function: ::core::concat!(::core::module_path!(), "::", #function),
             };
         };
+        let method = if is_get_source(e) {
+            quote_spanned!(call_span=> __reqleak_instrument_get)
+        } else {
+            quote_spanned!(call_span=> __reqleak_instrument)
+        };
         let inner = &*e;
         // The hint (which reqwest version an untracked response is of) is an argument, so that
         // it is resolved after the probe: a type still to be inferred gets the probe's error.
         let probe = quote_spanned! {call_span=>
             match ::reqleak::__private::Probe::new(#inner) {
-                __reqleak_probe => (&__reqleak_probe).__reqleak_instrument(
+                __reqleak_probe => (&__reqleak_probe).#method(
                     #scope,
                     &__REQLEAK_SITE,
                     (&&::reqleak::__private::Hint::of(&__reqleak_probe)).__reqleak_hint(),
@@ -116,6 +121,28 @@ impl Rewriter {
                 };
                 #site
                 #probe
+            }
+        });
+    }
+
+    /// A client construction (see [`client_construction`]): its value goes through `Built`,
+    /// which records a reqwest client (for `pool` and the log) and hands anything back unchanged.
+    fn mark_client(&mut self, e: &mut Expr, span: Span, per_item: bool) {
+        let scope = self.scope_expr();
+        let function = &self.function;
+        let inner = &*e;
+        *e = Expr::Verbatim(quote_spanned! {span=>
+            {
+                #[allow(unused_imports)]
+                use ::reqleak::__private::{ViaClient as _, ViaClientFallback as _};
+                static __REQLEAK_CLIENT: ::reqleak::__private::Site = ::reqleak::__private::Site {
+                    file: ::core::file!(),
+                    line: ::core::line!(),
+                    column: ::core::column!(),
+                    function: ::core::concat!(::core::module_path!(), "::", #function),
+                };
+                (&::reqleak::__private::Built::new(#inner))
+                    .__reqleak_client(#scope, &__REQLEAK_CLIENT, #per_item)
             }
         });
     }
@@ -273,6 +300,67 @@ fn is_source(e: &Expr) -> bool {
     }
 }
 
+/// `reqwest::get(..)` (or `get(..)`, `blocking::get(..)`), awaited or not: a source that also
+/// builds a client.
+fn is_get_source(e: &Expr) -> bool {
+    let inner = match strip(e) {
+        Expr::Await(a) => strip(&a.base),
+        other => other,
+    };
+    matches!(inner, Expr::Call(c) if is_get_path(c))
+}
+
+/// Builder steps that configure a client for one item (as the `client_per_request` lint): a
+/// client built with one of them is one of several on purpose, never reported.
+const PER_ITEM_CONFIG: &[&str] = &[
+    "proxy",
+    "local_address",
+    "interface",
+    "identity",
+    "resolve",
+    "resolve_to_addrs",
+];
+
+/// Whether `e` is a zero-argument call of a path ending in `<ty>::<name>`.
+fn calls_assoc(e: &Expr, ty: &str, name: &str) -> bool {
+    let Expr::Call(c) = strip(e) else {
+        return false;
+    };
+    let Expr::Path(p) = &*c.func else {
+        return false;
+    };
+    let segs = &p.path.segments;
+    c.args.is_empty()
+        && p.qself.is_none()
+        && segs.len() >= 2
+        && segs[segs.len() - 1].ident == name
+        && segs[segs.len() - 2].ident == ty
+}
+
+/// A client construction: `Client::new()`, `Client::default()`, or `.build()` at the end of a
+/// chain written from `Client::builder()` or `ClientBuilder::new()`. `Some(per_item)`: whether
+/// the chain configures it for one item. A `.build()` on a builder held in a variable is not
+/// one (its steps are not visible: it might be configured per item).
+fn client_construction(e: &Expr) -> Option<bool> {
+    if calls_assoc(e, "Client", "new") || calls_assoc(e, "Client", "default") {
+        return Some(false);
+    }
+    let Expr::MethodCall(m) = strip(e) else {
+        return None;
+    };
+    if m.method != "build" || !m.args.is_empty() {
+        return None;
+    }
+    let mut per_item = false;
+    let mut at = &*m.receiver;
+    while let Expr::MethodCall(step) = strip(at) {
+        per_item |= PER_ITEM_CONFIG.iter().any(|w| step.method == w);
+        at = &step.receiver;
+    }
+    (calls_assoc(at, "Client", "builder") || calls_assoc(at, "ClientBuilder", "new"))
+        .then_some(per_item)
+}
+
 /// A call of a method that reads a response's body whole: `.bytes()`, `.text()`, `.json()`
 /// (with or without turbofish), `.text_with_charset(x)`.
 fn is_whole_read(m: &syn::ExprMethodCall) -> bool {
@@ -377,6 +465,13 @@ impl VisitMut for Rewriter {
                 if source {
                     self.instrument(e, span, call);
                 }
+            }
+            Expr::MethodCall(_) | Expr::Call(_) if client_construction(e).is_some() => {
+                let per_item = client_construction(e) == Some(true);
+                let span = e.span();
+                visit_mut::visit_expr_mut(self, e);
+                self.edits += 1;
+                self.mark_client(e, span, per_item);
             }
             Expr::MethodCall(m) if is_whole_read(m) => {
                 let span = m.method.span();

@@ -51,6 +51,14 @@ pub trait ViaTrackable {
     /// Instruments and returns the value.
     fn __reqleak_instrument(&self, scope: u64, site: &'static Site, hint: VersionHint)
         -> Self::Out;
+    /// [`ViaTrackable::__reqleak_instrument`] for `reqwest::get(..)`, which also builds a
+    /// client at `site`.
+    fn __reqleak_instrument_get(
+        &self,
+        scope: u64,
+        site: &'static Site,
+        hint: VersionHint,
+    ) -> Self::Out;
     /// Marks the tracked response as forgotten and returns the value (given to `mem::forget`).
     fn __reqleak_forgotten(&self) -> Self::Out;
     /// Marks the tracked response as read whole at `site` and returns the value (the receiver
@@ -64,6 +72,11 @@ impl<T: Trackable> ViaTrackable for Probe<T> {
     type Out = T;
     #[inline]
     fn __reqleak_instrument(&self, scope: u64, site: &'static Site, _: VersionHint) -> T {
+        self.take().__instrument(scope, *site)
+    }
+    #[inline]
+    fn __reqleak_instrument_get(&self, scope: u64, site: &'static Site, _: VersionHint) -> T {
+        crate::registry::client_built(scope, *site, false);
         self.take().__instrument(scope, *site)
     }
     #[inline]
@@ -93,6 +106,13 @@ pub trait ViaFallback {
     /// Returns the value unchanged; a reqwest response of an untracked version is recorded.
     fn __reqleak_instrument(&self, scope: u64, site: &'static Site, hint: VersionHint)
         -> Self::Out;
+    /// The same as [`ViaFallback::__reqleak_instrument`].
+    fn __reqleak_instrument_get(
+        &self,
+        scope: u64,
+        site: &'static Site,
+        hint: VersionHint,
+    ) -> Self::Out;
     /// Returns the value unchanged.
     fn __reqleak_forgotten(&self) -> Self::Out;
     /// Returns the value unchanged.
@@ -117,6 +137,10 @@ impl<T> ViaFallback for &Probe<T> {
             );
         }
         self.take()
+    }
+    #[inline]
+    fn __reqleak_instrument_get(&self, scope: u64, site: &'static Site, hint: VersionHint) -> T {
+        self.__reqleak_instrument(scope, site, hint)
     }
     #[inline]
     fn __reqleak_forgotten(&self) -> T {
@@ -220,6 +244,61 @@ impl<T> HintNone for Hint<T> {
     #[inline]
     fn __reqleak_hint(&self) -> VersionHint {
         VersionHint::Unknown
+    }
+}
+
+/// Holds what a client construction in instrumented code gives (`Client::new()`,
+/// `Client::builder()..build()`): `(&Built::new(x)).__reqleak_client(scope, &SITE, per_item)`
+/// records a built client when `x` is a reqwest client of a tracked version (or a `Result` of
+/// one), and hands `x` back unchanged in every case.
+pub struct Built<T>(Cell<Option<T>>);
+
+impl<T> Built<T> {
+    /// Wraps a value.
+    #[inline]
+    pub fn new(value: T) -> Built<T> {
+        Built(Cell::new(Some(value)))
+    }
+
+    #[inline]
+    fn take(&self) -> T {
+        match self.0.replace(None) {
+            Some(v) => v,
+            None => unreachable!("reqleak: built value taken twice"),
+        }
+    }
+}
+
+/// Chosen for reqwest clients.
+pub trait ViaClient {
+    /// The value's type.
+    type Out;
+    /// Records the client and returns it.
+    fn __reqleak_client(&self, scope: u64, site: &'static Site, per_item: bool) -> Self::Out;
+}
+
+impl<T: crate::track::IsClient> ViaClient for Built<T> {
+    type Out = T;
+    #[inline]
+    fn __reqleak_client(&self, scope: u64, site: &'static Site, per_item: bool) -> T {
+        crate::registry::client_built(scope, *site, per_item);
+        self.take()
+    }
+}
+
+/// Chosen for everything else (another crate's `Client::new()`): unchanged.
+pub trait ViaClientFallback {
+    /// The value's type.
+    type Out;
+    /// Returns the value unchanged.
+    fn __reqleak_client(&self, scope: u64, site: &'static Site, per_item: bool) -> Self::Out;
+}
+
+impl<T> ViaClientFallback for &Built<T> {
+    type Out = T;
+    #[inline]
+    fn __reqleak_client(&self, _scope: u64, _site: &'static Site, _per_item: bool) -> T {
+        self.take()
     }
 }
 

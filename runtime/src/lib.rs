@@ -72,7 +72,8 @@ mod track;
 pub mod __private;
 
 pub use report::{
-    LeakReport, LeakedResponse, OversizedBody, ResponseState, Site, UntrackedResponse,
+    ClientPerRequest, LeakReport, LeakedResponse, OversizedBody, ResponseState, Site,
+    UntrackedResponse,
 };
 pub use reqleak_macros::check;
 pub use scope::{reset_hook, set_hook, track, Mode, Scope};
@@ -104,6 +105,9 @@ pub struct Counters {
     pub bytes_read_whole: u64,
     /// The largest of those bodies, in bytes.
     pub largest_body: u64,
+    /// Clients built by instrumented code (`Client::new()`, `Client::builder()..build()`,
+    /// `reqwest::get`).
+    pub clients_built: u64,
 }
 
 /// Reads the counters.
@@ -116,5 +120,6 @@ pub fn counters() -> Counters {
         leaked: registry::LEAKED.load(Ordering::Relaxed),
         bytes_read_whole: registry::BYTES_READ_WHOLE.load(Ordering::Relaxed),
         largest_body: registry::LARGEST_BODY.load(Ordering::Relaxed),
+        clients_built: registry::CLIENTS_BUILT.load(Ordering::Relaxed),
     }
 }

@@ -35,18 +35,20 @@ fn plural(n: u64) -> &'static str {
 /// The line of a check (or a [`crate::Scope`]) named `name` that ended with `closed`.
 pub(crate) fn check_line(name: &str, closed: &Closed) -> String {
     let seen = closed.seen;
+    let clients = format!("{} client{} built", seen.clients, plural(seen.clients));
     let mut line = format!("reqleak: check `{name}` ended: ");
     let untracked = closed.untracked.len();
     if seen.created == 0 && untracked > 0 {
         let _ = write!(
             line,
-            "no tracked response, {untracked} untracked (see the report)"
+            "no tracked response, {untracked} untracked (see the report); {clients}"
         );
         return line;
     }
     if seen.created == 0 {
+        let _ = write!(line, "saw no response ({clients}): ");
         line.push_str(
-            "saw no response: nothing was checked; if its requests go through a client of its own, put `#[reqleak::check]` on that client's `impl` (or its `mod`), or wrap its responses in `reqleak::track(..)`",
+            "nothing was checked; if its requests go through a client of its own, put `#[reqleak::check]` on that client's `impl` (or its `mod`), or wrap its responses in `reqleak::track(..)`",
         );
         return line;
     }
@@ -75,7 +77,7 @@ pub(crate) fn check_line(name: &str, closed: &Closed) -> String {
     if untracked > 0 {
         let _ = write!(line, ", untracked {untracked}");
     }
-    line.push(')');
+    let _ = write!(line, "); {clients}");
     line
 }
 

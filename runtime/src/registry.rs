@@ -9,7 +9,9 @@ use std::time::Instant;
 
 use http::StatusCode;
 
-use crate::report::{LeakedResponse, OversizedBody, ResponseState, Site, UntrackedResponse};
+use crate::report::{
+    ClientPerRequest, LeakedResponse, OversizedBody, ResponseState, Site, UntrackedResponse,
+};
 
 pub(crate) const RELEASED: u8 = 1;
 pub(crate) const EOF: u8 = 2;
@@ -84,6 +86,80 @@ pub(crate) struct ScopeRec {
     pub(crate) max_body: u64,
     /// Bodies read whole past `max_body`.
     pub(crate) oversized: Vec<OversizedBody>,
+    /// `pool`: clients built per request are reported (origins of requests are counted).
+    pub(crate) pool: bool,
+    /// The sites that built clients in this scope.
+    pub(crate) clients: Vec<ClientSite>,
+    /// Requests (responses created) per origin, `host:port`, counted when `pool` is on.
+    pub(crate) origins: Vec<(String, u64)>,
+}
+
+/// A site of instrumented code that built clients.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClientSite {
+    pub(crate) site: Site,
+    pub(crate) built: u64,
+    /// Configured for one item (a proxy, a local address, an identity, ..) or through a builder
+    /// whose steps are not visible at the call: never reported.
+    pub(crate) per_item: bool,
+}
+
+fn merge_clients(into: &mut Vec<ClientSite>, from: Vec<ClientSite>) {
+    for c in from {
+        match into.iter_mut().find(|x| x.site == c.site) {
+            Some(x) => {
+                x.built += c.built;
+                x.per_item |= c.per_item;
+            }
+            None => into.push(c),
+        }
+    }
+}
+
+fn merge_origins(into: &mut Vec<(String, u64)>, from: Vec<(String, u64)>) {
+    for (origin, n) in from {
+        match into.iter_mut().find(|(o, _)| *o == origin) {
+            Some((_, m)) => *m += n,
+            None => into.push((origin, n)),
+        }
+    }
+}
+
+/// `host:port` of a URL (the default port of its scheme when it has none).
+pub(crate) fn origin(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or(authority);
+    let has_port = match host_port.rfind(']') {
+        Some(bracket) => host_port[bracket..].contains(':'),
+        None => host_port.contains(':'),
+    };
+    if has_port {
+        return host_port.to_string();
+    }
+    match scheme {
+        "https" | "wss" => format!("{host_port}:443"),
+        _ => format!("{host_port}:80"),
+    }
+}
+
+/// The client sites of a closing scope that built a client per request: two or more clients,
+/// and about as many requests (half to twice as many) to one origin.
+fn per_request(rec: &ScopeRec) -> Vec<ClientPerRequest> {
+    let Some((origin, requests)) = rec.origins.iter().max_by_key(|(_, n)| *n) else {
+        return Vec::new();
+    };
+    rec.clients
+        .iter()
+        .filter(|c| !c.per_item && c.built >= 2)
+        .filter(|c| requests * 2 >= c.built && *requests <= c.built * 2)
+        .map(|c| ClientPerRequest {
+            site: c.site,
+            clients: c.built,
+            requests: *requests,
+            origin: origin.clone(),
+        })
+        .collect()
 }
 
 /// What a scope saw: responses created in it and those of them read to their end.
@@ -91,12 +167,15 @@ pub(crate) struct ScopeRec {
 pub(crate) struct Seen {
     pub(crate) created: u64,
     pub(crate) consumed: u64,
+    /// Clients built by instrumented code.
+    pub(crate) clients: u64,
 }
 
 impl Seen {
     fn add(&mut self, other: Seen) {
         self.created += other.created;
         self.consumed += other.consumed;
+        self.clients += other.clients;
     }
 }
 
@@ -111,6 +190,8 @@ pub(crate) struct Closed {
     pub(crate) handed: bool,
     /// Bodies read whole past the scope's `max_body`.
     pub(crate) oversized: Vec<OversizedBody>,
+    /// Client sites that built a client per request (`pool`).
+    pub(crate) per_request: Vec<ClientPerRequest>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -124,6 +205,7 @@ pub(crate) static DROPPED_UNREAD: AtomicU64 = AtomicU64::new(0);
 pub(crate) static LEAKED: AtomicU64 = AtomicU64::new(0);
 pub(crate) static BYTES_READ_WHOLE: AtomicU64 = AtomicU64::new(0);
 pub(crate) static LARGEST_BODY: AtomicU64 = AtomicU64::new(0);
+pub(crate) static CLIENTS_BUILT: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     static CURRENT: Cell<u64> = const { Cell::new(0) };
@@ -178,9 +260,31 @@ pub(crate) fn register(
     if scope != 0 {
         if let Some(rec) = lock(&SCOPES).get_mut(&scope) {
             rec.seen.created += 1;
+            if rec.pool {
+                merge_origins(&mut rec.origins, vec![(origin(&entry.url), 1)]);
+            }
         }
     }
     entry
+}
+
+/// Instrumented code built a client at `site` (or called `reqwest::get`, which builds one).
+pub(crate) fn client_built(scope: u64, site: Site, per_item: bool) {
+    CLIENTS_BUILT.fetch_add(1, Ordering::Relaxed);
+    if scope == 0 {
+        return;
+    }
+    if let Some(rec) = lock(&SCOPES).get_mut(&scope) {
+        rec.seen.clients += 1;
+        merge_clients(
+            &mut rec.clients,
+            vec![ClientSite {
+                site,
+                built: 1,
+                per_item,
+            }],
+        );
+    }
 }
 
 /// The body of a tracked async response was read to its end: counted, and, read whole past the
@@ -256,7 +360,7 @@ pub(crate) fn body_dropped_unread(entry: &Entry) {
 }
 
 /// Opens a scope; `max_body` 0: the crate-wide default.
-pub(crate) fn open_scope(strict: bool, max_body: u64) -> u64 {
+pub(crate) fn open_scope(strict: bool, max_body: u64, pool: bool) -> u64 {
     let id = next_id();
     let max_body = if max_body == 0 {
         default_max_body()
@@ -273,6 +377,9 @@ pub(crate) fn open_scope(strict: bool, max_body: u64) -> u64 {
             seen: Seen::default(),
             max_body,
             oversized: Vec::new(),
+            pool,
+            clients: Vec::new(),
+            origins: Vec::new(),
         },
     );
     id
@@ -284,7 +391,9 @@ pub(crate) fn open_child(parent: u64) -> u64 {
         return 0;
     }
     let mut scopes = lock(&SCOPES);
-    let Some((strict, max_body)) = scopes.get(&parent).map(|p| (p.strict, p.max_body)) else {
+    let Some((strict, max_body, pool)) =
+        scopes.get(&parent).map(|p| (p.strict, p.max_body, p.pool))
+    else {
         return 0;
     };
     let id = next_id();
@@ -298,6 +407,9 @@ pub(crate) fn open_child(parent: u64) -> u64 {
             seen: Seen::default(),
             max_body,
             oversized: Vec::new(),
+            pool,
+            clients: Vec::new(),
+            origins: Vec::new(),
         },
     );
     id
@@ -319,6 +431,8 @@ pub(crate) fn close_child(id: u64) {
             parent.untracked.extend(rec.untracked);
             parent.seen.add(rec.seen);
             parent.oversized.extend(rec.oversized);
+            merge_clients(&mut parent.clients, rec.clients);
+            merge_origins(&mut parent.origins, rec.origins);
             rec.parent
         }
         None => 0,
@@ -357,6 +471,9 @@ pub(crate) fn close_scope(id: u64, handed: Option<u64>, parent: u64) -> Closed {
     }
     LEAKED.fetch_add(out.responses.len() as u64, Ordering::Relaxed);
     if let Some(rec) = lock(&SCOPES).remove(&id) {
+        if rec.pool {
+            out.per_request = per_request(&rec);
+        }
         out.responses.extend(rec.dropped_unread);
         out.untracked = rec.untracked;
         out.seen = rec.seen;

@@ -114,6 +114,21 @@ pub struct OversizedBody {
     pub created_at: Site,
 }
 
+/// A site of instrumented code that built a new client for about every request of a check
+/// (`#[reqleak::check(pool)]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientPerRequest {
+    /// Where the clients were built (`Client::new()`, `Client::builder()..build()`,
+    /// `reqwest::get`).
+    pub site: Site,
+    /// How many clients it built.
+    pub clients: u64,
+    /// How many requests went to `origin` while the check ran.
+    pub requests: u64,
+    /// `host:port` of those requests.
+    pub origin: String,
+}
+
 /// Parses a size: a whole number with an optional unit, `B`, `KB`/`MB`/`GB` (powers of 1000) or
 /// `KiB`/`MiB`/`GiB` (powers of 1024), case-insensitive, with or without a space; above zero.
 pub(crate) fn parse_size(text: &str) -> Option<u64> {
@@ -161,12 +176,17 @@ pub struct LeakReport {
     pub untracked: Vec<UntrackedResponse>,
     /// Bodies read whole past the check's `max_body`.
     pub oversized: Vec<OversizedBody>,
+    /// Sites that built a client per request (`pool`).
+    pub per_request: Vec<ClientPerRequest>,
 }
 
 impl LeakReport {
     /// Whether there is nothing to report.
     pub fn is_empty(&self) -> bool {
-        self.responses.is_empty() && self.untracked.is_empty() && self.oversized.is_empty()
+        self.responses.is_empty()
+            && self.untracked.is_empty()
+            && self.oversized.is_empty()
+            && self.per_request.is_empty()
     }
 }
 
@@ -225,6 +245,17 @@ impl fmt::Display for LeakReport {
                 " read {oversized} response bod{} whole past the limit of {}",
                 if oversized == 1 { "y" } else { "ies" },
                 format_size(self.oversized[0].limit)
+            )?;
+        }
+        let per_request = self.per_request.len();
+        if per_request > 0 {
+            if n + untracked + oversized > 0 {
+                f.write_str(" and")?;
+            }
+            write!(
+                f,
+                " built a client per request at {per_request} site{}",
+                plural(per_request)
             )?;
         }
         writeln!(f)?;
@@ -355,6 +386,19 @@ impl fmt::Display for LeakReport {
                 "  = help: stream a large body instead of buffering it: `bytes_stream()`, or a `chunk()` loop that handles each chunk"
             )?;
         }
+        for c in &self.per_request {
+            writeln!(
+                f,
+                "  - {} in {} built {} clients for {} requests to {}: a new pool, DNS lookup and TLS handshake each time",
+                c.site, c.site.function, c.clients, c.requests, c.origin
+            )?;
+        }
+        if per_request > 0 {
+            writeln!(
+                f,
+                "  = help: build one `Client` outside the loop and reuse it (it is cheap to clone: clones share the pool)"
+            )?;
+        }
         if n > 0 && self.responses.iter().all(|r| r.backtrace.is_none()) {
             writeln!(
                 f,
@@ -453,6 +497,7 @@ mod tests {
             responses,
             untracked: vec![untracked.clone(); 10],
             oversized: Vec::new(),
+            per_request: Vec::new(),
         };
         let result = untracked.type_name;
         assert_eq!(
@@ -500,6 +545,7 @@ mod tests {
             ],
             untracked: Vec::new(),
             oversized: Vec::new(),
+            per_request: Vec::new(),
         };
         let text = report.to_string();
         assert!(

@@ -84,7 +84,7 @@ impl Scope {
     /// Opens a scope.
     pub fn new(name: &'static str) -> Scope {
         Scope {
-            id: registry::open_scope(false, 0),
+            id: registry::open_scope(false, 0, false),
             name,
             strict: false,
             done: false,
@@ -94,7 +94,7 @@ impl Scope {
     /// Opens a strict scope: bodies dropped before their end (async responses) are reported too.
     pub fn new_strict(name: &'static str) -> Scope {
         Scope {
-            id: registry::open_scope(true, 0),
+            id: registry::open_scope(true, 0, false),
             name,
             strict: true,
             done: false,
@@ -121,6 +121,7 @@ impl Scope {
             responses: closed.responses,
             untracked: closed.untracked,
             oversized: closed.oversized,
+            per_request: closed.per_request,
         };
         if report.is_empty() {
             Ok(())
@@ -145,6 +146,7 @@ impl Drop for Scope {
             responses: closed.responses,
             untracked: closed.untracked,
             oversized: closed.oversized,
+            per_request: closed.per_request,
         };
         if !report.is_empty() {
             deliver(report, Mode::Log);
@@ -180,6 +182,8 @@ pub struct FnMeta {
     pub mode: Mode,
     /// `max_body = ".."` in bytes (0: the crate-wide default).
     pub max_body: u64,
+    /// `pool`: report sites that built a client per request.
+    pub pool: bool,
 }
 
 /// The thread's current scope while an instrumented body runs: set when the body starts or
@@ -355,7 +359,7 @@ pub struct ScopeGuard {
 impl ScopeGuard {
     /// Enters a checked function: its scope is the thread's current one while it runs.
     pub fn enter(meta: &'static FnMeta) -> ScopeGuard {
-        let id = registry::open_scope(meta.strict, meta.max_body);
+        let id = registry::open_scope(meta.strict, meta.max_body, meta.pool);
         ScopeGuard {
             current: Current::enter(id),
             meta,
@@ -398,6 +402,7 @@ impl ScopeGuard {
             responses: closed.responses,
             untracked: closed.untracked,
             oversized: closed.oversized,
+            per_request: closed.per_request,
         };
         if !report.is_empty() {
             let mode = if panicked { Mode::Log } else { self.meta.mode };

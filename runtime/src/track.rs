@@ -184,6 +184,10 @@ macro_rules! reqwest_version {
             ::$krate::Response::from(http::Response::from_parts(parts, body))
         }
 
+        impl IsClient for ::$krate::Client {}
+        #[cfg(feature = "blocking")]
+        impl IsClient for ::$krate::blocking::Client {}
+
         impl sealed::Sealed for ::$krate::Response {}
 
         impl Trackable for ::$krate::Response {
@@ -302,10 +306,20 @@ mod v0_11 {
         };
     }
 
+    impl IsClient for ::reqwest011::Client {}
+    #[cfg(feature = "blocking")]
+    impl IsClient for ::reqwest011::blocking::Client {}
+
     guard_only!(::reqwest011::Response);
     #[cfg(feature = "blocking")]
     guard_only!(::reqwest011::blocking::Response);
 }
+
+/// A reqwest client of a tracked version, or a `Result` of one (what `build()` returns).
+#[doc(hidden)]
+pub trait IsClient {}
+
+impl<T: IsClient, E> IsClient for Result<T, E> {}
 
 mod sealed {
     pub trait Sealed {}

@@ -102,13 +102,13 @@ fn each_check_prints_one_line() {
     scope.finish().unwrap();
     let lines = std::fs::read_to_string(&log).unwrap();
     let expected = [
-        "reqleak: check `runtime_log::reads_two` ended: 2 responses (created 2, released 2, consumed 2)",
-        "reqleak: check `runtime_log::through_a_helper` ended: saw no response: nothing was checked; if its requests go through a client of its own, put `#[reqleak::check]` on that client's `impl` (or its `mod`), or wrap its responses in `reqleak::track(..)`",
-        "reqleak: check `runtime_log::keeps_one` ended: 2 responses (created 2, released 1, consumed 0, unreleased 1)",
-        "reqleak: check `runtime_log::hands_one` ended: 2 responses (created 2, released 1, consumed 1, handed to the caller 1)",
-        "reqleak: check `runtime_log::caller` ended: 1 response (created 1, released 1, consumed 1)",
-        "reqleak: check `runtime_log::through_an_instrumented_impl` ended: 2 responses (created 2, released 2, consumed 2)",
-        "reqleak: check `a_named_scope` ended: saw no response: nothing was checked; if its requests go through a client of its own, put `#[reqleak::check]` on that client's `impl` (or its `mod`), or wrap its responses in `reqleak::track(..)`",
+        "reqleak: check `runtime_log::reads_two` ended: 2 responses (created 2, released 2, consumed 2); 0 clients built",
+        "reqleak: check `runtime_log::through_a_helper` ended: saw no response (0 clients built): nothing was checked; if its requests go through a client of its own, put `#[reqleak::check]` on that client's `impl` (or its `mod`), or wrap its responses in `reqleak::track(..)`",
+        "reqleak: check `runtime_log::keeps_one` ended: 2 responses (created 2, released 1, consumed 0, unreleased 1); 0 clients built",
+        "reqleak: check `runtime_log::hands_one` ended: 2 responses (created 2, released 1, consumed 1, handed to the caller 1); 0 clients built",
+        "reqleak: check `runtime_log::caller` ended: 1 response (created 1, released 1, consumed 1); 0 clients built",
+        "reqleak: check `runtime_log::through_an_instrumented_impl` ended: 2 responses (created 2, released 2, consumed 2); 0 clients built",
+        "reqleak: check `a_named_scope` ended: saw no response (0 clients built): nothing was checked; if its requests go through a client of its own, put `#[reqleak::check]` on that client's `impl` (or its `mod`), or wrap its responses in `reqleak::track(..)`",
     ];
     assert_eq!(lines.lines().collect::<Vec<_>>(), expected, "{lines}");
 }
