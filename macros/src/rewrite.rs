@@ -81,7 +81,7 @@ impl Rewriter {
     /// Wraps the source `e`; its creation site is reported at `span` (the start of the source
     /// expression). A type error in the wrapping (a generic `send()` whose type is inferred from
     /// later code) points at the call, `call_span`, not at the attribute.
-    fn instrument(&mut self, e: &mut Expr, span: Span, call_span: Span) {
+    fn instrument(&mut self, e: &mut Expr, span: Span, call_span: Span, get: bool) {
         self.sites += 1;
         self.edits += 1;
         let scope = self.scope_expr();
@@ -94,30 +94,22 @@ impl Rewriter {
                 function: ::core::concat!(::core::module_path!(), "::", #function),
             };
         };
-        let method = if is_get_source(e) {
+        let method = if get {
             quote_spanned!(call_span=> __reqleak_instrument_get)
         } else {
             quote_spanned!(call_span=> __reqleak_instrument)
         };
         let inner = &*e;
-        // The hint (which reqwest version an untracked response is of) is an argument, so that
-        // it is resolved after the probe: a type still to be inferred gets the probe's error.
         let probe = quote_spanned! {call_span=>
-            match ::reqleak::__private::Probe::new(#inner) {
-                __reqleak_probe => (&__reqleak_probe).#method(
-                    #scope,
-                    &__REQLEAK_SITE,
-                    (&&::reqleak::__private::Hint::of(&__reqleak_probe)).__reqleak_hint(),
-                ),
-            }
+            (&&&::reqleak::__private::Probe::new(#inner)).#method(#scope, &__REQLEAK_SITE)
         };
         *e = Expr::Verbatim(quote! {
             {
                 #[allow(unused_imports)]
                 use ::reqleak::__private::{
-                    HintHttp02 as _, HintHttp02Option as _, HintHttp02Result as _,
-                    HintHttp1 as _, HintHttp1Option as _, HintHttp1Result as _, HintNone as _,
-                    ViaFallback as _, ViaTrackable as _,
+                    InstrumentFallback as _, InstrumentHttp02 as _, InstrumentHttp02Option as _,
+                    InstrumentHttp02Result as _, InstrumentHttp1 as _, InstrumentHttp1Option as _,
+                    InstrumentHttp1Result as _, InstrumentTrackable as _,
                 };
                 #site
                 #probe
@@ -443,6 +435,8 @@ impl VisitMut for Rewriter {
         match e {
             Expr::Await(a) => {
                 let source = is_source(&a.base);
+                let get = is_get_source(e);
+                let Expr::Await(a) = e else { unreachable!() };
                 let (span, call) = (a.base.span(), call_span(&a.base));
                 if source {
                     visit_mut::visit_expr_mut(self, &mut a.base);
@@ -463,7 +457,7 @@ impl VisitMut for Rewriter {
                     }
                 }
                 if source {
-                    self.instrument(e, span, call);
+                    self.instrument(e, span, call, get);
                 }
             }
             Expr::MethodCall(_) | Expr::Call(_) if client_construction(e).is_some() => {
@@ -480,9 +474,9 @@ impl VisitMut for Rewriter {
                 self.mark_whole_read(e, span);
             }
             Expr::MethodCall(_) | Expr::Call(_) if is_source(e) => {
-                let (span, call) = (e.span(), call_span(e));
+                let (span, call, get) = (e.span(), call_span(e), is_get_source(e));
                 visit_mut::visit_expr_mut(self, e);
-                self.instrument(e, span, call);
+                self.instrument(e, span, call, get);
             }
             Expr::Call(_) | Expr::MethodCall(_) if is_spawn(e) => {
                 let (arg, generic) = match e {

@@ -22,17 +22,9 @@ async fn reads(client: &reqwest::Client, server: &TestServer) -> usize {
     // One byte past it, both ways: reported where they are read.
     let over = client.get(server.url("/bytes/1025")).send().await.unwrap(); // @over
     total += over.bytes().await.unwrap().len(); // @over_read
-    let url = server.url("/chunked/1025");
-    total += client
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-        .len(); // @chunked
-                // Streamed with `chunk()`: never reported, however large.
+    let chunked = client.get(server.url("/chunked/1025")).send().await; // @chunked
+    total += chunked.unwrap().text().await.unwrap().len(); // @chunked_read
+                                                           // Streamed with `chunk()`: never reported, however large.
     let mut streamed = client.get(server.url("/bytes/4096")).send().await.unwrap();
     while let Some(chunk) = streamed.chunk().await.unwrap() {
         total += chunk.len();
@@ -46,14 +38,17 @@ async fn bodies_read_whole_past_the_limit_are_reported() {
     let client = reqwest::Client::new();
     let msg = expect_panic_async(reads(&client, &server)).await;
     let (over, over_read) = (line_of(SRC, "// @over"), line_of(SRC, "// @over_read"));
-    let chunked = line_of(SRC, "// @chunked");
+    let (chunked, chunked_read) = (
+        line_of(SRC, "// @chunked"),
+        line_of(SRC, "// @chunked_read"),
+    );
     let file = "tests/tests/runtime_max_body.rs";
     assert_eq!(
         msg,
         format!(
             "reqleak: `runtime_max_body::reads` read 2 response bodies whole past the limit of 1 KiB
   - {}: 1025 bytes (1.0 KiB) read whole at {file}:{over_read}:19 in runtime_max_body::reads (created at {file}:{over}:16)
-  - {}: 1025 bytes (1.0 KiB) read whole at {file}:{chunked}:52 in runtime_max_body::reads (created at {file}:{chunked}:14)
+  - {}: 1025 bytes (1.0 KiB) read whole at {file}:{chunked_read}:31 in runtime_max_body::reads (created at {file}:{chunked}:19)
   = note: a body read whole is held in memory at once, and nothing of it can be used before its end
   = help: stream a large body instead of buffering it: `bytes_stream()`, or a `chunk()` loop that handles each chunk
 ",
@@ -71,15 +66,8 @@ async fn bodies_read_whole_past_the_limit_are_reported() {
 
 #[reqleak::check]
 async fn reads_with_the_default(client: &reqwest::Client, url: &str) -> usize {
-    client
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .len() // @default
+    let resp = client.get(url).send().await.unwrap();
+    resp.bytes().await.unwrap().len() // @default
 }
 
 /// Run by `the_default_limit_comes_from_the_environment` in a child process.
@@ -96,7 +84,7 @@ async fn child_with_the_default_limit() {
     let line = line_of(SRC, "// @default");
     assert!(
         msg.starts_with(&format!(
-            "reqleak: `runtime_max_body::reads_with_the_default` read 1 response body whole past the limit of 100 bytes\n  - {}: 101 bytes (101 bytes) read whole at tests/tests/runtime_max_body.rs:{line}:43",
+            "reqleak: `runtime_max_body::reads_with_the_default` read 1 response body whole past the limit of 100 bytes\n  - {}: 101 bytes (101 bytes) read whole at tests/tests/runtime_max_body.rs:{line}:10",
             server.url("/bytes/101")
         )),
         "{msg}"

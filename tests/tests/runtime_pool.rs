@@ -251,3 +251,31 @@ async fn per_item_clients_unseen_and_reused_ones_are_silent() {
     // The per-item clients (3) and the reused one (1) were seen built; the others were not.
     assert!(reqleak::counters().clients_built >= before + 4);
 }
+
+#[reqleak::check(pool)]
+async fn get_per_request(url: &str) -> usize {
+    let mut total = 0;
+    for _ in 0..3 {
+        let resp = reqwest::get(url).await.unwrap(); // @get
+        total += resp.bytes().await.unwrap().len();
+    }
+    total
+}
+
+/// `reqwest::get` builds a client per call.
+#[tokio::test]
+async fn reqwest_get_in_a_loop_is_reported() {
+    let server = TestServer::start();
+    let msg = expect_panic_async(get_per_request(&server.url("/bytes/3"))).await;
+    let site = (line_of(SRC, "// @get"), 20);
+    assert_eq!(
+        msg,
+        expected(
+            "get_per_request",
+            site,
+            "get_per_request",
+            3,
+            &origin(&server)
+        )
+    );
+}
