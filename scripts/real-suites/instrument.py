@@ -6,10 +6,11 @@ Usage: instrument.py CRATE_DIR [ATTRIBUTE] [--lib]   (ATTRIBUTE: default `#[reql
 Every `.rs` file under CRATE_DIR/tests (recursively) that mentions reqwest (or `.send(`) gets
 `#[reqleak::check]` inserted above the attribute group of each test function (`#[test]`,
 `#[tokio::test(..)]`, `#[async_std::test]`, any `#[x::test]`), above the test attribute on
-purpose: the attribute moves itself below it. With `--lib`, the library's own client is
-instrumented too: every top-level `impl` block of a file under CRATE_DIR/src that calls
-`.send(` gets `#[reqleak::check]` (without options: its functions report into the test that
-calls them). Prints the number of tests instrumented, and with `--lib` the number of impl blocks.
+purpose: the attribute moves itself below it. With `--lib`, for a crate whose tests are unit
+tests in src/ calling its library: the test functions of the files under CRATE_DIR/src are
+instrumented the same way, and every top-level `impl` block of a file there that calls `.send(`
+gets `#[reqleak::check]` (without options: its functions report into the test that calls them).
+Prints the number of tests instrumented, and with `--lib` the number of impl blocks.
 """
 import pathlib
 import re
@@ -78,7 +79,10 @@ def main() -> None:
     for f in sorted((root / "tests").rglob("*.rs")):
         total += instrument(f, attribute)
     if lib:
-        impls = sum(instrument_lib(f) for f in sorted((root / "src").rglob("*.rs")))
+        impls = 0
+        for f in sorted((root / "src").rglob("*.rs")):
+            impls += instrument_lib(f)
+            total += instrument(f, attribute)
         print(total, impls)
     else:
         print(total)

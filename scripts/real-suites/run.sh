@@ -9,9 +9,10 @@
 # Usage: scripts/real-suites/run.sh [WORK_DIR]   (default: a fresh temporary directory)
 # Env:   CRATES="wiremock@0.6.5:reqwest-0-12 ..." to choose the crates
 #        (NAME@VERSION:FEATURE[:lib[:DEP=VERSION..]]: the reqleak feature for the crate's reqwest
-#        version; `lib`: its library's impl blocks that send requests get the attribute too, so
-#        that tests calling the library are checked; DEP=VERSION pins a dev-dependency, `=`
-#        implied, e.g. `mockito=1.2.0`); ATTR (default `#[reqleak::check]`); RUNS (default 3).
+#        version; `lib`: the crate's tests are unit tests in src/ that call its library: they and
+#        the library's impl blocks that send requests get the attribute, and `cargo test --lib`
+#        runs them; DEP=VERSION pins a dev-dependency, `=` implied, e.g. `mockito=1.2.0`); ATTR
+#        (default `#[reqleak::check]`); RUNS (default 3).
 #        The third-party code is copied from Cargo's registry into WORK_DIR and never committed.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -80,28 +81,31 @@ PY
         count="$(python3 "$HERE/instrument.py" "$dir" "$ATTR")"
       fi
     fi
-    (cd "$dir" && cargo test --tests --no-run -q >"$WORK/$variant-$name.build.log" 2>&1) && built=yes || built=no
+    # `lib`: the crate's tests are its unit tests (in src/), run with `--lib`.
+    targets=--tests
+    [ "$lib" = lib ] && targets=--lib
+    (cd "$dir" && cargo test $targets --no-run -q >"$WORK/$variant-$name.build.log" 2>&1) && built=yes || built=no
     secs=""
     checks_log="$WORK/checks-$name.log"
     for _ in $(seq "$RUNS"); do
       rm -f "$checks_log"
       start=$(date +%s.%N)
       (cd "$dir" && REQLEAK_LOG=checks REQLEAK_LOG_FILE="$checks_log" \
-        cargo test --tests --no-fail-fast >"$WORK/$variant-$name.test.log" 2>&1) || true
+        cargo test $targets --no-fail-fast >"$WORK/$variant-$name.test.log" 2>&1) || true
       end=$(date +%s.%N)
       t=$(echo "$end - $start" | bc)
       if [ -z "$secs" ] || [ "$(echo "$t < $secs" | bc)" = 1 ]; then secs=$t; fi
     done
-    passed=$(grep -Eo '[0-9]+ passed' "$WORK/$variant-$name.test.log" | awk '{s+=$1} END {print s+0}')
-    failed=$(grep -Eo '[0-9]+ failed' "$WORK/$variant-$name.test.log" | awk '{s+=$1} END {print s+0}')
+    passed=$( (grep -Eo '[0-9]+ passed' "$WORK/$variant-$name.test.log" || true) | awk '{s+=$1} END {print s+0}')
+    failed=$( (grep -Eo '[0-9]+ failed' "$WORK/$variant-$name.test.log" || true) | awk '{s+=$1} END {print s+0}')
     eval "${variant}_built=$built ${variant}_secs=$secs ${variant}_result='${passed}p/${failed}f'"
   done
   reports=$(grep -c '^reqleak: `' "$WORK/instrumented-$name.test.log" || true)
   # What the checks saw (the last instrumented run): responses, clients, checks that saw none.
-  responses=$(grep -Eo 'ended: [0-9]+ responses?' "$checks_log" 2>/dev/null | awk '{s+=$2} END {print s+0}')
-  clients=$(grep -Eo '[0-9]+ clients? built' "$checks_log" 2>/dev/null | awk '{s+=$1} END {print s+0}')
+  responses=$( (grep -Eo 'ended: [0-9]+ responses?' "$checks_log" 2>/dev/null || true) | awk '{s+=$2} END {print s+0}')
+  clients=$( (grep -Eo '[0-9]+ clients? built' "$checks_log" 2>/dev/null || true) | awk '{s+=$1} END {print s+0}')
   blind=$(grep -c 'saw no response' "$checks_log" 2>/dev/null || true)
-  checks=$(wc -l <"$checks_log" 2>/dev/null || echo 0)
+  checks=$(cat "$checks_log" 2>/dev/null | wc -l)
   grep -A6 '^reqleak: `' "$WORK/instrumented-$name.test.log" >"$WORK/reports-$name.txt" || true
   ratio=$(echo "scale=2; $instrumented_secs / $baseline_secs" | bc)
   ran=$(( ${instrumented_result%%p/*} + $(echo "$instrumented_result" | sed 's/.*p\///; s/f//') ))
