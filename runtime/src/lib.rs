@@ -23,7 +23,10 @@
 //! methods started. A return value that is itself a response (`Response`, `Result<Response, E>`,
 //! `Option<Response>`) is handed to the caller (to the caller's check, if any). Options: `strict`
 //! (a body dropped before its end is reported too, unless dropped with `drop(resp)` on purpose),
+//! `max_body = "8 MiB"` (bodies read whole past the limit are reported; `REQLEAK_MAX_BODY` sets a
+//! default), `pool` (a site that builds a client for about every request is reported),
 //! `mode = "panic"` (default) or `mode = "log"`. A [`set_hook`] receives all reports instead.
+//! With `REQLEAK_LOG=checks`, every check prints one line when it ends: what it saw.
 //!
 //! On an `impl` block, a trait or an inline `mod`, it instruments every function inside: tests
 //! become checks, and every other function reports into the check that calls it (the test),
