@@ -308,7 +308,7 @@ impl<T> ViaClientFallback for &Built<T> {
 }
 
 /// Borrows a value to look into it (the return value).
-pub struct Peek<'a, T>(pub &'a T);
+pub struct Peek<'a, T: ?Sized>(pub &'a T);
 
 /// Chosen for responses.
 pub trait PeekTrackable {
@@ -337,7 +337,7 @@ pub trait PeekFallback {
     fn __reqleak_whole(&self, site: &'static Site);
 }
 
-impl<T> PeekFallback for &Peek<'_, T> {
+impl<T: ?Sized> PeekFallback for &Peek<'_, T> {
     #[inline]
     fn __reqleak_handed(&self) -> Option<u64> {
         None
