@@ -1,7 +1,6 @@
 //! The real `cargo-reqleak` executable, built once per test binary with `cargo build` (the one
-//! `cargo install --path lint` installs; `CARGO_BIN_EXE_*` is only set for tests of the
+//! `cargo install --path cargo-reqleak` installs; `CARGO_BIN_EXE_*` is only set for tests of the
 //! binary's own package), and the `cargo` that runs the tests.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,7 +22,7 @@ pub fn binary() -> &'static Path {
                 "build",
                 "--quiet",
                 "-p",
-                "reqleak-lint",
+                "cargo-reqleak",
                 "--bin",
                 "cargo-reqleak",
                 "--message-format=json-render-diagnostics",

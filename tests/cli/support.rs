@@ -1,11 +1,10 @@
 //! Helpers shared by the `cli_*` tests (included with `#[path]`): temporary crates and
 //! workspaces, and runs of the front-end.
 //!
-//! Most tests run the front-end in-process through `reqleak_lint::frontend::run`, the function
+//! Most tests run the front-end in-process through `cargo_reqleak::run`, the function
 //! `cargo-reqleak`'s `main` calls with the process's arguments, directory and streams: it is
 //! the whole binary minus two lines, and it keeps the suite fast. `cli_binary.rs` builds and
 //! runs the real executable, both as `cargo-reqleak` and as `cargo reqleak`.
-#![allow(dead_code)]
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -37,7 +36,7 @@ pub fn run(cwd: &Path, args: &[&str]) -> Run {
     argv.extend(args.iter().map(OsString::from));
     let mut out = Vec::new();
     let mut err = Vec::new();
-    let status = reqleak_lint::frontend::run(argv, cwd, &mut out, &mut err);
+    let status = cargo_reqleak::run(argv, cwd, &mut out, &mut err);
     Run {
         status,
         stdout: String::from_utf8(out).expect("stdout is UTF-8"),

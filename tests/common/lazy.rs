@@ -4,7 +4,7 @@
 //! goes unreported there (the rest of the file is analyzed instead, and its functions are
 //! known to the other files). Included with `#[path]` by the tests that compare the two.
 
-use reqleak_lint::{Diagnostic, ParseError};
+use reqleak_analysis::{Diagnostic, ParseError};
 
 type FileResult = Result<Vec<Diagnostic>, ParseError>;
 

@@ -29,7 +29,7 @@ async fn locked(client: &Client, url: &str, cache: &Mutex<Vec<String>>) -> reqwe
 // A second request while the first response is unread; the first chain spans several lines
 // and its span starts at `client`. The second response is read at once.
 async fn two_requests(client: &Client, a: &str, b: &str) -> reqwest::Result<(String, String)> {
-    let first = client //~ await_holding_response, response_unread_on_early_exit
+    let first = client //~ await_holding_response
         .get(a)
         .header("accept", "text/plain")
         .send()
@@ -54,7 +54,7 @@ async fn with_retry(client: &Client, url: &str) -> reqwest::Result<String> {
 
 // Blocking: a second request while the first response is unread.
 fn blocking_pair(client: &reqwest::blocking::Client, a: &str, b: &str) -> reqwest::Result<String> {
-    let first = client.get(a).send()?; //~ await_holding_response, response_unread_on_early_exit
+    let first = client.get(a).send()?; //~ await_holding_response
     let second = client.get(b).send()?.text()?;
     Ok(first.text()? + &second)
 }
@@ -81,7 +81,7 @@ struct Crawler {
 impl Crawler {
     // `match` arm: a semaphore permit is awaited with the response in hand (`self.client`).
     async fn page(&self, url: &str) -> Option<String> {
-        match self.client.get(url).send().await { //~ await_holding_response, response_unread_on_early_exit
+        match self.client.get(url).send().await { //~ await_holding_response
             Ok(resp) => {
                 let _permit = self.permits.acquire().await.ok()?;
                 resp.text().await.ok()
@@ -213,7 +213,7 @@ async fn head_then_wait(client: &Client, url: &str) -> reqwest::Result<bool> {
 async fn retry_cloned(client: &Client, url: &str) -> reqwest::Result<String> {
     let request = client.post(url).body("x");
     loop {
-        let resp = request.try_clone().unwrap().send().await?; //~ await_holding_response, response_unread_on_early_exit
+        let resp = request.try_clone().unwrap().send().await?; //~ await_holding_response, error_body_dropped
         if resp.status().is_server_error() {
             sleep(Duration::from_secs(1)).await;
             continue;

@@ -59,7 +59,7 @@ mod tuple_in_boxfuture {
         Ok(())
     }
     pub async fn start(client: &reqwest::Client, url: &str, ranged: bool) -> Result<u64, reqwest::Error> {
-        let (response, _location) = match request(client, url).await { //~ await_holding_response, response_unread_on_early_exit
+        let (response, _location) = match request(client, url).await { //~ await_holding_response
             Ok(r) => r,
             Err(e) => return Err(e),
         };
@@ -78,7 +78,7 @@ mod local_fs_await {
     // Nothing waits on the connection. Proposal: `tokio::fs::*` awaits are not "unrelated waits".
     pub async fn download(url: &str, dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
         let client = reqwest::Client::new(); //~ client_per_call
-        let response = client.get(url).send().await?; //~ response_unread_on_early_exit
+        let response = client.get(url).send().await?; // silent: not an exit taken on a failure status that makes an error of it
         tokio::fs::create_dir_all(dir).await?; // preparing the sink: silent (proposal)
         tokio::fs::write(dir.join("f"), response.bytes().await?).await?;
         Ok(())

@@ -1,4 +1,4 @@
-//@ lints: leaked_response, unconsumed_response, await_holding_response, collected_responses, client_per_request, response_in_static, response_unread_on_early_exit, response_field, unbounded_body_read
+//@ lints: leaked_response, unconsumed_response, await_holding_response, collected_responses, client_per_request, response_in_static, error_body_dropped, response_field, unbounded_body_read
 // A file that never names the HTTP crate the lints are about. Its own `Client`, with `get(..)`
 // and a zero-argument `send()`, its own `Response` with `text()`/`bytes()`/`json()`, an outbox
 // with `send()`: nothing here is a response of the lints, so no lint says anything.

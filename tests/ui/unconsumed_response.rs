@@ -484,3 +484,35 @@ where
 {
     make().await?.text().await
 }
+
+// ---------------------------------------------------------------- `#[cfg]` alternatives
+
+// Two versions of one binding, one per build: the body is read in both.
+async fn stream_notices(client: &Client, url: &str) -> reqwest::Result<Vec<u8>> {
+    #[cfg(not(target_arch = "wasm32"))]
+    let response = client.get(url).send().await?;
+    #[cfg(target_arch = "wasm32")]
+    let response = client.get(url).header("x-wasm", "1").send().await?;
+    Ok(response.bytes().await?.to_vec())
+}
+
+// One version never reads its response: that build drops it unread.
+async fn only_native_reads(client: &Client, url: &str) -> reqwest::Result<usize> {
+    #[cfg(not(target_arch = "wasm32"))]
+    let n = client.get(url).send().await?.bytes().await?.len();
+    #[cfg(target_arch = "wasm32")]
+    let n = {
+        client.get(url).send().await?; //~ unconsumed_response
+        0
+    };
+    Ok(n)
+}
+
+// Not alternatives: the same `cfg` on both, so the first response is shadowed unread.
+async fn shadowed(client: &Client, url: &str) -> reqwest::Result<String> {
+    #[cfg(unix)]
+    let response = client.get(url).send().await?; //~ unconsumed_response
+    #[cfg(unix)]
+    let response = client.get(url).send().await?;
+    response.text().await
+}

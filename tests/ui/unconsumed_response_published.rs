@@ -90,7 +90,7 @@ mod error_manufacturing {
         if url.starts_with("file:") {
             client.get("").send()?; // cannot succeed: silent
         }
-        let response = client.get(url).send()?; //~ response_unread_on_early_exit
+        let response = client.get(url).send()?; //~ error_body_dropped
         if response.status() != reqwest::StatusCode::OK {
             return Err(client.get("").send().unwrap_err()); // not another request
         }
@@ -130,7 +130,7 @@ mod passthrough_helper {
             Ok(true)
         }
         pub async fn create(&self, exist_ok: bool) -> Result<String, String> {
-            let response = self.hf_client.http.post(&self.url).send().await.map_err(|e| e.to_string())?; //~ response_unread_on_early_exit
+            let response = self.hf_client.http.post(&self.url).send().await.map_err(|e| e.to_string())?; // silent: not an exit taken on a failure status that makes an error of it
             if response.status().as_u16() == 409 && exist_ok {
                 return Ok(self.url.clone()); // the 409 body is dropped unread
             }

@@ -62,7 +62,7 @@ pub async fn per_request_clients(urls: &[String]) -> reqwest::Result<()> {
     Ok(())
 }
 
-/// `response_unread_on_early_exit`: on a failure status the body (the server's error message)
+/// `error_body_dropped`: on a failure status the body (the server's error message)
 /// is dropped unread, and with it, maybe, the connection.
 pub async fn user_name(client: &reqwest::Client, base: &str) -> Result<String, String> {
     let resp = client

@@ -1,6 +1,6 @@
 //! reqleak-demo: a small service client full of the response-handling mistakes reqleak finds,
 //! next to their correct forms. Run `cargo reqleak` in this folder (or
-//! `cargo run -p reqleak-lint -- reqleak --manifest-path examples/demo/Cargo.toml` from the
+//! `cargo run -p cargo-reqleak -- reqleak --manifest-path examples/demo/Cargo.toml` from the
 //! repository root) to see them.
 //!
 //! It compiles and runs against a real server: `cargo run -p reqleak-demo -- http://127.0.0.1:8080`.

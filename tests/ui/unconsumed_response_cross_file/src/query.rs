@@ -2,7 +2,7 @@
 use crate::Client;
 impl Client {
     pub async fn json_query(&self) -> Result<Vec<u8>, String> {
-        let res = self.client.get(format!("{}/query", self.url)).send().await.map_err(|e| e.to_string())?; //~ response_unread_on_early_exit
+        let res = self.client.get(format!("{}/query", self.url)).send().await.map_err(|e| e.to_string())?; //~ error_body_dropped
         if !res.status().is_success() {
             return Err(res.status().to_string());
         }

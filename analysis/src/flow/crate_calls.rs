@@ -1,0 +1,344 @@
+//! Calls into the crate, read through the callee's summary (what it returns, what it does
+//! with its parameters, the clients it builds), and handlers registered with a web framework.
+
+use super::engine::{Engine, NestedContext, Release};
+use super::state::{Arg, Flavor, Fresh, Id, Shape, State, Value};
+use super::vocabulary::*;
+use super::{CallKind, CallSite, ClientOrigin, ClientSite, RequestKind};
+use crate::diagnostic::Span;
+use crate::model::crate_map::{FnId, Owner};
+use crate::model::names::ReqwestItem;
+use crate::model::syntax;
+use crate::model::types::{Kind, Returns};
+
+impl Engine<'_, '_> {
+    /// A routing call's function arguments (`get(handler)`, `web::get().to(handler)`) are
+    /// registered as web handlers. Returns whether there was one.
+    pub(super) fn register_handlers(
+        &mut self,
+        args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+        state: &mut State,
+    ) -> bool {
+        let mut registered = false;
+        for arg in args {
+            if let Some(value) = self.function_as_closure(arg, false, true, state) {
+                registered = true;
+                self.hand_on(value, state);
+            }
+        }
+        registered
+    }
+
+    /// The arguments of an initializer that runs its closure once (`OnceCell::get_or_init`,
+    /// `LazyLock::new`): what they create is not per item, and is handed on.
+    pub(super) fn run_once(
+        &mut self,
+        args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+        state: &mut State,
+    ) -> Value {
+        let context = NestedContext {
+            per_item: false,
+            once: true,
+        };
+        for arg in args {
+            let value = self.nested_arg(arg, context, state);
+            self.hand_on(value, state);
+        }
+        Value::default()
+    }
+
+    /// The crate's functions a call path names: none when a local binding (a closure
+    /// parameter, say) shadows it or it is not the crate's; several when ambiguous.
+    pub(super) fn resolve_path(&self, path: &syn::Path, state: &State) -> Vec<FnId> {
+        let segments = syntax::segments(path);
+        if segments.len() == 1 && state.var(&segments[0]).is_some() {
+            return Vec::new();
+        }
+        self.cx.crate_map.resolve(
+            self.function.target,
+            self.function.module,
+            &segments,
+            self.function.self_ty,
+            Some(self.function.id),
+        )
+    }
+
+    /// The crate's methods a method call may call, and whether the call is known to reach
+    /// exactly them: `self.f()` in an impl is; a name shared with the standard library is not
+    /// looked up; a name the crate defines once, in an inherent impl, is taken as that method.
+    pub(super) fn resolve_method(
+        &self,
+        receiver: &syn::Expr,
+        method: &str,
+        state: &State,
+    ) -> (Vec<FnId>, bool) {
+        let map = self.cx.crate_map;
+        // Every method of the crate is among those of its name: with none, there is nothing
+        // to look up (most calls, on the standard library's types).
+        if map.methods_named(method).is_empty() {
+            return (Vec::new(), false);
+        }
+        if let syn::Expr::Path(path) = syntax::strip_refs(receiver) {
+            // `self`, or a binding whose type the analysis knows.
+            let ty = if path.path.is_ident("self") {
+                self.function.self_ty
+            } else {
+                path.path
+                    .get_ident()
+                    .and_then(|ident| state.var(&syntax::name(ident)))
+                    .and_then(|var| var.ty.as_deref())
+            };
+            if let Some(ty) = ty {
+                let found = map.methods_of(ty, method);
+                if !found.is_empty() {
+                    return (found, true);
+                }
+            }
+        }
+        if COMMON_METHODS.contains(&method) {
+            return (Vec::new(), false);
+        }
+        let found = map.methods_named(method).to_vec();
+        let precise = found.len() == 1
+            && matches!(
+                map.fns[found[0]].outline.owner,
+                Owner::Impl {
+                    trait_name: None,
+                    ..
+                }
+            );
+        (found, precise)
+    }
+
+    /// What the candidates all agree they return.
+    pub(super) fn agreed_returns(&self, candidates: &[FnId]) -> Option<Returns> {
+        let mut agreed = None;
+        for id in candidates {
+            let returns = self.cx.summaries.get(*id).and_then(|s| s.returns)?;
+            match agreed {
+                None => agreed = Some(returns),
+                Some(known) if known == returns => {}
+                Some(_) => return None,
+            }
+        }
+        agreed
+    }
+
+    /// Records a call of the crate's function `callee`.
+    pub(super) fn call_site(
+        &mut self,
+        callee: FnId,
+        span: Span,
+        kind: CallKind,
+        state: &mut State,
+    ) {
+        let key = (span.start.byte, span.end.byte, callee);
+        let index = match self.call_by_span.get(&key) {
+            Some(index) => *index,
+            None => {
+                let index = self.facts.calls.len();
+                self.facts.calls.push(CallSite {
+                    callee,
+                    span,
+                    repeated: false,
+                    once: self.body.once,
+                    kind,
+                });
+                self.call_by_span.insert(key, index);
+                index
+            }
+        };
+        self.fresh(Fresh::Call(index), state);
+    }
+
+    /// A call into the crate: the callee's summary says what it returns and what it does
+    /// with each argument. `offset` is the position of the first argument among the callee's
+    /// parameters (1 for a method call, whose receiver is parameter 0).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn same_crate_call(
+        &mut self,
+        candidates: &[FnId],
+        precise: bool,
+        span: Span,
+        args: Vec<Arg>,
+        offset: usize,
+        request: RequestKind,
+        state: &mut State,
+    ) -> Value {
+        let unique = (precise && candidates.len() == 1).then(|| candidates[0]);
+        if let Some(callee) = unique {
+            self.call_site(callee, span, CallKind::Call, state);
+        }
+        let mut handed_back: Vec<Id> = Vec::new();
+        for (position, arg) in args.into_iter().enumerate() {
+            let usage = unique
+                .and_then(|callee| self.cx.summaries.get(callee))
+                .map(|summary| summary.param(position + offset))
+                .unwrap_or_default();
+            if usage.reads {
+                // The callee reads it on some path: a download streams it, others read it whole.
+                let success_path = self.body.error_path == 0;
+                for &id in &arg.value.ids {
+                    let tracked = &mut self.facts.tracked[id];
+                    tracked.body_read = true;
+                    tracked.streamed |= usage.streams && success_path;
+                    tracked.whole_read |= usage.reads_whole && success_path;
+                }
+            }
+            if usage.returns {
+                // A checker that hands the response back: its status has been looked at.
+                for &id in &arg.value.ids {
+                    self.facts.tracked[id].status_checked = true;
+                }
+                handed_back.extend(arg.value.ids.iter().copied());
+            } else if usage.reads {
+                self.release(&arg.value.ids, state, Release::Read);
+            } else if usage.unknown {
+                self.release(&arg.value.ids, state, Release::Unknown);
+            } else {
+                self.release(&arg.value.ids, state, Release::Move);
+            }
+            if let Some(client) = arg.value.client {
+                if usage.sends {
+                    self.request_with(client);
+                }
+                if !arg.by_ref && (unique.is_none() || usage.keeps_client) {
+                    self.escape_client(client);
+                }
+            }
+        }
+        match self.agreed_returns(candidates) {
+            Some(Returns {
+                kind: Kind::Response,
+                future,
+            }) => {
+                if handed_back.is_empty() {
+                    // What the callee sends: a HEAD helper returns bodiless responses.
+                    let mut request = request;
+                    if let Some(callee) = unique {
+                        let sent = self.cx.summaries[callee].returns_request;
+                        request.head |= sent.head;
+                        request.write |= sent.write;
+                    }
+                    self.source(span, request, future, state)
+                } else {
+                    Value {
+                        ids: handed_back,
+                        shape: if future { Shape::Future } else { Shape::Plain },
+                        client: None,
+                        elements: Vec::new(),
+                    }
+                }
+            }
+            Some(Returns {
+                kind: kind @ (Kind::Builder | Kind::Client),
+                ..
+            }) => {
+                let mut value = Value::shaped(if kind == Kind::Client {
+                    Shape::Client
+                } else {
+                    Shape::Builder(request)
+                });
+                // A factory: the client (or the builder on it) is new on every call.
+                let fresh = unique.and_then(|callee| {
+                    let site = self.cx.summaries.get(callee)?.fresh_client.clone()?;
+                    let mut via = vec![callee];
+                    via.extend(site.via.iter().copied());
+                    Some(ClientSite { via, ..site })
+                });
+                if let Some(site) = fresh {
+                    let client = self.built_client(span, ClientOrigin::Built, state);
+                    self.facts.clients[client].site = Some(site);
+                    value.client = Some(client);
+                }
+                value
+            }
+            None if !handed_back.is_empty() => Value::responses(handed_back),
+            None => Value::default(),
+        }
+    }
+
+    /// `iter.map(reqwest::get)`, `iter.map(fetch)`: a function path used as a closure. Returns
+    /// what the closure yields, and records the call it stands for (once per item when
+    /// `per_item`, a handler when `handler`).
+    pub(super) fn function_as_closure(
+        &mut self,
+        arg: &syn::Expr,
+        per_item: bool,
+        handler: bool,
+        state: &mut State,
+    ) -> Option<Value> {
+        let syn::Expr::Path(path) = arg else {
+            return None;
+        };
+        if self.cx.names.resolve_path(&path.path) == Some(ReqwestItem::Get) {
+            let blocking = path.path.segments.iter().any(|s| s.ident == "blocking");
+            if per_item {
+                let span = self.cx.map.span(syn::spanned::Spanned::span(path));
+                let client = self.built_client(
+                    span,
+                    ClientOrigin::GetPerItem(syntax::path_text(&path.path)),
+                    state,
+                );
+                self.facts.clients[client].per_iteration = true;
+            }
+            return Some(Value::shaped(Shape::Closure(
+                if self.body.is_async && !blocking {
+                    Flavor::Future
+                } else {
+                    Flavor::Ready
+                },
+            )));
+        }
+        let candidates = self.resolve_path(&path.path, state);
+        if candidates.is_empty() {
+            return None;
+        }
+        let span = self.cx.map.span(syn::spanned::Spanned::span(path));
+        if candidates.len() == 1 {
+            let kind = if handler {
+                CallKind::Handler
+            } else {
+                CallKind::Call
+            };
+            self.call_site(candidates[0], span, kind, state);
+            if per_item {
+                let index = self.facts.calls.len() - 1;
+                let index = self
+                    .call_by_span
+                    .get(&(span.start.byte, span.end.byte, candidates[0]))
+                    .copied()
+                    .unwrap_or(index);
+                self.facts.calls[index].repeated = true;
+            }
+        }
+        let returns = self.agreed_returns(&candidates);
+        Some(match returns {
+            Some(Returns {
+                kind: Kind::Response,
+                future,
+            }) => Value::shaped(Shape::Closure(if future {
+                Flavor::Future
+            } else {
+                Flavor::Ready
+            })),
+            _ => Value::default(),
+        })
+    }
+
+    /// The declared type (by name, through `Arc`/`Box`/`&`) of `self.field`.
+    pub(super) fn field_type(&self, expr: &syn::Expr) -> Option<String> {
+        let name = syntax::self_field(expr)?;
+        self.cx.crate_map.field_type(self.function.self_ty?, &name)
+    }
+
+    /// Whether `base.name` is a reqwest `Client` field: by the declaration of the impl's type
+    /// for `self.name`, by every declaration of that name otherwise.
+    pub(super) fn client_field(&self, base: &syn::Expr, name: &syn::Ident) -> bool {
+        let owner = match syntax::strip_refs(base) {
+            syn::Expr::Path(path) if path.path.is_ident("self") => self.function.self_ty,
+            _ => None,
+        };
+        self.cx.crate_map.client_field(owner, &syntax::name(name))
+    }
+}

@@ -1,0 +1,394 @@
+//! Conditions the walk reads for their meaning, on syntax (never on printed tokens):
+//! size checks, statuses whose body is always empty, and branches taken on a failure status.
+
+use rustc_hash::FxHashSet as HashSet;
+use syn::visit::Visit;
+
+use super::mentions;
+use crate::model::syntax;
+
+/// Methods whose result bounds what is read of a body.
+const SIZE_METHODS: &[&str] = &["content_length", "take", "with_limit", "limit", "size_hint"];
+
+/// Whether a function bounds what it reads: it checks `content_length()`, reads through
+/// `.take(n)` or `Limited::new`, or compares a length with a limit (`len > MAX_BODY`).
+pub(super) fn bounds_body_size(block: &syn::Block) -> bool {
+    #[derive(Default)]
+    struct Finder {
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            let method = syntax::name(&call.method);
+            self.found |= SIZE_METHODS.contains(&method.as_str())
+                && (method == "content_length" || !call.args.is_empty() || method == "size_hint");
+            syn::visit::visit_expr_method_call(self, call);
+        }
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            if let syn::Expr::Path(path) = &*call.func {
+                let segments = syntax::segments(&path.path);
+                self.found |= segments.ends_with(&["Limited".to_owned(), "new".to_owned()]);
+            }
+            syn::visit::visit_expr_call(self, call);
+        }
+        fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
+            let comparison = matches!(
+                binary.op,
+                syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_)
+            );
+            if comparison && (names_a_limit(&binary.left) || names_a_limit(&binary.right)) {
+                self.found = true;
+            }
+            syn::visit::visit_expr_binary(self, binary);
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            // `ensure!(len <= MAX_BODY, ..)`, `assert!(..)`: read the condition.
+            if let Ok(expr) = mac.parse_body_with(
+                syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+            ) {
+                for expr in expr {
+                    self.visit_expr(&expr);
+                }
+            }
+        }
+    }
+    let mut finder = Finder::default();
+    finder.visit_block(block);
+    finder.found
+}
+
+/// An operand that names a size limit: `MAX_BODY_SIZE`, `self.max_len`, `limit`.
+fn names_a_limit(expr: &syn::Expr) -> bool {
+    let name = match expr {
+        syn::Expr::Path(path) => path.path.segments.last().map(|s| syntax::name(&s.ident)),
+        syn::Expr::Field(field) => match &field.member {
+            syn::Member::Named(ident) => Some(syntax::name(ident)),
+            syn::Member::Unnamed(_) => None,
+        },
+        syn::Expr::Paren(paren) => return names_a_limit(&paren.expr),
+        syn::Expr::Cast(cast) => return names_a_limit(&cast.expr),
+        _ => None,
+    };
+    name.is_some_and(|name| {
+        let lower = name.to_lowercase();
+        lower.contains("limit")
+            || (lower.contains("max")
+                && ["size", "len", "body", "bytes", "length"]
+                    .iter()
+                    .any(|w| lower.contains(w)))
+    })
+}
+
+/// Whether an `if` condition or `match` scrutinee is a size check (also through one of
+/// `size_vars`, bindings of `content_length()`) or a check for a status whose body is always
+/// empty (204 No Content, 304 Not Modified): exits there drop nothing worth reading.
+pub(super) fn exits_cost_nothing(condition: &syn::Expr, size_vars: &HashSet<String>) -> bool {
+    if mentions::calls_method(condition, "content_length") {
+        return true;
+    }
+    if mentions::in_expr(condition)
+        .iter()
+        .any(|name| size_vars.contains(name))
+    {
+        return true;
+    }
+    let mut finder = EmptyStatus::default();
+    finder.visit_expr(condition);
+    finder.found
+}
+
+/// Whether a pattern names a status whose response has no body: 204 or 304.
+pub(super) fn is_empty_body_status(pat: &syn::Pat) -> bool {
+    let mut finder = EmptyStatus::default();
+    finder.visit_pat(pat);
+    finder.found
+}
+
+#[derive(Default)]
+struct EmptyStatus {
+    found: bool,
+}
+
+impl<'ast> Visit<'ast> for EmptyStatus {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        self.found |= path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "NOT_MODIFIED" || s.ident == "NO_CONTENT");
+        syn::visit::visit_path(self, path);
+    }
+    fn visit_lit_int(&mut self, lit: &'ast syn::LitInt) {
+        self.found |= matches!(lit.base10_digits(), "204" | "304");
+    }
+}
+
+/// Whether an awaited expression is local file-system work: `tokio::fs::..`,
+/// `File::create(..)`/`File::open(..)`, and methods chained on those.
+pub(super) fn is_local_file_io(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Call(call) => match &*call.func {
+            syn::Expr::Path(path) => {
+                let segments = syntax::segments(&path.path);
+                let n = segments.len();
+                segments.iter().any(|s| s == "fs" || s == "OpenOptions")
+                    || (n >= 2
+                        && segments[n - 2] == "File"
+                        && matches!(segments[n - 1].as_str(), "create" | "open"))
+            }
+            _ => false,
+        },
+        syn::Expr::MethodCall(call) => is_local_file_io(&call.receiver),
+        syn::Expr::Try(inner) => is_local_file_io(&inner.expr),
+        syn::Expr::Paren(inner) => is_local_file_io(&inner.expr),
+        _ => false,
+    }
+}
+
+/// Which branch of an `if` is taken on a failure status: `Some(true)` for the then-branch
+/// (`!status.is_success()`, `is_client_error()`, `status != StatusCode::OK`,
+/// `status.as_u16() >= 400`), `Some(false)` for the else-branch (`status.is_success()`),
+/// `None` when the condition is not about the status.
+pub(super) fn failure_branch(cond: &syn::Expr) -> Option<bool> {
+    match cond {
+        syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) => {
+            failure_branch(&unary.expr).map(|then_fails| !then_fails)
+        }
+        syn::Expr::Paren(paren) => failure_branch(&paren.expr),
+        syn::Expr::MethodCall(call) => match syntax::name(&call.method).as_str() {
+            "is_success" => Some(false),
+            "is_client_error" | "is_server_error" => Some(true),
+            "is_err" if checks_status(&call.receiver) => Some(true),
+            "is_ok" if checks_status(&call.receiver) => Some(false),
+            _ => None,
+        },
+        // `if let Err(e) = resp.error_for_status_ref()`: the then-branch is the failure.
+        syn::Expr::Let(let_expr) if checks_status(&let_expr.expr) => {
+            let err = matches!(&*let_expr.pat, syn::Pat::TupleStruct(t)
+                if t.path.segments.last().is_some_and(|s| s.ident == "Err"));
+            Some(err)
+        }
+        syn::Expr::Binary(binary) => match binary.op {
+            syn::BinOp::Or(_) => {
+                let left = failure_branch(&binary.left);
+                let right = failure_branch(&binary.right);
+                (left == Some(true) || right == Some(true)).then_some(true)
+            }
+            syn::BinOp::And(_) => match failure_branch(&binary.left) {
+                Some(true) => Some(true),
+                _ => (failure_branch(&binary.right) == Some(true)).then_some(true),
+            },
+            syn::BinOp::Ne(_) | syn::BinOp::Eq(_) => {
+                let about_status = is_status_check(&binary.left) || is_status_check(&binary.right);
+                if !about_status {
+                    return None;
+                }
+                let is_eq = matches!(binary.op, syn::BinOp::Eq(_));
+                if is_success_value(&binary.left) || is_success_value(&binary.right) {
+                    Some(!is_eq)
+                } else if is_failure_value(&binary.left) || is_failure_value(&binary.right) {
+                    Some(is_eq)
+                } else {
+                    None
+                }
+            }
+            syn::BinOp::Ge(_) | syn::BinOp::Gt(_) => {
+                let about_status = is_status_check(&binary.left);
+                let threshold = int_value(&binary.right).is_some_and(|n| (299..=500).contains(&n));
+                (about_status && threshold).then_some(true)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether an expression checks the status into a `Result`: `resp.error_for_status_ref()`.
+pub(super) fn checks_status(expr: &syn::Expr) -> bool {
+    mentions::calls_method(expr, "error_for_status_ref")
+        || mentions::calls_method(expr, "error_for_status")
+}
+
+/// Whether a `match` arm on a status check is its failure arm: `Err(..)` of
+/// `error_for_status_ref()`.
+pub(super) fn is_err_pattern(pat: &syn::Pat) -> bool {
+    matches!(pat, syn::Pat::TupleStruct(t)
+        if t.path.segments.last().is_some_and(|s| s.ident == "Err"))
+}
+
+/// Whether an expression reads a status: `resp.status()`, a binding named `status`.
+pub(super) fn is_status_check(expr: &syn::Expr) -> bool {
+    mentions::calls_method(expr, "status")
+        || mentions::in_expr(expr)
+            .iter()
+            .any(|name| name == "status" || name == "status_code" || name == "code")
+}
+
+fn is_success_value(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Path(path) => {
+            path.path.segments.last().is_some_and(|s| {
+                matches!(s.ident.to_string().as_str(), "OK" | "CREATED" | "ACCEPTED")
+            })
+        }
+        _ => int_value(expr).is_some_and(|n| (200..300).contains(&n)),
+    }
+}
+
+/// A failure status: `StatusCode::NOT_FOUND`, `409`.
+fn is_failure_value(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Path(path) => path.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "BAD_REQUEST"
+                    | "UNAUTHORIZED"
+                    | "PAYMENT_REQUIRED"
+                    | "FORBIDDEN"
+                    | "NOT_FOUND"
+                    | "METHOD_NOT_ALLOWED"
+                    | "NOT_ACCEPTABLE"
+                    | "REQUEST_TIMEOUT"
+                    | "CONFLICT"
+                    | "GONE"
+                    | "PRECONDITION_FAILED"
+                    | "PAYLOAD_TOO_LARGE"
+                    | "UNPROCESSABLE_ENTITY"
+                    | "TOO_MANY_REQUESTS"
+                    | "INTERNAL_SERVER_ERROR"
+                    | "NOT_IMPLEMENTED"
+                    | "BAD_GATEWAY"
+                    | "SERVICE_UNAVAILABLE"
+                    | "GATEWAY_TIMEOUT"
+            )
+        }),
+        _ => int_value(expr).is_some_and(|n| (400..600).contains(&n)),
+    }
+}
+
+fn int_value(expr: &syn::Expr) -> Option<u64> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(int),
+            ..
+        }) => int.base10_parse().ok(),
+        syn::Expr::Paren(paren) => int_value(&paren.expr),
+        _ => None,
+    }
+}
+
+/// Whether a `match` arm on a status is a success arm: `StatusCode::OK`, `200..=299`,
+/// `CREATED`, `ACCEPTED`, `NO_CONTENT`.
+pub(super) fn is_success_pattern(pat: &syn::Pat) -> bool {
+    #[derive(Default)]
+    struct Finder {
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            self.found |= path.segments.last().is_some_and(|s| {
+                matches!(
+                    s.ident.to_string().as_str(),
+                    "OK" | "CREATED" | "ACCEPTED" | "NO_CONTENT" | "PARTIAL_CONTENT"
+                )
+            });
+            syn::visit::visit_path(self, path);
+        }
+        fn visit_lit_int(&mut self, lit: &'ast syn::LitInt) {
+            self.found |= lit
+                .base10_parse::<u64>()
+                .is_ok_and(|n| (200..300).contains(&n));
+        }
+    }
+    let mut finder = Finder::default();
+    finder.visit_pat(pat);
+    finder.found
+}
+
+/// Whether an expression is an error value: `Err(..)`, and methods chained on one
+/// (`Err(e).context(..)`, `Err(e.into())`).
+pub(super) fn is_error_value(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Call(call) => matches!(&*call.func, syn::Expr::Path(path)
+            if path.path.segments.last().is_some_and(|s| s.ident == "Err")),
+        syn::Expr::MethodCall(call) => is_error_value(&call.receiver),
+        syn::Expr::Paren(paren) => is_error_value(&paren.expr),
+        syn::Expr::Block(block) => match block.block.stmts.last() {
+            Some(syn::Stmt::Expr(last, None)) => is_error_value(last),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// `res.is_err()`, `res.is_none()` (and their negations, `!res.is_ok()`..) on a local: the
+/// binding's name, and whether the then-branch is the one where it holds no response
+/// (`false`: the else-branch is).
+pub(super) fn no_response_branch(cond: &syn::Expr) -> Option<(String, bool)> {
+    match cond {
+        syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) => {
+            no_response_branch(&unary.expr).map(|(name, then)| (name, !then))
+        }
+        syn::Expr::Paren(paren) => no_response_branch(&paren.expr),
+        syn::Expr::MethodCall(call) if call.args.is_empty() => {
+            let then_has_none = match syntax::name(&call.method).as_str() {
+                "is_err" | "is_none" => true,
+                "is_ok" | "is_some" => false,
+                _ => return None,
+            };
+            let syn::Expr::Path(path) = &*call.receiver else {
+                return None;
+            };
+            syntax::local_name(path).map(|name| (name, then_has_none))
+        }
+        _ => None,
+    }
+}
+
+/// The statuses a caller may expect and answer with a normal value: 404 Not Found, 409
+/// Conflict, 410 Gone (an existence probe, "already exists", "already deleted"). Their bodies
+/// are short notices nobody needs once the status is known.
+fn is_expected_status(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Path(path) => path.path.segments.last().is_some_and(|s| {
+            matches!(s.ident.to_string().as_str(), "NOT_FOUND" | "CONFLICT" | "GONE")
+        }),
+        _ => int_value(expr).is_some_and(|n| matches!(n, 404 | 409 | 410)),
+    }
+}
+
+/// Whether an `if` condition takes its then-branch only on an expected status:
+/// `status == StatusCode::NOT_FOUND`, `resp.status().as_u16() == 409 && exist_ok`.
+pub(super) fn expected_status_branch(cond: &syn::Expr) -> bool {
+    match cond {
+        syn::Expr::Paren(paren) => expected_status_branch(&paren.expr),
+        syn::Expr::Binary(binary) => match binary.op {
+            syn::BinOp::And(_) => {
+                expected_status_branch(&binary.left) || expected_status_branch(&binary.right)
+            }
+            syn::BinOp::Or(_) => {
+                expected_status_branch(&binary.left) && expected_status_branch(&binary.right)
+            }
+            syn::BinOp::Eq(_) => {
+                (is_status_check(&binary.left) && is_expected_status(&binary.right))
+                    || (is_status_check(&binary.right) && is_expected_status(&binary.left))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether a `match` arm on a status matches only expected statuses (`StatusCode::NOT_FOUND`,
+/// `404 | 410`).
+pub(super) fn is_expected_status_pattern(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::Or(or) => or.cases.iter().all(is_expected_status_pattern),
+        syn::Pat::Paren(paren) => is_expected_status_pattern(&paren.pat),
+        syn::Pat::Path(path) => is_expected_status(&syn::Expr::Path(path.clone())),
+        syn::Pat::Ident(ident) if ident.subpat.is_none() => {
+            matches!(ident.ident.to_string().as_str(), "NOT_FOUND" | "CONFLICT" | "GONE")
+        }
+        syn::Pat::Lit(lit) => is_expected_status(&syn::Expr::Lit(lit.clone())),
+        _ => false,
+    }
+}

@@ -1,0 +1,108 @@
+//! Macros: diverging ones exit, formatting and logging ones borrow their arguments (each
+//! analyzed on its own), and what any other macro is given is "cannot tell".
+
+use syn::spanned::Spanned;
+
+use super::engine::{Engine, Exit, Release};
+use super::mentions;
+use super::state::{State, Value};
+use super::vocabulary::{BORROWING_MACROS, DIVERGING_MACROS, LOG_MACROS};
+use super::Outcome;
+
+impl Engine<'_, '_> {
+    pub(super) fn mac(&mut self, mac: &syn::Macro, state: &mut State) -> Value {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if DIVERGING_MACROS.contains(&name.as_str()) {
+            let span = self.span(mac.path.span());
+            self.exit(state, &[], Exit::Panic, span);
+            state.reachable = false;
+            return Value::default();
+        }
+        if name == "matches" {
+            // `matches!(expr, pattern if guard)`: the expression is only looked at.
+            if let Some(first) = macro_arguments(&mac.tokens).into_iter().next() {
+                match syn::parse2::<syn::Expr>(first.clone()) {
+                    Ok(expr) => {
+                        self.expr(&expr, state);
+                    }
+                    Err(_) => {
+                        let ids = self.mentioned_ids(&mentions::in_tokens(&first), state);
+                        self.release(&ids, state, Release::Unknown);
+                    }
+                }
+            }
+            return Value::default();
+        }
+        if BORROWING_MACROS.contains(&name.as_str()) {
+            // Each argument on its own, so that one the parser cannot read (a tracing
+            // `target: ..`) leaves the others analyzed; what it mentions is "cannot tell".
+            for arg in macro_arguments(&mac.tokens) {
+                match syn::parse2::<syn::Expr>(arg.clone()) {
+                    Ok(syn::Expr::Assign(assign)) => {
+                        self.expr(&assign.right, state);
+                    }
+                    Ok(expr) => {
+                        self.expr(&expr, state);
+                    }
+                    Err(_) => {
+                        let ids = self.mentioned_ids(&mentions::in_tokens(&arg), state);
+                        self.release(&ids, state, Release::Unknown);
+                    }
+                }
+            }
+            if name == "ensure" {
+                let span = self.span(mac.path.span());
+                self.exit(state, &[], Exit::Panic, span);
+            }
+            if LOG_MACROS.contains(&name.as_str()) {
+                let span = self.span(mac.path.span());
+                self.mark_outcome(state, Outcome::Log, span);
+            }
+            return Value::default();
+        }
+        // Any other macro: cannot tell what it does with a response it is given.
+        let ids = self.mentioned_ids(&mentions::in_tokens(&mac.tokens), state);
+        self.release(&ids, state, Release::Unknown);
+        Value::default()
+    }
+}
+
+/// A formatting or logging macro's arguments, split at top-level commas, with tracing's field
+/// sigils (`%value`, `?value`, `name = %value`) removed so that each parses as an expression.
+fn macro_arguments(tokens: &proc_macro2::TokenStream) -> Vec<proc_macro2::TokenStream> {
+    use proc_macro2::TokenTree;
+    let mut arguments = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut flush = |current: &mut Vec<TokenTree>| {
+        if !current.is_empty() {
+            arguments.push(current.drain(..).collect());
+        }
+    };
+    for token in tokens.clone() {
+        if let TokenTree::Punct(punct) = &token {
+            let previous_is_start = match current.last() {
+                None => true,
+                Some(TokenTree::Punct(previous)) => {
+                    previous.as_char() == '=' && previous.spacing() == proc_macro2::Spacing::Alone
+                }
+                Some(_) => false,
+            };
+            match punct.as_char() {
+                ',' => {
+                    flush(&mut current);
+                    continue;
+                }
+                '%' | '?' if previous_is_start => continue,
+                _ => {}
+            }
+        }
+        current.push(token);
+    }
+    flush(&mut current);
+    arguments
+}

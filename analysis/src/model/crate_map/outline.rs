@@ -1,0 +1,377 @@
+//! A file's [`FileOutline`]: its functions' signatures, modules, `use` declarations, fields
+//! and the wrappers of reqwest's types it declares, read from its syntax tree.
+
+use syn::visit::Visit;
+
+use crate::model::names::{Names, ReqwestItem};
+use crate::model::source_map::SourceMap;
+use crate::model::syntax::{self, Import};
+use crate::model::types::{self};
+
+use super::*;
+
+/// The last segment of a type's path (`Client` for `&api::Client<T>`), for impl self types.
+pub fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => syntax::last_name(&path.path),
+        syn::Type::Reference(reference) => type_name(&reference.elem),
+        syn::Type::Paren(paren) => type_name(&paren.elem),
+        syn::Type::Group(group) => type_name(&group.elem),
+        _ => None,
+    }
+}
+
+/// Builds a file's outline. `module` is the file's module path.
+pub fn outline(
+    file: &syn::File,
+    names: &Names,
+    map: &SourceMap<'_>,
+    module: &[String],
+) -> FileOutline {
+    struct Collector<'a> {
+        names: &'a Names,
+        map: &'a SourceMap<'a>,
+        module: &'a [String],
+        fns: Vec<FnOutline>,
+    }
+    impl<'ast> FnVisitor<'ast> for Collector<'_> {
+        fn function(&mut self, function: FnRef<'ast>) {
+            let bounds = function.bounds();
+            let declared = match &function.sig.output {
+                syn::ReturnType::Type(_, ty) => {
+                    let self_is = function
+                        .impl_block
+                        .and_then(|block| types::classify(self.names, &bounds, &block.self_ty));
+                    if is_self(ty) {
+                        self_is
+                    } else {
+                        types::classify(self.names, &bounds, ty)
+                    }
+                }
+                syn::ReturnType::Default => None,
+            }
+            .map(|mut returns| {
+                returns.future |= function.sig.asyncness.is_some();
+                returns
+            });
+            let params = function
+                .sig
+                .inputs
+                .iter()
+                .map(|input| match input {
+                    syn::FnArg::Receiver(_) => None,
+                    syn::FnArg::Typed(typed) => types::classify(self.names, &bounds, &typed.ty),
+                })
+                .collect();
+            let owner = match (function.impl_block, function.trait_block) {
+                (Some(block), _) => Owner::Impl {
+                    self_ty: type_name(&block.self_ty).unwrap_or_default(),
+                    trait_name: block
+                        .trait_
+                        .as_ref()
+                        .and_then(|(_, path, _)| syntax::last_name(path)),
+                },
+                (None, Some(block)) => Owner::Trait {
+                    trait_name: syntax::name(&block.ident),
+                },
+                (None, None) => Owner::Free,
+            };
+            let is_pub = matches!(function.vis, Some(syn::Visibility::Public(_)))
+                || matches!(
+                    &owner,
+                    Owner::Impl {
+                        trait_name: Some(_),
+                        ..
+                    }
+                );
+            let mut full = self.module.to_vec();
+            full.extend(function.inline_modules.iter().cloned());
+            self.fns.push(FnOutline {
+                name: syntax::name(&function.sig.ident),
+                module: full,
+                owner,
+                parent: function.parent,
+                is_pub,
+                has_body: function.block.is_some(),
+                is_async: function.sig.asyncness.is_some(),
+                declared,
+                params,
+                name_span: self.map.span(function.sig.ident.span()),
+                handler_attr: function.attrs.iter().any(is_handler_attribute),
+                blanket: function.impl_block.is_some_and(|block| {
+                    let self_ty = type_name(&block.self_ty);
+                    block.generics.params.iter().any(|param| {
+                        matches!(param, syn::GenericParam::Type(t)
+                            if Some(syntax::name(&t.ident)) == self_ty)
+                    })
+                }),
+                receiver: function.sig.receiver().map(|receiver| {
+                    if receiver.reference.is_some() {
+                        Receiver::Ref
+                    } else {
+                        Receiver::Value
+                    }
+                }),
+                returned_type: match &function.sig.output {
+                    syn::ReturnType::Type(_, ty) if declared.is_none() => inner_type_name(ty),
+                    _ => None,
+                },
+            });
+        }
+    }
+    let mut collector = Collector {
+        names,
+        map,
+        module,
+        fns: Vec::new(),
+    };
+    visit_fns(file, &mut collector);
+    let mut modules = Vec::new();
+    collect_modules(&file.items, module.to_vec(), &mut modules);
+    FileOutline {
+        fns: collector.fns,
+        modules,
+        fields: struct_fields(file, names),
+        wrappers: wrappers(file, names, ReqwestItem::Response)
+            .into_iter()
+            .collect(),
+        builder_wrappers: wrappers(file, names, ReqwestItem::RequestBuilder)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect(),
+        trait_impls: trait_impls(file),
+    }
+}
+
+fn trait_impls(file: &syn::File) -> Vec<(String, String)> {
+    struct Impls {
+        found: Vec<(String, String)>,
+    }
+    impl<'ast> Visit<'ast> for Impls {
+        fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+            let trait_name = item
+                .trait_
+                .as_ref()
+                .and_then(|(_, path, _)| syntax::last_name(path));
+            if let (Some(trait_name), Some(self_ty)) = (trait_name, type_name(&item.self_ty)) {
+                self.found.push((self_ty, trait_name));
+            }
+            syn::visit::visit_item_impl(self, item);
+        }
+    }
+    let mut impls = Impls { found: Vec::new() };
+    impls.visit_file(file);
+    impls.found
+}
+
+/// Structs with fields that hold `item` (a response, or a request builder), with those fields.
+fn wrappers(file: &syn::File, names: &Names, item: ReqwestItem) -> Vec<(String, Vec<String>)> {
+    struct Structs<'n> {
+        names: &'n Names,
+        item: ReqwestItem,
+        found: Vec<(String, Vec<String>)>,
+    }
+    impl<'ast> Visit<'ast> for Structs<'_> {
+        fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+            let fields: Vec<String> = item
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, field)| match self.item {
+                    ReqwestItem::Response => self.names.holds_response(&field.ty),
+                    item => self.names.type_item(&field.ty) == Some(item),
+                })
+                .map(|(at, field)| match &field.ident {
+                    Some(ident) => syntax::name(ident),
+                    None => at.to_string(),
+                })
+                .collect();
+            if !fields.is_empty() {
+                self.found.push((syntax::name(&item.ident), fields));
+            }
+        }
+    }
+    let mut structs = Structs {
+        names,
+        item,
+        found: Vec::new(),
+    };
+    structs.visit_file(file);
+    structs.found
+}
+
+fn struct_fields(file: &syn::File, names: &Names) -> Vec<FieldOutline> {
+    struct Fields<'n> {
+        names: &'n Names,
+        found: Vec<FieldOutline>,
+    }
+    impl<'ast> Visit<'ast> for Fields<'_> {
+        fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+            let owner = syntax::name(&item.ident);
+            for field in &item.fields {
+                if let Some(ident) = &field.ident {
+                    self.found.push(FieldOutline {
+                        owner: owner.clone(),
+                        name: syntax::name(ident),
+                        client: is_client_type(self.names, &field.ty),
+                        ty: unwrapped_type_name(&field.ty),
+                        element: element_type_name(&field.ty),
+                    });
+                }
+            }
+        }
+    }
+    let mut fields = Fields {
+        names,
+        found: Vec::new(),
+    };
+    fields.visit_file(file);
+    fields.found
+}
+
+/// A field type's name through `Arc`, `Rc`, `Box` and references: `S3Client` for
+/// `Arc<S3Client>`.
+fn unwrapped_type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => {
+            let last = path.path.segments.last()?;
+            let name = syntax::name(&last.ident);
+            if matches!(name.as_str(), "Arc" | "Rc" | "Box") {
+                return unwrapped_type_name(syntax::type_arguments(last).next()?);
+            }
+            Some(name)
+        }
+        syn::Type::Reference(reference) => unwrapped_type_name(&reference.elem),
+        syn::Type::Paren(paren) => unwrapped_type_name(&paren.elem),
+        _ => None,
+    }
+}
+
+/// The elements' type name of a collection type, through `Arc`, `Rc`, `Box` and references
+/// around the collection and around its elements: `Image` for `Vec<Arc<Image>>`.
+pub(super) fn element_type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => {
+            let last = path.path.segments.last()?;
+            let name = syntax::name(&last.ident);
+            let inner = syntax::type_arguments(last).next()?;
+            match name.as_str() {
+                "Arc" | "Rc" | "Box" => element_type_name(inner),
+                "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "LinkedList" => {
+                    unwrapped_type_name(inner)
+                }
+                _ => None,
+            }
+        }
+        syn::Type::Slice(slice) => unwrapped_type_name(&slice.elem),
+        syn::Type::Array(array) => unwrapped_type_name(&array.elem),
+        syn::Type::Reference(reference) => element_type_name(&reference.elem),
+        syn::Type::Paren(paren) => element_type_name(&paren.elem),
+        _ => None,
+    }
+}
+
+fn is_client_type(names: &Names, ty: &syn::Type) -> bool {
+    names.type_item(ty) == Some(crate::model::names::ReqwestItem::Client)
+        || crate::model::names::wrapped_in(ty, &["Arc", "Rc", "Box"], |inner| {
+            is_client_type(names, inner)
+        })
+}
+
+/// The name of the type a return type hands back, through `Result`, `Option`, `Box` and
+/// futures: `Response` in `Result<Response, Error>`.
+fn inner_type_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let name = syntax::name(&last.ident);
+    let wraps = matches!(
+        name.as_str(),
+        "Result" | "Option" | "Box" | "Pin" | "BoxFuture"
+    ) || (name.ends_with("Result") && name != "Result");
+    if !wraps {
+        return Some(name);
+    }
+    syntax::type_arguments(last).find_map(inner_type_name)
+}
+
+fn is_self(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path) if path.path.is_ident("Self"))
+}
+
+/// Web frameworks' handler attributes: actix-web's and rocket's `#[get("/path")]` and
+/// siblings (with their route argument), `#[route(..)]`, poem's `#[handler]`.
+fn is_handler_attribute(attr: &syn::Attribute) -> bool {
+    let Some(name) = syntax::last_name(attr.path()) else {
+        return false;
+    };
+    match name.as_str() {
+        "handler" => true,
+        "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "route" => {
+            matches!(attr.meta, syn::Meta::List(_))
+        }
+        _ => false,
+    }
+}
+
+fn collect_modules(items: &[syn::Item], path: Vec<String>, out: &mut Vec<ModuleOutline>) {
+    let mut here = ModuleOutline {
+        path: path.clone(),
+        ..ModuleOutline::default()
+    };
+    let mut inline = Vec::new();
+    struct BodyUses<'o> {
+        out: &'o mut Vec<UseDecl>,
+    }
+    impl<'ast> Visit<'ast> for BodyUses<'_> {
+        fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+            use_decls(&item.tree, self.out);
+        }
+        fn visit_item_mod(&mut self, _: &'ast syn::ItemMod) {}
+    }
+    for item in items {
+        match item {
+            syn::Item::Use(item) => use_decls(&item.tree, &mut here.uses),
+            syn::Item::Mod(module) => {
+                let name = syntax::name(&module.ident);
+                here.children.push(name.clone());
+                if let Some((_, items)) = &module.content {
+                    inline.push((items, name));
+                }
+            }
+            syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Trait(_) => {
+                BodyUses {
+                    out: &mut here.uses,
+                }
+                .visit_item(item);
+            }
+            _ => {}
+        }
+    }
+    out.push(here);
+    for (items, name) in inline {
+        let mut child = path.clone();
+        child.push(name);
+        collect_modules(items, child, out);
+    }
+}
+
+fn use_decls(tree: &syn::UseTree, out: &mut Vec<UseDecl>) {
+    syntax::imports(tree, &mut |import| {
+        out.push(match import {
+            Import::Name {
+                prefix,
+                name,
+                alias,
+            } => UseDecl {
+                alias: Some(alias),
+                path: prefix.iter().cloned().chain([name]).collect(),
+            },
+            Import::Glob { prefix } => UseDecl {
+                alias: None,
+                path: prefix.to_vec(),
+            },
+        })
+    });
+}

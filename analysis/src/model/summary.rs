@@ -1,0 +1,160 @@
+//! What a function does, as its callers see it. Summaries start from what signatures say and
+//! grow, round after round over the crate's call graph, until nothing changes. What a function
+//! returns and does with its parameters only ever goes from "nothing known" to "known"; the
+//! clients it builds per call are re-read each round (a callee found to keep a client takes
+//! that client away), and the driver bounds the rounds, so they end, recursion included.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Span;
+use crate::model::crate_map::FnId;
+use crate::model::types::Returns;
+
+/// What a function does with the value given at one parameter position.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParamUse {
+    /// It reads a response's body on some path.
+    pub reads: bool,
+    /// It streams the body on a success path (a download).
+    pub streams: bool,
+    /// It reads the body whole on a success path (not only an error body).
+    pub reads_whole: bool,
+    /// It hands a response back to the caller (returns it).
+    pub returns: bool,
+    /// It does something with a response the analysis cannot follow.
+    pub unknown: bool,
+    /// It sends a request with a client given there.
+    pub sends: bool,
+    /// It keeps a client given there (stores, returns or hands it on).
+    pub keeps_client: bool,
+}
+
+impl ParamUse {
+    fn join(&mut self, other: ParamUse) {
+        self.reads |= other.reads;
+        self.streams |= other.streams;
+        self.reads_whole |= other.reads_whole;
+        self.returns |= other.returns;
+        self.unknown |= other.unknown;
+        self.sends |= other.sends;
+        self.keeps_client |= other.keeps_client;
+    }
+}
+
+/// A client built on every call of a function, and the calls that lead to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientSite {
+    /// The function whose body builds it.
+    pub builder_fn: FnId,
+    /// The construction.
+    pub span: Span,
+    /// `reqwest::get` as written, when that is the construction.
+    pub get: Option<String>,
+    /// The functions called on the way, from the summarized function's callee down to
+    /// `builder_fn` (empty when the summarized function builds it itself).
+    pub via: Vec<FnId>,
+}
+
+/// What a function does, as its callers see it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// What it hands back: declared, or what its body returns.
+    pub returns: Option<Returns>,
+    /// It returns a client (or a request builder on a client) built on this call: a
+    /// factory, and where the construction is.
+    pub fresh_client: Option<ClientSite>,
+    /// The kind of request every response it returns answers (all HEAD, all writes).
+    pub returns_request: RequestKind,
+    /// What it does with each parameter (by position, `self` included).
+    pub params: Vec<ParamUse>,
+    /// It builds a client and sends a request with it on every call (itself, or through
+    /// the functions it calls), without keeping it.
+    pub per_call_client: Option<ClientSite>,
+}
+
+impl Summary {
+    /// What the signature alone says.
+    pub fn declared(returns: Option<Returns>, params: usize) -> Self {
+        Summary {
+            returns,
+            params: vec![ParamUse::default(); params],
+            ..Summary::default()
+        }
+    }
+
+    /// `self` grown by what one more round found: nothing known is ever forgotten.
+    pub fn grow(&mut self, found: &Summary) {
+        if self.returns.is_none() {
+            self.returns = found.returns;
+        }
+        // Where a client comes from is re-read every round: a callee's summary that grew
+        // (it keeps the client it is given) can take a per-call client away.
+        self.fresh_client = found.fresh_client.clone();
+        self.returns_request.head |= found.returns_request.head;
+        self.returns_request.write |= found.returns_request.write;
+        if self.params.len() < found.params.len() {
+            self.params.resize(found.params.len(), ParamUse::default());
+        }
+        for (mine, theirs) in self.params.iter_mut().zip(&found.params) {
+            mine.join(*theirs);
+        }
+        self.per_call_client = found.per_call_client.clone();
+    }
+
+    /// What the function does with its parameter at `position`.
+    pub fn param(&self, position: usize) -> ParamUse {
+        self.params.get(position).copied().unwrap_or_default()
+    }
+}
+
+/// The summaries of the package's functions, as one file's analysis reads them. Every read is
+/// recorded: the driver re-analyzes a function when a summary it read changes, and the
+/// analysis cache keeps what each function read, so that a warm run knows which cached
+/// results a changed summary invalidates.
+#[derive(Debug)]
+pub struct Summaries<'a> {
+    all: &'a [Summary],
+    reads: std::cell::RefCell<Vec<FnId>>,
+}
+
+impl<'a> Summaries<'a> {
+    /// A view of `all`, by [`FnId`], with no read recorded yet.
+    pub fn new(all: &'a [Summary]) -> Self {
+        Summaries {
+            all,
+            reads: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The summary of function `id` (recorded as read).
+    pub fn get(&self, id: FnId) -> Option<&'a Summary> {
+        self.reads.borrow_mut().push(id);
+        self.all.get(id)
+    }
+
+    /// The functions whose summaries were read since the last call, sorted, each once.
+    pub fn take_reads(&self) -> Vec<FnId> {
+        let mut reads = std::mem::take(&mut *self.reads.borrow_mut());
+        reads.sort_unstable();
+        reads.dedup();
+        reads
+    }
+}
+
+impl std::ops::Index<FnId> for Summaries<'_> {
+    type Output = Summary;
+
+    fn index(&self, id: FnId) -> &Summary {
+        self.reads.borrow_mut().push(id);
+        &self.all[id]
+    }
+}
+
+/// What kind of request a response answers, as far as its body goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestKind {
+    /// A HEAD request: the response has no body, not reading it costs nothing.
+    pub head: bool,
+    /// A write (POST, PUT, PATCH, DELETE): its success body is small or empty by protocol.
+    pub write: bool,
+}
