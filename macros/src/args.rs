@@ -17,6 +17,10 @@ pub enum Mode {
 pub struct Args {
     pub strict: bool,
     pub mode: Mode,
+    /// `max_body = "8 MiB"`, in bytes (0: not given).
+    pub max_body: u64,
+    /// `pool`: report sites that build a client per request.
+    pub pool: bool,
 }
 
 impl Default for Args {
@@ -24,11 +28,35 @@ impl Default for Args {
         Args {
             strict: false,
             mode: Mode::Panic,
+            max_body: 0,
+            pool: false,
         }
     }
 }
 
-const EXPECTED: &str = "expected `strict` or `mode = \"panic\"` / `mode = \"log\"`";
+const EXPECTED: &str =
+    "expected `strict`, `pool`, `mode = \"panic\"` / `mode = \"log\"` or `max_body = \"8 MiB\"`";
+
+/// Parses a size: a whole number with an optional unit, `B`, `KB`/`MB`/`GB` (powers of 1000) or
+/// `KiB`/`MiB`/`GiB` (powers of 1024), case-insensitive, with or without a space.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let number: u64 = text[..digits].parse().ok()?;
+    let factor: u64 = match text[digits..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1000,
+        "mb" => 1000 * 1000,
+        "gb" => 1000 * 1000 * 1000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(factor).filter(|&n| n > 0)
+}
 
 /// Parses `strict`, `mode = "panic" | "log"` (comma-separated, each at most once).
 pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
@@ -51,6 +79,18 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
                 }
                 seen_strict = true;
                 args.strict = true;
+            }
+            ("pool", Meta::Path(p)) => {
+                if args.pool {
+                    return Err(syn::Error::new_spanned(p, "`pool` is given twice"));
+                }
+                args.pool = true;
+            }
+            ("pool", other) => {
+                return Err(syn::Error::new_spanned(
+                    other,
+                    "`pool` takes no value: write `#[reqleak::check(pool)]`",
+                ));
             }
             ("strict", other) => {
                 return Err(syn::Error::new_spanned(
@@ -83,6 +123,35 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
                         ))
                     }
                 };
+            }
+            ("max_body", Meta::NameValue(nv)) => {
+                if args.max_body != 0 {
+                    return Err(syn::Error::new_spanned(
+                        &nv.path,
+                        "`max_body` is given twice",
+                    ));
+                }
+                let Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) = &nv.value
+                else {
+                    return Err(syn::Error::new_spanned(
+                        &nv.value,
+                        "expected a string: `max_body = \"8 MiB\"`",
+                    ));
+                };
+                args.max_body = parse_size(&s.value()).ok_or_else(|| {
+                    syn::Error::new_spanned(
+                        s,
+                        "expected a size above zero: a whole number and a unit, `B`, `KB`, `MB`, `GB`, `KiB`, `MiB` or `GiB` (`\"8 MiB\"`)",
+                    )
+                })?;
+            }
+            ("max_body", other) => {
+                return Err(syn::Error::new_spanned(
+                    other,
+                    "`max_body` takes a value: `max_body = \"8 MiB\"`",
+                ));
             }
             ("mode", other) => {
                 return Err(syn::Error::new_spanned(
@@ -118,9 +187,24 @@ mod tests {
             a,
             Args {
                 strict: true,
-                mode: Mode::Log
+                mode: Mode::Log,
+                max_body: 0,
+                pool: false,
             }
         );
+        let a = parse(quote!(max_body = "8 MiB")).unwrap();
+        assert_eq!(a.max_body, 8 << 20);
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("8 MiB"), Some(8 << 20));
+        assert_eq!(parse_size("10kb"), Some(10_000));
+        assert_eq!(parse_size("1024"), Some(1024));
+        assert_eq!(parse_size(" 2 GiB "), Some(2 << 30));
+        for bad in ["", "MiB", "0", "8 MiBs", "-1 B", "1.5 MiB"] {
+            assert_eq!(parse_size(bad), None, "{bad}");
+        }
     }
 
     #[test]
@@ -128,7 +212,7 @@ mod tests {
         let e = parse(quote!(stric)).unwrap_err().to_string();
         assert_eq!(
             e,
-            "unknown option `stric` of `#[reqleak::check]`; expected `strict` or `mode = \"panic\"` / `mode = \"log\"`"
+            "unknown option `stric` of `#[reqleak::check]`; expected `strict`, `pool`, `mode = \"panic\"` / `mode = \"log\"` or `max_body = \"8 MiB\"`"
         );
         let e = parse(quote!(mode = "abort")).unwrap_err().to_string();
         assert_eq!(e, "unknown mode \"abort\"; expected \"panic\" or \"log\"");

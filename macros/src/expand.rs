@@ -382,6 +382,8 @@ fn check_fn(
     }
     let rebinds = rebind_params(&mut sig);
     let strict = args.strict;
+    let max_body = args.max_body;
+    let pool = args.pool;
     let mode = match args.mode {
         Mode::Panic => quote!(Panic),
         Mode::Log => quote!(Log),
@@ -401,6 +403,8 @@ fn check_fn(
                 name: ::core::concat!(::core::module_path!(), "::", #name),
                 strict: #strict,
                 mode: ::reqleak::__private::Mode::#mode,
+                max_body: #max_body,
+                pool: #pool,
             };
             let __reqleak_scope = ::reqleak::__private::ScopeGuard::enter(&__REQLEAK_FN);
             #[allow(unused_variables)]

@@ -81,7 +81,7 @@ impl Rewriter {
     /// Wraps the source `e`; its creation site is reported at `span` (the start of the source
     /// expression). A type error in the wrapping (a generic `send()` whose type is inferred from
     /// later code) points at the call, `call_span`, not at the attribute.
-    fn instrument(&mut self, e: &mut Expr, span: Span, call_span: Span) {
+    fn instrument(&mut self, e: &mut Expr, span: Span, call_span: Span, get: bool) {
         self.sites += 1;
         self.edits += 1;
         let scope = self.scope_expr();
@@ -94,19 +94,95 @@ impl Rewriter {
                 function: ::core::concat!(::core::module_path!(), "::", #function),
             };
         };
+        let method = if get {
+            quote_spanned!(call_span=> __reqleak_instrument_get)
+        } else {
+            quote_spanned!(call_span=> __reqleak_instrument)
+        };
         let inner = &*e;
         let probe = quote_spanned! {call_span=>
-            (&::reqleak::__private::Probe::new(#inner))
-                .__reqleak_instrument(#scope, &__REQLEAK_SITE)
+            (&&&::reqleak::__private::Probe::new(#inner)).#method(#scope, &__REQLEAK_SITE)
         };
         *e = Expr::Verbatim(quote! {
             {
                 #[allow(unused_imports)]
-                use ::reqleak::__private::{ViaFallback as _, ViaTrackable as _};
+                use ::reqleak::__private::{
+                    InstrumentFallback as _, InstrumentHttp02 as _, InstrumentHttp02Option as _,
+                    InstrumentHttp02Result as _, InstrumentHttp1 as _, InstrumentHttp1Option as _,
+                    InstrumentHttp1Result as _, InstrumentTrackable as _,
+                };
                 #site
                 #probe
             }
         });
+    }
+
+    /// A client construction (see [`client_construction`]): its value goes through `Built`,
+    /// which records a reqwest client (for `pool` and the log) and hands anything back unchanged.
+    fn mark_client(&mut self, e: &mut Expr, span: Span, per_item: bool) {
+        let scope = self.scope_expr();
+        let function = &self.function;
+        let inner = &*e;
+        *e = Expr::Verbatim(quote_spanned! {span=>
+            {
+                #[allow(unused_imports)]
+                use ::reqleak::__private::{ViaClient as _, ViaClientFallback as _};
+                static __REQLEAK_CLIENT: ::reqleak::__private::Site = ::reqleak::__private::Site {
+                    file: ::core::file!(),
+                    line: ::core::line!(),
+                    column: ::core::column!(),
+                    function: ::core::concat!(::core::module_path!(), "::", #function),
+                };
+                (&::reqleak::__private::Built::new(#inner))
+                    .__reqleak_client(#scope, &__REQLEAK_CLIENT, #per_item)
+            }
+        });
+    }
+
+    /// `x.bytes()` (and the other whole-body reads): the response in `x`, if it is one, is
+    /// marked as read whole at this site (for `max_body`). A place is marked through a borrow,
+    /// then used as written (a `&self` method on it must not move it); any other receiver is a
+    /// value, passed through the probe, which hands it back unchanged.
+    fn mark_whole_read(&mut self, e: &mut Expr, span: Span) {
+        let Expr::MethodCall(m) = e else { return };
+        let function = &self.function;
+        let site = quote_spanned! {span=>
+            static __REQLEAK_READ: ::reqleak::__private::Site = ::reqleak::__private::Site {
+                file: ::core::file!(),
+                line: ::core::line!(),
+                column: ::core::column!(),
+                function: ::core::concat!(::core::module_path!(), "::", #function),
+            };
+        };
+        let uses = quote! {
+            #[allow(unused_imports)]
+            use ::reqleak::__private::{
+                PeekFallback as _, PeekTrackable as _, ViaFallback as _, ViaTrackable as _,
+            };
+        };
+        let receiver = &*m.receiver;
+        if is_place(receiver) {
+            let call = &*m;
+            *e = Expr::Verbatim(quote! {
+                {
+                    {
+                        #uses
+                        #site
+                        (&::reqleak::__private::Peek(&#receiver)).__reqleak_whole(&__REQLEAK_READ);
+                    }
+                    #call
+                }
+            });
+        } else {
+            let marked = Expr::Verbatim(quote! {
+                {
+                    #uses
+                    #site
+                    (&::reqleak::__private::Probe::new(#receiver)).__reqleak_whole(&__REQLEAK_READ)
+                }
+            });
+            *m.receiver = marked;
+        }
     }
 
     /// `drop(x)` or `mem::forget(x)`, its argument instrumented first: `x` goes through the
@@ -216,6 +292,86 @@ fn is_source(e: &Expr) -> bool {
     }
 }
 
+/// `reqwest::get(..)` (or `get(..)`, `blocking::get(..)`), awaited or not: a source that also
+/// builds a client.
+fn is_get_source(e: &Expr) -> bool {
+    let inner = match strip(e) {
+        Expr::Await(a) => strip(&a.base),
+        other => other,
+    };
+    matches!(inner, Expr::Call(c) if is_get_path(c))
+}
+
+/// Builder steps that configure a client for one item (as the `client_per_request` lint): a
+/// client built with one of them is one of several on purpose, never reported.
+const PER_ITEM_CONFIG: &[&str] = &[
+    "proxy",
+    "local_address",
+    "interface",
+    "identity",
+    "resolve",
+    "resolve_to_addrs",
+];
+
+/// Whether `e` is a zero-argument call of a path ending in `<ty>::<name>`.
+fn calls_assoc(e: &Expr, ty: &str, name: &str) -> bool {
+    let Expr::Call(c) = strip(e) else {
+        return false;
+    };
+    let Expr::Path(p) = &*c.func else {
+        return false;
+    };
+    let segs = &p.path.segments;
+    c.args.is_empty()
+        && p.qself.is_none()
+        && segs.len() >= 2
+        && segs[segs.len() - 1].ident == name
+        && segs[segs.len() - 2].ident == ty
+}
+
+/// A client construction: `Client::new()`, `Client::default()`, or `.build()` at the end of a
+/// chain written from `Client::builder()` or `ClientBuilder::new()`. `Some(per_item)`: whether
+/// the chain configures it for one item. A `.build()` on a builder held in a variable is not
+/// one (its steps are not visible: it might be configured per item).
+fn client_construction(e: &Expr) -> Option<bool> {
+    if calls_assoc(e, "Client", "new") || calls_assoc(e, "Client", "default") {
+        return Some(false);
+    }
+    let Expr::MethodCall(m) = strip(e) else {
+        return None;
+    };
+    if m.method != "build" || !m.args.is_empty() {
+        return None;
+    }
+    let mut per_item = false;
+    let mut at = &*m.receiver;
+    while let Expr::MethodCall(step) = strip(at) {
+        per_item |= PER_ITEM_CONFIG.iter().any(|w| step.method == w);
+        at = &step.receiver;
+    }
+    (calls_assoc(at, "Client", "builder") || calls_assoc(at, "ClientBuilder", "new"))
+        .then_some(per_item)
+}
+
+/// A call of a method that reads a response's body whole: `.bytes()`, `.text()`, `.json()`
+/// (with or without turbofish), `.text_with_charset(x)`.
+fn is_whole_read(m: &syn::ExprMethodCall) -> bool {
+    (m.args.is_empty() && (m.method == "bytes" || m.method == "text" || m.method == "json"))
+        || (m.args.len() == 1 && m.method == "text_with_charset")
+}
+
+/// A place expression (a path, a field, an index, a deref): it can be borrowed and then used.
+fn is_place(e: &Expr) -> bool {
+    match e {
+        Expr::Path(_) => true,
+        Expr::Field(f) => is_place(&f.base),
+        Expr::Index(i) => is_place(&i.expr),
+        Expr::Unary(u) => matches!(u.op, syn::UnOp::Deref(_)),
+        Expr::Paren(p) => is_place(&p.expr),
+        _ => false,
+    }
+}
+
 fn is_drop(c: &ExprCall) -> bool {
     calls_path(
         c,
@@ -279,6 +435,8 @@ impl VisitMut for Rewriter {
         match e {
             Expr::Await(a) => {
                 let source = is_source(&a.base);
+                let get = is_get_source(e);
+                let Expr::Await(a) = e else { unreachable!() };
                 let (span, call) = (a.base.span(), call_span(&a.base));
                 if source {
                     visit_mut::visit_expr_mut(self, &mut a.base);
@@ -299,13 +457,26 @@ impl VisitMut for Rewriter {
                     }
                 }
                 if source {
-                    self.instrument(e, span, call);
+                    self.instrument(e, span, call, get);
                 }
             }
-            Expr::MethodCall(_) | Expr::Call(_) if is_source(e) => {
-                let (span, call) = (e.span(), call_span(e));
+            Expr::MethodCall(_) | Expr::Call(_) if client_construction(e).is_some() => {
+                let per_item = client_construction(e) == Some(true);
+                let span = e.span();
                 visit_mut::visit_expr_mut(self, e);
-                self.instrument(e, span, call);
+                self.edits += 1;
+                self.mark_client(e, span, per_item);
+            }
+            Expr::MethodCall(m) if is_whole_read(m) => {
+                let span = m.method.span();
+                visit_mut::visit_expr_mut(self, e);
+                self.edits += 1;
+                self.mark_whole_read(e, span);
+            }
+            Expr::MethodCall(_) | Expr::Call(_) if is_source(e) => {
+                let (span, call, get) = (e.span(), call_span(e), is_get_source(e));
+                visit_mut::visit_expr_mut(self, e);
+                self.instrument(e, span, call, get);
             }
             Expr::Call(_) | Expr::MethodCall(_) if is_spawn(e) => {
                 let (arg, generic) = match e {

@@ -1,7 +1,10 @@
 //! The cost of instrumenting a response: alone (ns per tracked response) and relative to a
-//! loopback GET request, instrumented vs not, in one run.
+//! loopback GET request, instrumented vs not, in one run; and the cost of a client construction
+//! recorded by instrumented code running under a `pool` check, against the same construction
+//! not instrumented.
 //!
-//! `cargo bench -p reqleak --bench overhead`
+//! `cargo bench -p reqleak --bench overhead --features always` (without `always`, the
+//! construction benchmarks are skipped: the attribute is inactive in a release build)
 
 use std::hint::black_box;
 
@@ -111,5 +114,42 @@ fn loopback_get(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, per_response, loopback_get);
+/// A client construction in instrumented code: recorded into the running check.
+#[reqleak::check]
+mod instrumented {
+    pub fn build() -> reqwest013::Client {
+        reqwest013::Client::new()
+    }
+}
+
+/// The same construction, not instrumented.
+mod plain {
+    pub fn build() -> reqwest013::Client {
+        reqwest013::Client::new()
+    }
+}
+
+/// Runs the construction benchmarks inside a `pool` check, so that each recorded construction
+/// goes to a scope, as in a test (the check itself, entered once, is not measured).
+#[reqleak::check(pool)]
+fn per_client_in_a_check(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
+    g.bench_function("new_drop", |b| b.iter(|| drop(black_box(plain::build()))));
+    g.bench_function("new_recorded_drop", |b| {
+        b.iter(|| drop(black_box(instrumented::build())))
+    });
+}
+
+fn per_client(c: &mut Criterion) {
+    // The attribute instruments only under `debug_assertions` or the `always` feature; a bench
+    // build has neither unless asked for.
+    if !cfg!(any(debug_assertions, feature = "always")) {
+        eprintln!("per_client: skipped (run with `--features always` to instrument the bench)");
+        return;
+    }
+    let mut g = c.benchmark_group("per_client");
+    per_client_in_a_check(&mut g);
+    g.finish();
+}
+
+criterion_group!(benches, per_response, loopback_get, per_client);
 criterion_main!(benches);

@@ -23,7 +23,10 @@
 //! methods started. A return value that is itself a response (`Response`, `Result<Response, E>`,
 //! `Option<Response>`) is handed to the caller (to the caller's check, if any). Options: `strict`
 //! (a body dropped before its end is reported too, unless dropped with `drop(resp)` on purpose),
+//! `max_body = "8 MiB"` (bodies read whole past the limit are reported; `REQLEAK_MAX_BODY` sets a
+//! default), `pool` (a site that builds a client for about every request is reported),
 //! `mode = "panic"` (default) or `mode = "log"`. A [`set_hook`] receives all reports instead.
+//! With `REQLEAK_LOG=checks`, every check prints one line when it ends: what it saw.
 //!
 //! On an `impl` block, a trait or an inline `mod`, it instruments every function inside: tests
 //! become checks, and every other function reports into the check that calls it (the test),
@@ -34,8 +37,9 @@
 //! track is recognised by its type name and fails the check, naming the feature to enable.
 //!
 //! ## Features
-//! `reqwest-0-13` (default) and `reqwest-0-12` choose the reqwest versions tracked (both may be
-//! on); `blocking` tracks `reqwest::blocking::Response`; `always` keeps the checker in builds
+//! `reqwest-0-13` (default), `reqwest-0-12` and `reqwest-0-11` choose the reqwest versions tracked
+//! (any of them may be on; 0.11 responses carry the release guard only, so `strict` does not see
+//! their bodies); `blocking` tracks `reqwest::blocking::Response`; `always` keeps the checker in builds
 //! without `debug_assertions`; `tracing` logs through `tracing`.
 //!
 //! ## Zero cost when inactive (decision)
@@ -60,7 +64,14 @@
 //! compile error naming the fix: `x.send::<T>()`. The design (scope propagation, tasks still
 //! running at the check) is in `docs/runtime.md`.
 #![warn(missing_docs)]
+// The counting body and what reads it serve reqwest 0.12 and 0.13 only: a build that tracks 0.11
+// alone (or no version) does not use them.
+#![cfg_attr(
+    not(any(feature = "reqwest-0-13", feature = "reqwest-0-12")),
+    allow(dead_code, unused_macros, unused_imports)
+)]
 
+mod log;
 mod registry;
 mod report;
 mod scope;
@@ -69,7 +80,10 @@ mod track;
 #[doc(hidden)]
 pub mod __private;
 
-pub use report::{LeakReport, LeakedResponse, ResponseState, Site, UntrackedResponse};
+pub use report::{
+    ClientPerRequest, LeakReport, LeakedResponse, OversizedBody, ResponseState, Site,
+    UntrackedResponse,
+};
 pub use reqleak_macros::check;
 pub use scope::{reset_hook, set_hook, track, Mode, Scope};
 pub use track::Trackable;
@@ -95,6 +109,14 @@ pub struct Counters {
     pub dropped_unread: u64,
     /// Responses reported as not released by a check or a scope.
     pub leaked: u64,
+    /// Bytes of the bodies read whole (`bytes()`, `text()`, `json()` called in instrumented code
+    /// on async responses of reqwest 0.12/0.13), to their end.
+    pub bytes_read_whole: u64,
+    /// The largest of those bodies, in bytes.
+    pub largest_body: u64,
+    /// Clients built by instrumented code (`Client::new()`, `Client::builder()..build()`,
+    /// `reqwest::get`).
+    pub clients_built: u64,
 }
 
 /// Reads the counters.
@@ -105,5 +127,8 @@ pub fn counters() -> Counters {
         consumed: registry::CONSUMED.load(Ordering::Relaxed),
         dropped_unread: registry::DROPPED_UNREAD.load(Ordering::Relaxed),
         leaked: registry::LEAKED.load(Ordering::Relaxed),
+        bytes_read_whole: registry::BYTES_READ_WHOLE.load(Ordering::Relaxed),
+        largest_body: registry::LARGEST_BODY.load(Ordering::Relaxed),
+        clients_built: registry::CLIENTS_BUILT.load(Ordering::Relaxed),
     }
 }

@@ -9,7 +9,9 @@ use std::time::Instant;
 
 use http::StatusCode;
 
-use crate::report::{LeakedResponse, ResponseState, Site, UntrackedResponse};
+use crate::report::{
+    ClientPerRequest, LeakedResponse, OversizedBody, ResponseState, Site, UntrackedResponse,
+};
 
 pub(crate) const RELEASED: u8 = 1;
 pub(crate) const EOF: u8 = 2;
@@ -31,6 +33,9 @@ pub(crate) struct Entry {
     pub(crate) content_length: Option<u64>,
     pub(crate) flags: AtomicU8,
     pub(crate) backtrace: Option<Arc<Backtrace>>,
+    /// Where a whole-body read (`bytes()`, `text()`, `json()`) of it was called, in instrumented
+    /// code.
+    pub(crate) read_whole_at: OnceLock<Site>,
 }
 
 impl Entry {
@@ -75,6 +80,103 @@ pub(crate) struct ScopeRec {
     pub(crate) dropped_unread: Vec<LeakedResponse>,
     /// Responses of a reqwest version this build does not track, seen in this scope.
     pub(crate) untracked: Vec<UntrackedResponse>,
+    /// What this scope (and its ended children) saw, for `REQLEAK_LOG=checks`.
+    pub(crate) seen: Seen,
+    /// Bodies read whole past this size are reported (0: no limit).
+    pub(crate) max_body: u64,
+    /// Bodies read whole past `max_body`.
+    pub(crate) oversized: Vec<OversizedBody>,
+    /// `pool`: clients built per request are reported (origins of requests are counted).
+    pub(crate) pool: bool,
+    /// The sites that built clients in this scope.
+    pub(crate) clients: Vec<ClientSite>,
+    /// Requests (responses created) per origin, `host:port`, counted when `pool` is on.
+    pub(crate) origins: Vec<(String, u64)>,
+}
+
+/// A site of instrumented code that built clients.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClientSite {
+    pub(crate) site: Site,
+    pub(crate) built: u64,
+    /// Configured for one item (a proxy, a local address, an identity, ..) or through a builder
+    /// whose steps are not visible at the call: never reported.
+    pub(crate) per_item: bool,
+}
+
+fn merge_clients(into: &mut Vec<ClientSite>, from: Vec<ClientSite>) {
+    for c in from {
+        match into.iter_mut().find(|x| x.site == c.site) {
+            Some(x) => {
+                x.built += c.built;
+                x.per_item |= c.per_item;
+            }
+            None => into.push(c),
+        }
+    }
+}
+
+fn merge_origins(into: &mut Vec<(String, u64)>, from: Vec<(String, u64)>) {
+    for (origin, n) in from {
+        match into.iter_mut().find(|(o, _)| *o == origin) {
+            Some((_, m)) => *m += n,
+            None => into.push((origin, n)),
+        }
+    }
+}
+
+/// `host:port` of a URL (the default port of its scheme when it has none).
+pub(crate) fn origin(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or(authority);
+    let has_port = match host_port.rfind(']') {
+        Some(bracket) => host_port[bracket..].contains(':'),
+        None => host_port.contains(':'),
+    };
+    if has_port {
+        return host_port.to_string();
+    }
+    match scheme {
+        "https" | "wss" => format!("{host_port}:443"),
+        _ => format!("{host_port}:80"),
+    }
+}
+
+/// The client sites of a closing scope that built a client per request: two or more clients,
+/// and about as many requests (half to twice as many) to one origin.
+fn per_request(rec: &ScopeRec) -> Vec<ClientPerRequest> {
+    let Some((origin, requests)) = rec.origins.iter().max_by_key(|(_, n)| *n) else {
+        return Vec::new();
+    };
+    rec.clients
+        .iter()
+        .filter(|c| !c.per_item && c.built >= 2)
+        .filter(|c| requests * 2 >= c.built && *requests <= c.built * 2)
+        .map(|c| ClientPerRequest {
+            site: c.site,
+            clients: c.built,
+            requests: *requests,
+            origin: origin.clone(),
+        })
+        .collect()
+}
+
+/// What a scope saw: responses created in it and those of them read to their end.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Seen {
+    pub(crate) created: u64,
+    pub(crate) consumed: u64,
+    /// Clients built by instrumented code.
+    pub(crate) clients: u64,
+}
+
+impl Seen {
+    fn add(&mut self, other: Seen) {
+        self.created += other.created;
+        self.consumed += other.consumed;
+        self.clients += other.clients;
+    }
 }
 
 /// What closing a check's scope found.
@@ -82,6 +184,14 @@ pub(crate) struct ScopeRec {
 pub(crate) struct Closed {
     pub(crate) responses: Vec<LeakedResponse>,
     pub(crate) untracked: Vec<UntrackedResponse>,
+    /// What the scope saw.
+    pub(crate) seen: Seen,
+    /// A response was handed to the caller.
+    pub(crate) handed: bool,
+    /// Bodies read whole past the scope's `max_body`.
+    pub(crate) oversized: Vec<OversizedBody>,
+    /// Client sites that built a client per request (`pool`).
+    pub(crate) per_request: Vec<ClientPerRequest>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -93,6 +203,9 @@ pub(crate) static RELEASED_COUNT: AtomicU64 = AtomicU64::new(0);
 pub(crate) static CONSUMED: AtomicU64 = AtomicU64::new(0);
 pub(crate) static DROPPED_UNREAD: AtomicU64 = AtomicU64::new(0);
 pub(crate) static LEAKED: AtomicU64 = AtomicU64::new(0);
+pub(crate) static BYTES_READ_WHOLE: AtomicU64 = AtomicU64::new(0);
+pub(crate) static LARGEST_BODY: AtomicU64 = AtomicU64::new(0);
+pub(crate) static CLIENTS_BUILT: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     static CURRENT: Cell<u64> = const { Cell::new(0) };
@@ -140,10 +253,82 @@ pub(crate) fn register(
         content_length,
         flags: AtomicU8::new(0),
         backtrace: backtraces_enabled().then(|| Arc::new(Backtrace::force_capture())),
+        read_whole_at: OnceLock::new(),
     });
     CREATED.fetch_add(1, Ordering::Relaxed);
     lock(&LIVE).insert(entry.id, entry.clone());
+    if scope != 0 {
+        if let Some(rec) = lock(&SCOPES).get_mut(&scope) {
+            rec.seen.created += 1;
+            if rec.pool {
+                merge_origins(&mut rec.origins, vec![(origin(&entry.url), 1)]);
+            }
+        }
+    }
     entry
+}
+
+/// Instrumented code built a client at `site` (or called `reqwest::get`, which builds one).
+pub(crate) fn client_built(scope: u64, site: Site, per_item: bool) {
+    CLIENTS_BUILT.fetch_add(1, Ordering::Relaxed);
+    if scope == 0 {
+        return;
+    }
+    if let Some(rec) = lock(&SCOPES).get_mut(&scope) {
+        rec.seen.clients += 1;
+        merge_clients(
+            &mut rec.clients,
+            vec![ClientSite {
+                site,
+                built: 1,
+                per_item,
+            }],
+        );
+    }
+}
+
+/// The body of a tracked async response was read to its end: counted, and, read whole past the
+/// scope's `max_body`, recorded.
+pub(crate) fn consumed(entry: &Entry) {
+    CONSUMED.fetch_add(1, Ordering::Relaxed);
+    let bytes = entry.bytes_read.load(Ordering::Acquire);
+    let read_at = entry.read_whole_at.get().copied();
+    if read_at.is_some() {
+        BYTES_READ_WHOLE.fetch_add(bytes, Ordering::Relaxed);
+        LARGEST_BODY.fetch_max(bytes, Ordering::Relaxed);
+    }
+    let scope = entry.scope.load(Ordering::Acquire);
+    if scope != 0 {
+        if let Some(rec) = lock(&SCOPES).get_mut(&scope) {
+            rec.seen.consumed += 1;
+            if let Some(read_at) = read_at {
+                if rec.max_body > 0 && bytes > rec.max_body {
+                    rec.oversized.push(OversizedBody {
+                        url: entry.url.clone(),
+                        bytes,
+                        limit: rec.max_body,
+                        read_at,
+                        created_at: entry.site,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The crate-wide `max_body` default: `REQLEAK_MAX_BODY` (`8 MiB`, `1000000`, ..; 0 or unset:
+/// none). A value that is not a size is reported once on stderr and ignored.
+pub(crate) fn default_max_body() -> u64 {
+    static LIMIT: OnceLock<u64> = OnceLock::new();
+    *LIMIT.get_or_init(|| match std::env::var("REQLEAK_MAX_BODY") {
+        Ok(v) if !v.trim().is_empty() => crate::report::parse_size(&v).unwrap_or_else(|| {
+            eprintln!(
+                "reqleak: REQLEAK_MAX_BODY={v:?} is not a size (`8 MiB`, `500 KB`, `1048576`): ignored"
+            );
+            0
+        }),
+        _ => 0,
+    })
 }
 
 /// The response was dropped or one of its body methods started.
@@ -174,8 +359,14 @@ pub(crate) fn body_dropped_unread(entry: &Entry) {
     }
 }
 
-pub(crate) fn open_scope(strict: bool) -> u64 {
+/// Opens a scope; `max_body` 0: the crate-wide default.
+pub(crate) fn open_scope(strict: bool, max_body: u64, pool: bool) -> u64 {
     let id = next_id();
+    let max_body = if max_body == 0 {
+        default_max_body()
+    } else {
+        max_body
+    };
     lock(&SCOPES).insert(
         id,
         ScopeRec {
@@ -183,6 +374,12 @@ pub(crate) fn open_scope(strict: bool) -> u64 {
             parent: 0,
             dropped_unread: Vec::new(),
             untracked: Vec::new(),
+            seen: Seen::default(),
+            max_body,
+            oversized: Vec::new(),
+            pool,
+            clients: Vec::new(),
+            origins: Vec::new(),
         },
     );
     id
@@ -194,7 +391,9 @@ pub(crate) fn open_child(parent: u64) -> u64 {
         return 0;
     }
     let mut scopes = lock(&SCOPES);
-    let Some(strict) = scopes.get(&parent).map(|p| p.strict) else {
+    let Some((strict, max_body, pool)) =
+        scopes.get(&parent).map(|p| (p.strict, p.max_body, p.pool))
+    else {
         return 0;
     };
     let id = next_id();
@@ -205,6 +404,12 @@ pub(crate) fn open_child(parent: u64) -> u64 {
             parent,
             dropped_unread: Vec::new(),
             untracked: Vec::new(),
+            seen: Seen::default(),
+            max_body,
+            oversized: Vec::new(),
+            pool,
+            clients: Vec::new(),
+            origins: Vec::new(),
         },
     );
     id
@@ -224,6 +429,10 @@ pub(crate) fn close_child(id: u64) {
         Some(parent) => {
             parent.dropped_unread.extend(rec.dropped_unread);
             parent.untracked.extend(rec.untracked);
+            parent.seen.add(rec.seen);
+            parent.oversized.extend(rec.oversized);
+            merge_clients(&mut parent.clients, rec.clients);
+            merge_origins(&mut parent.origins, rec.origins);
             rec.parent
         }
         None => 0,
@@ -252,6 +461,7 @@ pub(crate) fn close_scope(id: u64, handed: Option<u64>, parent: u64) -> Closed {
         for e in mine {
             if Some(e.id) == handed {
                 e.scope.store(parent, Ordering::Release);
+                out.handed = true;
                 continue;
             }
             e.scope.store(0, Ordering::Release);
@@ -261,8 +471,19 @@ pub(crate) fn close_scope(id: u64, handed: Option<u64>, parent: u64) -> Closed {
     }
     LEAKED.fetch_add(out.responses.len() as u64, Ordering::Relaxed);
     if let Some(rec) = lock(&SCOPES).remove(&id) {
+        if rec.pool {
+            out.per_request = per_request(&rec);
+        }
         out.responses.extend(rec.dropped_unread);
         out.untracked = rec.untracked;
+        out.seen = rec.seen;
+        out.oversized = rec.oversized;
+    }
+    // A handed response is one the caller's check sees too.
+    if out.handed && parent != 0 {
+        if let Some(rec) = lock(&SCOPES).get_mut(&parent) {
+            rec.seen.created += 1;
+        }
     }
     out
 }

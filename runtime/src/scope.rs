@@ -84,7 +84,7 @@ impl Scope {
     /// Opens a scope.
     pub fn new(name: &'static str) -> Scope {
         Scope {
-            id: registry::open_scope(false),
+            id: registry::open_scope(false, 0, false),
             name,
             strict: false,
             done: false,
@@ -94,7 +94,7 @@ impl Scope {
     /// Opens a strict scope: bodies dropped before their end (async responses) are reported too.
     pub fn new_strict(name: &'static str) -> Scope {
         Scope {
-            id: registry::open_scope(true),
+            id: registry::open_scope(true, 0, false),
             name,
             strict: true,
             done: false,
@@ -113,12 +113,15 @@ impl Scope {
     pub fn finish(mut self) -> Result<(), LeakReport> {
         self.done = true;
         let closed = registry::close_scope(self.id, None, 0);
+        crate::log::check_ended(self.name, &closed);
         let report = LeakReport {
             function: self.name,
             strict: self.strict,
             panicked: false,
             responses: closed.responses,
             untracked: closed.untracked,
+            oversized: closed.oversized,
+            per_request: closed.per_request,
         };
         if report.is_empty() {
             Ok(())
@@ -135,12 +138,15 @@ impl Drop for Scope {
             return;
         }
         let closed = registry::close_scope(self.id, None, 0);
+        crate::log::check_ended(self.name, &closed);
         let report = LeakReport {
             function: self.name,
             strict: self.strict,
             panicked: std::thread::panicking(),
             responses: closed.responses,
             untracked: closed.untracked,
+            oversized: closed.oversized,
+            per_request: closed.per_request,
         };
         if !report.is_empty() {
             deliver(report, Mode::Log);
@@ -174,6 +180,10 @@ pub struct FnMeta {
     pub name: &'static str,
     pub strict: bool,
     pub mode: Mode,
+    /// `max_body = ".."` in bytes (0: the crate-wide default).
+    pub max_body: u64,
+    /// `pool`: report sites that built a client per request.
+    pub pool: bool,
 }
 
 /// The thread's current scope while an instrumented body runs: set when the body starts or
@@ -349,7 +359,7 @@ pub struct ScopeGuard {
 impl ScopeGuard {
     /// Enters a checked function: its scope is the thread's current one while it runs.
     pub fn enter(meta: &'static FnMeta) -> ScopeGuard {
-        let id = registry::open_scope(meta.strict);
+        let id = registry::open_scope(meta.strict, meta.max_body, meta.pool);
         ScopeGuard {
             current: Current::enter(id),
             meta,
@@ -384,12 +394,15 @@ impl ScopeGuard {
     /// After a panic the report is only printed: the body's own panic is the one that counts.
     fn close(&self, handed: Option<u64>, parent: u64, panicked: bool) {
         let closed = registry::close_scope(self.id(), handed, parent);
+        crate::log::check_ended(self.meta.name, &closed);
         let report = LeakReport {
             function: self.meta.name,
             strict: self.meta.strict,
             panicked,
             responses: closed.responses,
             untracked: closed.untracked,
+            oversized: closed.oversized,
+            per_request: closed.per_request,
         };
         if !report.is_empty() {
             let mode = if panicked { Mode::Log } else { self.meta.mode };

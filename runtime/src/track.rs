@@ -81,7 +81,7 @@ impl<B: HttpBody<Data = Bytes> + Unpin> CountingBody<B> {
     fn mark_eof(&self) {
         if !self.entry.has(EOF) {
             self.entry.set(EOF);
-            registry::CONSUMED.fetch_add(1, Ordering::Relaxed);
+            registry::consumed(&self.entry);
         }
     }
 
@@ -142,6 +142,12 @@ fn mark(ext: &http::Extensions, flag: u8) {
     }
 }
 
+fn read_whole(ext: &http::Extensions, site: Site) {
+    if let Some(e) = ext.get::<Guard>().and_then(|g| g.0.as_ref()) {
+        let _ = e.read_whole_at.set(site);
+    }
+}
+
 /// Instruments the responses of one reqwest major version (`$krate` is its renamed dependency).
 macro_rules! reqwest_version {
     ($krate:ident) => {
@@ -178,6 +184,10 @@ macro_rules! reqwest_version {
             ::$krate::Response::from(http::Response::from_parts(parts, body))
         }
 
+        impl IsClient for ::$krate::Client {}
+        #[cfg(feature = "blocking")]
+        impl IsClient for ::$krate::blocking::Client {}
+
         impl sealed::Sealed for ::$krate::Response {}
 
         impl Trackable for ::$krate::Response {
@@ -189,6 +199,9 @@ macro_rules! reqwest_version {
             }
             fn __mark(&self, flag: u8) {
                 mark(self.extensions(), flag)
+            }
+            fn __read_whole(&self, site: Site) {
+                read_whole(self.extensions(), site)
             }
         }
 
@@ -241,6 +254,73 @@ mod v0_12 {
     reqwest_version!(reqwest012);
 }
 
+/// reqwest 0.11 (feature `reqwest-0-11`), built on `http` 0.2 and hyper 0.14: its responses get
+/// the extensions guard only, async and blocking alike. Its `Body` can wrap a stream but not keep
+/// a body's size hint, so a counting wrapper would turn `content_length()` into `None`: what the
+/// code observes would change. So `strict` cannot see a 0.11 body dropped before its end, and
+/// reading one with `chunk()` releases it only when it is dropped.
+#[cfg(feature = "reqwest-0-11")]
+mod v0_11 {
+    use super::*;
+
+    fn tracked_id(ext: &http02::Extensions) -> Option<u64> {
+        ext.get::<Guard>().and_then(|g| g.0.as_ref()).map(|e| e.id)
+    }
+
+    fn mark(ext: &http02::Extensions, flag: u8) {
+        if let Some(e) = ext.get::<Guard>().and_then(|g| g.0.as_ref()) {
+            e.set(flag);
+        }
+    }
+
+    fn status(s: http02::StatusCode) -> http::StatusCode {
+        http::StatusCode::from_u16(s.as_u16()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    macro_rules! guard_only {
+        ($ty:ty) => {
+            impl sealed::Sealed for $ty {}
+
+            impl Trackable for $ty {
+                fn __instrument(mut self, scope: u64, site: Site) -> Self {
+                    if self.extensions().get::<Guard>().is_some() {
+                        return self;
+                    }
+                    let entry = registry::register(
+                        self.url().to_string(),
+                        status(self.status()),
+                        self.content_length(),
+                        scope,
+                        site,
+                    );
+                    self.extensions_mut().insert(Guard(Some(entry)));
+                    self
+                }
+                fn __tracked_id(&self) -> Option<u64> {
+                    tracked_id(self.extensions())
+                }
+                fn __mark(&self, flag: u8) {
+                    mark(self.extensions(), flag)
+                }
+            }
+        };
+    }
+
+    impl IsClient for ::reqwest011::Client {}
+    #[cfg(feature = "blocking")]
+    impl IsClient for ::reqwest011::blocking::Client {}
+
+    guard_only!(::reqwest011::Response);
+    #[cfg(feature = "blocking")]
+    guard_only!(::reqwest011::blocking::Response);
+}
+
+/// A reqwest client of a tracked version, or a `Result` of one (what `build()` returns).
+#[doc(hidden)]
+pub trait IsClient {}
+
+impl<T: IsClient, E> IsClient for Result<T, E> {}
+
 mod sealed {
     pub trait Sealed {}
     impl<T: super::Trackable, E> Sealed for Result<T, E> {}
@@ -249,12 +329,12 @@ mod sealed {
 
 /// A value that is or carries a reqwest response of a tracked version: `reqwest::Response`
 /// (and `reqwest::blocking::Response` with the `blocking` feature) of reqwest 0.13 (feature
-/// `reqwest-0-13`, the default) and/or 0.12 (feature `reqwest-0-12`), and `Result`/`Option` of
-/// them. Sealed.
+/// `reqwest-0-13`, the default), 0.12 (feature `reqwest-0-12`) and/or 0.11 (feature
+/// `reqwest-0-11`), and `Result`/`Option` of them. Sealed.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a reqwest response that this build of reqleak tracks",
     label = "not a `reqwest::Response`, a `reqwest::blocking::Response`, or a `Result`/`Option` of one",
-    note = "reqleak tracks reqwest 0.13 (feature `reqwest-0-13`, default) and 0.12 (feature `reqwest-0-12`), and blocking responses with the feature `blocking`",
+    note = "reqleak tracks reqwest 0.13 (feature `reqwest-0-13`, default), 0.12 (feature `reqwest-0-12`) and 0.11 (feature `reqwest-0-11`), and blocking responses with the feature `blocking`",
     note = "under `#[reqleak::check]`, a `.send()` or `.execute(..)` whose type is known only from later code cannot be instrumented: name its type at the call (`x.send::<T>()`), or call it as `Type::send(&x)` to leave it alone"
 )]
 pub trait Trackable: sealed::Sealed + Sized {
@@ -264,6 +344,9 @@ pub trait Trackable: sealed::Sealed + Sized {
     fn __tracked_id(&self) -> Option<u64>;
     #[doc(hidden)]
     fn __mark(&self, flag: u8);
+    /// A whole-body read was called on it at `site` (bodies that are counted: async 0.12/0.13).
+    #[doc(hidden)]
+    fn __read_whole(&self, _site: Site) {}
     #[doc(hidden)]
     fn __mark_forgotten(&self) {
         self.__mark(FORGOTTEN)
@@ -286,6 +369,11 @@ impl<T: Trackable, E> Trackable for Result<T, E> {
             r.__mark(flag)
         }
     }
+    fn __read_whole(&self, site: Site) {
+        if let Ok(r) = self {
+            r.__read_whole(site)
+        }
+    }
 }
 
 impl<T: Trackable> Trackable for Option<T> {
@@ -298,6 +386,11 @@ impl<T: Trackable> Trackable for Option<T> {
     fn __mark(&self, flag: u8) {
         if let Some(r) = self {
             r.__mark(flag)
+        }
+    }
+    fn __read_whole(&self, site: Site) {
+        if let Some(r) = self {
+            r.__read_whole(site)
         }
     }
 }
@@ -334,35 +427,84 @@ pub(crate) enum Kind {
     Blocking,
 }
 
-/// What to enable for an untracked response of `kind`, given what this build tracks.
-pub(crate) fn untracked_help(kind: Kind, v013: bool, v012: bool, blocking: bool) -> &'static str {
-    match (kind, v013, v012, blocking) {
-        (Kind::Blocking, _, _, false) => {
-            "this build of reqleak does not track blocking responses: enable the feature `blocking` of `reqleak` (and `reqwest-0-12` if this is reqwest 0.12)"
+/// What the type of an untracked response says about its reqwest version (found at compile
+/// time, where the response was created; see `__private::Hint`).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionHint {
+    /// Built from an `http` 1 response: reqwest 0.12 or 0.13.
+    Http1,
+    /// Built from an `http` 0.2 response with `bytes` 1: reqwest 0.11.
+    Http02,
+    /// Neither: a reqwest older than 0.11 (or a type that was generic where it was created).
+    Unknown,
+}
+
+/// The reqwest versions (and blocking) a build tracks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tracked {
+    pub(crate) v013: bool,
+    pub(crate) v012: bool,
+    pub(crate) v011: bool,
+    pub(crate) blocking: bool,
+}
+
+/// What to enable for an untracked response of `kind` whose type gave `hint`, given what this
+/// build tracks: the one feature that fits, and the `blocking` feature with it when needed.
+pub(crate) fn untracked_help(kind: Kind, hint: VersionHint, t: Tracked) -> &'static str {
+    let needs_blocking = kind == Kind::Blocking && !t.blocking;
+    const BLOCKING: &str = "this build of reqleak does not track blocking responses: enable the feature `blocking` of `reqleak`";
+    match hint {
+        VersionHint::Http02 if t.v011 => BLOCKING,
+        VersionHint::Http02 if needs_blocking => {
+            "this is a reqwest 0.11 blocking response: enable the features `reqwest-0-11` and `blocking` of `reqleak` to track it"
         }
-        (_, true, false, _) => {
-            "this build of reqleak tracks reqwest 0.13 only: enable the feature `reqwest-0-12` of `reqleak` to track reqwest 0.12 (reqleak supports 0.12 and 0.13)"
+        VersionHint::Http02 => {
+            "this is a reqwest 0.11 response, and this build of reqleak does not track 0.11: enable the feature `reqwest-0-11` of `reqleak`"
         }
-        (_, false, true, _) => {
-            "this build of reqleak tracks reqwest 0.12 only: enable the feature `reqwest-0-13` of `reqleak` to track reqwest 0.13 (reqleak supports 0.12 and 0.13)"
-        }
-        (_, false, false, _) => {
-            "this build of reqleak tracks no reqwest version: enable the feature `reqwest-0-13` or `reqwest-0-12` of `reqleak`"
-        }
-        (_, true, true, _) => {
-            "reqleak tracks reqwest 0.12 and 0.13 only: this response is of another version"
+        VersionHint::Http1 => match (t.v013, t.v012, needs_blocking) {
+            (true, false, false) => {
+                "this is a reqwest 0.12 response, and this build of reqleak does not track 0.12: enable the feature `reqwest-0-12` of `reqleak`"
+            }
+            (true, false, true) => {
+                "this is a reqwest 0.12 blocking response: enable the features `reqwest-0-12` and `blocking` of `reqleak` to track it"
+            }
+            (false, true, false) => {
+                "this is a reqwest 0.13 response, and this build of reqleak does not track 0.13: enable the feature `reqwest-0-13` of `reqleak`"
+            }
+            (false, true, true) => {
+                "this is a reqwest 0.13 blocking response: enable the features `reqwest-0-13` and `blocking` of `reqleak` to track it"
+            }
+            (false, false, false) => {
+                "this is a reqwest 0.12 or 0.13 response, and this build of reqleak tracks neither: enable the feature `reqwest-0-13` or `reqwest-0-12` of `reqleak`, the one your crate's reqwest is"
+            }
+            (false, false, true) => {
+                "this is a reqwest 0.12 or 0.13 blocking response: enable the feature `reqwest-0-13` or `reqwest-0-12` of `reqleak` (the one your crate's reqwest is) and `blocking`"
+            }
+            (true, true, true) => BLOCKING,
+            (true, true, false) => {
+                "this response is of a reqwest newer than 0.13, which reqleak does not support (it tracks 0.11, 0.12 and 0.13)"
+            }
+        },
+        VersionHint::Unknown => {
+            "this response is of a reqwest older than 0.11, which reqleak does not support: it tracks 0.11, 0.12 and 0.13 (features `reqwest-0-11`, `reqwest-0-12`, `reqwest-0-13`); if it is not, it was created in generic code, where its version cannot be seen"
         }
     }
 }
 
+/// What this build tracks.
+pub(crate) fn tracked_here() -> Tracked {
+    Tracked {
+        v013: cfg!(feature = "reqwest-0-13"),
+        v012: cfg!(feature = "reqwest-0-12"),
+        v011: cfg!(feature = "reqwest-0-11"),
+        blocking: cfg!(feature = "blocking"),
+    }
+}
+
 /// [`untracked_help`] for this build.
-pub(crate) fn untracked_help_here(kind: Kind) -> &'static str {
-    untracked_help(
-        kind,
-        cfg!(feature = "reqwest-0-13"),
-        cfg!(feature = "reqwest-0-12"),
-        cfg!(feature = "blocking"),
-    )
+pub(crate) fn untracked_help_here(kind: Kind, hint: VersionHint) -> &'static str {
+    untracked_help(kind, hint, tracked_here())
 }
 
 #[cfg(test)]
@@ -401,14 +543,59 @@ mod tests {
     }
 
     #[test]
-    fn help_names_the_feature_to_enable() {
+    fn help_names_the_one_feature_that_fits() {
+        use VersionHint::*;
+        let t = |v013, v012, v011, blocking| Tracked {
+            v013,
+            v012,
+            v011,
+            blocking,
+        };
+        let only_013 = t(true, false, false, false);
         assert_eq!(
-            untracked_help(Kind::Async, true, false, true),
-            "this build of reqleak tracks reqwest 0.13 only: enable the feature `reqwest-0-12` of `reqleak` to track reqwest 0.12 (reqleak supports 0.12 and 0.13)"
+            untracked_help(Kind::Async, Http02, only_013),
+            "this is a reqwest 0.11 response, and this build of reqleak does not track 0.11: enable the feature `reqwest-0-11` of `reqleak`"
         );
-        assert!(untracked_help(Kind::Async, false, true, false).contains("`reqwest-0-13`"));
-        assert!(untracked_help(Kind::Blocking, true, true, false).contains("`blocking`"));
-        assert!(untracked_help(Kind::Blocking, true, false, true).contains("`reqwest-0-12`"));
-        assert!(untracked_help(Kind::Async, true, true, true).contains("another version"));
+        assert_eq!(
+            untracked_help(Kind::Async, Http1, only_013),
+            "this is a reqwest 0.12 response, and this build of reqleak does not track 0.12: enable the feature `reqwest-0-12` of `reqleak`"
+        );
+        assert_eq!(
+            untracked_help(Kind::Blocking, Http02, only_013),
+            "this is a reqwest 0.11 blocking response: enable the features `reqwest-0-11` and `blocking` of `reqleak` to track it"
+        );
+        assert_eq!(
+            untracked_help(Kind::Async, Http1, t(false, true, false, false)),
+            "this is a reqwest 0.13 response, and this build of reqleak does not track 0.13: enable the feature `reqwest-0-13` of `reqleak`"
+        );
+        assert_eq!(
+            untracked_help(Kind::Blocking, Http1, t(false, true, true, true)),
+            "this is a reqwest 0.13 response, and this build of reqleak does not track 0.13: enable the feature `reqwest-0-13` of `reqleak`"
+        );
+        assert_eq!(
+            untracked_help(Kind::Blocking, Http1, t(true, false, false, false)),
+            "this is a reqwest 0.12 blocking response: enable the features `reqwest-0-12` and `blocking` of `reqleak` to track it"
+        );
+        assert_eq!(
+            untracked_help(Kind::Async, Http1, t(false, false, true, false)),
+            "this is a reqwest 0.12 or 0.13 response, and this build of reqleak tracks neither: enable the feature `reqwest-0-13` or `reqwest-0-12` of `reqleak`, the one your crate's reqwest is"
+        );
+        // The version is tracked: only `blocking` is missing.
+        for hint in [Http1, Http02] {
+            assert_eq!(
+                untracked_help(Kind::Blocking, hint, t(true, true, true, false)),
+                "this build of reqleak does not track blocking responses: enable the feature `blocking` of `reqleak`"
+            );
+        }
+        assert!(
+            untracked_help(Kind::Async, Http1, t(true, true, true, true))
+                .starts_with("this response is of a reqwest newer than 0.13")
+        );
+        // Older than 0.11 (reqwest 0.10 is built on `bytes` 0.5): unsupported, whatever is on.
+        for tracked in [only_013, t(true, true, true, true)] {
+            assert!(untracked_help(Kind::Async, Unknown, tracked).starts_with(
+                "this response is of a reqwest older than 0.11, which reqleak does not support"
+            ));
+        }
     }
 }

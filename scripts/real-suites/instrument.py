@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Puts `#[reqleak::check]` on every test function of a crate's tests that make requests.
 
-Usage: instrument.py CRATE_DIR [ATTRIBUTE]   (ATTRIBUTE: default `#[reqleak::check]`)
+Usage: instrument.py CRATE_DIR [ATTRIBUTE] [--lib]   (ATTRIBUTE: default `#[reqleak::check]`)
 
 Every `.rs` file under CRATE_DIR/tests (recursively) that mentions reqwest (or `.send(`) gets
 `#[reqleak::check]` inserted above the attribute group of each test function (`#[test]`,
 `#[tokio::test(..)]`, `#[async_std::test]`, any `#[x::test]`), above the test attribute on
-purpose: the attribute moves itself below it. Prints the number of tests instrumented.
+purpose: the attribute moves itself below it. With `--lib`, for a crate whose tests are unit
+tests in src/ calling its library: the test functions of the files under CRATE_DIR/src are
+instrumented the same way, and every top-level `impl` block of a file there that calls `.send(`
+gets `#[reqleak::check]` (without options: its functions report into the test that calls them).
+Prints the number of tests instrumented, and with `--lib` the number of impl blocks.
 """
 import pathlib
 import re
@@ -47,13 +51,41 @@ def instrument(path: pathlib.Path, attribute: str) -> int:
     return count
 
 
+IMPL = re.compile(r"^impl\b.*\{\s*$")
+
+
+def instrument_lib(path: pathlib.Path) -> int:
+    """`#[reqleak::check]` above each top-level `impl .. {` of a file that sends requests."""
+    text = path.read_text()
+    if ".send(" not in text:
+        return 0
+    out = []
+    count = 0
+    for line in text.split("\n"):
+        if IMPL.match(line):
+            out.append("#[reqleak::check]")
+            count += 1
+        out.append(line)
+    path.write_text("\n".join(out))
+    return count
+
+
 def main() -> None:
-    root = pathlib.Path(sys.argv[1])
-    attribute = sys.argv[2] if len(sys.argv) > 2 else "#[reqleak::check]"
+    args = [a for a in sys.argv[1:] if a != "--lib"]
+    lib = "--lib" in sys.argv[1:]
+    root = pathlib.Path(args[0])
+    attribute = args[1] if len(args) > 1 else "#[reqleak::check]"
     total = 0
     for f in sorted((root / "tests").rglob("*.rs")):
         total += instrument(f, attribute)
-    print(total)
+    if lib:
+        impls = 0
+        for f in sorted((root / "src").rglob("*.rs")):
+            impls += instrument_lib(f)
+            total += instrument(f, attribute)
+        print(total, impls)
+    else:
+        print(total)
 
 
 if __name__ == "__main__":

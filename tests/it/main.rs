@@ -5,7 +5,9 @@
 //!
 //! `tests/tests/runtime_api.rs` and `tests/tests/runtime_concurrency.rs` stay binaries of their
 //! own: they assert on process-wide state (the leak hook, `REQLEAK_BACKTRACE`, every live
-//! response), which the responses other tests keep on purpose would disturb.
+//! response), which the responses other tests keep on purpose would disturb. Settings read once
+//! per process (`REQLEAK_LOG`, `REQLEAK_MAX_BODY`) are tested in a child process of this binary
+//! running one ignored test (`runtime_log`, `runtime_max_body`).
 
 #[path = "../cli/binary.rs"]
 mod binary;
@@ -41,8 +43,12 @@ mod fuzz;
 mod lazy_bodies;
 mod no_panic;
 mod runtime_clean;
+mod runtime_grouped;
 mod runtime_leaks;
 mod runtime_library;
+mod runtime_log;
+mod runtime_max_body;
+mod runtime_pool;
 mod runtime_shapes;
 mod runtime_strict;
 mod runtime_transparency;

@@ -327,3 +327,22 @@ async fn sources_in_closures_async_blocks_and_macros() {
         "xxx"
     );
 }
+
+/// `bytes()`, `text()` and `json()` of things that are not responses, on places of every kind
+/// (unsized ones too: a `str` slice, a deref) and on values: unchanged, nothing reported.
+#[reqleak::check(max_body = "1 B")]
+fn whole_reads_of_other_things(text: &str) -> usize {
+    let owned = String::from(text);
+    let boxed: Box<str> = text.into();
+    let slices = [text];
+    owned[1..].bytes().count()
+        + (*boxed).bytes().count()
+        + slices[0].bytes().count()
+        + owned.clone().bytes().count()
+        + text.bytes().count()
+}
+
+#[test]
+fn whole_reads_of_other_things_pass_through() {
+    assert_eq!(whole_reads_of_other_things("abcd"), 3 + 4 + 4 + 4 + 4);
+}

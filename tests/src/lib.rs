@@ -149,10 +149,12 @@ pub struct Reported {
     pub line: u32,
 }
 
-/// Parses the responses listed in a printed report.
+/// Parses the responses listed in a printed report, one entry per response: a group
+/// (`N × STATUS (state, ..)`, its creation line, then its URLs) gives one entry per URL shown
+/// (`URL (k ×)`: k entries), and one with the URL `...` per response it does not show.
 pub fn parse_report(report: &str) -> Vec<Reported> {
     let mut out = Vec::new();
-    let mut lines = report.lines();
+    let mut lines = report.lines().peekable();
     while let Some(line) = lines.next() {
         let trimmed = line.trim_start();
         let Some((num, rest)) = trimmed.split_once(". ") else {
@@ -161,7 +163,11 @@ pub fn parse_report(report: &str) -> Vec<Reported> {
         if num.parse::<usize>().is_err() || !line.starts_with("  ") {
             continue;
         }
-        // `200 OK http://.. (state, alive 1.2ms)`
+        // `200 OK http://.. (state, alive 1.2ms)` or `3 × 200 OK (state, alive 1ms to 2ms)`
+        let (count, rest) = match rest.split_once(" × ") {
+            Some((n, after)) if n.parse::<usize>().is_ok() => (Some(n.parse().unwrap()), after),
+            _ => (None, rest),
+        };
         let status: u16 = rest[..3].parse().expect("status");
         let open = rest.rfind(" (").expect("state");
         let url = rest[..open].rsplit(' ').next().expect("url").to_string();
@@ -178,13 +184,41 @@ pub fn parse_report(report: &str) -> Vec<Reported> {
         let _col = parts.next();
         let line_no: u32 = parts.next().expect("line").parse().expect("line number");
         let file = parts.next().expect("file").to_string();
-        out.push(Reported {
+        let entry = |url: &str| Reported {
             status,
-            url,
-            state,
-            file,
+            url: url.to_string(),
+            state: state.clone(),
+            file: file.clone(),
             line: line_no,
-        });
+        };
+        let Some(count) = count else {
+            out.push(entry(&url));
+            continue;
+        };
+        let mut listed = 0;
+        while let Some(next) = lines.peek() {
+            let shown = next.trim_start();
+            if !next.starts_with("     ")
+                || !(shown.starts_with("http") || shown.starts_with("and "))
+            {
+                break;
+            }
+            lines.next();
+            if shown.starts_with("and ") {
+                break;
+            }
+            let (url, times) = match shown.strip_suffix(" ×)").and_then(|s| s.rsplit_once(" (")) {
+                Some((url, n)) => (url, n.parse::<usize>().expect("count")),
+                None => (shown, 1),
+            };
+            for _ in 0..times {
+                out.push(entry(url));
+            }
+            listed += times;
+        }
+        for _ in listed..count {
+            out.push(entry("..."));
+        }
     }
     out
 }

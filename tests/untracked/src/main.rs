@@ -1,4 +1,4 @@
-//! Prints the report of a check that met reqwest 0.12 responses while tracking 0.13 only.
+//! Prints the reports of checks that met reqwest 0.12 and 0.11 responses while tracking 0.13 only.
 
 use std::io::{Read, Write};
 use std::sync::Mutex;
@@ -36,12 +36,23 @@ async fn fetch(client: &reqwest::Client, url: &str) -> usize {
     read.bytes().await.unwrap().len()
 }
 
+#[reqleak::check]
+async fn fetch_011(client: &reqwest011::Client, url: &str) -> usize {
+    let read = client.get(url).send().await.unwrap(); // @read011
+    read.bytes().await.unwrap().len()
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let url = server();
     let client = reqwest::Client::new();
-    let fut = std::panic::AssertUnwindSafe(fetch(&client, &url));
-    let caught = futures_catch(fut).await;
+    let caught = futures_catch(std::panic::AssertUnwindSafe(fetch(&client, &url))).await;
+    match caught {
+        Ok(n) => println!("no report ({n} bytes read)"),
+        Err(msg) => print!("{msg}"),
+    }
+    let client = reqwest011::Client::new();
+    let caught = futures_catch(std::panic::AssertUnwindSafe(fetch_011(&client, &url))).await;
     match caught {
         Ok(n) => println!("no report ({n} bytes read)"),
         Err(msg) => print!("{msg}"),
