@@ -95,8 +95,8 @@ pub(super) const BUILDER_STEPS: &[&str] = &[
     "fetch_referrer",
     "fetch_referrer_policy",
 ];
-/// Methods of a `ClientBuilder` that return the builder (reqwest 0.12 and 0.13, async and
-/// blocking); `build` ends it.
+/// Methods of a `ClientBuilder` that return the builder (reqwest 0.11, 0.12 and 0.13, async
+/// and blocking); `build` ends it.
 pub(super) const CLIENT_BUILDER_STEPS: &[&str] = &[
     "add_crl",
     "add_crls",
@@ -161,6 +161,11 @@ pub(super) const CLIENT_BUILDER_STEPS: &[&str] = &[
     "resolve",
     "resolve_to_addrs",
     "retry",
+    "set_quic_max_idle_timeout",
+    "set_quic_receive_window",
+    "set_quic_send_window",
+    "set_quic_stream_receive_window",
+    "set_tls_enable_early_data",
     "tcp_keepalive",
     "tcp_keepalive_interval",
     "tcp_keepalive_retries",
