@@ -70,8 +70,7 @@ fn the_workflow_installs_runs_sarif_and_uploads_it() {
     );
     // The install step installs this repository's binary.
     assert_eq!(runs[0], "cargo install --locked --path cargo-reqleak");
-    let manifest =
-        std::fs::read_to_string(repository().join("cargo-reqleak/Cargo.toml")).unwrap();
+    let manifest = std::fs::read_to_string(repository().join("cargo-reqleak/Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"cargo-reqleak\""));
     // The SARIF step writes the file the upload step reads.
     let upload = steps
