@@ -31,6 +31,7 @@ fn the_published_crates_have_crates_io_metadata_and_no_placeholder_url() {
         .unwrap();
     // crates.io's category slugs that the crates use.
     let known = [
+        "development-tools",
         "development-tools::cargo-plugins",
         "development-tools::testing",
         "web-programming::http-client",

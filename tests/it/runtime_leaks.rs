@@ -37,7 +37,7 @@ async fn responses_kept_in_a_vec_past_the_function() {
     let mut kept = Vec::new();
     let msg = expect_panic_async(collect_into(&client, &url, &mut kept)).await;
     assert!(
-        msg.starts_with("reqleak: `runtime_leaks::collect_into` left 2 responses unreleased\n"),
+        msg.starts_with("reqleak: `it::runtime_leaks::collect_into` left 2 responses unreleased\n"),
         "{msg}"
     );
     assert_eq!(
@@ -136,7 +136,9 @@ async fn responses_created_in_spawned_tasks() {
     let url = server.url("/bytes/4");
     let msg = expect_panic_async(created_in_tasks(reqwest::Client::new(), url.clone())).await;
     assert!(
-        msg.starts_with("reqleak: `runtime_leaks::created_in_tasks` left 1 response unreleased"),
+        msg.starts_with(
+            "reqleak: `it::runtime_leaks::created_in_tasks` left 1 response unreleased"
+        ),
         "{msg}"
     );
     assert_eq!(
@@ -168,7 +170,7 @@ fn blocking_response_stored_in_a_field_of_self() {
     let mut holder = Holder { last: None };
     let msg = expect_panic(std::panic::AssertUnwindSafe(|| holder.fetch(&client, &url)));
     assert!(
-        msg.starts_with("reqleak: `runtime_leaks::fetch` left 1 response unreleased"),
+        msg.starts_with("reqleak: `it::runtime_leaks::fetch` left 1 response unreleased"),
         "{msg}"
     );
     assert_eq!(parse_report(&msg), vec![reported(&url, "unread", "@field")]);
@@ -247,7 +249,7 @@ async fn nested_checks_report_once() {
     let url = server.url("/bytes/5");
     let msg = outer_logs(&client, &url).await;
     assert!(
-        msg.starts_with("reqleak: `runtime_leaks::inner_leaks` left 1 response unreleased"),
+        msg.starts_with("reqleak: `it::runtime_leaks::inner_leaks` left 1 response unreleased"),
         "{msg}"
     );
     assert_eq!(parse_report(&msg), vec![reported(&url, "unread", "@inner")]);
@@ -347,7 +349,9 @@ fn responses_created_in_spawned_threads() {
     let client = reqwest::blocking::Client::new();
     let msg = expect_panic(|| created_in_threads(client, url.clone()));
     assert!(
-        msg.starts_with("reqleak: `runtime_leaks::created_in_threads` left 1 response unreleased"),
+        msg.starts_with(
+            "reqleak: `it::runtime_leaks::created_in_threads` left 1 response unreleased"
+        ),
         "{msg}"
     );
     assert_eq!(

@@ -115,11 +115,13 @@ async fn library_leak_is_reported_by_the_caller() {
     let (leaky, clean) = (server.url("/bytes/5"), server.url("/bytes/7"));
     let msg = expect_panic_async(uses_the_sdk(&sdk, &leaky, &clean)).await;
     assert!(
-        msg.starts_with("reqleak: `runtime_library::uses_the_sdk` left 1 response unreleased\n"),
+        msg.starts_with(
+            "reqleak: `it::runtime_library::uses_the_sdk` left 1 response unreleased\n"
+        ),
         "{msg}"
     );
     assert!(
-        msg.contains(" in runtime_library::get_item\n"),
+        msg.contains(" in it::runtime_library::get_item\n"),
         "the library function is named: {msg}"
     );
     assert_eq!(parse_report(&msg), vec![reported(&leaky, "@sdk_get")]);

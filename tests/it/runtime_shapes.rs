@@ -66,7 +66,9 @@ fn track_caller_keeps_the_callers_location_and_checks_early_returns() {
 
     let msg = expect_panic(|| fetch_tracked(&client, &url, &keep, false, &caller));
     assert!(
-        msg.starts_with("reqleak: `runtime_shapes::fetch_tracked` left 1 response unreleased\n"),
+        msg.starts_with(
+            "reqleak: `it::runtime_shapes::fetch_tracked` left 1 response unreleased\n"
+        ),
         "{msg}"
     );
     assert_eq!(parse_report(&msg), vec![reported(&url, "@tracked")]);
@@ -190,7 +192,7 @@ async fn join_in_a_trait_method_reports_the_kept_response() {
     let (a, b) = (server.url("/bytes/3"), server.url("/bytes/4"));
     let msg = expect_panic_async(api.fetch_two(&a, &b)).await;
     assert!(
-        msg.starts_with("reqleak: `runtime_shapes::fetch_two` left 1 response unreleased\n"),
+        msg.starts_with("reqleak: `it::runtime_shapes::fetch_two` left 1 response unreleased\n"),
         "{msg}"
     );
     assert_eq!(parse_report(&msg), vec![reported(&a, "@join_a")]);

@@ -47,7 +47,7 @@ async fn unread_body_is_reported_and_costs_a_fresh_connection() {
         let msg = expect_panic_async(drops_it_unread(&client, &url)).await;
         assert!(
             msg.starts_with(
-                "reqleak: `runtime_strict::drops_it_unread` dropped 1 response body unread (strict)\n"
+                "reqleak: `it::runtime_strict::drops_it_unread` dropped 1 response body unread (strict)\n"
             ),
             "{msg}"
         );

@@ -13,7 +13,7 @@ fn frames(bt: &std::backtrace::Backtrace) -> Vec<String> {
     bt.to_string()
         .lines()
         .filter_map(|l| l.trim_start().split_once(": ").map(|(_, f)| f.to_string()))
-        .filter(|f| f.starts_with("runtime_transparency::"))
+        .filter(|f| f.starts_with("it::runtime_transparency::"))
         .collect()
 }
 
@@ -67,11 +67,11 @@ fn sync_function_observes_the_same_paths_and_frames() {
     let expected = renamed(plain::sync_self());
     assert_eq!(
         expected.0,
-        "runtime_transparency::checked::sync_self::Nested"
+        "it::runtime_transparency::checked::sync_self::Nested"
     );
     assert_eq!(
         expected.3.first().map(String::as_str),
-        Some("runtime_transparency::checked::sync_self"),
+        Some("it::runtime_transparency::checked::sync_self"),
         "{expected:?}"
     );
     assert_eq!(checked::sync_self(), expected);
@@ -83,11 +83,11 @@ async fn async_function_observes_the_same_paths_and_frames() {
     // An async fn's body is its coroutine's, with or without the attribute (no second one).
     assert_eq!(
         expected.0,
-        "runtime_transparency::checked::async_self::{{closure}}::Nested"
+        "it::runtime_transparency::checked::async_self::{{closure}}::Nested"
     );
     assert_eq!(
         expected.3.first().map(String::as_str),
-        Some("runtime_transparency::checked::async_self::{{closure}}"),
+        Some("it::runtime_transparency::checked::async_self::{{closure}}"),
         "{expected:?}"
     );
     assert_eq!(checked::async_self().await, expected);

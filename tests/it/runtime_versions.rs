@@ -43,7 +43,7 @@ macro_rules! same_checks {
                 let msg = expect_panic_async(keeps_two(&client, &url)).await;
                 assert!(
                     msg.starts_with(concat!(
-                        "reqleak: `runtime_versions::",
+                        "reqleak: `it::runtime_versions::",
                         stringify!($version),
                         "::keeps_two` left 2 responses unreleased\n"
                     )),
