@@ -338,8 +338,17 @@ impl<'a> ShardFile<'a> {
         let mut blanked: HashMap<usize, LazyFn> = plan
             .map(|plan| plan.blanked.into_iter().map(|f| (f.name_at, f)).collect())
             .unwrap_or_default();
-        if planned && tree.as_ref().is_err_and(|error| !error.internal) {
-            // Whatever is wrong, the whole text says it, as an eager run would.
+        let misread = || {
+            let Ok((file, _)) = &tree else {
+                return false;
+            };
+            let position = |span: proc_macro2::Span| map.span(span).start.byte;
+            guarded(|| !lazy::bodies_in_place(file, &blanked, &position)).unwrap_or(true)
+        };
+        if planned && (tree.as_ref().is_err_and(|error| !error.internal) || misread()) {
+            // Whatever is wrong, the whole text says it, as an eager run would. And a body
+            // the scan did not find where the tree has it cannot be blanked or restored
+            // safely: the whole text then too.
             blanked.clear();
             tree = guarded(|| parse_file(text, None, &map, options, foreign))
                 .unwrap_or_else(|| Err(internal_error(INTERNAL_ERROR)));

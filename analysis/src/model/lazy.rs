@@ -315,6 +315,54 @@ pub fn restore(
     restore.placed
 }
 
+/// Whether each function of `file` that `blanked` names (by where its name starts) has its
+/// body where the token scan found it; `position` tells where a span starts. When the scan
+/// misreads a signature and takes the braces of something else for its body (another
+/// function's, a macro's), restoring would put those in this function, and the braces it
+/// blanked would be another function's body, then analyzed as empty.
+pub fn bodies_in_place(
+    file: &syn::File,
+    blanked: &HashMap<usize, LazyFn>,
+    position: &dyn Fn(proc_macro2::Span) -> usize,
+) -> bool {
+    struct Check<'b, 'p> {
+        blanked: &'b HashMap<usize, LazyFn>,
+        position: &'p dyn Fn(proc_macro2::Span) -> usize,
+        in_place: bool,
+    }
+    impl Check<'_, '_> {
+        fn check(&mut self, sig: &syn::Signature, block: &syn::Block) {
+            if let Some(function) = self.blanked.get(&(self.position)(sig.ident.span())) {
+                let open = (self.position)(block.brace_token.span.open());
+                self.in_place &= open == function.body.start;
+            }
+        }
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Check<'_, '_> {
+        fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+            self.check(&item.sig, &item.block);
+        }
+        fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+            self.check(&item.sig, &item.block);
+        }
+        fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+            if let Some(block) = &item.default {
+                self.check(&item.sig, block);
+            }
+        }
+        // As in [`restore`]: blanked functions are never inside bodies or expressions.
+        fn visit_block(&mut self, _: &'ast syn::Block) {}
+        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
+    }
+    let mut check = Check {
+        blanked,
+        position,
+        in_place: true,
+    };
+    syn::visit::Visit::visit_file(&mut check, file);
+    check.in_place
+}
+
 /// `text` with every character in `ranges` (sorted by start; one may hold others) but line
 /// breaks made a space: one space per character, so lines and columns (which proc-macro2
 /// counts in characters) stay.
@@ -487,27 +535,39 @@ impl Scan<'_> {
     }
 
     /// From inside a signature: its body's `{` (and `true`), or the `;` that ends it (and
-    /// `false`). A `{` right after `<`, `,` or `=` is a const generic argument's block.
+    /// `false`). A `{` inside generic arguments (`Foo<{ N }>`, `<` not yet closed by `>`, the
+    /// `>` of `->` aside) is a const generic argument's block, and one right after `name!` a
+    /// type macro's (`-> m! { u8 }`); any other is the body, also right after a `,` (a where
+    /// clause's trailing comma), a `=` or the never type's `!`.
     fn signature_end(&self, mut i: usize, hi: usize) -> Option<(usize, bool)> {
+        let mut angles = 0usize;
         while i < hi {
             match self.tokens[i].kind {
                 Kind::Punct(b'(' | b'[') => i = self.matching[i] + 1,
-                Kind::Punct(b'{') => {
-                    let after_argument_start = i > 0
-                        && (self.is_punct(i - 1, b'<')
-                            || self.is_punct(i - 1, b',')
-                            || self.is_punct(i - 1, b'='));
-                    if after_argument_start {
-                        i = self.matching[i] + 1;
-                    } else {
-                        return Some((i, true));
-                    }
+                Kind::Punct(b'{') if angles > 0 || self.macro_braces(i) => {
+                    i = self.matching[i] + 1;
                 }
+                Kind::Punct(b'{') => return Some((i, true)),
                 Kind::Punct(b';') => return Some((i, false)),
+                Kind::Punct(b'<') => {
+                    angles += 1;
+                    i += 1;
+                }
+                Kind::Punct(b'>') => {
+                    if !self.is_punct(i.wrapping_sub(1), b'-') {
+                        angles = angles.saturating_sub(1);
+                    }
+                    i += 1;
+                }
                 _ => i += 1,
             }
         }
         None
+    }
+
+    /// Whether the `{` at `index` opens a macro's braces: right after `name!`.
+    fn macro_braces(&self, index: usize) -> bool {
+        index >= 2 && self.is_punct(index - 1, b'!') && self.tokens[index - 2].kind == Kind::Ident
     }
 
     /// The names in `range`, bare and after `::`.
@@ -854,6 +914,48 @@ mod tests {
         assert_eq!(blanked, ["a", "b"]);
         assert!(plan.text.contains("Foo<{ N }>"), "{}", plan.text);
         assert!(plan.text.contains("fn z() { w(); }"));
+    }
+
+    #[test]
+    fn a_brace_after_a_where_clause_s_trailing_comma_is_the_body() {
+        // Taken for a const generic argument, the scan went on to `b`'s body as `a`'s.
+        let text = "impl S {\n    fn a<B>(self) -> Result<B, E>\n    where\n        B: Tr<{ N }, X = u8>,\n        F: Fn(u8) -> Vec<u8>,\n    {\n        x();\n    }\n    fn b(&self) -> V<u8> { y(); }\n}\n";
+        let plan = planned(text).expect("a plan");
+        let bodies: Vec<(&str, &str)> = plan
+            .blanked
+            .iter()
+            .map(|f| (&text[f.name_at..f.name_at + 1], &text[f.body.clone()]))
+            .collect();
+        assert_eq!(bodies, [("a", "{\n        x();\n    }"), ("b", "{ y(); }")]);
+    }
+
+    #[test]
+    fn braces_of_a_type_macro_are_not_the_body_but_the_never_type_s_are() {
+        let text = "fn a(self) -> m! { u8 } { x() }\nfn b() -> ! { y() }\n";
+        let plan = planned(text).expect("a plan");
+        let bodies: Vec<&str> = plan.blanked.iter().map(|f| &text[f.body.clone()]).collect();
+        assert_eq!(bodies, ["{ x() }", "{ y() }"]);
+    }
+
+    #[test]
+    fn bodies_the_scan_did_not_find_where_syn_does_are_told() {
+        let text = "impl S { fn a(self) -> u8 where B: X, { x() } }\nfn b() { y(); }\n";
+        let plan = planned(text).expect("a plan");
+        let file = syn::parse_file(&plan.text).expect("it parses");
+        let map = crate::model::source_map::SourceMap::new(text);
+        let position = |span: proc_macro2::Span| map.span(span).start.byte;
+        let mut blanked: HashMap<usize, LazyFn> =
+            plan.blanked.into_iter().map(|f| (f.name_at, f)).collect();
+        assert_eq!(blanked.len(), 2);
+        assert!(bodies_in_place(&file, &blanked, &position));
+        // A scan that took `b`'s body for `a`'s.
+        let b_body = blanked
+            .values()
+            .map(|f| f.body.clone())
+            .max_by_key(|b| b.start);
+        let a = blanked.values_mut().min_by_key(|f| f.name_at).expect("a");
+        a.body = b_body.expect("b");
+        assert!(!bodies_in_place(&file, &blanked, &position));
     }
 
     #[test]
