@@ -392,12 +392,7 @@ impl<'f> Engine<'_, 'f> {
                 expected_status: self.body.expected_status > 0,
                 outcome,
             };
-            let tracked = &mut self.facts.tracked[id];
-            if matches!(tracked.kind, TrackedKind::Response { .. })
-                && !tracked.early_exits.contains(&place)
-            {
-                tracked.early_exits.push(place);
-            }
+            self.record_exit(id, place);
         }
     }
 
@@ -448,6 +443,11 @@ impl<'f> Engine<'_, 'f> {
                 Outcome::Log
             },
         };
+        self.record_exit(id, place);
+    }
+
+    /// Records a place where response `id` is dropped unread, once.
+    fn record_exit(&mut self, id: Id, place: Place) {
         let tracked = &mut self.facts.tracked[id];
         if matches!(tracked.kind, TrackedKind::Response { .. })
             && !tracked.early_exits.contains(&place)

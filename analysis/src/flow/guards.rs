@@ -349,14 +349,21 @@ pub(super) fn no_response_branch(cond: &syn::Expr) -> Option<(String, bool)> {
 /// are short notices nobody needs once the status is known.
 fn is_expected_status(expr: &syn::Expr) -> bool {
     match expr {
-        syn::Expr::Path(path) => path.path.segments.last().is_some_and(|s| {
-            matches!(
-                s.ident.to_string().as_str(),
-                "NOT_FOUND" | "CONFLICT" | "GONE"
-            )
-        }),
+        syn::Expr::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| is_expected_status_name(&s.ident)),
         _ => int_value(expr).is_some_and(|n| matches!(n, 404 | 409 | 410)),
     }
+}
+
+/// The name of an expected status's constant: `NOT_FOUND`, `CONFLICT`, `GONE`.
+fn is_expected_status_name(ident: &syn::Ident) -> bool {
+    matches!(
+        ident.to_string().as_str(),
+        "NOT_FOUND" | "CONFLICT" | "GONE"
+    )
 }
 
 /// Whether an `if` condition takes its then-branch only on an expected status:
@@ -388,12 +395,7 @@ pub(super) fn is_expected_status_pattern(pat: &syn::Pat) -> bool {
         syn::Pat::Or(or) => or.cases.iter().all(is_expected_status_pattern),
         syn::Pat::Paren(paren) => is_expected_status_pattern(&paren.pat),
         syn::Pat::Path(path) => is_expected_status(&syn::Expr::Path(path.clone())),
-        syn::Pat::Ident(ident) if ident.subpat.is_none() => {
-            matches!(
-                ident.ident.to_string().as_str(),
-                "NOT_FOUND" | "CONFLICT" | "GONE"
-            )
-        }
+        syn::Pat::Ident(ident) if ident.subpat.is_none() => is_expected_status_name(&ident.ident),
         syn::Pat::Lit(lit) => is_expected_status(&syn::Expr::Lit(lit.clone())),
         _ => false,
     }
