@@ -13,7 +13,9 @@ Sets (see corpus/README.md):
   corpus   corpus/Cargo.toml, labels corpus/review/labels.tsv               (tuning)
   a        ../shared/eval/published-a, labels there (read in place)         (tuning)
   b        ../shared/eval/published-b, labels there (read in place)         (tuning)
-  heldout  corpus/heldout, labels corpus/heldout/labels.tsv, written and     (held out)
+  heldout  corpus/heldout, labels corpus/heldout/labels.tsv, written and     (tuning since its
+           committed before any analyzer run on those crates               misses were studied)
+  heldout2 corpus/heldout2, labels corpus/heldout2/labels.tsv, written and   (held out)
            committed before any analyzer run on those crates
   wide     every crate of the sets above, once (the lintcheck-style set)
 
@@ -55,11 +57,14 @@ SETS = {
     "b": (os.path.join(SHARED_EVAL, "published-b", "Cargo.toml"),
           [os.path.join(SHARED_EVAL, "published-b", "labels.tsv")], "tuning"),
     "heldout": (os.path.join(HERE, "heldout", "Cargo.toml"),
-                [os.path.join(HERE, "heldout", "labels.tsv")], "held out"),
+                [os.path.join(HERE, "heldout", "labels.tsv")], "tuning, was held out"),
+    "heldout2": (os.path.join(HERE, "heldout2", "Cargo.toml"),
+                 [os.path.join(HERE, "heldout2", "labels.tsv")], "held out"),
 }
 # Judgements of findings that were on no row when first seen. They count for precision, never
 # for recall: recall is measured on the labels written before the analyzer was looked at.
-JUDGED = [os.path.join(HERE, "review", "judged.tsv"), os.path.join(HERE, "heldout", "judged.tsv")]
+JUDGED = [os.path.join(HERE, "review", "judged.tsv"), os.path.join(HERE, "heldout", "judged.tsv"),
+          os.path.join(HERE, "heldout2", "judged.tsv")]
 
 # Old names of renamed lints: labels written before a rename still match.
 ALIASES = {"response_unread_on_early_exit": "error_body_dropped"}
@@ -94,6 +99,20 @@ def crates_of(manifest):
     for dep in node["deps"]:
         p = packages[dep["pkg"]]
         rows.append((p["name"], p["version"], os.path.dirname(p["manifest_path"])))
+    # A binary-only crate is no dependency to the resolver (it has no lib target) and cargo
+    # metadata leaves it out, but `cargo fetch` brings its pinned source all the same.
+    found = {r[0] for r in rows}
+    registry = os.path.join(os.environ.get("CARGO_HOME", os.path.expanduser("~/.cargo")),
+                            "registry", "src")
+    for dep in packages[root]["dependencies"]:
+        if dep["name"] in found or not dep["req"].startswith("="):
+            continue
+        version = dep["req"][1:].strip()
+        for index in sorted(os.listdir(registry)) if os.path.isdir(registry) else []:
+            source = os.path.join(registry, index, f"{dep['name']}-{version}")
+            if os.path.isfile(os.path.join(source, "Cargo.toml")):
+                rows.append((dep["name"], version, source))
+                break
     return sorted(rows)
 
 
@@ -142,7 +161,7 @@ def read_labels(path):
 
 
 def set_names(arg):
-    names = [x for x in (arg or "corpus,a,b,heldout").split(",") if x]
+    names = [x for x in (arg or "corpus,a,b,heldout,heldout2").split(",") if x]
     for n in names:
         if n not in SETS and n != "wide":
             sys.exit(f"unknown set {n!r}: one of {', '.join(SETS)}, wide")
