@@ -26,6 +26,7 @@ impl Engine<'_, '_> {
     ) -> Vec<Arg> {
         args.iter()
             .map(|arg| Arg {
+                lent: lent_responses(arg, state),
                 value: self.expr(arg, state),
                 by_ref: matches!(arg, syn::Expr::Reference(_)),
             })
@@ -455,4 +456,28 @@ impl Engine<'_, '_> {
         }
         Value::default()
     }
+}
+
+/// The live responses `&name` lends to a call.
+fn lent_responses(arg: &syn::Expr, state: &State) -> Vec<Id> {
+    let syn::Expr::Reference(reference) = arg else {
+        return Vec::new();
+    };
+    let syn::Expr::Path(path) = &*reference.expr else {
+        return Vec::new();
+    };
+    if reference.mutability.is_some() {
+        return Vec::new();
+    }
+    syntax::local_name(path)
+        .and_then(|name| state.var(&name))
+        .map(|var| {
+            var.value
+                .ids
+                .iter()
+                .copied()
+                .filter(|id| state.live.contains(id))
+                .collect()
+        })
+        .unwrap_or_default()
 }

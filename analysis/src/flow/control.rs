@@ -7,7 +7,7 @@ use super::engine::{Engine, Exit, LoopFrame, Release};
 use super::guards;
 use super::mentions;
 use super::scopes::{binds_nothing_of_value, refutable_drops_value};
-use super::state::{Fresh, Shape, State, Value, Var};
+use super::state::{Fate, Fresh, Id, Shape, State, Value, Var};
 use super::{Outcome, PlaceKind};
 use crate::diagnostic::Span;
 use crate::model::syntax::{self, pattern_names};
@@ -48,6 +48,7 @@ impl Engine<'_, '_> {
                 self.body.error_path += 1;
                 self.mark_failed(state);
             }
+            self.body.checked_by_call.clear();
             let stmt = &block.stmts[at];
             // `#[cfg(a)] let r = ..; #[cfg(not(a))] let r = ..;`: one build has one of them,
             // so they are two paths, not one binding shadowing another.
@@ -155,6 +156,26 @@ impl Engine<'_, '_> {
                 // already released its response.
                 let span = self.span(try_expr.question_token.span);
                 self.exit(state, &value.ids, Exit::Try { error }, span);
+                let checked = std::mem::take(&mut self.body.checked_by_call);
+                if !checked.is_empty() {
+                    // `check_status(&resp)?`: the `?` leaves with the checker's error on a
+                    // failure status of the responses it was lent.
+                    let mut failing = state.clone();
+                    for &id in &checked {
+                        let fate = failing.fates.entry(id).or_insert_with(Fate::failed);
+                        fate.failed = true;
+                        fate.errored = true;
+                        fate.span.get_or_insert(span);
+                    }
+                    let keep: Vec<Id> = state
+                        .live
+                        .iter()
+                        .copied()
+                        .filter(|id| !checked.contains(id))
+                        .chain(value.ids.iter().copied())
+                        .collect();
+                    self.exit(&failing, &keep, Exit::Try { error: true }, span);
+                }
                 value
             }
             syn::Expr::MethodCall(call) => self.method_call(call, state),

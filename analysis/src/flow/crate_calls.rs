@@ -175,6 +175,13 @@ impl Engine<'_, '_> {
                 .and_then(|callee| self.cx.summaries.get(callee))
                 .map(|summary| summary.param(position + offset))
                 .unwrap_or_default();
+            if usage.fails_on_status {
+                // A status checker of the crate: past it, the status is a success.
+                for &id in &arg.lent {
+                    self.facts.tracked[id].status_checked = true;
+                }
+                self.body.checked_by_call.extend(arg.lent.iter().copied());
+            }
             if usage.reads {
                 // The callee reads it on some path: a download streams it, others read it whole.
                 let success_path = self.body.error_path == 0;

@@ -51,6 +51,11 @@ pub(super) struct Body {
     pub(super) tail: bool,
     /// Inside branches taken only on a status the caller may expect (404, 409, 410).
     pub(super) expected_status: usize,
+    /// The responses the function borrows through its parameters (`&Response`).
+    pub(super) borrowed: Vec<Id>,
+    /// Responses handed by reference to a crate's status checker in the statement being
+    /// walked: a `?` on the checker's result leaves on their failure status.
+    pub(super) checked_by_call: Vec<Id>,
 }
 
 pub(super) struct LoopFrame {
@@ -77,6 +82,8 @@ impl Body {
             failure_after: false,
             tail: false,
             expected_status: 0,
+            borrowed: Vec::new(),
+            checked_by_call: Vec::new(),
         }
     }
 }
@@ -249,6 +256,7 @@ impl<'f> Engine<'_, 'f> {
             returned: false,
             streamed: false,
             whole_read: false,
+            fails_on_status: false,
         });
         self.by_span.insert(key, id);
         id
@@ -363,6 +371,9 @@ impl<'f> Engine<'_, 'f> {
         if self.body.size_guard > 0 {
             return;
         }
+        if outcome == Outcome::Error {
+            self.borrowed_fails(state);
+        }
         let live: Vec<Id> = state.live.iter().copied().collect();
         for id in live {
             if keep.contains(&id) {
@@ -399,14 +410,17 @@ impl<'f> Engine<'_, 'f> {
     /// The path is taken on a failure status: of every live response, since the condition
     /// names the status of one of them (or a copy of it).
     pub(super) fn mark_failed(&self, state: &mut State) {
-        for &id in &state.live {
+        for &id in state.live.iter().chain(&self.body.borrowed) {
             state.fates.entry(id).or_insert_with(Fate::failed).failed = true;
         }
     }
 
     /// The path logs, or makes an error value its function's value, at `span`: of the live
     /// responses it is taken on a failure status of, it turns that status into a message.
-    pub(super) fn mark_outcome(&self, state: &mut State, outcome: Outcome, span: Span) {
+    pub(super) fn mark_outcome(&mut self, state: &mut State, outcome: Outcome, span: Span) {
+        if outcome == Outcome::Error {
+            self.borrowed_fails(state);
+        }
         let live: Vec<Id> = state.live.iter().copied().collect();
         for id in live {
             if let Some(fate) = state.fates.get_mut(&id).filter(|fate| fate.failed) {
@@ -416,6 +430,16 @@ impl<'f> Engine<'_, 'f> {
                     Outcome::Normal | Outcome::Unrelated => continue,
                 }
                 fate.span.get_or_insert(span);
+            }
+        }
+    }
+
+    /// The path produces an error: the borrowed responses it is taken on a failure status of
+    /// make the function a status checker of them.
+    fn borrowed_fails(&mut self, state: &State) {
+        for &id in &self.body.borrowed {
+            if state.fates.get(&id).is_some_and(|fate| fate.failed) {
+                self.facts.tracked[id].fails_on_status = true;
             }
         }
     }
@@ -551,6 +575,13 @@ impl<'f> Engine<'_, 'f> {
                 usage.keeps_client = fact.escaped;
             }
             summary.params[*position] = usage;
+        }
+        for tracked in &self.facts.tracked {
+            if let TrackedKind::BorrowedParam { position } = tracked.kind {
+                if let Some(usage) = summary.params.get_mut(position) {
+                    usage.fails_on_status |= tracked.fails_on_status;
+                }
+            }
         }
         summary.per_call_client = self.per_call_client();
         summary

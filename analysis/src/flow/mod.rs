@@ -63,6 +63,12 @@ pub enum TrackedKind {
     ManuallyDrop,
     /// `Box::into_raw(Box::new(resp))`: leaked unless the pointer is kept or handed on.
     RawPointer,
+    /// A response the function borrows through its parameter at `position` (`&Response`):
+    /// it can read no body, only decide what a status means.
+    BorrowedParam {
+        /// The parameter's position (`self` included).
+        position: usize,
+    },
 }
 
 /// What happens to a response at a secondary place.
@@ -152,6 +158,9 @@ pub struct Tracked {
     pub streamed: bool,
     /// Its body is read whole (`bytes()`, `text()`, `json()`) on some success path.
     pub whole_read: bool,
+    /// A borrowed response on which a path taken on a failure status produces an error: the
+    /// function is a status checker that turns a failure into an error without the body.
+    pub fails_on_status: bool,
 }
 
 impl Tracked {

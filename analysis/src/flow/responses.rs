@@ -200,6 +200,7 @@ impl Engine<'_, '_> {
             let mut args = vec![Arg {
                 value: receiver,
                 by_ref: false,
+                lent: Vec::new(),
             }];
             args.extend(self.args(&call.args, state));
             let request = builds_head(call.args.iter());

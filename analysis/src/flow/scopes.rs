@@ -96,7 +96,17 @@ impl Engine<'_, '_> {
                 return match returns.kind {
                     Kind::Client => self.typed_value(&reference.elem, pat, position, state),
                     Kind::Builder => Value::shaped(Shape::Builder(RequestKind::default())),
-                    Kind::Response => Value::default(),
+                    Kind::Response => {
+                        // A function's `&Response` parameter: what its failure status means.
+                        if let (Some(position), false, false) =
+                            (position, returns.future, reference.mutability.is_some())
+                        {
+                            let span = self.span(ty.span());
+                            let id = self.track(TrackedKind::BorrowedParam { position }, span, 0);
+                            self.body.borrowed.push(id);
+                        }
+                        Value::default()
+                    }
                 };
             }
         }

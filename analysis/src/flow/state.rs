@@ -284,4 +284,6 @@ pub struct Arg {
     pub value: Value,
     /// Passed as `&arg` or `&mut arg`.
     pub by_ref: bool,
+    /// The live responses a `&resp` argument lends (the value of a borrow carries none).
+    pub lent: Vec<Id>,
 }

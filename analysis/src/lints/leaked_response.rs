@@ -37,7 +37,7 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
             TrackedKind::RawPointer => {
                 "`Box::into_raw` leaks this response: the pointer is never kept or freed"
             }
-            TrackedKind::Response { .. } => continue,
+            TrackedKind::Response { .. } | TrackedKind::BorrowedParam { .. } => continue,
         };
         if tracked.released || tracked.unknown {
             continue;

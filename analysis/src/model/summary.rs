@@ -27,6 +27,9 @@ pub struct ParamUse {
     pub sends: bool,
     /// It keeps a client given there (stores, returns or hands it on).
     pub keeps_client: bool,
+    /// It borrows a response there and, on a failure status of it, returns an error without
+    /// its body (a status checker: `check_status(&resp)?`).
+    pub fails_on_status: bool,
 }
 
 impl ParamUse {
@@ -38,6 +41,7 @@ impl ParamUse {
         self.unknown |= other.unknown;
         self.sends |= other.sends;
         self.keeps_client |= other.keeps_client;
+        self.fails_on_status |= other.fails_on_status;
     }
 }
 
