@@ -47,7 +47,7 @@ impl Engine<'_, '_> {
             escaped: false,
             per_item_config: false,
             per_iteration: false,
-            once: self.body.once,
+            once: self.body.once || self.rarity.after_recheck(span),
             site: None,
         });
         self.fresh(Fresh::Client(id), state);

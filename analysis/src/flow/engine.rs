@@ -116,6 +116,8 @@ pub(super) struct Engine<'a, 'f> {
     /// Bindings that come from the call or the item: parameters, loop and closure patterns,
     /// and locals computed from them. A client configured with one is configured per item.
     pub(super) item_names: HashSet<String>,
+    /// The body's rare paths.
+    pub(super) rarity: super::rarity::FnRarity,
 }
 
 /// Analyzes one function: its parameters and body, with nested closures and async blocks.
@@ -149,6 +151,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         size_vars: HashSet::default(),
         item_names: HashSet::default(),
         future_sets: HashSet::default(),
+        rarity: super::rarity::FnRarity::of(block, cx.map, cx.crate_map),
     };
     engine.facts.bounds_body_size = bounds_body_size(block);
     let mut state = State::new();
@@ -578,7 +581,10 @@ impl<'f> Engine<'_, 'f> {
     /// A client this function builds and sends with on every call, itself or through a
     /// function it calls (not once per item: that is reported where the items are).
     fn per_call_client(&self) -> Option<ClientSite> {
-        if self.facts.upgrades {
+        // A constructor or a builder's last step runs once per value it makes.
+        if self.facts.upgrades
+            || super::rarity::builds_its_value(self.cx.crate_map, self.function.id)
+        {
             return None;
         }
         for (client, fact) in self.facts.clients.iter().enumerate() {

@@ -77,7 +77,7 @@ pub(crate) fn check(
                     trait_name: Some(_),
                     ..
                 } => true,
-                _ => def.outline.is_pub && kind == TargetKind::Lib,
+                _ => def.outline.is_pub && kind == TargetKind::Lib && map.is_public_api(id),
             };
             let exempt = matches!(
                 kind,

@@ -332,10 +332,18 @@ fn collect_modules(items: &[syn::Item], path: Vec<String>, out: &mut Vec<ModuleO
     }
     for item in items {
         match item {
-            syn::Item::Use(item) => use_decls(&item.tree, &mut here.uses),
+            syn::Item::Use(item) => {
+                use_decls(&item.tree, &mut here.uses);
+                if matches!(item.vis, syn::Visibility::Public(_)) {
+                    use_decls(&item.tree, &mut here.reexports);
+                }
+            }
             syn::Item::Mod(module) => {
                 let name = syntax::name(&module.ident);
                 here.children.push(name.clone());
+                if !matches!(module.vis, syn::Visibility::Public(_)) {
+                    here.private_children.push(name.clone());
+                }
                 if let Some((_, items)) = &module.content {
                     inline.push((items, name));
                 }
