@@ -537,7 +537,11 @@ impl<'f> Engine<'_, 'f> {
                 write: returned_kinds.iter().all(|k| k.write),
             };
         }
-        summary.fresh_client = returned.client.and_then(|client| self.client_site(client));
+        // A client without a pool is no pool thrown away where it is built.
+        summary.fresh_client = returned
+            .client
+            .filter(|client| !self.facts.clients[*client].unpooled)
+            .and_then(|client| self.client_site(client));
         for (position, value) in params {
             let mut usage = ParamUse::default();
             for id in &value.ids {
@@ -581,14 +585,18 @@ impl<'f> Engine<'_, 'f> {
     /// A client this function builds and sends with on every call, itself or through a
     /// function it calls (not once per item: that is reported where the items are).
     fn per_call_client(&self) -> Option<ClientSite> {
-        // A constructor or a builder's last step runs once per value it makes.
-        if self.facts.upgrades
-            || super::rarity::builds_its_value(self.cx.crate_map, self.function.id)
-        {
+        // A constructor or a builder's last step runs once per value it makes, a server's run
+        // loop once for good.
+        if self.facts.upgrades || super::rarity::runs_once(self.cx.crate_map, self.function.id) {
             return None;
         }
         for (client, fact) in self.facts.clients.iter().enumerate() {
-            if fact.requested && !fact.escaped && !fact.per_item_config && !fact.once {
+            if fact.requested
+                && !fact.escaped
+                && !fact.per_item_config
+                && !fact.once
+                && !fact.unpooled
+            {
                 if let Some(site) = self.client_site(client) {
                     return Some(site);
                 }

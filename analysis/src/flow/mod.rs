@@ -217,6 +217,9 @@ pub struct ClientFact {
     pub escaped: bool,
     /// Configured for one item: a proxy, a local address, an identity, a `resolve`.
     pub per_item_config: bool,
+    /// Configured to keep no idle connection (`pool_max_idle_per_host(0)`): it has no pool
+    /// to throw away.
+    pub unpooled: bool,
     /// Built (and used for a request) once per iteration of a loop, or per call of a
     /// per-item closure.
     pub per_iteration: bool,

@@ -3,7 +3,8 @@
 //! - a constructor (an associated function returning `Self`, `Result<Self>`, the impl's type)
 //!   or a consuming builder's last step (a method taking `self` by value, of a type whose
 //!   setters chain `self -> Self`, handing back a value of the crate with methods of its own):
-//!   each runs once per value it makes;
+//!   each runs once per value it makes; a function that never returns normally
+//!   (`-> Result<Infallible>`) runs once for good;
 //! - the code after a condition re-checked under a lock (double-checked locking: a token
 //!   refreshed only by the first caller that finds it expired);
 //! - the iterations of a loop bounded by a small constant, each aimed at a different target
@@ -39,10 +40,14 @@ const LOCK_METHODS: &[&str] = &[
     "read_owned",
 ];
 
-/// Whether function `id` runs once per value it makes: a constructor, or the `build` step of
-/// a consuming builder.
-pub(super) fn builds_its_value(map: &CrateMap, id: FnId) -> bool {
+/// Whether function `id` runs once per value it makes, or once for good: a constructor, the
+/// `build` step of a consuming builder, or a function that never returns normally
+/// (`-> Result<Infallible>`: a server's run loop).
+pub(super) fn runs_once(map: &CrateMap, id: FnId) -> bool {
     let outline = &map.fns[id].outline;
+    if outline.returned_type.as_deref() == Some("Infallible") {
+        return true;
+    }
     let Owner::Impl {
         self_ty,
         trait_name,

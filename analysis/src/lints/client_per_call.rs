@@ -77,7 +77,11 @@ pub(crate) fn check(
                     trait_name: Some(_),
                     ..
                 } => true,
-                _ => def.outline.is_pub && kind == TargetKind::Lib && map.is_public_api(id),
+                _ => {
+                    def.outline.is_pub
+                        && kind == TargetKind::Lib
+                        && (map.is_public_api(id) || def.outline.macro_attr)
+                }
             };
             let exempt = matches!(
                 kind,

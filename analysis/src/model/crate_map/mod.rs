@@ -71,6 +71,10 @@ pub struct FnOutline {
     pub name_span: Span,
     /// Carries a web framework's handler attribute (`#[get("/")]`, `#[handler]`).
     pub handler_attr: bool,
+    /// Carries an attribute macro (not one of the language's attributes): generated code
+    /// wires it to a framework (`#[tauri::command]`, `#[tracing::instrument]`), out of the
+    /// crate's sight.
+    pub macro_attr: bool,
     /// How it takes `self`, if it is a method.
     pub receiver: Option<Receiver>,
     /// A method of a blanket impl (`impl<F: Future> WithMetrics for F`): it applies to any

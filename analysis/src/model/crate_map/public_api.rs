@@ -11,16 +11,12 @@ use super::{CrateMap, FnId, Owner};
 
 impl CrateMap {
     /// Whether the `pub` function `id` can be called from outside its crate: every module on
-    /// its path is declared `pub` (or its declaration is not seen), or a `pub use` re-exports
-    /// it, its type or one of its modules.
+    /// its path is declared `pub` (or its declaration is not seen), or a `pub use` of a public
+    /// module re-exports it, its type, one of its modules, or a module it is in (a glob).
     pub fn is_public_api(&self, id: FnId) -> bool {
         let def = &self.fns[id];
         let module = &def.outline.module;
-        let behind_private = (1..=module.len()).any(|depth| {
-            self.private_modules
-                .contains(&(def.target, module[..depth].to_vec()))
-        });
-        if !behind_private {
+        if self.reachable(def.target, module) {
             return true;
         }
         let self_ty = match &def.outline.owner {
@@ -28,21 +24,55 @@ impl CrateMap {
             Owner::Trait { trait_name } => Some(trait_name.as_str()),
             Owner::Free => None,
         };
-        let names_it = |name: &str| {
-            name == def.outline.name || Some(name) == self_ty || module.iter().any(|m| m == name)
+        // Through chains of `pub use` inside the private part, the path a re-export names may
+        // stop at any module between the root and the function's.
+        let names_it = |path: &[String]| match path.split_last() {
+            Some((last, modules)) => {
+                (*last == def.outline.name || Some(last.as_str()) == self_ty)
+                    && module.starts_with(modules)
+            }
+            None => false,
         };
         self.reexports
             .iter()
-            .filter(|(target, _, _)| *target == def.target)
-            .any(|(_, _, decl)| match &decl.alias {
+            .filter(|(target, from, _)| *target == def.target && self.reachable(*target, from))
+            .filter_map(|(_, from, decl)| Some((decl, absolute(from, &decl.path)?)))
+            .any(|(decl, path)| match &decl.alias {
                 // `pub use inner::f;`, `pub use inner::Api as Client;`, `pub use self::inner;`.
-                Some(_) => decl.path.last().is_some_and(|name| names_it(name)),
-                // `pub use inner::*;`: everything `inner` declares.
-                None => decl
-                    .path
-                    .last()
-                    .is_some_and(|name| module.iter().any(|m| m == name)),
+                Some(_) => names_it(&path) || module.starts_with(&path),
+                // `pub use inner::*;`: what `inner` (and its public modules) declare.
+                None => module.starts_with(&path),
             })
+    }
+
+    /// Whether no module on `module`'s path is declared private.
+    fn reachable(&self, target: usize, module: &[String]) -> bool {
+        !(1..=module.len()).any(|depth| {
+            self.private_modules
+                .contains(&(target, module[..depth].to_vec()))
+        })
+    }
+}
+
+/// A `use` path written in module `from`, from the crate's root: `crate::a`, `self::a`,
+/// `super::a` or `a` (a child module); `None` when it climbs above the root.
+fn absolute(from: &[String], path: &[String]) -> Option<Vec<String>> {
+    let (first, rest) = path.split_first()?;
+    match first.as_str() {
+        "crate" => Some(rest.to_vec()),
+        "self" => Some(from.iter().chain(rest).cloned().collect()),
+        "super" => {
+            let supers = path.iter().take_while(|s| *s == "super").count();
+            let base = from.len().checked_sub(supers)?;
+            Some(
+                from[..base]
+                    .iter()
+                    .chain(&path[supers..])
+                    .cloned()
+                    .collect(),
+            )
+        }
+        _ => Some(from.iter().chain(path).cloned().collect()),
     }
 }
 
@@ -97,11 +127,17 @@ mod tests {
              pub use a::f;
              pub use b::Api as Client;
              pub use c::*;
-             use d::h;",
+             use d::h;
+             mod e { pub mod inner { pub fn k() {} } pub use self::inner::*; }
+             mod f { pub fn m() {} }
+             mod g { pub use crate::f::*; }",
         );
         assert!(public(&map, "f"));
         assert!(public(&map, "call"));
         assert!(public(&map, "g"));
         assert!(!public(&map, "h"));
+        // Re-exported from a private module only: still out of reach.
+        assert!(!public(&map, "k"));
+        assert!(!public(&map, "m"));
     }
 }
