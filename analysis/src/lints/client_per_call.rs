@@ -22,6 +22,8 @@ use super::Flagged;
 
 /// Operations that run once per session by what they are: signing in and managing the
 /// account, checking for an update. A client per call costs them nothing worth a warning.
+/// A heuristic by name (documented in the lint's explanation, shown by the `Account` cases of
+/// `tests/ui/client_per_call.rs`): nothing in such a function's code tells it runs once.
 const ONCE_PER_SESSION: &[&str] = &[
     "login",
     "log_in",
