@@ -72,7 +72,7 @@ mod tuple_in_boxfuture {
     }
 }
 
-mod local_fs_await {
+pub mod local_fs_await {
     // FP cause 9 (debatable): a short local await that prepares the sink, between receiving the
     // response and reading it (async-openai download.rs:47: `tokio::fs::create_dir_all(..).await`).
     // Nothing waits on the connection. Proposal: `tokio::fs::*` awaits are not "unrelated waits".

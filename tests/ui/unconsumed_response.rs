@@ -93,7 +93,7 @@ mod renamed {
     }
 }
 
-mod sync_client {
+pub mod sync_client {
     use reqwest::blocking;
 
     // Blocking `get` through `use reqwest::blocking;`; `.error_for_status()?` is a pass-through.

@@ -2,7 +2,7 @@
 // items, a bare `get`, fully qualified paths, and same-crate functions and methods that return a
 // response or a request builder.
 
-mod crate_alias {
+pub mod crate_alias {
     use reqwest as http;
 
     // `use reqwest as http;`: `http::get` is reqwest's `get`.
@@ -18,7 +18,7 @@ mod crate_alias {
     }
 }
 
-mod bare_get {
+pub mod bare_get {
     use reqwest::get;
 
     // `use reqwest::get;`: a bare `get(..)` is a source.

@@ -43,7 +43,7 @@ mod builder_extensions {
     }
 }
 
-mod built_client_execute {
+pub mod built_client_execute {
     use reqwest::redirect::Policy;
 
     // `Client::builder().redirect(..).build()` is a client; its `execute(request)` sends.

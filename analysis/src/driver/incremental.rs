@@ -40,7 +40,7 @@ pub(super) const MAX_RESTARTS: usize = 4;
 
 /// The version of what [`State`] means: bump it whenever the analysis reads or records
 /// differently in a way the crate's version does not tell (the cache is keyed by both).
-pub(crate) const STATE_FORMAT: u32 = 3;
+pub(crate) const STATE_FORMAT: u32 = 4;
 
 /// [`analyze_crate`](crate::analyze_crate) from a previous run's [`State`], with
 /// each file's [`FileKey`] from [`file_keys`]. Returns the results, identical to a cold

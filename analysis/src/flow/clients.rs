@@ -19,6 +19,11 @@ const PER_ITEM_CONFIG: &[&str] = &[
     "resolve_to_addrs",
 ];
 
+fn is_zero(expr: &syn::Expr) -> bool {
+    matches!(expr, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(int), .. })
+        if int.base10_parse::<u64>().ok() == Some(0))
+}
+
 impl Engine<'_, '_> {
     /// Records a client fact, once per span however often loops re-walk it.
     pub(super) fn client_fact(&mut self, fact: ClientFact) -> ClientId {
@@ -46,8 +51,9 @@ impl Engine<'_, '_> {
             requested,
             escaped: false,
             per_item_config: false,
+            unpooled: false,
             per_iteration: false,
-            once: self.body.once,
+            once: self.body.once || self.rarity.after_recheck(span),
             site: None,
         });
         self.fresh(Fresh::Client(id), state);
@@ -82,6 +88,9 @@ impl Engine<'_, '_> {
         let fact = &mut self.facts.clients[client];
         if PER_ITEM_CONFIG.contains(&method) && from_item {
             fact.per_item_config = true;
+        }
+        if method == "pool_max_idle_per_host" && args.first().is_some_and(is_zero) {
+            fact.unpooled = true;
         }
         if method == "build"
             && matches!(fact.origin, ClientOrigin::Built)

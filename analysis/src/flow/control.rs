@@ -20,8 +20,8 @@ const MATCHED: &str = "<matched>";
 pub(super) enum LoopKind<'a> {
     Loop,
     While(&'a syn::Expr),
-    /// A `for` loop's pattern, and the type name of the items, when known.
-    For(&'a syn::Pat, Option<&'a str>),
+    /// A `for` loop's pattern, the type name of the items (when known), and what it iterates.
+    For(&'a syn::Pat, Option<&'a str>, &'a syn::Expr),
 }
 
 impl Engine<'_, '_> {
@@ -249,7 +249,7 @@ impl Engine<'_, '_> {
                 self.release(&iterated.ids, state, Release::Move);
                 let items = self.element_type(&for_expr.expr);
                 self.loop_expr(
-                    LoopKind::For(&for_expr.pat, items.as_deref()),
+                    LoopKind::For(&for_expr.pat, items.as_deref(), &for_expr.expr),
                     for_expr.label.as_ref(),
                     &for_expr.body,
                     state,
@@ -633,6 +633,10 @@ impl Engine<'_, '_> {
         state: &mut State,
     ) -> Value {
         let entry = state.clone();
+        let spread = match kind {
+            LoopKind::For(pat, _, iterated) => self.spread_loop(pat, iterated, body),
+            _ => None,
+        };
         self.body.loops.push(LoopFrame {
             label: label.map(|l| l.name.ident.to_string()),
             depth: self.body.depth,
@@ -653,7 +657,7 @@ impl Engine<'_, '_> {
                     let otherwise = self.condition(cond, &mut iteration);
                     exit_without_break = exit_without_break.join(otherwise);
                 }
-                LoopKind::For(pat, items) => {
+                LoopKind::For(pat, items, _) => {
                     let mut names = Vec::new();
                     pattern_names(pat, &mut names);
                     self.item_names.extend(names);
@@ -676,6 +680,9 @@ impl Engine<'_, '_> {
             }
             if let Some(continues) = &continues {
                 again.extend(continues.fresh.difference(&entry.fresh));
+            }
+            if let Some(spread) = &spread {
+                spread.keep_repeated(self, &mut again);
             }
             self.repeat(again);
             let mut next = entry.clone().join(iteration);

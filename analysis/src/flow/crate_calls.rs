@@ -141,7 +141,7 @@ impl Engine<'_, '_> {
                     callee,
                     span,
                     repeated: false,
-                    once: self.body.once,
+                    once: self.body.once || self.rarity.after_recheck(span),
                     kind,
                 });
                 self.call_by_span.insert(key, index);

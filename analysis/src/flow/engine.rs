@@ -123,6 +123,8 @@ pub(super) struct Engine<'a, 'f> {
     /// Bindings that come from the call or the item: parameters, loop and closure patterns,
     /// and locals computed from them. A client configured with one is configured per item.
     pub(super) item_names: HashSet<String>,
+    /// The body's rare paths.
+    pub(super) rarity: super::rarity::FnRarity,
 }
 
 /// Analyzes one function: its parameters and body, with nested closures and async blocks.
@@ -156,6 +158,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         size_vars: HashSet::default(),
         item_names: HashSet::default(),
         future_sets: HashSet::default(),
+        rarity: super::rarity::FnRarity::of(block, cx.map, cx.crate_map),
     };
     engine.facts.bounds_body_size = bounds_body_size(block);
     let mut state = State::new();
@@ -558,7 +561,11 @@ impl<'f> Engine<'_, 'f> {
                 write: returned_kinds.iter().all(|k| k.write),
             };
         }
-        summary.fresh_client = returned.client.and_then(|client| self.client_site(client));
+        // A client without a pool is no pool thrown away where it is built.
+        summary.fresh_client = returned
+            .client
+            .filter(|client| !self.facts.clients[*client].unpooled)
+            .and_then(|client| self.client_site(client));
         for (position, value) in params {
             let mut usage = ParamUse::default();
             for id in &value.ids {
@@ -609,11 +616,18 @@ impl<'f> Engine<'_, 'f> {
     /// A client this function builds and sends with on every call, itself or through a
     /// function it calls (not once per item: that is reported where the items are).
     fn per_call_client(&self) -> Option<ClientSite> {
-        if self.facts.upgrades {
+        // A constructor or a builder's last step runs once per value it makes, a server's run
+        // loop once for good.
+        if self.facts.upgrades || super::rarity::runs_once(self.cx.crate_map, self.function.id) {
             return None;
         }
         for (client, fact) in self.facts.clients.iter().enumerate() {
-            if fact.requested && !fact.escaped && !fact.per_item_config && !fact.once {
+            if fact.requested
+                && !fact.escaped
+                && !fact.per_item_config
+                && !fact.once
+                && !fact.unpooled
+            {
                 if let Some(site) = self.client_site(client) {
                     return Some(site);
                 }

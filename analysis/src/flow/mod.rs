@@ -19,6 +19,8 @@
 //! - [`macros`]: macros, argument by argument;
 //! - [`clients`]: client constructions and requests made with them;
 //! - [`guards`]: conditions under which dropping a body costs nothing;
+//! - [`rarity`]: code that runs rarely (constructors, re-checks under a lock, bounded loops
+//!   over distinct targets), where a client built for one request costs nothing per request;
 
 mod calls;
 mod clients;
@@ -30,6 +32,7 @@ mod guards;
 mod macros;
 mod mentions;
 mod nested;
+mod rarity;
 mod responses;
 mod scopes;
 pub mod state;
@@ -223,10 +226,14 @@ pub struct ClientFact {
     pub escaped: bool,
     /// Configured for one item: a proxy, a local address, an identity, a `resolve`.
     pub per_item_config: bool,
+    /// Configured to keep no idle connection (`pool_max_idle_per_host(0)`): it has no pool
+    /// to throw away.
+    pub unpooled: bool,
     /// Built (and used for a request) once per iteration of a loop, or per call of a
     /// per-item closure.
     pub per_iteration: bool,
-    /// Built inside a once-initializer (`get_or_init`, `LazyLock::new`..).
+    /// Built on a path that runs once or rarely: inside a once-initializer (`get_or_init`,
+    /// `LazyLock::new`..), or after a condition re-checked under a lock.
     pub once: bool,
     /// Built by a factory of the crate: where the construction is, and the calls to it.
     pub site: Option<ClientSite>,
@@ -255,7 +262,7 @@ pub struct CallSite {
     /// Made once per item: in a loop iteration that goes round again, a per-item closure,
     /// or a task spawned per item.
     pub repeated: bool,
-    /// Made inside a once-initializer.
+    /// Made on a path that runs once or rarely (see [`ClientFact::once`]).
     pub once: bool,
     /// What the call is.
     pub kind: CallKind,

@@ -81,6 +81,7 @@ impl Engine<'_, '_> {
                             requested: false,
                             escaped: false,
                             per_item_config: false,
+                            unpooled: false,
                             per_iteration: false,
                             once: false,
                             site: None,

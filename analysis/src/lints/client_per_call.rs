@@ -22,6 +22,8 @@ use super::Flagged;
 
 /// Operations that run once per session by what they are: signing in and managing the
 /// account, checking for an update. A client per call costs them nothing worth a warning.
+/// A heuristic by name (documented in the lint's explanation, shown by the `Account` cases of
+/// `tests/ui/client_per_call.rs`): nothing in such a function's code tells it runs once.
 const ONCE_PER_SESSION: &[&str] = &[
     "login",
     "log_in",
@@ -77,7 +79,11 @@ pub(crate) fn check(
                     trait_name: Some(_),
                     ..
                 } => true,
-                _ => def.outline.is_pub && kind == TargetKind::Lib,
+                _ => {
+                    def.outline.is_pub
+                        && kind == TargetKind::Lib
+                        && (map.is_public_api(id) || def.outline.macro_attr)
+                }
             };
             let exempt = matches!(
                 kind,

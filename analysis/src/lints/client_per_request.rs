@@ -35,7 +35,12 @@ pub(crate) fn check(
     for (id, facts) in krate.fns.iter().enumerate() {
         let file = krate.crate_map.fns[id].file;
         for client in &facts.clients {
-            if !client.per_iteration || !client.requested || client.per_item_config || client.once {
+            if !client.per_iteration
+                || !client.requested
+                || client.per_item_config
+                || client.once
+                || client.unpooled
+            {
                 continue;
             }
             let message = match &client.origin {

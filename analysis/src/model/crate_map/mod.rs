@@ -9,6 +9,7 @@
 
 // Names hashed on every lookup: rustc's hasher, not SipHash.
 mod outline;
+mod public_api;
 mod visit;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -70,6 +71,10 @@ pub struct FnOutline {
     pub name_span: Span,
     /// Carries a web framework's handler attribute (`#[get("/")]`, `#[handler]`).
     pub handler_attr: bool,
+    /// Carries an attribute macro (not one of the language's attributes): generated code
+    /// wires it to a framework (`#[tauri::command]`, `#[tracing::instrument]`), out of the
+    /// crate's sight.
+    pub macro_attr: bool,
     /// How it takes `self`, if it is a method.
     pub receiver: Option<Receiver>,
     /// A method of a blanket impl (`impl<F: Future> WithMetrics for F`): it applies to any
@@ -107,6 +112,11 @@ pub struct ModuleOutline {
     pub uses: Vec<UseDecl>,
     /// Its child modules (inline or in files).
     pub children: Vec<String>,
+    /// The child modules it declares without `pub` (`mod a;`, `pub(crate) mod b;`): what
+    /// they hold is out of the public API unless re-exported.
+    pub private_children: Vec<String>,
+    /// Its `pub use` declarations: what it re-exports.
+    pub reexports: Vec<UseDecl>,
 }
 
 /// A named field of a struct.
@@ -213,6 +223,10 @@ pub struct CrateMap {
     field_types: HashMap<(String, String), String>,
     /// Named fields holding collections: (struct, field) → their elements' type name.
     element_types: HashMap<(String, String), String>,
+    /// Modules declared without `pub`, by (target, path).
+    private_modules: HashSet<(usize, Vec<String>)>,
+    /// Every `pub use` of each target, by the module that declares it.
+    reexports: Vec<(usize, Vec<String>, UseDecl)>,
 }
 
 /// How deep `use` chains are followed.
@@ -260,6 +274,15 @@ impl CrateMap {
                 let scope = map.scopes.entry((target, module.path.clone())).or_default();
                 scope.uses.extend(module.uses.iter().cloned());
                 scope.children.extend(module.children.iter().cloned());
+                for child in &module.private_children {
+                    let mut path = module.path.clone();
+                    path.push(child.clone());
+                    map.private_modules.insert((target, path));
+                }
+                for decl in &module.reexports {
+                    map.reexports
+                        .push((target, module.path.clone(), decl.clone()));
+                }
             }
             for function in &outline.fns {
                 let id = map.fns.len();

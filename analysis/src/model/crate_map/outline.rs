@@ -98,6 +98,7 @@ pub fn outline(
                 params,
                 name_span: self.map.span(function.sig.ident.span()),
                 handler_attr: function.attrs.iter().any(is_handler_attribute),
+                macro_attr: function.attrs.iter().any(is_macro_attribute),
                 blanket: function.impl_block.is_some_and(|block| {
                     let self_ty = type_name(&block.self_ty);
                     block.generics.params.iter().any(|param| {
@@ -300,6 +301,49 @@ fn is_self(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(path) if path.path.is_ident("Self"))
 }
 
+/// The language's own attributes (and its tools'), on functions: any other is a macro.
+const BUILTIN_ATTRIBUTES: &[&str] = &[
+    "allow",
+    "automatically_derived",
+    "cfg",
+    "cfg_attr",
+    "cold",
+    "coverage",
+    "deny",
+    "deprecated",
+    "doc",
+    "expect",
+    "export_name",
+    "forbid",
+    "ignore",
+    "inline",
+    "instruction_set",
+    "link_section",
+    "must_use",
+    "naked",
+    "no_mangle",
+    "optimize",
+    "should_panic",
+    "target_feature",
+    "test",
+    "track_caller",
+    "unsafe",
+    "warn",
+];
+
+/// An attribute macro: neither the language's nor a tool's (`rustfmt::`, `clippy::`).
+fn is_macro_attribute(attr: &syn::Attribute) -> bool {
+    let path = attr.path();
+    let Some(first) = path.segments.first() else {
+        return false;
+    };
+    let first = syntax::name(&first.ident);
+    if path.segments.len() > 1 {
+        return !matches!(first.as_str(), "rustfmt" | "clippy" | "diagnostic");
+    }
+    !BUILTIN_ATTRIBUTES.contains(&first.as_str())
+}
+
 /// Web frameworks' handler attributes: actix-web's and rocket's `#[get("/path")]` and
 /// siblings (with their route argument), `#[route(..)]`, poem's `#[handler]`.
 fn is_handler_attribute(attr: &syn::Attribute) -> bool {
@@ -332,10 +376,18 @@ fn collect_modules(items: &[syn::Item], path: Vec<String>, out: &mut Vec<ModuleO
     }
     for item in items {
         match item {
-            syn::Item::Use(item) => use_decls(&item.tree, &mut here.uses),
+            syn::Item::Use(item) => {
+                use_decls(&item.tree, &mut here.uses);
+                if matches!(item.vis, syn::Visibility::Public(_)) {
+                    use_decls(&item.tree, &mut here.reexports);
+                }
+            }
             syn::Item::Mod(module) => {
                 let name = syntax::name(&module.ident);
                 here.children.push(name.clone());
+                if !matches!(module.vis, syn::Visibility::Public(_)) {
+                    here.private_children.push(name.clone());
+                }
                 if let Some((_, items)) = &module.content {
                     inline.push((items, name));
                 }

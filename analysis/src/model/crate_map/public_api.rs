@@ -1,0 +1,143 @@
+//! Whether a function is part of its crate's public API: declared `pub` in a module that the
+//! crate root reaches through `pub mod` declarations, or re-exported by a `pub use`. A `pub fn`
+//! inside a private module (`mod inner { pub fn f() }`) is callable only by the crate itself
+//! unless something re-exports it.
+//!
+//! Re-exports are matched by name and leniently (any `pub use` naming the function, its type or
+//! a module on its path, or a glob of such a module): when the analysis cannot tell, the
+//! function counts as public.
+
+use super::{CrateMap, FnId, Owner};
+
+impl CrateMap {
+    /// Whether the `pub` function `id` can be called from outside its crate: every module on
+    /// its path is declared `pub` (or its declaration is not seen), or a `pub use` of a public
+    /// module re-exports it, its type, one of its modules, or a module it is in (a glob).
+    pub fn is_public_api(&self, id: FnId) -> bool {
+        let def = &self.fns[id];
+        let module = &def.outline.module;
+        if self.reachable(def.target, module) {
+            return true;
+        }
+        let self_ty = match &def.outline.owner {
+            Owner::Impl { self_ty, .. } => Some(self_ty.as_str()),
+            Owner::Trait { trait_name } => Some(trait_name.as_str()),
+            Owner::Free => None,
+        };
+        // Through chains of `pub use` inside the private part, the path a re-export names may
+        // stop at any module between the root and the function's.
+        let names_it = |path: &[String]| match path.split_last() {
+            Some((last, modules)) => {
+                (*last == def.outline.name || Some(last.as_str()) == self_ty)
+                    && module.starts_with(modules)
+            }
+            None => false,
+        };
+        self.reexports
+            .iter()
+            .filter(|(target, from, _)| *target == def.target && self.reachable(*target, from))
+            .filter_map(|(_, from, decl)| Some((decl, absolute(from, &decl.path)?)))
+            .any(|(decl, path)| match &decl.alias {
+                // `pub use inner::f;`, `pub use inner::Api as Client;`, `pub use self::inner;`.
+                Some(_) => names_it(&path) || module.starts_with(&path),
+                // `pub use inner::*;`: what `inner` (and its public modules) declare.
+                None => module.starts_with(&path),
+            })
+    }
+
+    /// Whether no module on `module`'s path is declared private.
+    fn reachable(&self, target: usize, module: &[String]) -> bool {
+        !(1..=module.len()).any(|depth| {
+            self.private_modules
+                .contains(&(target, module[..depth].to_vec()))
+        })
+    }
+}
+
+/// A `use` path written in module `from`, from the crate's root: `crate::a`, `self::a`,
+/// `super::a` or `a` (a child module); `None` when it climbs above the root.
+fn absolute(from: &[String], path: &[String]) -> Option<Vec<String>> {
+    let (first, rest) = path.split_first()?;
+    match first.as_str() {
+        "crate" => Some(rest.to_vec()),
+        "self" => Some(from.iter().chain(rest).cloned().collect()),
+        "super" => {
+            let supers = path.iter().take_while(|s| *s == "super").count();
+            let base = from.len().checked_sub(supers)?;
+            Some(
+                from[..base]
+                    .iter()
+                    .chain(&path[supers..])
+                    .cloned()
+                    .collect(),
+            )
+        }
+        _ => Some(from.iter().chain(path).cloned().collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::crate_map::{CrateMap, FileOutline};
+    use crate::model::names::Names;
+    use crate::model::place::ModulePlace;
+    use crate::model::source_map::SourceMap;
+
+    fn map_of(source: &str) -> CrateMap {
+        let file = syn::parse_file(source).expect("parses");
+        let names = Names::collect(&file);
+        let map = SourceMap::new(source);
+        let outline: FileOutline = super::super::outline(&file, &names, &map, &[]);
+        let place = ModulePlace::infer(std::path::Path::new("src/lib.rs"), "app", true);
+        CrateMap::build(&[(place, Some(&outline))])
+    }
+
+    fn public(map: &CrateMap, name: &str) -> bool {
+        let id = map
+            .fns
+            .iter()
+            .position(|def| def.outline.name == name)
+            .expect("declared");
+        map.is_public_api(id)
+    }
+
+    #[test]
+    fn a_pub_fn_in_a_private_module_is_not_public_api() {
+        let map = map_of(
+            "pub fn root() {}
+             pub mod open { pub fn visible() {} mod shut { pub fn nested() {} } }
+             mod hidden { pub fn helper() {} pub struct Api; impl Api { pub fn call(&self) {} } }
+             pub(crate) mod internal { pub fn helper2() {} }",
+        );
+        assert!(public(&map, "root"));
+        assert!(public(&map, "visible"));
+        assert!(!public(&map, "nested"));
+        assert!(!public(&map, "helper"));
+        assert!(!public(&map, "call"));
+        assert!(!public(&map, "helper2"));
+    }
+
+    #[test]
+    fn a_reexport_makes_it_public_api() {
+        let map = map_of(
+            "mod a { pub fn f() {} }
+             mod b { pub struct Api; impl Api { pub fn call(&self) {} } }
+             mod c { pub fn g() {} }
+             mod d { pub fn h() {} }
+             pub use a::f;
+             pub use b::Api as Client;
+             pub use c::*;
+             use d::h;
+             mod e { pub mod inner { pub fn k() {} } pub use self::inner::*; }
+             mod f { pub fn m() {} }
+             mod g { pub use crate::f::*; }",
+        );
+        assert!(public(&map, "f"));
+        assert!(public(&map, "call"));
+        assert!(public(&map, "g"));
+        assert!(!public(&map, "h"));
+        // Re-exported from a private module only: still out of reach.
+        assert!(!public(&map, "k"));
+        assert!(!public(&map, "m"));
+    }
+}
