@@ -258,6 +258,7 @@ impl Engine<'_, '_> {
                 let span = self.span(ret.return_token.span);
                 let error = ret.expr.as_deref().is_some_and(guards::is_error_value);
                 self.exit(state, &value.ids, Exit::Return { error }, span);
+                self.handed_back(&value.ids, state);
                 self.release(&value.ids, state, Release::Move);
                 if let Some(client) = value.client {
                     self.escape_client(client);
@@ -414,6 +415,9 @@ impl Engine<'_, '_> {
                 for &id in &value.ids {
                     self.facts.tracked[id].awaited = true;
                     state.live.insert(id);
+                    if self.facts.tracked[id].checked_at_source {
+                        self.succeeded(id, state);
+                    }
                 }
                 Value::responses(value.ids)
             }
@@ -473,6 +477,11 @@ impl Engine<'_, '_> {
             self.mark_failed(&mut then_state);
         } else if failure == Some(false) {
             self.mark_failed(&mut otherwise);
+        }
+        match guards::success_branch(&if_expr.cond) {
+            Some(true) => self.mark_succeeded(&mut then_state),
+            Some(false) => self.mark_succeeded(&mut otherwise),
+            None => {}
         }
         self.body.size_guard += usize::from(size_guard);
         self.body.error_path += usize::from(failure == Some(true));
@@ -545,6 +554,7 @@ impl Engine<'_, '_> {
         // fails: `Ok(resp) if resp.status().is_success() => .., _ => continue` drops it there.
         let mut falls_through = false;
         let mut after_success_guard = false;
+        let mut after_success_arm = false;
         for arm in &match_expr.arms {
             let mut arm_state = state.clone();
             self.push_scope();
@@ -574,15 +584,32 @@ impl Engine<'_, '_> {
             }
             let arm_guard = guards::is_empty_body_status(&arm.pat);
             let arm_expected = on_status && guards::is_expected_status_pattern(&arm.pat);
-            let arm_failure = (on_status && !guards::is_success_pattern(&arm.pat))
+            // A catch-all arm (`_`, `other`) is taken on a failure only after an arm that
+            // took the successes: after `400 => .., 503 => ..` it is the success path.
+            let status_failure = match guards::is_catch_all(&arm.pat) {
+                true => after_success_arm,
+                false => !guards::is_success_pattern(&arm.pat),
+            };
+            let arm_failure = (on_status && status_failure)
                 || (on_status_result && guards::is_err_pattern(&arm.pat))
                 || (wildcard && after_success_guard);
+            after_success_arm |= guards::is_success_pattern(&arm.pat);
             if let Some((_, guard)) = &arm.guard {
                 falls_through |= !binds_nothing_of_value(&arm.pat);
                 after_success_guard |= guards::failure_branch(guard) == Some(false);
             }
             if arm_failure {
                 self.mark_failed(&mut arm_state);
+            } else if (on_status && guards::is_success_pattern(&arm.pat))
+                || (on_status_result && !guards::is_err_pattern(&arm.pat) && !wildcard)
+            {
+                self.mark_succeeded(&mut arm_state);
+            }
+            if arm_guard {
+                // A 204 or 304: on this path there is no body to read.
+                for &id in &arm_state.live {
+                    self.facts.tracked[id].released_off_failure = true;
+                }
             }
             self.body.size_guard += usize::from(arm_guard);
             self.body.error_path += usize::from(arm_failure);

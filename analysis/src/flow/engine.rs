@@ -186,6 +186,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         }
     }
     let value = engine.fn_block(block, &mut state);
+    engine.handed_back(&value.ids, &state);
     let returned = value
         .clone()
         .join(std::mem::take(&mut engine.body.returned));
@@ -246,6 +247,11 @@ impl<'f> Engine<'_, 'f> {
             early_exits: Vec::new(),
             read_on_error_path: false,
             status_checked: false,
+            checked_at_source: false,
+            success_branch: false,
+            released_off_failure: false,
+            returned_unchecked: false,
+            headers_read: false,
             returned: false,
             streamed: false,
             whole_read: false,
@@ -262,7 +268,10 @@ impl<'f> Engine<'_, 'f> {
 
     pub(super) fn release(&mut self, ids: &[Id], state: &mut State, how: Release) {
         for &id in ids {
+            let on_failure =
+                self.body.error_path > 0 || state.fates.get(&id).is_some_and(|fate| fate.failed);
             let tracked = &mut self.facts.tracked[id];
+            tracked.released_off_failure |= how != Release::Unknown && !on_failure;
             match how {
                 Release::Move => tracked.released = true,
                 Release::Read => {
@@ -404,6 +413,33 @@ impl<'f> Engine<'_, 'f> {
         }
     }
 
+    /// The path is taken only on a success status: of every live response, since the
+    /// condition names the status of one of them (or a copy of it).
+    pub(super) fn mark_succeeded(&mut self, state: &mut State) {
+        let live: Vec<Id> = state.live.iter().copied().collect();
+        for id in live {
+            self.succeeded(id, state);
+        }
+    }
+
+    /// The path knows response `id` is a success.
+    pub(super) fn succeeded(&mut self, id: Id, state: &mut State) {
+        state.fates.entry(id).or_default().succeeded = true;
+        self.facts.tracked[id].success_branch = true;
+    }
+
+    /// Responses handed back to the caller here: those whose success this path does not know
+    /// make the function's summary say nothing of their status.
+    pub(super) fn handed_back(&mut self, ids: &[Id], state: &State) {
+        for &id in ids {
+            let known =
+                state.live.contains(&id) && state.fates.get(&id).is_some_and(|fate| fate.succeeded);
+            if !known {
+                self.facts.tracked[id].returned_unchecked = true;
+            }
+        }
+    }
+
     /// The path logs, or makes an error value its function's value, at `span`: of the live
     /// responses it is taken on a failure status of, it turns that status into a message.
     pub(super) fn mark_outcome(&self, state: &mut State, outcome: Outcome, span: Span) {
@@ -532,7 +568,12 @@ impl<'f> Engine<'_, 'f> {
             summary.returns_request = RequestKind {
                 head: returned_kinds.iter().all(|k| k.head),
                 write: returned_kinds.iter().all(|k| k.write),
+                get: returned_kinds.iter().all(|k| k.get),
             };
+            summary.returns_checked = returned.ids.iter().all(|id| {
+                let tracked = &self.facts.tracked[*id];
+                !matches!(tracked.kind, TrackedKind::Response { .. }) || !tracked.returned_unchecked
+            });
         }
         summary.fresh_client = returned.client.and_then(|client| self.client_site(client));
         for (position, value) in params {

@@ -65,6 +65,9 @@ pub struct Summary {
     pub fresh_client: Option<ClientSite>,
     /// The kind of request every response it returns answers (all HEAD, all writes).
     pub returns_request: RequestKind,
+    /// Every response it returns is handed back only on a success status (checked by a
+    /// branch on the status, `error_for_status()` or a checker of its own).
+    pub returns_checked: bool,
     /// What it does with each parameter (by position, `self` included).
     pub params: Vec<ParamUse>,
     /// It builds a client and sends a request with it on every call (itself, or through
@@ -92,6 +95,8 @@ impl Summary {
         self.fresh_client = found.fresh_client.clone();
         self.returns_request.head |= found.returns_request.head;
         self.returns_request.write |= found.returns_request.write;
+        self.returns_request.get |= found.returns_request.get;
+        self.returns_checked |= found.returns_checked;
         if self.params.len() < found.params.len() {
             self.params.resize(found.params.len(), ParamUse::default());
         }
@@ -157,4 +162,6 @@ pub struct RequestKind {
     pub head: bool,
     /// A write (POST, PUT, PATCH, DELETE): its success body is small or empty by protocol.
     pub write: bool,
+    /// A GET: its success body is what it is sent for.
+    pub get: bool,
 }
