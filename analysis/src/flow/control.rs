@@ -7,7 +7,7 @@ use super::engine::{Engine, Exit, LoopFrame, Release};
 use super::guards;
 use super::mentions;
 use super::scopes::{binds_nothing_of_value, refutable_drops_value};
-use super::state::{Fresh, Shape, State, Value, Var};
+use super::state::{Fresh, Id, Shape, State, Value, Var};
 use super::{Outcome, PlaceKind};
 use crate::diagnostic::Span;
 use crate::model::syntax::{self, pattern_names};
@@ -405,9 +405,13 @@ impl Engine<'_, '_> {
         let mut involved = self.mentioned_ids(&mentions::in_expr(&await_expr.base), state);
         involved.extend(value.ids.iter().copied());
         let span = self.span(await_expr.await_token.span);
-        // Preparing a local file (`tokio::fs::create_dir_all(dir).await`) waits on the disk,
-        // not on another party: it is not an unrelated wait.
-        if !guards::is_local_file_io(&await_expr.base) {
+        // Preparing a local file (`tokio::fs::create_dir_all(dir).await`, or a helper of the
+        // crate that only does that) waits on the disk, not on another party: it is not an
+        // unrelated wait.
+        if !guards::is_local_file_io(&await_expr.base)
+            && !self.awaits_local_helper(&await_expr.base, &involved, state)
+        {
+            self.waits_elsewhere = true;
             self.hold_live(state, &involved, span, PlaceKind::Await);
         }
         match value.shape {
@@ -431,6 +435,52 @@ impl Engine<'_, '_> {
             },
             _ => Value::default(),
         }
+    }
+
+    /// Whether an awaited expression calls a function of the crate whose summary says it
+    /// waits only locally (or never suspends). When a response is held across it and the
+    /// summary does not say so, the function's body is wanted: a body the lazy parse left
+    /// unread has a summary that says nothing.
+    fn awaits_local_helper(&mut self, base: &syn::Expr, involved: &[Id], state: &State) -> bool {
+        let candidates = match base {
+            syn::Expr::Call(call) => match &*call.func {
+                syn::Expr::Path(path) => self.resolve_path(&path.path, state),
+                _ => Vec::new(),
+            },
+            syn::Expr::MethodCall(call) => {
+                let method = syntax::name(&call.method);
+                match self.resolve_method(&call.receiver, &method, state) {
+                    (found, true) => found,
+                    _ => Vec::new(),
+                }
+            }
+            syn::Expr::Paren(paren) => {
+                return self.awaits_local_helper(&paren.expr, involved, state)
+            }
+            _ => Vec::new(),
+        };
+        let [callee] = candidates.as_slice() else {
+            return false;
+        };
+        if self
+            .cx
+            .summaries
+            .get(*callee)
+            .is_some_and(|summary| summary.waits_locally)
+        {
+            return true;
+        }
+        // Asked for where it matters: a response is held across it, or this function is
+        // itself asked how it waits.
+        let holds = state
+            .live
+            .iter()
+            .any(|id| !involved.contains(id) && state.is_bound(*id));
+        let asked = self.cx.wanted.contains(&self.function.id);
+        if (holds || asked) && !self.facts.wanted.contains(callee) {
+            self.facts.wanted.push(*callee);
+        }
+        false
     }
 
     fn assign(&mut self, left: &syn::Expr, value: Value, state: &mut State) {

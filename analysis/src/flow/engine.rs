@@ -116,6 +116,9 @@ pub(super) struct Engine<'a, 'f> {
     /// Bindings that come from the call or the item: parameters, loop and closure patterns,
     /// and locals computed from them. A client configured with one is configured per item.
     pub(super) item_names: HashSet<String>,
+    /// Some await (or a macro that may hide one) waits on something other than the local
+    /// disk: the function does not wait only locally.
+    pub(super) waits_elsewhere: bool,
 }
 
 /// Analyzes one function: its parameters and body, with nested closures and async blocks.
@@ -149,6 +152,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         size_vars: HashSet::default(),
         item_names: HashSet::default(),
         future_sets: HashSet::default(),
+        waits_elsewhere: false,
     };
     engine.facts.bounds_body_size = bounds_body_size(block);
     let mut state = State::new();
@@ -594,6 +598,7 @@ impl<'f> Engine<'_, 'f> {
             summary.params[*position] = usage;
         }
         summary.per_call_client = self.per_call_client();
+        summary.waits_locally = function.sig.asyncness.is_some() && !self.waits_elsewhere;
         summary
     }
 

@@ -65,6 +65,8 @@ impl Engine<'_, '_> {
             }
             return Value::default();
         }
+        // A macro the walk does not know may hide an await (`join!`, `select!`).
+        self.waits_elsewhere = true;
         if self.cx.crate_map.macros.contains(&name) {
             if let Some(value) = self.crate_macro(mac, state) {
                 return value;

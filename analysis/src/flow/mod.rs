@@ -304,6 +304,10 @@ pub struct Facts {
     pub calls: Vec<CallSite>,
     /// What the function does, as its callers see it.
     pub summary: Summary,
+    /// Functions of the crate whose bodies this analysis wants read: helpers awaited while a
+    /// response is held, whose summaries do not say yet that they wait only locally (a body
+    /// the lazy parse left unread says nothing).
+    pub wanted: Vec<FnId>,
 }
 
 /// What the whole-crate lints read: every function's calls and clients, with the summaries.

@@ -73,6 +73,11 @@ pub struct Summary {
     /// It builds a client and sends a request with it on every call (itself, or through
     /// the functions it calls), without keeping it.
     pub per_call_client: Option<ClientSite>,
+    /// An `async fn` that waits on nothing but the local disk: each of its awaits is local
+    /// file I/O (`tokio::fs`, `File::create`) or of a function of the crate that waits the
+    /// same way, and no macro hides one; with none, it never suspends. Awaiting it pins
+    /// nothing a held response waits for.
+    pub waits_locally: bool,
 }
 
 impl Summary {
@@ -104,6 +109,7 @@ impl Summary {
             mine.join(*theirs);
         }
         self.per_call_client = found.per_call_client.clone();
+        self.waits_locally |= found.waits_locally;
     }
 
     /// What the function does with its parameter at `position`.
