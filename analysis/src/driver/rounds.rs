@@ -43,6 +43,8 @@ pub(super) struct Analysis {
     pub(super) analyzed: Vec<bool>,
     /// Whose latest answer came without parsing the body ([`FnResult::unparsed`]).
     pub(super) unparsed: Vec<bool>,
+    /// Functions whose bodies an analysis of this run asked for ([`FnResult::wanted`]).
+    pub(super) wanted: HashSet<FnId>,
 }
 
 impl Analysis {
@@ -52,6 +54,7 @@ impl Analysis {
             summaries: self.summaries.clone(),
             mentions_reqwest: self.mentions_reqwest,
             lazy: Arc::clone(&self.lazy),
+            wanted: self.wanted.clone(),
         })
     }
 
@@ -106,7 +109,13 @@ impl Analysis {
         for _ in 0..=MAX_ROUNDS {
             let context = self.context();
             let mut changed = Vec::new();
+            let mut asked = Vec::new();
             for mut result in crew.round(&context, only.as_ref()) {
+                // How a function waits is said only of the bodies asked for, so that it does
+                // not depend on whether the lazy parse read a body nobody asked for.
+                if !context.wanted.contains(&result.id) {
+                    result.summary.waits_locally = false;
+                }
                 let mut grown = self.summaries[result.id].clone();
                 grown.grow(&result.summary);
                 if grown != self.summaries[result.id] {
@@ -118,12 +127,21 @@ impl Analysis {
                         readers.entry(read).or_default().insert(result.id);
                     }
                 }
+                // A body asked for is analyzed in the next round, and what it finds goes
+                // back to the function that asked.
+                for &wanted in &result.wanted {
+                    readers.entry(wanted).or_default().insert(result.id);
+                    if self.wanted.insert(wanted) {
+                        asked.push(wanted);
+                    }
+                }
                 self.record(&mut result);
             }
-            let dirty: HashSet<FnId> = changed
+            let mut dirty: HashSet<FnId> = changed
                 .iter()
                 .flat_map(|id| readers.get(id).into_iter().flatten().copied())
                 .collect();
+            dirty.extend(asked.drain(..));
             if dirty.is_empty() {
                 break;
             }
@@ -171,6 +189,7 @@ pub(super) fn coordinate(
         reads: vec![Vec::new(); fn_count],
         analyzed: vec![false; fn_count],
         unparsed: vec![false; fn_count],
+        wanted: HashSet::new(),
         crate_map,
         lazy,
         mentions_reqwest,

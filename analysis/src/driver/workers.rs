@@ -47,6 +47,9 @@ pub(super) struct RoundContext {
     pub(super) mentions_reqwest: bool,
     /// What tells whether a blanked body must be parsed.
     pub(super) lazy: Arc<LazyIndex>,
+    /// Functions whose bodies an analysis asked for ([`FnResult::wanted`]): parsed even when
+    /// blanked.
+    pub(super) wanted: HashSet<FnId>,
 }
 
 impl RoundContext {
@@ -58,6 +61,7 @@ impl RoundContext {
             summaries: Summaries::new(&self.summaries),
             map,
             mentions_reqwest: self.mentions_reqwest,
+            wanted: &self.wanted,
         }
     }
 }
@@ -83,6 +87,8 @@ pub(super) struct FnResult {
     pub(super) reads: Vec<FnId>,
     /// Answered without parsing the body: nothing in it can matter.
     pub(super) unparsed: bool,
+    /// Functions whose bodies the analysis wants read ([`flow::Facts::wanted`]).
+    pub(super) wanted: Vec<FnId>,
 }
 
 /// What a worker hands back about one file at the end.
@@ -464,6 +470,7 @@ impl<'a> ShardFile<'a> {
                 facts: FnFacts::default(),
                 reads,
                 unparsed: true,
+                wanted: Vec::new(),
             });
             self.facts.insert(id, facts);
         }
@@ -554,6 +561,7 @@ impl<'a> ShardFile<'a> {
                 },
                 reads,
                 unparsed,
+                wanted: facts.wanted.clone(),
             });
             self.facts.insert(id, facts);
         }
@@ -675,7 +683,9 @@ pub(super) fn unparsed_answer(
     let mut candidates = lazy.candidates(function);
     candidates.retain(|&callee| callee != id);
     let map = &context.crate_map;
-    if lazy.needs(map, id, function, &candidates, &context.summaries) {
+    if context.wanted.contains(&id)
+        || lazy.needs(map, id, function, &candidates, &context.summaries)
+    {
         return None;
     }
     let outline = &map.fns[id].outline;

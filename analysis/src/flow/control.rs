@@ -279,6 +279,7 @@ impl Engine<'_, '_> {
                 let span = self.span(ret.return_token.span);
                 let error = ret.expr.as_deref().is_some_and(guards::is_error_value);
                 self.exit(state, &value.ids, Exit::Return { error }, span);
+                self.handed_back(&value.ids, state);
                 self.release(&value.ids, state, Release::Move);
                 if let Some(client) = value.client {
                     self.escape_client(client);
@@ -425,9 +426,13 @@ impl Engine<'_, '_> {
         let mut involved = self.mentioned_ids(&mentions::in_expr(&await_expr.base), state);
         involved.extend(value.ids.iter().copied());
         let span = self.span(await_expr.await_token.span);
-        // Preparing a local file (`tokio::fs::create_dir_all(dir).await`) waits on the disk,
-        // not on another party: it is not an unrelated wait.
-        if !guards::is_local_file_io(&await_expr.base) {
+        // Preparing a local file (`tokio::fs::create_dir_all(dir).await`, or a helper of the
+        // crate that only does that) waits on the disk, not on another party: it is not an
+        // unrelated wait.
+        if !guards::is_local_file_io(&await_expr.base)
+            && !self.awaits_local_helper(&await_expr.base, &involved, state)
+        {
+            self.waits_elsewhere = true;
             self.hold_live(state, &involved, span, PlaceKind::Await);
         }
         match value.shape {
@@ -435,6 +440,9 @@ impl Engine<'_, '_> {
                 for &id in &value.ids {
                     self.facts.tracked[id].awaited = true;
                     state.live.insert(id);
+                    if self.facts.tracked[id].checked_at_source {
+                        self.succeeded(id, state);
+                    }
                 }
                 Value::responses(value.ids)
             }
@@ -448,6 +456,52 @@ impl Engine<'_, '_> {
             },
             _ => Value::default(),
         }
+    }
+
+    /// Whether an awaited expression calls a function of the crate whose summary says it
+    /// waits only locally (or never suspends). When a response is held across it and the
+    /// summary does not say so, the function's body is wanted: a body the lazy parse left
+    /// unread has a summary that says nothing.
+    fn awaits_local_helper(&mut self, base: &syn::Expr, involved: &[Id], state: &State) -> bool {
+        let candidates = match base {
+            syn::Expr::Call(call) => match &*call.func {
+                syn::Expr::Path(path) => self.resolve_path(&path.path, state),
+                _ => Vec::new(),
+            },
+            syn::Expr::MethodCall(call) => {
+                let method = syntax::name(&call.method);
+                match self.resolve_method(&call.receiver, &method, state) {
+                    (found, true) => found,
+                    _ => Vec::new(),
+                }
+            }
+            syn::Expr::Paren(paren) => {
+                return self.awaits_local_helper(&paren.expr, involved, state)
+            }
+            _ => Vec::new(),
+        };
+        let [callee] = candidates.as_slice() else {
+            return false;
+        };
+        if self
+            .cx
+            .summaries
+            .get(*callee)
+            .is_some_and(|summary| summary.waits_locally)
+        {
+            return true;
+        }
+        // Asked for where it matters: a response is held across it, or this function is
+        // itself asked how it waits.
+        let holds = state
+            .live
+            .iter()
+            .any(|id| !involved.contains(id) && state.is_bound(*id));
+        let asked = self.cx.wanted.contains(&self.function.id);
+        if (holds || asked) && !self.facts.wanted.contains(callee) {
+            self.facts.wanted.push(*callee);
+        }
+        false
     }
 
     fn assign(&mut self, left: &syn::Expr, value: Value, state: &mut State) {
@@ -494,6 +548,11 @@ impl Engine<'_, '_> {
             self.mark_failed(&mut then_state);
         } else if failure == Some(false) {
             self.mark_failed(&mut otherwise);
+        }
+        match guards::success_branch(&if_expr.cond) {
+            Some(true) => self.mark_succeeded(&mut then_state),
+            Some(false) => self.mark_succeeded(&mut otherwise),
+            None => {}
         }
         self.body.size_guard += usize::from(size_guard);
         self.body.error_path += usize::from(failure == Some(true));
@@ -566,6 +625,7 @@ impl Engine<'_, '_> {
         // fails: `Ok(resp) if resp.status().is_success() => .., _ => continue` drops it there.
         let mut falls_through = false;
         let mut after_success_guard = false;
+        let mut after_success_arm = false;
         for arm in &match_expr.arms {
             let mut arm_state = state.clone();
             self.push_scope();
@@ -595,15 +655,32 @@ impl Engine<'_, '_> {
             }
             let arm_guard = guards::is_empty_body_status(&arm.pat);
             let arm_expected = on_status && guards::is_expected_status_pattern(&arm.pat);
-            let arm_failure = (on_status && !guards::is_success_pattern(&arm.pat))
+            // A catch-all arm (`_`, `other`) is taken on a failure only after an arm that
+            // took the successes: after `400 => .., 503 => ..` it is the success path.
+            let status_failure = match guards::is_catch_all(&arm.pat) {
+                true => after_success_arm,
+                false => !guards::is_success_pattern(&arm.pat),
+            };
+            let arm_failure = (on_status && status_failure)
                 || (on_status_result && guards::is_err_pattern(&arm.pat))
                 || (wildcard && after_success_guard);
+            after_success_arm |= guards::is_success_pattern(&arm.pat);
             if let Some((_, guard)) = &arm.guard {
                 falls_through |= !binds_nothing_of_value(&arm.pat);
                 after_success_guard |= guards::failure_branch(guard) == Some(false);
             }
             if arm_failure {
                 self.mark_failed(&mut arm_state);
+            } else if (on_status && guards::is_success_pattern(&arm.pat))
+                || (on_status_result && !guards::is_err_pattern(&arm.pat) && !wildcard)
+            {
+                self.mark_succeeded(&mut arm_state);
+            }
+            if arm_guard {
+                // A 204 or 304: on this path there is no body to read.
+                for &id in &arm_state.live {
+                    self.facts.tracked[id].released_off_failure = true;
+                }
             }
             self.body.size_guard += usize::from(arm_guard);
             self.body.error_path += usize::from(arm_failure);

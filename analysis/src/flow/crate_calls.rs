@@ -222,13 +222,33 @@ impl Engine<'_, '_> {
                 if handed_back.is_empty() {
                     // What the callee sends: a HEAD helper returns bodiless responses.
                     let mut request = request;
+                    let mut checked = false;
                     if let Some(callee) = unique {
-                        let sent = self.cx.summaries[callee].returns_request;
-                        request.head |= sent.head;
-                        request.write |= sent.write;
+                        let summary = &self.cx.summaries[callee];
+                        request.head |= summary.returns_request.head;
+                        request.write |= summary.returns_request.write;
+                        request.get |= summary.returns_request.get;
+                        checked = summary.returns_checked;
                     }
-                    self.source(span, request, future, state)
+                    let value = self.source(span, request, future, state);
+                    if checked {
+                        // A helper that hands it back only on success: checked there.
+                        for &id in &value.ids {
+                            let tracked = &mut self.facts.tracked[id];
+                            tracked.status_checked = true;
+                            tracked.checked_at_source = true;
+                            if !future {
+                                self.succeeded(id, state);
+                            }
+                        }
+                    }
+                    value
                 } else {
+                    if unique.is_some_and(|callee| self.cx.summaries[callee].returns_checked) {
+                        for &id in &handed_back {
+                            self.succeeded(id, state);
+                        }
+                    }
                     Value {
                         ids: handed_back,
                         shape: if future { Shape::Future } else { Shape::Plain },

@@ -125,6 +125,9 @@ pub(super) struct Engine<'a, 'f> {
     pub(super) item_names: HashSet<String>,
     /// The body's rare paths.
     pub(super) rarity: super::rarity::FnRarity,
+    /// Some await (or a macro that may hide one) waits on something other than the local
+    /// disk: the function does not wait only locally.
+    pub(super) waits_elsewhere: bool,
 }
 
 /// Analyzes one function: its parameters and body, with nested closures and async blocks.
@@ -159,6 +162,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         item_names: HashSet::default(),
         future_sets: HashSet::default(),
         rarity: super::rarity::FnRarity::of(block, cx.map, cx.crate_map),
+        waits_elsewhere: false,
     };
     engine.facts.bounds_body_size = bounds_body_size(block);
     let mut state = State::new();
@@ -196,6 +200,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         }
     }
     let value = engine.fn_block(block, &mut state);
+    engine.handed_back(&value.ids, &state);
     let returned = value
         .clone()
         .join(std::mem::take(&mut engine.body.returned));
@@ -256,6 +261,11 @@ impl<'f> Engine<'_, 'f> {
             early_exits: Vec::new(),
             read_on_error_path: false,
             status_checked: false,
+            checked_at_source: false,
+            success_branch: false,
+            released_off_failure: false,
+            returned_unchecked: false,
+            headers_read: false,
             returned: false,
             streamed: false,
             whole_read: false,
@@ -273,7 +283,10 @@ impl<'f> Engine<'_, 'f> {
 
     pub(super) fn release(&mut self, ids: &[Id], state: &mut State, how: Release) {
         for &id in ids {
+            let on_failure =
+                self.body.error_path > 0 || state.fates.get(&id).is_some_and(|fate| fate.failed);
             let tracked = &mut self.facts.tracked[id];
+            tracked.released_off_failure |= how != Release::Unknown && !on_failure;
             match how {
                 Release::Move => tracked.released = true,
                 Release::Read => {
@@ -418,6 +431,33 @@ impl<'f> Engine<'_, 'f> {
         }
     }
 
+    /// The path is taken only on a success status: of every live response, since the
+    /// condition names the status of one of them (or a copy of it).
+    pub(super) fn mark_succeeded(&mut self, state: &mut State) {
+        let live: Vec<Id> = state.live.iter().copied().collect();
+        for id in live {
+            self.succeeded(id, state);
+        }
+    }
+
+    /// The path knows response `id` is a success.
+    pub(super) fn succeeded(&mut self, id: Id, state: &mut State) {
+        state.fates.entry(id).or_default().succeeded = true;
+        self.facts.tracked[id].success_branch = true;
+    }
+
+    /// Responses handed back to the caller here: those whose success this path does not know
+    /// make the function's summary say nothing of their status.
+    pub(super) fn handed_back(&mut self, ids: &[Id], state: &State) {
+        for &id in ids {
+            let known =
+                state.live.contains(&id) && state.fates.get(&id).is_some_and(|fate| fate.succeeded);
+            if !known {
+                self.facts.tracked[id].returned_unchecked = true;
+            }
+        }
+    }
+
     /// The path logs, or makes an error value its function's value, at `span`: of the live
     /// responses it is taken on a failure status of, it turns that status into a message.
     pub(super) fn mark_outcome(&mut self, state: &mut State, outcome: Outcome, span: Span) {
@@ -559,7 +599,12 @@ impl<'f> Engine<'_, 'f> {
             summary.returns_request = RequestKind {
                 head: returned_kinds.iter().all(|k| k.head),
                 write: returned_kinds.iter().all(|k| k.write),
+                get: returned_kinds.iter().all(|k| k.get),
             };
+            summary.returns_checked = returned.ids.iter().all(|id| {
+                let tracked = &self.facts.tracked[*id];
+                !matches!(tracked.kind, TrackedKind::Response { .. }) || !tracked.returned_unchecked
+            });
         }
         // A client without a pool is no pool thrown away where it is built.
         summary.fresh_client = returned
@@ -591,6 +636,7 @@ impl<'f> Engine<'_, 'f> {
             }
         }
         summary.per_call_client = self.per_call_client();
+        summary.waits_locally = function.sig.asyncness.is_some() && !self.waits_elsewhere;
         summary
     }
 

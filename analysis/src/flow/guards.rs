@@ -183,7 +183,10 @@ pub(super) fn failure_branch(cond: &syn::Expr) -> Option<bool> {
                     return None;
                 }
                 let is_eq = matches!(binary.op, syn::BinOp::Eq(_));
-                if is_success_value(&binary.left) || is_success_value(&binary.right) {
+                // `status == 204`: its else-branch is the usual success, with a body.
+                if is_empty_body_value(&binary.left) || is_empty_body_value(&binary.right) {
+                    None
+                } else if is_success_value(&binary.left) || is_success_value(&binary.right) {
                     Some(!is_eq)
                 } else if is_failure_value(&binary.left) || is_failure_value(&binary.right) {
                     Some(is_eq)
@@ -195,6 +198,56 @@ pub(super) fn failure_branch(cond: &syn::Expr) -> Option<bool> {
                 let about_status = is_status_check(&binary.left);
                 let threshold = int_value(&binary.right).is_some_and(|n| (299..=500).contains(&n));
                 (about_status && threshold).then_some(true)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Which branch of an `if` is taken only on a success status: `Some(true)` for the
+/// then-branch (`status.is_success()`, `status == StatusCode::OK`,
+/// `resp.error_for_status_ref().is_ok()`), `Some(false)` for the else-branch
+/// (`!status.is_success()`, `status != StatusCode::OK`, `status.as_u16() >= 300`), `None`
+/// when neither is (`is_client_error()` leaves server errors on its else-branch).
+pub(super) fn success_branch(cond: &syn::Expr) -> Option<bool> {
+    match cond {
+        syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) => {
+            success_branch(&unary.expr).map(|then_succeeds| !then_succeeds)
+        }
+        syn::Expr::Paren(paren) => success_branch(&paren.expr),
+        syn::Expr::MethodCall(call) => match syntax::name(&call.method).as_str() {
+            "is_success" => Some(true),
+            "is_ok" if checks_status(&call.receiver) => Some(true),
+            "is_err" if checks_status(&call.receiver) => Some(false),
+            _ => None,
+        },
+        // `if let Ok(r) = resp.error_for_status_ref()`: the then-branch is the success.
+        syn::Expr::Let(let_expr) if checks_status(&let_expr.expr) => {
+            Some(!is_err_pattern(&let_expr.pat))
+        }
+        syn::Expr::Binary(binary) => match binary.op {
+            // Both must hold for the then-branch, either fails the else-branch.
+            syn::BinOp::And(_) => {
+                let left = success_branch(&binary.left);
+                let right = success_branch(&binary.right);
+                (left == Some(true) || right == Some(true)).then_some(true)
+            }
+            syn::BinOp::Or(_) => {
+                let left = success_branch(&binary.left);
+                let right = success_branch(&binary.right);
+                (left == Some(false) || right == Some(false)).then_some(false)
+            }
+            syn::BinOp::Ne(_) | syn::BinOp::Eq(_) => {
+                let about_status = is_status_check(&binary.left) || is_status_check(&binary.right);
+                let success = is_success_value(&binary.left) || is_success_value(&binary.right);
+                (about_status && success).then_some(matches!(binary.op, syn::BinOp::Eq(_)))
+            }
+            syn::BinOp::Ge(_) | syn::BinOp::Gt(_) | syn::BinOp::Lt(_) | syn::BinOp::Le(_) => {
+                let about_status = is_status_check(&binary.left);
+                let threshold = int_value(&binary.right).is_some_and(|n| (299..=400).contains(&n));
+                let then_below = matches!(binary.op, syn::BinOp::Lt(_) | syn::BinOp::Le(_));
+                (about_status && threshold).then_some(then_below)
             }
             _ => None,
         },
@@ -232,6 +285,13 @@ fn is_success_value(expr: &syn::Expr) -> bool {
         }
         _ => int_value(expr).is_some_and(|n| (200..300).contains(&n)),
     }
+}
+
+/// A status whose response has no body: `StatusCode::NO_CONTENT`, `304`.
+fn is_empty_body_value(expr: &syn::Expr) -> bool {
+    let mut finder = EmptyStatus::default();
+    finder.visit_expr(expr);
+    finder.found
 }
 
 /// A failure status: `StatusCode::NOT_FOUND`, `409`.
@@ -273,6 +333,22 @@ fn int_value(expr: &syn::Expr) -> Option<u64> {
         }) => int.base10_parse().ok(),
         syn::Expr::Paren(paren) => int_value(&paren.expr),
         _ => None,
+    }
+}
+
+/// Whether a `match` arm's pattern matches anything: `_`, or a binding (`other`, not a
+/// constant such as `NOT_FOUND`).
+pub(super) fn is_catch_all(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::Wild(_) => true,
+        syn::Pat::Ident(ident) => {
+            ident.subpat.is_none()
+                && ident
+                    .ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_lowercase() || c == '_')
+        }
+        _ => false,
     }
 }
 

@@ -65,10 +65,47 @@ impl Engine<'_, '_> {
             }
             return Value::default();
         }
+        // A macro the walk does not know may hide an await (`join!`, `select!`).
+        self.waits_elsewhere = true;
+        if self.cx.crate_map.macros.contains(&name) {
+            if let Some(value) = self.crate_macro(mac, state) {
+                return value;
+            }
+        }
         // Any other macro: cannot tell what it does with a response it is given.
         let ids = self.mentioned_ids(&mentions::in_tokens(&mac.tokens), state);
         self.release(&ids, state, Release::Unknown);
         Value::default()
+    }
+}
+
+impl Engine<'_, '_> {
+    /// A call of one of the crate's own `macro_rules!` macros whose arguments parse as
+    /// expressions (`block_on!(client.get(u).send())`): each is analyzed where it is written,
+    /// so that the requests they send are sources. The call's value is its one argument's (a
+    /// macro that wraps an expression to run it); with several, what the macro makes of each
+    /// is not known. So is what it does with a response that existed before the call
+    /// (`check!(resp)`). `None` when the arguments are not expressions.
+    fn crate_macro(&mut self, mac: &syn::Macro, state: &mut State) -> Option<Value> {
+        let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+        let args = mac.parse_body_with(parser).ok()?;
+        let existing = self.mentioned_ids(&mentions::in_tokens(&mac.tokens), state);
+        let mut value = match args.len() {
+            1 => args
+                .first()
+                .map(|arg| self.expr(arg, state))
+                .unwrap_or_default(),
+            _ => {
+                for arg in &args {
+                    let value = self.expr(arg, state);
+                    self.release(&value.ids, state, Release::Unknown);
+                }
+                Value::default()
+            }
+        };
+        self.release(&existing, state, Release::Unknown);
+        value.ids.retain(|id| !existing.contains(id));
+        Some(value)
     }
 }
 

@@ -155,6 +155,19 @@ pub struct Tracked {
     /// Known to be a success: it went through `error_for_status()` or a checker of the crate
     /// that hands it back only on success.
     pub status_checked: bool,
+    /// Comes from a function of the crate that hands responses back only on a success status
+    /// (its summary's `returns_checked`): every path knows it is a success.
+    pub checked_at_source: bool,
+    /// Some path is taken only on its success status (a branch on `is_success()`, a success
+    /// arm of a `match` on the status).
+    pub success_branch: bool,
+    /// Released (read, moved on, dropped explicitly) on some path not taken on a failure
+    /// status, or found to have no body there (a 204 or 304 arm).
+    pub released_off_failure: bool,
+    /// Handed back to the function's caller on some path where its success is not known.
+    pub returned_unchecked: bool,
+    /// Its headers or length are looked at (`headers()`, `content_length()`, `cookies()`).
+    pub headers_read: bool,
     /// Handed back to the function's caller on some path.
     pub returned: bool,
     /// Its body is streamed (`bytes_stream()`, a `chunk()` loop, a copy) on some success path.
@@ -167,19 +180,30 @@ pub struct Tracked {
 }
 
 impl Tracked {
-    /// A response released on no path: never read, moved on or dropped explicitly, with a
-    /// request made (an async source awaited) and a body worth reading: not a HEAD, and not
-    /// a write that went through `error_for_status()` or a checker (its success body is small
-    /// or empty by protocol, so giving it up is deliberate).
+    /// A response whose success body is read on no path: released on no path (never read,
+    /// moved on or dropped explicitly), or, for a GET, read only on paths taken on a failure
+    /// status (the error body) and released on no other path. With a request made (an async source
+    /// awaited) and a success body worth reading: not a HEAD, and not a write whose success
+    /// status is checked (its success body is small or empty by protocol, so giving it up is
+    /// deliberate) while its error body is not lost: it went through `error_for_status()` or a
+    /// checker of the crate, or its failure path reads the body.
     pub fn is_unconsumed(&self) -> bool {
         let TrackedKind::Response { request, is_future } = self.kind else {
             return false;
         };
+        let checked_write = request.write
+            && (self.status_checked || (self.success_branch && self.read_on_error_path));
         !(request.head
-            || (request.write && self.status_checked)
-            || self.released
+            || checked_write
+            || (self.released && !(request.get && self.read_only_on_failure()))
             || self.unknown
             || (is_future && !self.awaited))
+    }
+
+    /// Its body is read, but only on paths taken on a failure status (the error body), and it
+    /// is released on no other path: the success body is dropped unread.
+    pub fn read_only_on_failure(&self) -> bool {
+        self.read_on_error_path && !self.released_off_failure
     }
 }
 
@@ -296,6 +320,10 @@ pub struct Facts {
     pub calls: Vec<CallSite>,
     /// What the function does, as its callers see it.
     pub summary: Summary,
+    /// Functions of the crate whose bodies this analysis wants read: helpers awaited while a
+    /// response is held, whose summaries do not say yet that they wait only locally (a body
+    /// the lazy parse left unread says nothing).
+    pub wanted: Vec<FnId>,
 }
 
 /// What the whole-crate lints read: every function's calls and clients, with the summaries.

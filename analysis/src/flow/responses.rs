@@ -134,6 +134,7 @@ impl Engine<'_, '_> {
             // is a success.
             for &id in &receiver.ids {
                 self.facts.tracked[id].status_checked = true;
+                self.succeeded(id, state);
             }
         }
         // The crate's own adapter for any future (`.with_metrics(..)` of a blanket impl):
@@ -164,6 +165,11 @@ impl Engine<'_, '_> {
             }
         }
         if BORROWS.contains(&method) {
+            if matches!(method, "headers" | "content_length" | "cookies") {
+                for &id in &receiver.ids {
+                    self.facts.tracked[id].headers_read = true;
+                }
+            }
             for arg in &call.args {
                 self.expr(arg, state);
             }
@@ -240,13 +246,14 @@ impl Engine<'_, '_> {
                             }
                         }
                     }
-                    // The crate's own `self.request(..)` builds the crate's own request.
+                    // The crate's own `self.request(..)` builds the crate's own request, of the
+                    // method its arguments name (`self.request(Method::POST, url)`).
                     if syntax::receiver_is_self(&call.receiver) {
                         let (candidates, _) = self.resolve_method(&call.receiver, &method, state);
                         if !candidates.is_empty() {
                             return (self.agreed_returns(&candidates).map(|r| r.kind)
                                 == Some(Kind::Builder))
-                            .then_some(RequestKind::default());
+                            .then(|| builds_head(call.args.iter()));
                         }
                     }
                     // `client.get("")` fails in the builder: it only makes an error.
@@ -345,6 +352,7 @@ pub(super) fn builds_head<'e>(args: impl Iterator<Item = &'e syn::Expr>) -> Requ
     RequestKind {
         head: !kinds.is_empty() && kinds.iter().all(|k| k.head),
         write: !kinds.is_empty() && kinds.iter().all(|k| k.write),
+        get: !kinds.is_empty() && kinds.iter().all(|k| k.get),
     }
 }
 
@@ -380,6 +388,7 @@ pub(super) fn method_kind(method: Option<&str>) -> RequestKind {
     RequestKind {
         head: method == Some("HEAD"),
         write: matches!(method, Some("POST" | "PUT" | "PATCH" | "DELETE")),
+        get: method == Some("GET"),
     }
 }
 

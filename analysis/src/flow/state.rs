@@ -154,12 +154,16 @@ pub struct State {
 }
 
 /// What one path knows of a live response: whether it is taken on a failure status, and
-/// whether the path turns that status into an error value or a log line. A response dropped
-/// unread where all three hold loses the server's error message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// whether the path turns that status into an error value or a log line (a response dropped
+/// unread where all three hold loses the server's error message); or whether it is taken only
+/// on a success status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Fate {
     /// The path is taken on a failure status of the response.
     pub failed: bool,
+    /// The path is taken only on a success status of the response (a branch on
+    /// `is_success()`, a success arm, `error_for_status()`, a checker of the crate).
+    pub succeeded: bool,
     /// The path logs (after the failure is known).
     pub logged: bool,
     /// The path's value, as the function's, is an error (`Err(..)`).
@@ -173,9 +177,7 @@ impl Fate {
     pub fn failed() -> Self {
         Fate {
             failed: true,
-            logged: false,
-            errored: false,
-            span: None,
+            ..Fate::default()
         }
     }
 
@@ -188,6 +190,7 @@ impl Fate {
     fn meet(self, other: Fate) -> Fate {
         Fate {
             failed: self.failed && other.failed,
+            succeeded: self.succeeded && other.succeeded,
             logged: self.logged && other.logged,
             errored: self.errored && other.errored,
             span: self.span.or(other.span),

@@ -19,4 +19,7 @@ pub struct FileContext<'a> {
     pub map: &'a SourceMap<'a>,
     /// Some file of the package names reqwest: request-builder chains are reqwest's.
     pub mentions_reqwest: bool,
+    /// Functions whose bodies an analysis asked for, to learn how they wait: theirs ask in
+    /// turn for the functions they await.
+    pub wanted: &'a std::collections::HashSet<crate::model::crate_map::FnId>,
 }

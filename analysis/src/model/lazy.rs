@@ -827,6 +827,7 @@ pub fn is_empty(summary: &Summary) -> bool {
         && summary.fresh_client.is_none()
         && summary.per_call_client.is_none()
         && summary.returns_request == RequestKind::default()
+        && !summary.returns_checked
         && summary.params.iter().all(|p| *p == Default::default())
 }
 

@@ -69,11 +69,19 @@ pub struct Summary {
     pub fresh_client: Option<ClientSite>,
     /// The kind of request every response it returns answers (all HEAD, all writes).
     pub returns_request: RequestKind,
+    /// Every response it returns is handed back only on a success status (checked by a
+    /// branch on the status, `error_for_status()` or a checker of its own).
+    pub returns_checked: bool,
     /// What it does with each parameter (by position, `self` included).
     pub params: Vec<ParamUse>,
     /// It builds a client and sends a request with it on every call (itself, or through
     /// the functions it calls), without keeping it.
     pub per_call_client: Option<ClientSite>,
+    /// An `async fn` that waits on nothing but the local disk: each of its awaits is local
+    /// file I/O (`tokio::fs`, `File::create`) or of a function of the crate that waits the
+    /// same way, and no macro hides one; with none, it never suspends. Awaiting it pins
+    /// nothing a held response waits for.
+    pub waits_locally: bool,
 }
 
 impl Summary {
@@ -96,6 +104,8 @@ impl Summary {
         self.fresh_client = found.fresh_client.clone();
         self.returns_request.head |= found.returns_request.head;
         self.returns_request.write |= found.returns_request.write;
+        self.returns_request.get |= found.returns_request.get;
+        self.returns_checked |= found.returns_checked;
         if self.params.len() < found.params.len() {
             self.params.resize(found.params.len(), ParamUse::default());
         }
@@ -103,6 +113,7 @@ impl Summary {
             mine.join(*theirs);
         }
         self.per_call_client = found.per_call_client.clone();
+        self.waits_locally |= found.waits_locally;
     }
 
     /// What the function does with its parameter at `position`.
@@ -161,4 +172,6 @@ pub struct RequestKind {
     pub head: bool,
     /// A write (POST, PUT, PATCH, DELETE): its success body is small or empty by protocol.
     pub write: bool,
+    /// A GET: its success body is what it is sent for.
+    pub get: bool,
 }

@@ -153,6 +153,9 @@ pub struct FileOutline {
     /// Structs with a field that holds a reqwest request builder: the crate's builder
     /// wrappers.
     pub builder_wrappers: Vec<String>,
+    /// The names of the `macro_rules!` macros it defines.
+    #[serde(default)]
+    pub macros: Vec<String>,
 }
 
 /// One function of the crate map.
@@ -215,6 +218,8 @@ pub struct CrateMap {
     pub wrappers: HashMap<String, Vec<String>>,
     /// The crate's request-builder wrappers, by struct name.
     pub builder_wrappers: HashSet<String>,
+    /// The names of the crate's `macro_rules!` macros.
+    pub macros: HashSet<String>,
     /// Functions declared inside each function's body.
     nested: HashMap<FnId, Vec<FnId>>,
     /// Named fields: (struct, field) → whether it holds a reqwest `Client`.
@@ -264,6 +269,7 @@ impl CrateMap {
             }
             map.builder_wrappers
                 .extend(outline.builder_wrappers.iter().cloned());
+            map.macros.extend(outline.macros.iter().cloned());
             for (self_ty, trait_name) in &outline.trait_impls {
                 map.impls_of
                     .entry(self_ty.clone())

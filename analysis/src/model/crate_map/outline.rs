@@ -141,7 +141,25 @@ pub fn outline(
             .map(|(name, _)| name)
             .collect(),
         trait_impls: trait_impls(file),
+        macros: macro_rules_names(file),
     }
+}
+
+/// The names of the `macro_rules!` macros `file` defines, at any depth.
+fn macro_rules_names(file: &syn::File) -> Vec<String> {
+    struct Macros {
+        found: Vec<String>,
+    }
+    impl<'ast> Visit<'ast> for Macros {
+        fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
+            if let (true, Some(ident)) = (item.mac.path.is_ident("macro_rules"), &item.ident) {
+                self.found.push(syntax::name(ident));
+            }
+        }
+    }
+    let mut macros = Macros { found: Vec::new() };
+    macros.visit_file(file);
+    macros.found
 }
 
 fn trait_impls(file: &syn::File) -> Vec<(String, String)> {
