@@ -175,6 +175,12 @@ impl Engine<'_, '_> {
                         .chain(value.ids.iter().copied())
                         .collect();
                     self.exit(&failing, &keep, Exit::Try { error: true }, span);
+                    // Past the `?`, the checker found a success.
+                    for &id in &checked {
+                        if state.live.contains(&id) {
+                            self.succeeded(id, state);
+                        }
+                    }
                 }
                 value
             }
