@@ -176,6 +176,15 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         engine.bind_name("self", value.clone(), &mut state);
         params.push((0, value));
     }
+    // `self` of one of the crate's request-builder wrappers: a builder of the method its
+    // callers' receiver carries.
+    if def.receiver.is_some()
+        && self_ty.is_some_and(|ty| cx.crate_map.builder_wrappers.contains(ty))
+    {
+        let value = Value::shaped(Shape::Builder(engine.param_kind(Some(0))));
+        engine.bind_name("self", value.clone(), &mut state);
+        params.push((0, value));
+    }
     for (position, input) in function.sig.inputs.iter().enumerate() {
         if let syn::FnArg::Typed(arg) = input {
             let mut names = Vec::new();
@@ -520,19 +529,17 @@ impl<'f> Engine<'_, 'f> {
                 future: function.sig.asyncness.is_some(),
             });
         }
-        let returned_kinds: Vec<RequestKind> = returned
-            .ids
-            .iter()
-            .filter_map(|id| match self.facts.tracked[*id].kind {
-                TrackedKind::Response { request, .. } => Some(request),
-                _ => None,
-            })
-            .collect();
-        if !returned_kinds.is_empty() {
-            summary.returns_request = RequestKind {
-                head: returned_kinds.iter().all(|k| k.head),
-                write: returned_kinds.iter().all(|k| k.write),
-            };
+        // `-> Self` of a builder wrapper, a builder behind a name the signature does not show.
+        if summary.returns.is_none() && matches!(returned.shape, Shape::Builder(_)) {
+            summary.returns = Some(Returns {
+                kind: Kind::Builder,
+                future: function.sig.asyncness.is_some(),
+            });
+        }
+        // The method of what it hands back: its own, or the one given at a parameter.
+        if let Some(kind) = self.kind_of(returned) {
+            summary.returns_request = kind.constant();
+            summary.request_from = kind.param;
         }
         summary.fresh_client = returned.client.and_then(|client| self.client_site(client));
         for (position, value) in params {
@@ -550,10 +557,22 @@ impl<'f> Engine<'_, 'f> {
                 usage.sends = fact.requested;
                 usage.keeps_client = fact.escaped;
             }
+            usage.method = self.takes_method_from(*position, returned);
             summary.params[*position] = usage;
         }
         summary.per_call_client = self.per_call_client();
         summary
+    }
+
+    /// Whether a request this function makes, or the builder or response it returns, has the
+    /// method given at parameter `position`.
+    fn takes_method_from(&self, position: usize, returned: &Value) -> bool {
+        let from = |kind: RequestKind| kind.param == Some(position);
+        self.kind_of(returned).is_some_and(from)
+            || self.facts.tracked.iter().any(|tracked| match tracked.kind {
+                TrackedKind::Response { request, .. } => from(request),
+                _ => false,
+            })
     }
 
     /// Where a client this function has was built: here, or in a factory it called.

@@ -4,7 +4,7 @@
 use super::crate_map::CrateMap;
 use super::names::Names;
 use super::source_map::SourceMap;
-use super::summary::Summaries;
+use super::summary::{Given, Summaries};
 
 /// What every function of a file shares: its names, the crate, its source map.
 pub struct FileContext<'a> {
@@ -19,4 +19,7 @@ pub struct FileContext<'a> {
     pub map: &'a SourceMap<'a>,
     /// Some file of the package names reqwest: request-builder chains are reqwest's.
     pub mentions_reqwest: bool,
+    /// What the crate's callers pass to each function (by [`super::crate_map::FnId`]), so far;
+    /// empty where nothing is known.
+    pub given: &'a [Given],
 }

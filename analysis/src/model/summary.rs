@@ -27,6 +27,10 @@ pub struct ParamUse {
     pub sends: bool,
     /// It keeps a client given there (stores, returns or hands it on).
     pub keeps_client: bool,
+    /// The method of a request it sends or of a builder it returns is the one given there
+    /// (a `Method`, a builder, a wrapper of one, a closure that makes one): its callers decide
+    /// it.
+    pub method: bool,
 }
 
 impl ParamUse {
@@ -38,6 +42,7 @@ impl ParamUse {
         self.unknown |= other.unknown;
         self.sends |= other.sends;
         self.keeps_client |= other.keeps_client;
+        self.method |= other.method;
     }
 }
 
@@ -63,8 +68,13 @@ pub struct Summary {
     /// It returns a client (or a request builder on a client) built on this call: a
     /// factory, and where the construction is.
     pub fresh_client: Option<ClientSite>,
-    /// The kind of request every response it returns answers (all HEAD, all writes).
+    /// The kind of request every response or builder it returns answers (all HEAD, all
+    /// writes), as far as its own code tells.
     pub returns_request: RequestKind,
+    /// The response or builder it returns carries the method of the value given at this
+    /// parameter position (`fn req(&self, m: Method) -> RequestBuilder`, a wrapper's method
+    /// returning `Self` or its inner builder): at a call, the argument's method.
+    pub request_from: Option<usize>,
     /// What it does with each parameter (by position, `self` included).
     pub params: Vec<ParamUse>,
     /// It builds a client and sends a request with it on every call (itself, or through
@@ -92,6 +102,8 @@ impl Summary {
         self.fresh_client = found.fresh_client.clone();
         self.returns_request.head |= found.returns_request.head;
         self.returns_request.write |= found.returns_request.write;
+        // What the method depends on is re-read every round, as where a client comes from.
+        self.request_from = found.request_from;
         if self.params.len() < found.params.len() {
             self.params.resize(found.params.len(), ParamUse::default());
         }
@@ -150,11 +162,53 @@ impl std::ops::Index<FnId> for Summaries<'_> {
     }
 }
 
-/// What kind of request a response answers, as far as its body goes.
+/// What is known of the method of a request (a builder's, a `Method` value's, the request a
+/// response answers), as far as its body goes. A fact of values: it follows them through
+/// bindings, builder steps, the crate's wrappers and calls.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestKind {
     /// A HEAD request: the response has no body, not reading it costs nothing.
     pub head: bool,
     /// A write (POST, PUT, PATCH, DELETE): its success body is small or empty by protocol.
     pub write: bool,
+    /// The method is the one given at this parameter of the function being analyzed: what its
+    /// callers pass there (`head`/`write` then hold for every caller in the crate).
+    pub param: Option<usize>,
 }
+
+impl RequestKind {
+    /// What the method of an HTTP method name (`"HEAD"`) tells; `None`: nothing.
+    pub fn of_method(method: Option<&str>) -> Self {
+        RequestKind {
+            head: method == Some("HEAD"),
+            write: matches!(method, Some("POST" | "PUT" | "PATCH" | "DELETE")),
+            param: None,
+        }
+    }
+
+    /// What holds of a request that is one or the other (two paths meeting, two callers).
+    pub fn meet(self, other: RequestKind) -> Self {
+        RequestKind {
+            head: self.head && other.head,
+            write: self.write && other.write,
+            param: if self.param == other.param {
+                self.param
+            } else {
+                None
+            },
+        }
+    }
+
+    /// The same facts, with no parameter behind them (as a caller sees them).
+    pub fn constant(self) -> Self {
+        RequestKind {
+            param: None,
+            ..self
+        }
+    }
+}
+
+/// What the callers in the crate pass to one function, by parameter position: the method
+/// each argument carries, met over every call (a position no call gives, or a function
+/// used as a value, knows nothing).
+pub type Given = Vec<RequestKind>;
