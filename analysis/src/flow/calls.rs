@@ -97,15 +97,15 @@ impl Engine<'_, '_> {
             match method.as_str() {
                 // tower's `Service::call`, a middleware's `Next::run`.
                 "call" | "run" => {
-                    for arg in &call.args {
-                        self.expr(arg, state);
+                    // The request it is given says the method of what comes back.
+                    let mut kind = RequestKind::default();
+                    for (position, arg) in call.args.iter().enumerate() {
+                        let value = self.expr(arg, state);
+                        if let (0, Shape::Builder(request)) = (position, value.shape) {
+                            kind = request;
+                        }
                     }
-                    return self.source(
-                        self.method_call_span(call),
-                        RequestKind::default(),
-                        true,
-                        state,
-                    );
+                    return self.source(self.method_call_span(call), kind, true, state);
                 }
                 "ready" | "ready_and" | "clone" | "unwrap" | "expect" => {
                     return Value::shaped(Shape::Service)

@@ -529,13 +529,7 @@ impl<'f> Engine<'_, 'f> {
                 future: function.sig.asyncness.is_some(),
             });
         }
-        // `-> Self` of a builder wrapper, a builder behind a name the signature does not show.
-        if summary.returns.is_none() && matches!(returned.shape, Shape::Builder(_)) {
-            summary.returns = Some(Returns {
-                kind: Kind::Builder,
-                future: function.sig.asyncness.is_some(),
-            });
-        }
+
         // The method of what it hands back: its own, or the one given at a parameter.
         if let Some(kind) = self.kind_of(returned) {
             summary.returns_request = kind.constant();

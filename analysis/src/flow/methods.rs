@@ -108,7 +108,23 @@ impl Engine<'_, '_> {
             let arg = args.get(position.checked_sub(offset)?)?;
             self.kind_of(&arg.value)
         });
-        from_arg.unwrap_or(summary.returns_request.constant())
+        let own = summary.returns_request.constant();
+        if let Some(kind) = from_arg.or((own != RequestKind::default()).then_some(own)) {
+            return kind;
+        }
+        // Where the walk lost the way (a request kept in an `Option`, a future handed through
+        // a `ControlFlow`), a function given requests (its receiver one of them) of one method
+        // answers that method.
+        let carried = args.iter().filter_map(|arg| match arg.value.shape {
+            Shape::Builder(kind) | Shape::Maker(kind) | Shape::Method(kind) => Some(kind),
+            _ => None,
+        });
+        match (receiver, carried.reduce(RequestKind::meet)) {
+            (None, Some(kind)) => kind,
+            (Some(mine), Some(kind)) if offset == 1 => mine.meet(kind),
+            (Some(mine), None) if offset == 1 => mine,
+            _ => RequestKind::default(),
+        }
     }
 }
 
