@@ -30,7 +30,7 @@ use super::rounds::Analysis;
 use super::workers::Crew;
 use super::{analyze, CrateFile, FileResult, Options};
 use crate::diagnostic::{Diagnostic, ParseError, Position, Span};
-use crate::flow::{FnFacts, Summary};
+use crate::flow::{given_of, FnFacts, Summary};
 use crate::model::crate_map::{FileOutline, FnId};
 use crate::model::lazy;
 
@@ -231,6 +231,10 @@ pub(super) fn incremental(
         return None;
     }
     analysis.summaries = old.clone();
+    // What callers pass, as the previous run ended with it: kept through this run, and
+    // checked at its end.
+    analysis.given = given_of(&analysis.crate_map, &analysis.facts);
+    let given = analysis.given.clone();
 
     // The changed files' functions, once with the previous summaries: what they read now.
     // When one turns out to be a component of its own that read only summaries that did not
@@ -346,6 +350,11 @@ pub(super) fn incremental(
             analysis.rounds(crew, Some(&stale));
             first.clear();
             continue 'pass;
+        }
+        // A caller that now passes something else changes what its callees were analyzed
+        // with: start again, as a cold run.
+        if given_of(&analysis.crate_map, &analysis.facts) != given {
+            return None;
         }
         return Some(changed);
     }

@@ -9,7 +9,7 @@ use super::incremental::{incremental, outline_hash, FileState, Fingerprint, FnSt
 use super::workers::{Crew, FnResult, RoundContext};
 use super::{internal_error, sort, CrateFile, FileResult, INTERNAL_ERROR};
 use crate::diagnostic::{Diagnostic, ParseError};
-use crate::flow::{CrateFacts, FnFacts, Summary};
+use crate::flow::{given_of, CrateFacts, FnFacts, Given, Summary};
 use crate::lints::{self, Scope};
 use crate::model::crate_map::{CrateMap, FileOutline, FnId};
 use crate::model::lazy::{LazyIndex, Vocabulary};
@@ -36,6 +36,8 @@ pub(super) struct Analysis {
     pub(super) lazy: Arc<LazyIndex>,
     pub(super) mentions_reqwest: bool,
     pub(super) summaries: Vec<Summary>,
+    /// What the crate's callers pass to each function, from the facts of the latest round.
+    pub(super) given: Vec<Given>,
     pub(super) facts: Vec<FnFacts>,
     /// What each function's analyses read (the previous run's, until analyzed again).
     pub(super) reads: Vec<Vec<FnId>>,
@@ -52,6 +54,7 @@ impl Analysis {
         Arc::new(RoundContext {
             crate_map: Arc::clone(&self.crate_map),
             summaries: self.summaries.clone(),
+            given: self.given.clone(),
             mentions_reqwest: self.mentions_reqwest,
             lazy: Arc::clone(&self.lazy),
             wanted: self.wanted.clone(),
@@ -142,6 +145,17 @@ impl Analysis {
                 .flat_map(|id| readers.get(id).into_iter().flatten().copied())
                 .collect();
             dirty.extend(asked.drain(..));
+            // What callers pass flows the other way: a function whose callers now pass
+            // something else is analyzed again. A warm run keeps it fixed and checks it after.
+            if region.is_none() {
+                let given = given_of(&self.crate_map, &self.facts);
+                for (id, (now, before)) in given.iter().zip(&self.given).enumerate() {
+                    if now != before {
+                        dirty.insert(id);
+                    }
+                }
+                self.given = given;
+            }
             if dirty.is_empty() {
                 break;
             }
@@ -185,6 +199,7 @@ pub(super) fn coordinate(
             .iter()
             .map(|def| Summary::declared(def.outline.declared, def.outline.params.len()))
             .collect(),
+        given: vec![Given::new(); fn_count],
         facts: vec![FnFacts::default(); fn_count],
         reads: vec![Vec::new(); fn_count],
         analyzed: vec![false; fn_count],
@@ -245,6 +260,7 @@ pub(super) fn coordinate(
                     for id in 0..fn_count {
                         analysis.summaries[id] = analysis.declared(id);
                     }
+                    analysis.given = vec![Given::new(); fn_count];
                     analysis.rounds(crew, None);
                     vec![true; fn_count]
                 });

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use super::incremental::Stats;
 use super::{file_start, guarded, internal_error, CrateFile, Options, INTERNAL_ERROR};
 use crate::diagnostic::{Diagnostic, ParseError};
-use crate::flow::{self, FileContext, FnFacts, Summaries, Summary};
+use crate::flow::{self, FileContext, FnFacts, Given, Summaries, Summary};
 use crate::lints::{self, Scope};
 use crate::model::crate_map::{self, CrateMap, FileOutline, FnId, FnRef};
 use crate::model::delimiters;
@@ -44,6 +44,8 @@ pub(super) enum Command {
 pub(super) struct RoundContext {
     pub(super) crate_map: Arc<CrateMap>,
     pub(super) summaries: Vec<Summary>,
+    /// What the crate's callers pass to each function.
+    pub(super) given: Vec<Given>,
     pub(super) mentions_reqwest: bool,
     /// What tells whether a blanked body must be parsed.
     pub(super) lazy: Arc<LazyIndex>,
@@ -62,6 +64,7 @@ impl RoundContext {
             map,
             mentions_reqwest: self.mentions_reqwest,
             wanted: &self.wanted,
+            given: &self.given,
         }
     }
 }
@@ -558,6 +561,7 @@ impl<'a> ShardFile<'a> {
                 facts: FnFacts {
                     calls: facts.calls.clone(),
                     clients: facts.clients.clone(),
+                    passes: facts.passes.clone(),
                 },
                 reads,
                 unparsed,

@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet as HashSet;
 use super::collections::looks_like_iterator;
 use super::engine::{Engine, NestedContext, Release};
 use super::mentions;
-use super::responses::{builds_head, chain_starts_with, is_blocking_wait};
+use super::responses::{chain_starts_with, is_blocking_wait};
 use super::state::{Arg, Flavor, Id, Shape, State, Value};
 use super::vocabulary::*;
 use super::{ClientOrigin, Event, PlaceKind, RequestKind, TrackedKind};
@@ -57,6 +57,12 @@ impl Engine<'_, '_> {
                 if let Some(client) = receiver.client {
                     self.request_with(client);
                 }
+                // The builder's own method, as the walk followed it (through bindings, the
+                // crate's wrappers and functions), over what the chain shows.
+                let request = match receiver.shape {
+                    Shape::Builder(kind) => kind,
+                    _ => request,
+                };
                 let is_future = self.body.is_async;
                 return self.source(self.method_call_span(call), request, is_future, state);
             }
@@ -64,33 +70,43 @@ impl Engine<'_, '_> {
 
         let receiver = self.expr(&call.receiver, state);
 
-        if method == "execute" && call.args.len() == 1 && receiver.shape == Shape::Client {
+        // `client.execute(req)`, or `execute` given a request the walk follows (a client
+        // behind a tuple field, say).
+        let executes_request = || {
+            matches!(
+                self.static_shape(&call.args[0], state),
+                Some(Shape::Builder(_))
+            )
+        };
+        if method == "execute"
+            && call.args.len() == 1
+            && (receiver.shape == Shape::Client || executes_request())
+        {
             let request = self.expr(&call.args[0], state);
             self.release(&request.ids, state, Release::Move);
             if let Some(client) = receiver.client {
                 self.request_with(client);
             }
             let is_future = self.body.is_async;
-            return self.source(
-                self.method_call_span(call),
-                RequestKind::default(),
-                is_future,
-                state,
-            );
+            let kind = match request.shape {
+                Shape::Builder(kind) => kind,
+                _ => RequestKind::default(),
+            };
+            return self.source(self.method_call_span(call), kind, is_future, state);
         }
         if receiver.shape == Shape::Service {
             match method.as_str() {
                 // tower's `Service::call`, a middleware's `Next::run`.
                 "call" | "run" => {
-                    for arg in &call.args {
-                        self.expr(arg, state);
+                    // The request it is given says the method of what comes back.
+                    let mut kind = RequestKind::default();
+                    for (position, arg) in call.args.iter().enumerate() {
+                        let value = self.expr(arg, state);
+                        if let (0, Shape::Builder(request)) = (position, value.shape) {
+                            kind = request;
+                        }
                     }
-                    return self.source(
-                        self.method_call_span(call),
-                        RequestKind::default(),
-                        true,
-                        state,
-                    );
+                    return self.source(self.method_call_span(call), kind, true, state);
                 }
                 "ready" | "ready_and" | "clone" | "unwrap" | "expect" => {
                     return Value::shaped(Shape::Service)
@@ -128,10 +144,10 @@ impl Engine<'_, '_> {
                 closure_value = closure_value.join(value);
             }
             return match (method.as_str(), closure_value.shape) {
-                ("then", Shape::Closure(Flavor::Future)) => {
+                ("then", Shape::Closure(Flavor::Future, _)) => {
                     Value::shaped(Shape::Iter(Flavor::Ready))
                 }
-                ("map" | "filter_map" | "flat_map", Shape::Closure(flavor)) => {
+                ("map" | "filter_map" | "flat_map", Shape::Closure(flavor, _)) => {
                     Value::shaped(Shape::Iter(flavor))
                 }
                 _ => Value::default(),
@@ -180,7 +196,15 @@ impl Engine<'_, '_> {
             candidates.sort_unstable();
             if candidates.len() == 1 {
                 let span = self.method_call_span(call);
-                return self.same_crate_call(&candidates, true, span, args, 1, request, state);
+                return self.same_crate_call(
+                    &candidates,
+                    true,
+                    span,
+                    args,
+                    1,
+                    Some(request),
+                    state,
+                );
             }
         }
         if let Some(value) = self.client_method(call, &method, &receiver, &args, state) {
@@ -194,10 +218,7 @@ impl Engine<'_, '_> {
             let (candidates, precise) = self.resolve_method(&call.receiver, &method, state);
             if !candidates.is_empty() {
                 let span = self.method_call_span(call);
-                let mut request = builds_head(call.args.iter());
-                if let Shape::Builder(kind) = receiver.shape {
-                    request.head |= kind.head;
-                }
+                let request = self.kind_of(&receiver);
                 return self.same_crate_call(&candidates, precise, span, args, 1, request, state);
             }
         }
@@ -208,7 +229,7 @@ impl Engine<'_, '_> {
                     self.hand_on(arg.value, state);
                 }
                 let span = self.method_call_span(call);
-                return self.foreign_value(returns, span, builds_head(call.args.iter()), state);
+                return self.foreign_value(returns, span, RequestKind::default(), state);
             }
         }
         for arg in args {
@@ -300,20 +321,23 @@ impl Engine<'_, '_> {
         if let Some(name) = syntax::local_name(path) {
             if let Some(Shape::FnItem(function)) = state.var(&name).map(|var| var.value.shape) {
                 let args = self.args(&call.args, state);
-                let request = builds_head(call.args.iter());
-                return self.same_crate_call(&[function], true, span, args, 0, request, state);
+                return self.same_crate_call(&[function], true, span, args, 0, None, state);
             }
-            if let Some(Shape::Closure(flavor)) = state.var(&name).map(|var| var.value.shape) {
+            if let Some(Shape::Closure(flavor, kind)) = state.var(&name).map(|var| var.value.shape)
+            {
                 for arg in &call.args {
                     let value = self.expr(arg, state);
                     self.hand_on(value, state);
                 }
-                return self.source(
-                    span,
-                    RequestKind::default(),
-                    flavor == Flavor::Future,
-                    state,
-                );
+                return self.source(span, kind, flavor == Flavor::Future, state);
+            }
+            // A closure or callable that makes a builder: the builder it makes.
+            if let Some(Shape::Maker(kind)) = state.var(&name).map(|var| var.value.shape) {
+                for arg in &call.args {
+                    let value = self.expr(arg, state);
+                    self.hand_on(value, state);
+                }
+                return Value::shaped(Shape::Builder(kind));
             }
         }
 
@@ -439,14 +463,19 @@ impl Engine<'_, '_> {
         }
 
         if !candidates.is_empty() {
-            let request = builds_head(call.args.iter());
-            return self.same_crate_call(&candidates, true, span, args, 0, request, state);
+            return self.same_crate_call(&candidates, true, span, args, 0, None, state);
+        }
+        // `Request::new(method, url)`: a request of that method, sent by `execute`.
+        if (type_name, last) == ("Request", "new") && args.len() == 2 {
+            if let Shape::Method(kind) = args[0].value.shape {
+                return Value::shaped(Shape::Builder(kind));
+            }
         }
         if let Some(returns) = self.cx.names.foreign_function(&segments) {
             for arg in args {
                 self.hand_on(arg.value, state);
             }
-            return self.foreign_value(returns, span, builds_head(call.args.iter()), state);
+            return self.foreign_value(returns, span, RequestKind::default(), state);
         }
         for arg in args {
             self.release(&arg.value.ids, state, Release::Move);

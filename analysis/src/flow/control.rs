@@ -196,8 +196,16 @@ impl Engine<'_, '_> {
                         return var.value.clone();
                     }
                 }
+                if let Some(method) = super::methods::method_value(expr) {
+                    return method;
+                }
                 // A function of the crate used as a value (`let f = match .. { A => a::fetch }`).
-                match self.resolve_path(&path.path, state).as_slice() {
+                let candidates = self.resolve_path(&path.path, state);
+                // Called where the analysis may not see with what.
+                for &candidate in &candidates {
+                    self.pass(candidate, None, &[], 0);
+                }
+                match candidates.as_slice() {
                     [function] => Value::shaped(Shape::FnItem(*function)),
                     _ => Value::default(),
                 }
@@ -209,7 +217,12 @@ impl Engine<'_, '_> {
                     self.release(&value.ids, state, Release::Unknown);
                 }
                 match value.shape {
-                    Shape::Client | Shape::Builder(_) | Shape::Iter(_) | Shape::Service => Value {
+                    Shape::Client
+                    | Shape::Builder(_)
+                    | Shape::Method(_)
+                    | Shape::Maker(_)
+                    | Shape::Iter(_)
+                    | Shape::Service => Value {
                         ids: Vec::new(),
                         shape: value.shape,
                         client: value.client,
@@ -356,6 +369,12 @@ impl Engine<'_, '_> {
                         .any(|fields| fields.contains(&member))
                 {
                     return base;
+                }
+                // The builder inside one of the crate's builder wrappers (`self.builder`).
+                if let Shape::Builder(kind) = base.shape {
+                    if base.ids.is_empty() && self.builder_field(&member) {
+                        return Value::shaped(Shape::Builder(kind));
+                    }
                 }
                 if !base.ids.is_empty() {
                     // A field of a tuple/struct carrying a response: cannot tell which part.

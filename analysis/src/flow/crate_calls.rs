@@ -153,7 +153,8 @@ impl Engine<'_, '_> {
 
     /// A call into the crate: the callee's summary says what it returns and what it does
     /// with each argument. `offset` is the position of the first argument among the callee's
-    /// parameters (1 for a method call, whose receiver is parameter 0).
+    /// parameters (1 for a method call, whose receiver is parameter 0, and carries the
+    /// method `receiver`).
     #[allow(clippy::too_many_arguments)]
     pub(super) fn same_crate_call(
         &mut self,
@@ -162,13 +163,24 @@ impl Engine<'_, '_> {
         span: Span,
         args: Vec<Arg>,
         offset: usize,
-        request: RequestKind,
+        receiver: Option<RequestKind>,
         state: &mut State,
     ) -> Value {
         let unique = (precise && candidates.len() == 1).then(|| candidates[0]);
         if let Some(callee) = unique {
             self.call_site(callee, span, CallKind::Call, state);
         }
+        // Every function it may call is given what it passes.
+        for &candidate in candidates {
+            self.pass(candidate, receiver, &args, offset);
+        }
+        // The method of what it hands back: the argument's it returns, or its own.
+        let request = self.returned_kind(
+            unique.and_then(|callee| self.cx.summaries.get(callee)),
+            receiver,
+            &args,
+            offset,
+        );
         let mut handed_back: Vec<Id> = Vec::new();
         for (position, arg) in args.into_iter().enumerate() {
             let usage = unique
@@ -221,15 +233,9 @@ impl Engine<'_, '_> {
             }) => {
                 if handed_back.is_empty() {
                     // What the callee sends: a HEAD helper returns bodiless responses.
-                    let mut request = request;
-                    let mut checked = false;
-                    if let Some(callee) = unique {
-                        let summary = &self.cx.summaries[callee];
-                        request.head |= summary.returns_request.head;
-                        request.write |= summary.returns_request.write;
-                        request.get |= summary.returns_request.get;
-                        checked = summary.returns_checked;
-                    }
+                    let checked = unique
+                        .and_then(|callee| self.cx.summaries.get(callee))
+                        .is_some_and(|summary| summary.returns_checked);
                     let value = self.source(span, request, future, state);
                     if checked {
                         // A helper that hands it back only on success: checked there.
@@ -315,6 +321,7 @@ impl Engine<'_, '_> {
                 } else {
                     Flavor::Ready
                 },
+                RequestKind::default(),
             )));
         }
         let candidates = self.resolve_path(&path.path, state);
@@ -322,6 +329,10 @@ impl Engine<'_, '_> {
             return None;
         }
         let span = self.cx.map.span(syn::spanned::Spanned::span(path));
+        // Called where the analysis does not see with what.
+        for &candidate in &candidates {
+            self.pass(candidate, None, &[], 0);
+        }
         if candidates.len() == 1 {
             let kind = if handler {
                 CallKind::Handler
@@ -344,11 +355,14 @@ impl Engine<'_, '_> {
             Some(Returns {
                 kind: Kind::Response,
                 future,
-            }) => Value::shaped(Shape::Closure(if future {
-                Flavor::Future
-            } else {
-                Flavor::Ready
-            })),
+            }) => Value::shaped(Shape::Closure(
+                if future {
+                    Flavor::Future
+                } else {
+                    Flavor::Ready
+                },
+                RequestKind::default(),
+            )),
             _ => Value::default(),
         })
     }

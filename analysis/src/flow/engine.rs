@@ -190,6 +190,15 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         engine.bind_name("self", value.clone(), &mut state);
         params.push((0, value));
     }
+    // `self` of one of the crate's request-builder wrappers: a builder of the method its
+    // callers' receiver carries.
+    if def.receiver.is_some()
+        && self_ty.is_some_and(|ty| cx.crate_map.builder_wrappers.contains(ty))
+    {
+        let value = Value::shaped(Shape::Builder(engine.param_kind(Some(0))));
+        engine.bind_name("self", value.clone(), &mut state);
+        params.push((0, value));
+    }
     for (position, input) in function.sig.inputs.iter().enumerate() {
         if let syn::FnArg::Typed(arg) = input {
             let mut names = Vec::new();
@@ -587,24 +596,22 @@ impl<'f> Engine<'_, 'f> {
                 future: function.sig.asyncness.is_some(),
             });
         }
-        let returned_kinds: Vec<RequestKind> = returned
+
+        // The method of what it hands back: its own, or the one given at a parameter.
+        if let Some(kind) = self.kind_of(returned) {
+            summary.returns_request = kind.constant();
+            summary.request_from = kind.param;
+        }
+        let returned_responses: Vec<Id> = returned
             .ids
             .iter()
-            .filter_map(|id| match self.facts.tracked[*id].kind {
-                TrackedKind::Response { request, .. } => Some(request),
-                _ => None,
-            })
+            .copied()
+            .filter(|id| matches!(self.facts.tracked[*id].kind, TrackedKind::Response { .. }))
             .collect();
-        if !returned_kinds.is_empty() {
-            summary.returns_request = RequestKind {
-                head: returned_kinds.iter().all(|k| k.head),
-                write: returned_kinds.iter().all(|k| k.write),
-                get: returned_kinds.iter().all(|k| k.get),
-            };
-            summary.returns_checked = returned.ids.iter().all(|id| {
-                let tracked = &self.facts.tracked[*id];
-                !matches!(tracked.kind, TrackedKind::Response { .. }) || !tracked.returned_unchecked
-            });
+        if !returned_responses.is_empty() {
+            summary.returns_checked = returned_responses
+                .iter()
+                .all(|id| !self.facts.tracked[*id].returned_unchecked);
         }
         // A client without a pool is no pool thrown away where it is built.
         summary.fresh_client = returned
@@ -626,6 +633,7 @@ impl<'f> Engine<'_, 'f> {
                 usage.sends = fact.requested;
                 usage.keeps_client = fact.escaped;
             }
+            usage.method = self.takes_method_from(*position, returned);
             summary.params[*position] = usage;
         }
         for tracked in &self.facts.tracked {
@@ -638,6 +646,17 @@ impl<'f> Engine<'_, 'f> {
         summary.per_call_client = self.per_call_client();
         summary.waits_locally = function.sig.asyncness.is_some() && !self.waits_elsewhere;
         summary
+    }
+
+    /// Whether a request this function makes, or the builder or response it returns, has the
+    /// method given at parameter `position`.
+    fn takes_method_from(&self, position: usize, returned: &Value) -> bool {
+        let from = |kind: RequestKind| kind.param == Some(position);
+        self.kind_of(returned).is_some_and(from)
+            || self.facts.tracked.iter().any(|tracked| match tracked.kind {
+                TrackedKind::Response { request, .. } => from(request),
+                _ => false,
+            })
     }
 
     /// Where a client this function has was built: here, or in a factory it called.

@@ -18,6 +18,7 @@
 //! - [`collections`]: responses pushed into, and taken out of, collections;
 //! - [`macros`]: macros, argument by argument;
 //! - [`clients`]: client constructions and requests made with them;
+//! - [`methods`]: the request method as a fact of builders, requests and responses;
 //! - [`guards`]: conditions under which dropping a body costs nothing;
 //! - [`rarity`]: code that runs rarely (constructors, re-checks under a lock, bounded loops
 //!   over distinct targets), where a client built for one request costs nothing per request;
@@ -31,6 +32,7 @@ mod engine;
 mod guards;
 mod macros;
 mod mentions;
+mod methods;
 mod nested;
 mod rarity;
 mod responses;
@@ -50,7 +52,7 @@ pub fn reqwest_api() -> &'static [(&'static str, &'static str, &'static [&'stati
     vocabulary::REQWEST_API
 }
 pub use crate::model::context::FileContext;
-pub use crate::model::summary::{ClientSite, RequestKind, Summaries, Summary};
+pub use crate::model::summary::{ClientSite, Given, RequestKind, Summaries, Summary};
 
 /// What a tracked value is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -318,12 +320,72 @@ pub struct Facts {
     pub clients: Vec<ClientFact>,
     /// Calls of the crate's functions.
     pub calls: Vec<CallSite>,
+    /// What it passes to the crate's functions it may call.
+    pub passes: Vec<Pass>,
     /// What the function does, as its callers see it.
     pub summary: Summary,
     /// Functions of the crate whose bodies this analysis wants read: helpers awaited while a
     /// response is held, whose summaries do not say yet that they wait only locally (a body
     /// the lazy parse left unread says nothing).
     pub wanted: Vec<FnId>,
+}
+
+/// What one call (or use as a value) of a function of the crate passes to it: the method each
+/// argument carries, by the callee's parameter position (`None`: nothing known).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pass {
+    /// The function called, or one of the candidates of a call the analysis cannot resolve
+    /// to one.
+    pub callee: FnId,
+    /// By parameter position (`self` included).
+    pub args: Vec<Option<RequestKind>>,
+}
+
+/// What the crate's callers pass to each of its functions, from every function's
+/// [`FnFacts::passes`]: at each position, what holds for every call. A function others can
+/// call from outside the crate (`pub`, a trait's method) gets nothing: its callers are not
+/// all in sight.
+pub fn given_of(crate_map: &CrateMap, fns: &[FnFacts]) -> Vec<Given> {
+    let mut given: Vec<Option<Given>> = vec![None; crate_map.fns.len()];
+    for pass in fns.iter().flat_map(|facts| &facts.passes) {
+        let Some(def) = crate_map.fns.get(pass.callee) else {
+            continue;
+        };
+        let args = (0..def.outline.params.len()).map(|position| {
+            pass.args
+                .get(position)
+                .copied()
+                .flatten()
+                .unwrap_or_default()
+        });
+        let slot = &mut given[pass.callee];
+        *slot = Some(match slot.take() {
+            None => args.collect(),
+            Some(before) => before
+                .into_iter()
+                .zip(args)
+                .map(|(a, b)| a.meet(b))
+                .collect(),
+        });
+    }
+    given
+        .into_iter()
+        .zip(&crate_map.fns)
+        .map(|(given, def)| {
+            let outside = def.outline.is_pub
+                || matches!(
+                    def.outline.owner,
+                    crate::model::crate_map::Owner::Trait { .. }
+                );
+            // Nothing known is nothing, whatever the number of positions.
+            match given {
+                Some(given) if !outside && given.iter().any(|k| *k != RequestKind::default()) => {
+                    given
+                }
+                _ => Given::new(),
+            }
+        })
+        .collect()
 }
 
 /// What the whole-crate lints read: every function's calls and clients, with the summaries.
@@ -345,4 +407,7 @@ pub struct FnFacts {
     pub calls: Vec<CallSite>,
     /// Clients built, and client parameters.
     pub clients: Vec<ClientFact>,
+    /// What it passes to the crate's functions.
+    #[serde(default)]
+    pub passes: Vec<Pass>,
 }

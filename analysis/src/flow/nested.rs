@@ -6,7 +6,9 @@
 
 use super::engine::{Body, Engine, NestedContext, Release};
 use super::mentions;
+use super::responses::request_kind;
 use super::state::{Flavor, Id, Shape, State, Value, Var};
+use super::vocabulary::{BUILDER_STEPS, REQUEST_STARTS};
 use crate::model::syntax::pattern_names;
 use crate::model::types::{self, Kind};
 
@@ -163,9 +165,19 @@ impl Engine<'_, '_> {
                 }
             }
         }
-        match flavor {
-            Some(flavor) => Value::shaped(Shape::Closure(flavor)),
-            None => Value::default(),
+        match (flavor, yielded.shape) {
+            (Some(flavor), _) => {
+                let kind = self.kind_of(&yielded).unwrap_or_default();
+                Value::shaped(Shape::Closure(flavor, kind))
+            }
+            // `|c| c.head(&url)`: a closure that makes a builder.
+            (None, Shape::Builder(kind)) => Value::shaped(Shape::Maker(kind)),
+            // The same with an untyped input: a request started on what it is given, which
+            // only a function that makes its builder with it reads as a method.
+            (None, _) => match started_on_input(&closure.body, &inputs) {
+                Some(kind) => Value::shaped(Shape::Maker(kind)),
+                None => Value::default(),
+            },
         }
     }
 
@@ -198,5 +210,42 @@ impl Engine<'_, '_> {
         let value = self.expr(&closure.body, state);
         self.pop_scope(state, &value.ids);
         value
+    }
+}
+
+/// `|c| c.head(&url).header(..)`: the kind of request a closure's body starts on one of its
+/// inputs, through builder steps.
+fn started_on_input(body: &syn::Expr, inputs: &[&syn::Pat]) -> Option<super::RequestKind> {
+    let mut names = Vec::new();
+    for pat in inputs {
+        pattern_names(pat, &mut names);
+    }
+    let mut expr = body;
+    loop {
+        match expr {
+            syn::Expr::Block(block) if block.block.stmts.len() == 1 => {
+                match &block.block.stmts[0] {
+                    syn::Stmt::Expr(inner, None) => expr = inner,
+                    _ => return None,
+                }
+            }
+            syn::Expr::MethodCall(call) => {
+                let method = call.method.to_string();
+                if BUILDER_STEPS.contains(&method.as_str()) {
+                    expr = &call.receiver;
+                    continue;
+                }
+                let on_input = match &*call.receiver {
+                    syn::Expr::Path(path) => path
+                        .path
+                        .get_ident()
+                        .is_some_and(|ident| names.contains(&ident.to_string())),
+                    _ => false,
+                };
+                return (on_input && REQUEST_STARTS.contains(&method.as_str()))
+                    .then(|| request_kind(&method, &call.args));
+            }
+            _ => return None,
+        }
     }
 }

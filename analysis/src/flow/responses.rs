@@ -12,6 +12,21 @@ use crate::model::syntax;
 use crate::model::types::{Kind, Returns};
 
 impl Engine<'_, '_> {
+    /// The kind of request a request start makes: `head(..)`, `post(..)`, and
+    /// `request(m, ..)` with the method `m` carries (a constant, a parameter, a binding).
+    fn start_kind(&self, method: &str, args: &[Arg]) -> RequestKind {
+        match method {
+            "request" => args
+                .first()
+                .and_then(|arg| match arg.value.shape {
+                    Shape::Method(kind) => Some(kind),
+                    _ => None,
+                })
+                .unwrap_or_default(),
+            other => RequestKind::of_method(Some(&other.to_uppercase())),
+        }
+    }
+
     /// What a function of another crate returns, by its signature: a new response, a builder
     /// or a client (whose construction the analysis cannot see).
     pub(super) fn foreign_value(
@@ -37,7 +52,6 @@ impl Engine<'_, '_> {
         args: &[Arg],
         state: &mut State,
     ) -> Option<Value> {
-        let _ = args;
         match receiver.shape {
             Shape::Client if REQUEST_STARTS.contains(&method) => {
                 if let Some(client) = receiver.client {
@@ -45,7 +59,7 @@ impl Engine<'_, '_> {
                 }
                 return Some(Value {
                     ids: Vec::new(),
-                    shape: Shape::Builder(request_kind(method, &call.args)),
+                    shape: Shape::Builder(self.start_kind(method, args)),
                     client: receiver.client,
                     elements: Vec::new(),
                 });
@@ -61,9 +75,12 @@ impl Engine<'_, '_> {
                 }
                 return Some(receiver.clone());
             }
+            // Steps keep the method; so do `Option`/`Result` adapters around a builder
+            // (`try_clone().ok_or_else(..)`).
             Shape::Builder(request)
                 if BUILDER_STEPS.contains(&method)
-                    || matches!(method, "try_clone" | "unwrap" | "expect" | "upgrade") =>
+                    || PASS_THROUGHS.contains(&method)
+                    || matches!(method, "try_clone" | "upgrade" | "ok_or" | "ok_or_else") =>
             {
                 // reqwest-websocket's `upgrade()`: the connection becomes a websocket.
                 self.facts.upgrades |= method == "upgrade";
@@ -80,11 +97,9 @@ impl Engine<'_, '_> {
             && self.cx.mentions_reqwest
             && looks_like_client(&call.receiver)
         {
-            return Some(Value::shaped(Shape::Builder(request_kind(
-                method, &call.args,
-            ))));
+            return Some(Value::shaped(Shape::Builder(self.start_kind(method, args))));
         }
-        let _ = state;
+        let _ = (call, state);
         None
     }
 
@@ -209,8 +224,7 @@ impl Engine<'_, '_> {
                 lent: Vec::new(),
             }];
             args.extend(self.args(&call.args, state));
-            let request = builds_head(call.args.iter());
-            return self.same_crate_call(&candidates, true, span, args, 0, request, state);
+            return self.same_crate_call(&candidates, true, span, args, 0, None, state);
         }
         // Anything else: cannot tell what it does with the response.
         self.release(&receiver.ids, state, Release::Unknown);
@@ -253,7 +267,11 @@ impl Engine<'_, '_> {
                         if !candidates.is_empty() {
                             return (self.agreed_returns(&candidates).map(|r| r.kind)
                                 == Some(Kind::Builder))
-                            .then(|| builds_head(call.args.iter()));
+                            .then(|| {
+                                RequestKind::of_method(
+                                    call.args.iter().find_map(method_constant).as_deref(),
+                                )
+                            });
                         }
                     }
                     // `client.get("")` fails in the builder: it only makes an error.
@@ -313,49 +331,6 @@ impl Engine<'_, '_> {
     }
 }
 
-/// The kind of request the arguments of a call of the crate build, when they all agree:
-/// `retry(|| client.head(url).send())`, `send_request(Request::new(Method::HEAD, url))`,
-/// `from_client(self, |c| c.head(&url))` make HEAD requests (no body);
-/// `retry(|| client.post(url).json(&b).send())` makes a write.
-pub(super) fn builds_head<'e>(args: impl Iterator<Item = &'e syn::Expr>) -> RequestKind {
-    #[derive(Default)]
-    struct Finder {
-        methods: Vec<String>,
-    }
-    impl<'ast> syn::visit::Visit<'ast> for Finder {
-        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-            let method = call.method.to_string();
-            if matches!(
-                method.as_str(),
-                "head" | "post" | "put" | "patch" | "delete" | "get"
-            ) && call.args.len() <= 1
-            {
-                self.methods.push(method.to_uppercase());
-            }
-            syn::visit::visit_expr_method_call(self, call);
-        }
-        fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
-            if let Some(method) = method_constant(&syn::Expr::Path(path.clone())) {
-                self.methods.push(method);
-            }
-        }
-    }
-    let mut finder = Finder::default();
-    for arg in args {
-        syn::visit::Visit::visit_expr(&mut finder, arg);
-    }
-    let kinds: Vec<RequestKind> = finder
-        .methods
-        .iter()
-        .map(|method| method_kind(Some(method)))
-        .collect();
-    RequestKind {
-        head: !kinds.is_empty() && kinds.iter().all(|k| k.head),
-        write: !kinds.is_empty() && kinds.iter().all(|k| k.write),
-        get: !kinds.is_empty() && kinds.iter().all(|k| k.get),
-    }
-}
-
 /// Whether a method call blocks the thread until something else happens: a channel's
 /// `recv()`, a thread's `join()`, a barrier's `wait()`.
 pub(super) fn is_blocking_wait(method: &str, args: usize) -> bool {
@@ -370,7 +345,7 @@ pub(super) fn is_empty_url(arg: Option<&syn::Expr>) -> bool {
     matches!(arg, Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. })) if text.value().is_empty())
 }
 
-/// The kind of request a request start makes: `head(..)`, `post(..)`,
+/// The kind of request a request start makes, as written: `head(..)`, `post(..)`,
 /// `request(Method::HEAD, ..)`.
 pub(super) fn request_kind(
     method: &str,
@@ -380,16 +355,7 @@ pub(super) fn request_kind(
         "request" => args.first().and_then(method_constant),
         other => Some(other.to_uppercase()),
     };
-    method_kind(name.as_deref())
-}
-
-/// The kind of request an HTTP method name makes.
-pub(super) fn method_kind(method: Option<&str>) -> RequestKind {
-    RequestKind {
-        head: method == Some("HEAD"),
-        write: matches!(method, Some("POST" | "PUT" | "PATCH" | "DELETE")),
-        get: method == Some("GET"),
-    }
+    RequestKind::of_method(name.as_deref())
 }
 
 /// `Method::HEAD`, `reqwest::Method::POST`, `http::Method::DELETE`: the constant's name.

@@ -44,9 +44,10 @@ impl Engine<'_, '_> {
                         Some(pat) => self.span(pat.span()),
                         None => self.span(ty.span()),
                     };
+                    // What its callers pass: a response to a HEAD request has no body.
                     let id = self.track(
                         TrackedKind::Response {
-                            request: RequestKind::default(),
+                            request: self.param_kind(position),
                             is_future: returns.future,
                         },
                         span,
@@ -71,7 +72,7 @@ impl Engine<'_, '_> {
                     let mut value = Value::shaped(if returns.kind == Kind::Client {
                         Shape::Client
                     } else {
-                        Shape::Builder(RequestKind::default())
+                        Shape::Builder(self.param_kind(position))
                     });
                     if let Some(position) = position {
                         let span = self.span(ty.span());
@@ -96,7 +97,7 @@ impl Engine<'_, '_> {
             if let Some(returns) = types::classify(names, bounds, &reference.elem) {
                 return match returns.kind {
                     Kind::Client => self.typed_value(&reference.elem, pat, position, state),
-                    Kind::Builder => Value::shaped(Shape::Builder(RequestKind::default())),
+                    Kind::Builder => Value::shaped(Shape::Builder(self.param_kind(position))),
                     Kind::Response => {
                         // A function's `&Response` parameter: what its failure status means.
                         if let (Some(position), false, false) =
@@ -112,13 +113,30 @@ impl Engine<'_, '_> {
             }
         }
         if let Some(returns) = types::classify_callable(names, bounds, ty) {
-            if returns.kind == Kind::Response {
-                let flavor = if returns.future {
-                    Flavor::Future
-                } else {
-                    Flavor::Ready
-                };
-                return Value::shaped(Shape::Closure(flavor));
+            let kind = self.param_kind(position);
+            match returns.kind {
+                Kind::Response => {
+                    let flavor = if returns.future {
+                        Flavor::Future
+                    } else {
+                        Flavor::Ready
+                    };
+                    return Value::shaped(Shape::Closure(flavor, kind));
+                }
+                Kind::Builder => return Value::shaped(Shape::Maker(kind)),
+                Kind::Client => {}
+            }
+        }
+        // An HTTP method or a request (`m: Method`, `req: Request`): what callers pass.
+        if self.cx.mentions_reqwest {
+            match http_type(ty) {
+                Some(HttpType::Method) => {
+                    return Value::shaped(Shape::Method(self.param_kind(position)))
+                }
+                Some(HttpType::Request) => {
+                    return Value::shaped(Shape::Builder(self.param_kind(position)))
+                }
+                None => {}
             }
         }
         if types::is_response_service(names, bounds, ty) {
@@ -287,7 +305,9 @@ impl Engine<'_, '_> {
             }
             Some(returns) if returns.kind == Kind::Client => value.shape = Shape::Client,
             Some(returns) if returns.kind == Kind::Builder => {
-                value.shape = Shape::Builder(RequestKind::default())
+                if !matches!(value.shape, Shape::Builder(_)) {
+                    value.shape = Shape::Builder(RequestKind::default())
+                }
             }
             _ => {
                 if value.shape == Shape::Plain && value.ids.is_empty() {
@@ -295,16 +315,50 @@ impl Engine<'_, '_> {
                         types::classify_callable(names, &self.function.bounds, ty)
                     {
                         if returns.kind == Kind::Response {
-                            value.shape = Shape::Closure(if returns.future {
+                            let flavor = if returns.future {
                                 Flavor::Future
                             } else {
                                 Flavor::Ready
-                            });
+                            };
+                            value.shape = Shape::Closure(flavor, RequestKind::default());
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// The `http` types a method travels in.
+enum HttpType {
+    /// `Method`, `reqwest::Method`, `http::Method`.
+    Method,
+    /// `Request`, `reqwest::Request`: built with a method, sent by `Client::execute`.
+    Request,
+}
+
+/// Whether `ty` (or what it borrows) is named `Method` or `Request`, bare or under `reqwest`
+/// or `http`.
+fn http_type(ty: &syn::Type) -> Option<HttpType> {
+    match ty {
+        syn::Type::Reference(reference) => http_type(&reference.elem),
+        syn::Type::Paren(paren) => http_type(&paren.elem),
+        syn::Type::Path(path) if path.qself.is_none() => {
+            let segments = syntax::segments(&path.path);
+            let (last, rest) = segments.split_last()?;
+            if !rest
+                .iter()
+                .all(|s| s == "reqwest" || s == "http" || s == "blocking")
+            {
+                return None;
+            }
+            match last.as_str() {
+                "Method" => Some(HttpType::Method),
+                "Request" => Some(HttpType::Request),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

@@ -26,10 +26,17 @@ pub enum Shape {
     Future,
     /// An iterator, stream or collection of responses or of their futures.
     Iter(Flavor),
-    /// A closure that returns responses or futures of them.
-    Closure(Flavor),
-    /// A reqwest `RequestBuilder`, and the kind of request it builds.
+    /// A closure that returns responses or futures of them, and the kind of request they
+    /// answer.
+    Closure(Flavor, super::RequestKind),
+    /// A reqwest `RequestBuilder` (or a `Request`, or one of the crate's wrappers of a
+    /// builder), and the kind of request it builds.
     Builder(super::RequestKind),
+    /// A closure or callable that makes a request builder of this kind
+    /// (`|c| c.head(&url)`, a parameter `f: impl Fn(&Client) -> RequestBuilder`).
+    Maker(super::RequestKind),
+    /// An HTTP method (`Method::HEAD`, a parameter of type `Method`).
+    Method(super::RequestKind),
     /// A reqwest `Client` (or its builder).
     Client,
     /// A tower `Service` whose responses are reqwest responses: `call(req)` sends.
@@ -108,9 +115,17 @@ impl Value {
                 self.ids.push(id);
             }
         }
-        if self.shape == Shape::Plain {
-            self.shape = other.shape;
-        }
+        self.shape = match (self.shape, other.shape) {
+            (Shape::Plain, theirs) => theirs,
+            // The same kind of value on both paths: what holds of its method on both.
+            (Shape::Builder(a), Shape::Builder(b)) => Shape::Builder(a.meet(b)),
+            (Shape::Maker(a), Shape::Maker(b)) => Shape::Maker(a.meet(b)),
+            (Shape::Method(a), Shape::Method(b)) => Shape::Method(a.meet(b)),
+            (Shape::Closure(fa, a), Shape::Closure(fb, b)) if fa == fb => {
+                Shape::Closure(fa, a.meet(b))
+            }
+            (mine, _) => mine,
+        };
         if self.client.is_none() {
             self.client = other.client;
         }

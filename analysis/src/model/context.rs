@@ -4,7 +4,7 @@
 use super::crate_map::CrateMap;
 use super::names::Names;
 use super::source_map::SourceMap;
-use super::summary::Summaries;
+use super::summary::{Given, Summaries};
 
 /// What every function of a file shares: its names, the crate, its source map.
 pub struct FileContext<'a> {
@@ -22,4 +22,7 @@ pub struct FileContext<'a> {
     /// Functions whose bodies an analysis asked for, to learn how they wait: theirs ask in
     /// turn for the functions they await.
     pub wanted: &'a std::collections::HashSet<crate::model::crate_map::FnId>,
+    /// What the crate's callers pass to each function (by [`super::crate_map::FnId`]), so far;
+    /// empty where nothing is known.
+    pub given: &'a [Given],
 }

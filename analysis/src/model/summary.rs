@@ -30,6 +30,10 @@ pub struct ParamUse {
     /// It borrows a response there and, on a failure status of it, returns an error without
     /// its body (a status checker: `check_status(&resp)?`).
     pub fails_on_status: bool,
+    /// The method of a request it sends or of a builder it returns is the one given there
+    /// (a `Method`, a builder, a wrapper of one, a closure that makes one): its callers decide
+    /// it.
+    pub method: bool,
 }
 
 impl ParamUse {
@@ -42,6 +46,7 @@ impl ParamUse {
         self.sends |= other.sends;
         self.keeps_client |= other.keeps_client;
         self.fails_on_status |= other.fails_on_status;
+        self.method |= other.method;
     }
 }
 
@@ -67,11 +72,16 @@ pub struct Summary {
     /// It returns a client (or a request builder on a client) built on this call: a
     /// factory, and where the construction is.
     pub fresh_client: Option<ClientSite>,
-    /// The kind of request every response it returns answers (all HEAD, all writes).
+    /// The kind of request every response or builder it returns answers (all HEAD, all
+    /// writes), as far as its own code tells.
     pub returns_request: RequestKind,
     /// Every response it returns is handed back only on a success status (checked by a
     /// branch on the status, `error_for_status()` or a checker of its own).
     pub returns_checked: bool,
+    /// The response or builder it returns carries the method of the value given at this
+    /// parameter position (`fn req(&self, m: Method) -> RequestBuilder`, a wrapper's method
+    /// returning `Self` or its inner builder): at a call, the argument's method.
+    pub request_from: Option<usize>,
     /// What it does with each parameter (by position, `self` included).
     pub params: Vec<ParamUse>,
     /// It builds a client and sends a request with it on every call (itself, or through
@@ -106,6 +116,8 @@ impl Summary {
         self.returns_request.write |= found.returns_request.write;
         self.returns_request.get |= found.returns_request.get;
         self.returns_checked |= found.returns_checked;
+        // What the method depends on is re-read every round, as where a client comes from.
+        self.request_from = found.request_from;
         if self.params.len() < found.params.len() {
             self.params.resize(found.params.len(), ParamUse::default());
         }
@@ -165,7 +177,9 @@ impl std::ops::Index<FnId> for Summaries<'_> {
     }
 }
 
-/// What kind of request a response answers, as far as its body goes.
+/// What is known of the method of a request (a builder's, a `Method` value's, the request a
+/// response answers), as far as its body goes. A fact of values: it follows them through
+/// bindings, builder steps, the crate's wrappers and calls.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestKind {
     /// A HEAD request: the response has no body, not reading it costs nothing.
@@ -174,4 +188,46 @@ pub struct RequestKind {
     pub write: bool,
     /// A GET: its success body is what it is sent for.
     pub get: bool,
+    /// The method is the one given at this parameter of the function being analyzed: what its
+    /// callers pass there (`head`/`write` then hold for every caller in the crate).
+    pub param: Option<usize>,
 }
+
+impl RequestKind {
+    /// What the method of an HTTP method name (`"HEAD"`) tells; `None`: nothing.
+    pub fn of_method(method: Option<&str>) -> Self {
+        RequestKind {
+            head: method == Some("HEAD"),
+            write: matches!(method, Some("POST" | "PUT" | "PATCH" | "DELETE")),
+            get: method == Some("GET"),
+            param: None,
+        }
+    }
+
+    /// What holds of a request that is one or the other (two paths meeting, two callers).
+    pub fn meet(self, other: RequestKind) -> Self {
+        RequestKind {
+            head: self.head && other.head,
+            write: self.write && other.write,
+            get: self.get && other.get,
+            param: if self.param == other.param {
+                self.param
+            } else {
+                None
+            },
+        }
+    }
+
+    /// The same facts, with no parameter behind them (as a caller sees them).
+    pub fn constant(self) -> Self {
+        RequestKind {
+            param: None,
+            ..self
+        }
+    }
+}
+
+/// What the callers in the crate pass to one function, by parameter position: the method
+/// each argument carries, met over every call (a position no call gives, or a function
+/// used as a value, knows nothing).
+pub type Given = Vec<RequestKind>;

@@ -341,9 +341,13 @@ impl CrateMap {
         // A function handing back one of the crate's wrappers returns what it wraps.
         for def in &mut map.fns {
             let outline = &mut def.outline;
-            let Some(name) = outline.returned_type.as_ref() else {
+            let Some(mut name) = outline.returned_type.as_ref() else {
                 continue;
             };
+            // `-> Self` in an impl is the impl's type.
+            if let (true, Owner::Impl { self_ty, .. }) = (name == "Self", &outline.owner) {
+                name = self_ty;
+            }
             let kind = if map.wrappers.contains_key(name) {
                 super::types::Kind::Response
             } else if map.builder_wrappers.contains(name) {
