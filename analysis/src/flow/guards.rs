@@ -234,6 +234,12 @@ pub(super) fn success_branch(cond: &syn::Expr) -> Option<bool> {
                 (left == Some(true) || right == Some(true)).then_some(true)
             }
             syn::BinOp::Or(_) => {
+                // `is_client_error() || is_server_error()`: every failure status, so the
+                // else-branch is a success (1xx to 3xx).
+                let classes = [failure_class(&binary.left), failure_class(&binary.right)];
+                if classes.contains(&Some("client")) && classes.contains(&Some("server")) {
+                    return Some(false);
+                }
                 let left = success_branch(&binary.left);
                 let right = success_branch(&binary.right);
                 (left == Some(false) || right == Some(false)).then_some(false)
@@ -249,6 +255,19 @@ pub(super) fn success_branch(cond: &syn::Expr) -> Option<bool> {
                 let then_below = matches!(binary.op, syn::BinOp::Lt(_) | syn::BinOp::Le(_));
                 (about_status && threshold).then_some(then_below)
             }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The failure class an `is_client_error()`/`is_server_error()` call tests.
+fn failure_class(expr: &syn::Expr) -> Option<&'static str> {
+    match expr {
+        syn::Expr::Paren(paren) => failure_class(&paren.expr),
+        syn::Expr::MethodCall(call) => match syntax::name(&call.method).as_str() {
+            "is_client_error" => Some("client"),
+            "is_server_error" => Some("server"),
             _ => None,
         },
         _ => None,

@@ -76,11 +76,15 @@ impl Engine<'_, '_> {
                 return Some(receiver.clone());
             }
             // Steps keep the method; so do `Option`/`Result` adapters around a builder
-            // (`try_clone().ok_or_else(..)`).
+            // (`try_clone().ok_or_else(..)`), and `build()`: the `Request` it makes is sent
+            // later through `execute`.
             Shape::Builder(request)
                 if BUILDER_STEPS.contains(&method)
                     || PASS_THROUGHS.contains(&method)
-                    || matches!(method, "try_clone" | "upgrade" | "ok_or" | "ok_or_else") =>
+                    || matches!(
+                        method,
+                        "try_clone" | "upgrade" | "ok_or" | "ok_or_else" | "build"
+                    ) =>
             {
                 // reqwest-websocket's `upgrade()`: the connection becomes a websocket.
                 self.facts.upgrades |= method == "upgrade";

@@ -17,6 +17,9 @@ pub enum ReqwestItem {
     Response,
     /// `reqwest::RequestBuilder` or its blocking twin.
     RequestBuilder,
+    /// `reqwest::Request` or its blocking twin: a built request, which carries its method as
+    /// a builder does.
+    Request,
     /// `reqwest::get` or `reqwest::blocking::get`.
     Get,
     /// `reqwest::ClientBuilder` or its blocking twin.
@@ -34,6 +37,7 @@ impl ReqwestItem {
             "Client" => Some(ReqwestItem::Client),
             "Response" => Some(ReqwestItem::Response),
             "RequestBuilder" => Some(ReqwestItem::RequestBuilder),
+            "Request" => Some(ReqwestItem::Request),
             "get" => Some(ReqwestItem::Get),
             "ClientBuilder" => Some(ReqwestItem::ClientBuilder),
             _ => None,

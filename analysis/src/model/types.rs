@@ -176,7 +176,9 @@ fn classify_depth(
         syn::Type::Path(path) if path.qself.is_none() => {
             match names.resolve_path(&path.path) {
                 Some(ReqwestItem::Response) => return Some(Returns::now(Kind::Response)),
-                Some(ReqwestItem::RequestBuilder) => return Some(Returns::now(Kind::Builder)),
+                Some(ReqwestItem::RequestBuilder | ReqwestItem::Request) => {
+                    return Some(Returns::now(Kind::Builder))
+                }
                 Some(ReqwestItem::Client) => return Some(Returns::now(Kind::Client)),
                 _ => {}
             }
