@@ -5,7 +5,7 @@
 // to read; `is_client_error() || is_server_error()` covers every failure status, so what
 // follows it is a success.
 
-use reqwest::{Client, Request, Response};
+use reqwest::{Client, Response};
 
 pub struct Api {
     http: Client,
@@ -21,7 +21,7 @@ impl From<reqwest::Error> for Error {
 
 impl Api {
     // Hands the response back only when it is no failure; reads the failure's body.
-    pub async fn send_checked(&self, req: Request) -> Result<Response, Error> {
+    pub async fn send_checked(&self, req: reqwest::Request) -> Result<Response, Error> {
         let res = self.http.execute(req).await?;
         let status = res.status();
         if status.is_client_error() || status.is_server_error() {
@@ -32,7 +32,7 @@ impl Api {
     }
 
     // Hands it back after a client-error check only: a 5xx comes back too.
-    pub async fn call_lenient(&self, req: Request) -> Result<Response, Error> {
+    pub async fn call_lenient(&self, req: reqwest::Request) -> Result<Response, Error> {
         let res = self.http.execute(req).await?;
         if res.status().is_client_error() {
             let _message = res.text().await?;

@@ -95,11 +95,14 @@ impl Names {
         let (last, prefix) = segments.split_last()?;
         let item = ReqwestItem::from_name(last);
         match prefix {
+            // A bare `Request` may be the crate's own type of that name in another module of
+            // the file (names are per file): only a path says it is reqwest's.
             [] => self
                 .items
                 .iter()
                 .find(|(name, _)| name == last)
-                .map(|(_, item)| *item),
+                .map(|(_, item)| *item)
+                .filter(|item| *item != ReqwestItem::Request),
             [first, rest @ ..] => {
                 let first = first.trim_start_matches("r#");
                 let via_crate = self.crate_aliases.contains(first)
