@@ -47,7 +47,7 @@ pub fn reqwest_api() -> &'static [(&'static str, &'static str, &'static [&'stati
     vocabulary::REQWEST_API
 }
 pub use crate::model::context::FileContext;
-pub use crate::model::summary::{ClientSite, RequestKind, Summaries, Summary};
+pub use crate::model::summary::{ClientSite, Factory, RequestKind, Summaries, Summary};
 
 /// What a tracked value is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,8 +210,11 @@ pub struct ClientFact {
     pub origin: ClientOrigin,
     /// A request is sent with it.
     pub requested: bool,
-    /// Handed on: returned, stored, moved into something the analysis does not follow.
+    /// Handed on: stored, moved into something the analysis does not follow.
     pub escaped: bool,
+    /// Handed back to the function's caller, alone or inside the value it returns.
+    #[serde(default)]
+    pub returned: bool,
     /// Configured for one item: a proxy, a local address, an identity, a `resolve`.
     pub per_item_config: bool,
     /// Built (and used for a request) once per iteration of a loop, or per call of a

@@ -25,8 +25,14 @@ pub struct ParamUse {
     pub unknown: bool,
     /// It sends a request with a client given there.
     pub sends: bool,
-    /// It keeps a client given there (stores, returns or hands it on).
+    /// It keeps a client given there (or the client a value given there holds): stores it or
+    /// hands it on somewhere else than in what it returns.
     pub keeps_client: bool,
+    /// What it returns holds the client given there (or held by the value given there): a
+    /// constructor that stores it (`Self { http: client }`), a builder step returning
+    /// `self`, a helper that hands a request builder back.
+    #[serde(default)]
+    pub returns_client: bool,
 }
 
 impl ParamUse {
@@ -38,8 +44,13 @@ impl ParamUse {
         self.unknown |= other.unknown;
         self.sends |= other.sends;
         self.keeps_client |= other.keeps_client;
+        self.returns_client |= other.returns_client;
     }
 }
+
+/// How many per-call clients a summary lists: enough for every construction a public function
+/// reaches in real crates, bounded for pathological call graphs.
+pub const MAX_PER_CALL_CLIENTS: usize = 32;
 
 /// A client built on every call of a function, and the calls that lead to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +64,22 @@ pub struct ClientSite {
     /// The functions called on the way, from the summarized function's callee down to
     /// `builder_fn` (empty when the summarized function builds it itself).
     pub via: Vec<FnId>,
+    /// The construction at `span` is a call of a factory, which builds the client and hands
+    /// it back (alone or inside a value): the report is at that call, and names the factory.
+    #[serde(default)]
+    pub factory: Option<Factory>,
+}
+
+/// A factory called at a [`ClientSite`]: a function that builds a client and hands it back,
+/// alone (`fn initialize(..) -> Result<Client>`) or inside a value (`Cache::builder().build()`,
+/// an SDK's `Client::with_config(cfg)`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Factory {
+    /// The crate's functions from the one called down to the one that builds the client
+    /// (empty for a dependency's function called directly).
+    pub fns: Vec<FnId>,
+    /// A dependency's function, as the call (or the deepest of `fns`) writes it.
+    pub dependency: Option<String>,
 }
 
 /// What a function does, as its callers see it.
@@ -60,16 +87,18 @@ pub struct ClientSite {
 pub struct Summary {
     /// What it hands back: declared, or what its body returns.
     pub returns: Option<Returns>,
-    /// It returns a client (or a request builder on a client) built on this call: a
-    /// factory, and where the construction is.
+    /// It returns a client built on this call, alone, inside a value it returns ("returns a
+    /// fresh client inside `T`": a field, a tuple element, an `Arc`/`Box`, a field of a field),
+    /// or under a request builder: a factory, and where the construction is.
     pub fresh_client: Option<ClientSite>,
     /// The kind of request every response it returns answers (all HEAD, all writes).
     pub returns_request: RequestKind,
     /// What it does with each parameter (by position, `self` included).
     pub params: Vec<ParamUse>,
-    /// It builds a client and sends a request with it on every call (itself, or through
-    /// the functions it calls), without keeping it.
-    pub per_call_client: Option<ClientSite>,
+    /// The clients it builds and sends a request with on every call (itself, or through the
+    /// functions it calls), without keeping them: its own first, then those reached through
+    /// calls, each construction once (at most [`MAX_PER_CALL_CLIENTS`]).
+    pub per_call_clients: Vec<ClientSite>,
 }
 
 impl Summary {
@@ -98,7 +127,7 @@ impl Summary {
         for (mine, theirs) in self.params.iter_mut().zip(&found.params) {
             mine.join(*theirs);
         }
-        self.per_call_client = found.per_call_client.clone();
+        self.per_call_clients = found.per_call_clients.clone();
     }
 
     /// What the function does with its parameter at `position`.
