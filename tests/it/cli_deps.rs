@@ -99,19 +99,24 @@ fn expected() -> Vec<(String, u64, String)> {
         at("app/src/lib.rs", 35, unconsumed),
         // `sdk::download`, an SDK function returning a response.
         at("app/src/lib.rs", 41, unconsumed),
+        // `sdk::middleware_client` builds a client on every call (the index read its body).
+        at("app/src/lib.rs", 48, "reqleak::client_per_call"),
         // A `ClientWithMiddleware` from an SDK function.
-        at("app/src/lib.rs", 48, unconsumed),
+        at("app/src/lib.rs", 49, unconsumed),
+        // `Api::new` builds a `reqwest::Client` inside its value, on every call of `count`.
+        at("app/src/lib.rs", 56, "reqleak::client_per_call"),
         // `Next::run` in a retry middleware, held across the back-off sleep.
         at("app/src/retry.rs", 14, "reqleak::await_holding_response"),
     ]
 }
 
-/// What is found without the SDK's signatures (path mode, or no indexed dependency): the
-/// calls that only they explain (lines 23 and 41) are not flagged.
+/// What is found without the SDK's index (path mode, or no indexed dependency): the calls
+/// that only its signatures explain (lines 23 and 41), and the clients that only its bodies
+/// show (its constructors), are not flagged.
 fn expected_without_index() -> Vec<(String, u64, String)> {
     expected()
         .into_iter()
-        .filter(|(_, line, _)| ![23, 41].contains(line))
+        .filter(|(_, line, lint)| ![23, 41].contains(line) && lint != "reqleak::client_per_call")
         .collect()
 }
 
@@ -154,6 +159,12 @@ fn dependencies_signatures_make_sources_cold_warm_and_after_a_corrupt_cache() {
         .contains(&serde_json::json!(["ClientWithMiddleware", "Client"])));
     let sdk = json_file(&cache.join(&files[0]));
     assert_eq!(sdk["index"]["name"], "fixture_sdk", "its own crate name");
+    assert_eq!(
+        sdk["index"]["constructors"],
+        serde_json::json!([["", "middleware_client"], ["Api", "new"]]),
+        "the functions whose bodies build a client and hand it back; not `Api::with_client`, \
+         which stores the one it is given"
+    );
 
     // Warm: the same findings from the cache.
     assert_eq!(app_findings(&root), expected());

@@ -66,19 +66,20 @@ async fn run_search(query: &str) -> reqwest::Result<String> {
     client.post("https://search.example/").body(query.to_owned()).send().await?.text().await
 }
 
-// Through a factory of the crate: flagged at the factory's construction, once for all its
-// callers.
+// Through a factory of the crate: the factory hands back what it builds, the defect is each
+// call of it made on every call of a public function. Flagged at those calls, with the factory
+// named in a note.
 fn make_client() -> Client {
-    Client::builder().build().expect("a client") //~ client_per_call
+    Client::builder().build().expect("a client")
 }
 
 pub async fn list(url: &str) -> reqwest::Result<String> {
-    let client = make_client();
+    let client = make_client(); //~ client_per_call
     client.get(url).send().await?.text().await
 }
 
 pub async fn count(url: &str) -> reqwest::Result<usize> {
-    let client = make_client();
+    let client = make_client(); //~ client_per_call
     Ok(client.get(url).send().await?.bytes().await?.len())
 }
 

@@ -16,6 +16,7 @@ use crate::model::crate_map::FnId;
 use crate::model::foreign;
 use crate::model::names::ReqwestItem;
 use crate::model::syntax;
+use crate::model::types::Kind;
 
 impl Engine<'_, '_> {
     /// Evaluates a call's arguments, noting which are passed by reference.
@@ -69,6 +70,20 @@ impl Engine<'_, '_> {
         }
 
         let receiver = self.expr(&call.receiver, state);
+
+        if receiver.client.is_none() && self.builds_from_field(&call.receiver, &method) {
+            for arg in &call.args {
+                self.expr(arg, state);
+            }
+            let span = self.method_call_span(call);
+            let client = self.built_client(span, ClientOrigin::Built, state);
+            return Value {
+                ids: Vec::new(),
+                shape: Shape::Client,
+                client: Some(client),
+                elements: Vec::new(),
+            };
+        }
 
         // `client.execute(req)`, or `execute` given a request the walk follows (a client
         // behind a tuple field, say).
@@ -185,6 +200,11 @@ impl Engine<'_, '_> {
             _ => {}
         }
 
+        let args = match self.holder_method(call, &method, &receiver, args, state) {
+            Ok(value) => return value,
+            Err(args) => args,
+        };
+
         // A method of one of the crate's request-builder wrappers (`send(self, check: bool)`).
         if let Shape::Builder(request) = receiver.shape {
             let map = self.cx.crate_map;
@@ -214,7 +234,12 @@ impl Engine<'_, '_> {
             return value;
         }
 
-        if !COMMON_METHODS.contains(&method.as_str()) || syntax::receiver_is_self(&call.receiver) {
+        // A common name is looked up when the receiver's type is known: `Builder::new().build()`.
+        if !COMMON_METHODS.contains(&method.as_str())
+            || syntax::receiver_is_self(&call.receiver)
+            || (!self.cx.crate_map.methods_named(&method).is_empty()
+                && self.receiver_type(&call.receiver, state).is_some())
+        {
             let (candidates, precise) = self.resolve_method(&call.receiver, &method, state);
             if !candidates.is_empty() {
                 let span = self.method_call_span(call);
@@ -305,9 +330,32 @@ impl Engine<'_, '_> {
             }
             return wrapped;
         }
-        if self.cx.names.client_constructor(&path.path).is_some() {
+        if let Some(written) = self.cx.names.foreign_constructor(&segments) {
+            // A dependency's function that builds a client and hands it back: a construction
+            // here, of a client or of a value holding one.
             for arg in &call.args {
-                self.expr(arg, state);
+                let value = self.expr(arg, state);
+                self.hand_on(value, state);
+            }
+            let shape = match self.cx.names.foreign_function(&segments).map(|r| r.kind) {
+                Some(Kind::Client) => Shape::Client,
+                Some(Kind::Builder) => Shape::Builder(RequestKind::default()),
+                _ => Shape::Plain,
+            };
+            return self.dependency_construction(span, written, shape, state);
+        }
+        if self.cx.names.client_constructor(&path.path).is_some() {
+            // A client type's constructor given a client (`ClientWithMiddleware::new(client,
+            // ..)`): the same client, wrapped; no pool of its own.
+            let mut given = None;
+            for arg in &call.args {
+                let value = self.expr(arg, state);
+                given = given.or(value.client);
+            }
+            if given.is_some() {
+                let mut wrapped = Value::shaped(Shape::Client);
+                wrapped.client = given;
+                return wrapped;
             }
             let client = self.built_client(span, ClientOrigin::Built, state);
             return Value {
@@ -319,6 +367,9 @@ impl Engine<'_, '_> {
         }
         // A local closure that yields responses: each call makes a request.
         if let Some(name) = syntax::local_name(path) {
+            if let Some(value) = self.builder_step_call(call, &name, state) {
+                return value;
+            }
             if let Some(Shape::FnItem(function)) = state.var(&name).map(|var| var.value.shape) {
                 let args = self.args(&call.args, state);
                 return self.same_crate_call(&[function], true, span, args, 0, None, state);

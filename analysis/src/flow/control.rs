@@ -228,6 +228,11 @@ impl Engine<'_, '_> {
                         client: value.client,
                         elements: Vec::new(),
                     },
+                    // A borrow of a value holding a client.
+                    Shape::Plain => Value {
+                        client: value.client,
+                        ..Value::default()
+                    },
                     _ => Value::default(),
                 }
             }
@@ -301,7 +306,7 @@ impl Engine<'_, '_> {
                 self.handed_back(&value.ids, state);
                 self.release(&value.ids, state, Release::Move);
                 if let Some(client) = value.client {
-                    self.escape_client(client);
+                    self.return_client(client);
                 }
                 let returned = std::mem::take(&mut self.body.returned);
                 self.body.returned = returned.join(value);
@@ -341,16 +346,21 @@ impl Engine<'_, '_> {
             syn::Expr::Struct(strukt) => {
                 // A wrapper around a request builder builds the same kind of request.
                 let mut wrapped = Value::default();
+                // A client stored in a field: the struct holds it.
+                let mut held = None;
                 for field in &strukt.fields {
                     let value = self.expr(&field.expr, state);
                     if let Shape::Builder(request) = value.shape {
                         wrapped = Value::shaped(Shape::Builder(request));
                     }
-                    self.hand_on(value, state);
+                    self.release(&value.ids, state, Release::Move);
+                    self.hold_client(&mut held, value.client);
                 }
                 if let Some(rest) = &strukt.rest {
-                    self.expr(rest, state);
+                    let value = self.expr(rest, state);
+                    self.hold_client(&mut held, value.client);
                 }
+                wrapped.client = held;
                 wrapped
             }
             syn::Expr::Field(field) => {
@@ -379,6 +389,9 @@ impl Engine<'_, '_> {
                 if !base.ids.is_empty() {
                     // A field of a tuple/struct carrying a response: cannot tell which part.
                     self.release(&base.ids, state, Release::Unknown);
+                }
+                if let Some(held) = self.held_field(field, &base) {
+                    return held;
                 }
                 if let syn::Member::Named(name) = &field.member {
                     if self.client_field(&field.base, name) {

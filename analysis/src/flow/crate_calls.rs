@@ -2,9 +2,9 @@
 //! with its parameters, the clients it builds), and handlers registered with a web framework.
 
 use super::engine::{Engine, NestedContext, Release};
-use super::state::{Arg, Flavor, Fresh, Id, Shape, State, Value};
+use super::state::{Arg, ClientId, Flavor, Fresh, Id, Shape, State, Value};
 use super::vocabulary::*;
-use super::{CallKind, CallSite, ClientOrigin, ClientSite, RequestKind};
+use super::{CallKind, CallSite, ClientOrigin, RequestKind};
 use crate::diagnostic::Span;
 use crate::model::crate_map::{FnId, Owner};
 use crate::model::names::ReqwestItem;
@@ -78,21 +78,12 @@ impl Engine<'_, '_> {
         if map.methods_named(method).is_empty() {
             return (Vec::new(), false);
         }
-        if let syn::Expr::Path(path) = syntax::strip_refs(receiver) {
-            // `self`, or a binding whose type the analysis knows.
-            let ty = if path.path.is_ident("self") {
-                self.function.self_ty
-            } else {
-                path.path
-                    .get_ident()
-                    .and_then(|ident| state.var(&syntax::name(ident)))
-                    .and_then(|var| var.ty.as_deref())
-            };
-            if let Some(ty) = ty {
-                let found = map.methods_of(ty, method);
-                if !found.is_empty() {
-                    return (found, true);
-                }
+        // `self`, a binding whose type the analysis knows, a call of the crate's function
+        // whose signature names one of the crate's types.
+        if let Some((ty, near)) = self.receiver_type_near(receiver, state, 0) {
+            let found = self.typed_methods(&ty, method, near);
+            if !found.is_empty() {
+                return (found, true);
             }
         }
         if COMMON_METHODS.contains(&method) {
@@ -108,6 +99,97 @@ impl Engine<'_, '_> {
                 }
             );
         (found, precise)
+    }
+
+    /// The methods called `method` of the type `ty`: its inherent ones when it has some (Rust
+    /// picks those over a trait's of the same name), its trait impls' otherwise.
+    fn typed_methods(&self, ty: &str, method: &str, near: Option<FnId>) -> Vec<FnId> {
+        let map = self.cx.crate_map;
+        let near = near.unwrap_or(self.function.id);
+        let mut found = map.methods_named_from(ty, method, near);
+        let inherent = |id: &FnId| {
+            matches!(
+                map.fns[*id].outline.owner,
+                Owner::Impl {
+                    trait_name: None,
+                    ..
+                }
+            )
+        };
+        if found.iter().any(inherent) {
+            found.retain(inherent);
+        }
+        found
+    }
+
+    /// The crate type a method call's receiver has, as far as declarations tell: `self`, a
+    /// binding whose type is known, a field of `self`, or what a call of the crate's function
+    /// (or method) returns by its signature (`Cache::builder()`, `-> Self`), through `?`,
+    /// `.await`, references and parentheses.
+    pub(super) fn receiver_type(&self, receiver: &syn::Expr, state: &State) -> Option<String> {
+        self.receiver_type_near(receiver, state, 0)
+            .map(|(ty, _)| ty)
+    }
+
+    /// [`Engine::receiver_type`], with a function declared next to the type's methods when the
+    /// type comes from a signature (several types of the crate may share its name).
+    fn receiver_type_near(
+        &self,
+        receiver: &syn::Expr,
+        state: &State,
+        depth: usize,
+    ) -> Option<(String, Option<FnId>)> {
+        if depth > 8 {
+            return None;
+        }
+        let map = self.cx.crate_map;
+        let returned = |id: FnId| {
+            let outline = &map.fns[id].outline;
+            let ty = match (outline.returned_type.as_deref()?, &outline.owner) {
+                ("Self", Owner::Impl { self_ty, .. }) => self_ty.clone(),
+                ("Self", _) => return None,
+                (name, _) => name.to_owned(),
+            };
+            Some((ty, Some(id)))
+        };
+        match syntax::strip_refs(receiver) {
+            syn::Expr::Path(path) if path.path.is_ident("self") => self
+                .function
+                .self_ty
+                .map(|ty| (ty.to_owned(), Some(self.function.id))),
+            syn::Expr::Path(path) => path
+                .path
+                .get_ident()
+                .and_then(|ident| state.var(&syntax::name(ident)))
+                .and_then(|var| var.ty.clone())
+                .map(|ty| (ty, None)),
+            syn::Expr::Field(_) => self.expr_type(receiver).map(|ty| (ty, None)),
+            syn::Expr::Try(inner) => self.receiver_type_near(&inner.expr, state, depth + 1),
+            syn::Expr::Await(inner) => self.receiver_type_near(&inner.base, state, depth + 1),
+            syn::Expr::Paren(inner) => self.receiver_type_near(&inner.expr, state, depth + 1),
+            syn::Expr::Call(call) => {
+                let syn::Expr::Path(path) = &*call.func else {
+                    return None;
+                };
+                match self.resolve_path(&path.path, state).as_slice() {
+                    [id] => returned(*id),
+                    _ => None,
+                }
+            }
+            syn::Expr::MethodCall(call) => {
+                let method = syntax::name(&call.method);
+                // No method of the crate has the name: nothing to type the chain with.
+                if map.methods_named(&method).is_empty() {
+                    return None;
+                }
+                let (ty, near) = self.receiver_type_near(&call.receiver, state, depth + 1)?;
+                match self.typed_methods(&ty, &method, near).as_slice() {
+                    [id] => returned(*id),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
     }
 
     /// What the candidates all agree they return.
@@ -182,6 +264,8 @@ impl Engine<'_, '_> {
             offset,
         );
         let mut handed_back: Vec<Id> = Vec::new();
+        // A client given (or held by a value given) that the callee hands back in its value.
+        let mut carried = None;
         for (position, arg) in args.into_iter().enumerate() {
             let usage = unique
                 .and_then(|callee| self.cx.summaries.get(callee))
@@ -221,7 +305,12 @@ impl Engine<'_, '_> {
                 if usage.sends {
                     self.request_with(client);
                 }
-                if !arg.by_ref && (unique.is_none() || usage.keeps_client) {
+                if usage.returns_client && unique.is_some() {
+                    carried = carried.or(Some(client));
+                }
+                // Kept by the callee: moved in, or a borrowed one it clones into what it keeps
+                // (a `&mut` collection it fills, a field).
+                if usage.keeps_client || (!arg.by_ref && unique.is_none()) {
                     self.escape_client(client);
                 }
             }
@@ -273,22 +362,54 @@ impl Engine<'_, '_> {
                     Shape::Builder(request)
                 });
                 // A factory: the client (or the builder on it) is new on every call.
-                let fresh = unique.and_then(|callee| {
-                    let site = self.cx.summaries.get(callee)?.fresh_client.clone()?;
-                    let mut via = vec![callee];
-                    via.extend(site.via.iter().copied());
-                    Some(ClientSite { via, ..site })
-                });
-                if let Some(site) = fresh {
-                    let client = self.built_client(span, ClientOrigin::Built, state);
-                    self.facts.clients[client].site = Some(site);
+                if let Some(client) = self.factory_call(
+                    candidates,
+                    unique,
+                    precise,
+                    span,
+                    kind == Kind::Builder,
+                    state,
+                ) {
                     value.client = Some(client);
+                } else {
+                    value.client = carried;
                 }
                 value
             }
             None if !handed_back.is_empty() => Value::responses(handed_back),
-            None => Value::default(),
+            // A factory of a value holding a fresh client ("returns a fresh client inside
+            // `T`"), or a constructor that stores the client it was given.
+            None => {
+                let client = self
+                    .factory_call(candidates, unique, precise, span, false, state)
+                    .or(carried);
+                Value {
+                    client,
+                    ..Value::default()
+                }
+            }
         }
+    }
+
+    /// A call of a factory of the crate (see [`Engine::factory_site`]): the client it builds.
+    fn factory_call(
+        &mut self,
+        candidates: &[FnId],
+        unique: Option<FnId>,
+        precise: bool,
+        span: Span,
+        builder: bool,
+        state: &mut State,
+    ) -> Option<ClientId> {
+        let callees = match unique {
+            Some(callee) => vec![callee],
+            None if precise => candidates.to_vec(),
+            None => return None,
+        };
+        let site = self.factory_site(&callees, span, builder)?;
+        let client = self.built_client(span, ClientOrigin::Built, state);
+        self.facts.clients[client].site = Some(site);
+        Some(client)
     }
 
     /// `iter.map(reqwest::get)`, `iter.map(fetch)`: a function path used as a closure. Returns

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::diagnostic::Span;
 use crate::model::crate_map::{FnId, FnRef, Receiver};
-use crate::model::summary::{ClientSite, ParamUse, Summary};
+use crate::model::summary::{ClientSite, ParamUse, Summary, MAX_PER_CALL_CLIENTS};
 use crate::model::syntax::pattern_names;
 use crate::model::types::{Bounds, Kind, Returns};
 
@@ -120,6 +120,10 @@ pub(super) struct Engine<'a, 'f> {
     /// Bindings of a `FuturesUnordered`/`FuturesOrdered`: futures pushed into one are polled
     /// together, and the set yields their outputs (responses, for request futures).
     pub(super) future_sets: HashSet<String>,
+    /// Parameters that are callables turning a request builder into another
+    /// (`builder: impl FnOnce(RequestBuilder) -> RequestBuilder`): the builder they hand back
+    /// is on the client of the one they are given.
+    pub(super) builder_steps: HashSet<String>,
     /// Bindings that come from the call or the item: parameters, loop and closure patterns,
     /// and locals computed from them. A client configured with one is configured per item.
     pub(super) item_names: HashSet<String>,
@@ -163,6 +167,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         future_sets: HashSet::default(),
         rarity: super::rarity::FnRarity::of(block, cx.map, cx.crate_map),
         waits_elsewhere: false,
+        builder_steps: HashSet::default(),
     };
     engine.facts.bounds_body_size = bounds_body_size(block);
     let mut state = State::new();
@@ -189,6 +194,12 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         let value = Value::responses(vec![id]);
         engine.bind_name("self", value.clone(), &mut state);
         params.push((0, value));
+    } else if def.receiver.is_some() && self_ty.is_some_and(|ty| cx.crate_map.holds_client(ty)) {
+        // `self` of a type holding a client: what the method does with what it holds.
+        let span = cx.map.span(function.sig.ident.span());
+        let value = engine.self_holder(span);
+        engine.bind_name("self", value.clone(), &mut state);
+        params.push((0, value));
     }
     // `self` of one of the crate's request-builder wrappers: a builder of the method its
     // callers' receiver carries.
@@ -203,6 +214,9 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         if let syn::FnArg::Typed(arg) = input {
             let mut names = Vec::new();
             pattern_names(&arg.pat, &mut names);
+            if engine.is_builder_step_type(&arg.ty) {
+                engine.builder_steps.extend(names.iter().cloned());
+            }
             engine.item_names.extend(names);
             let value = engine.bind_param(arg, Some(position), &mut state);
             params.push((position, value));
@@ -218,7 +232,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
     }
     engine.release(&value.ids, &mut state, Release::Move);
     if let Some(client) = value.client {
-        engine.escape_client(client);
+        engine.return_client(client);
     }
     engine.facts.summary = engine.summarize(def, &params, &returned, function);
     engine.facts
@@ -632,6 +646,7 @@ impl<'f> Engine<'_, 'f> {
                 let fact = &self.facts.clients[client];
                 usage.sends = fact.requested;
                 usage.keeps_client = fact.escaped;
+                usage.returns_client = fact.returned;
             }
             usage.method = self.takes_method_from(*position, returned);
             summary.params[*position] = usage;
@@ -643,7 +658,7 @@ impl<'f> Engine<'_, 'f> {
                 }
             }
         }
-        summary.per_call_client = self.per_call_client();
+        summary.per_call_clients = self.per_call_clients();
         summary.waits_locally = function.sig.asyncness.is_some() && !self.waits_elsewhere;
         summary
     }
@@ -675,26 +690,38 @@ impl<'f> Engine<'_, 'f> {
             span: fact.span,
             get,
             via: Vec::new(),
+            factory: None,
         })
     }
 
-    /// A client this function builds and sends with on every call, itself or through a
-    /// function it calls (not once per item: that is reported where the items are).
-    fn per_call_client(&self) -> Option<ClientSite> {
+    /// The clients this function builds and sends with on every call, itself or through the
+    /// functions it calls (not once per item: that is reported where the items are): its own
+    /// first, each construction once.
+    fn per_call_clients(&self) -> Vec<ClientSite> {
+        let mut found: Vec<ClientSite> = Vec::new();
         // A constructor or a builder's last step runs once per value it makes, a server's run
         // loop once for good.
         if self.facts.upgrades || super::rarity::runs_once(self.cx.crate_map, self.function.id) {
-            return None;
+            return found;
         }
+        let push = |found: &mut Vec<ClientSite>, site: ClientSite| {
+            let known = found
+                .iter()
+                .any(|known| known.builder_fn == site.builder_fn && known.span == site.span);
+            if !known && found.len() < MAX_PER_CALL_CLIENTS {
+                found.push(site);
+            }
+        };
         for (client, fact) in self.facts.clients.iter().enumerate() {
             if fact.requested
                 && !fact.escaped
+                && !fact.returned
                 && !fact.per_item_config
                 && !fact.once
                 && !fact.unpooled
             {
                 if let Some(site) = self.client_site(client) {
-                    return Some(site);
+                    push(&mut found, site);
                 }
             }
         }
@@ -703,24 +730,24 @@ impl<'f> Engine<'_, 'f> {
             if call.once || call.kind != super::CallKind::Call || !seen.insert(call.callee) {
                 continue;
             }
-            let Some(site) = self
-                .cx
-                .summaries
-                .get(call.callee)
-                .and_then(|summary| summary.per_call_client.as_ref())
-            else {
+            let Some(summary) = self.cx.summaries.get(call.callee) else {
                 continue;
             };
-            if site.builder_fn == self.function.id || site.via.contains(&self.function.id) {
-                continue;
+            for site in &summary.per_call_clients {
+                if site.builder_fn == self.function.id || site.via.contains(&self.function.id) {
+                    continue;
+                }
+                let mut via = vec![call.callee];
+                via.extend(site.via.iter().copied());
+                push(
+                    &mut found,
+                    ClientSite {
+                        via,
+                        ..site.clone()
+                    },
+                );
             }
-            let mut via = vec![call.callee];
-            via.extend(site.via.iter().copied());
-            return Some(ClientSite {
-                via,
-                ..site.clone()
-            });
         }
-        None
+        found
     }
 }

@@ -65,6 +65,21 @@ impl Engine<'_, '_> {
             }
             return Value::default();
         }
+        if matches!(name.as_str(), "stream" | "try_stream") {
+            // async-stream's `stream! { .. }` and `try_stream! { .. }`: a body of statements
+            // run as the stream is polled, as an `async move` block's.
+            let tokens = &mac.tokens;
+            if let Ok(block) = syn::parse2::<syn::Block>(quote::quote!({ #tokens })) {
+                let body = syn::ExprAsync {
+                    attrs: Vec::new(),
+                    async_token: Default::default(),
+                    capture: Some(Default::default()),
+                    block,
+                };
+                self.async_block(&body, state);
+                return Value::default();
+            }
+        }
         // A macro the walk does not know may hide an await (`join!`, `select!`).
         self.waits_elsewhere = true;
         if self.cx.crate_map.macros.contains(&name) {

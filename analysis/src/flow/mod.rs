@@ -52,7 +52,7 @@ pub fn reqwest_api() -> &'static [(&'static str, &'static str, &'static [&'stati
     vocabulary::REQWEST_API
 }
 pub use crate::model::context::FileContext;
-pub use crate::model::summary::{ClientSite, Given, RequestKind, Summaries, Summary};
+pub use crate::model::summary::{ClientSite, Factory, Given, RequestKind, Summaries, Summary};
 
 /// What a tracked value is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -248,8 +248,11 @@ pub struct ClientFact {
     pub origin: ClientOrigin,
     /// A request is sent with it.
     pub requested: bool,
-    /// Handed on: returned, stored, moved into something the analysis does not follow.
+    /// Handed on: stored, moved into something the analysis does not follow.
     pub escaped: bool,
+    /// Handed back to the function's caller, alone or inside the value it returns.
+    #[serde(default)]
+    pub returned: bool,
     /// Configured for one item: a proxy, a local address, an identity, a `resolve`.
     pub per_item_config: bool,
     /// Configured to keep no idle connection (`pool_max_idle_per_host(0)`): it has no pool

@@ -5,6 +5,7 @@ use syn::spanned::Spanned;
 use super::engine::Engine;
 use super::state::{Flavor, Id, Shape, State, Value, Var};
 use super::{ClientFact, ClientOrigin, Event, RequestKind, TrackedKind};
+use crate::model::crate_map::unwrapped_type_name;
 use crate::model::names::ReqwestItem;
 use crate::model::syntax::{self, pattern_names};
 use crate::model::types::{self, Kind};
@@ -81,6 +82,7 @@ impl Engine<'_, '_> {
                             origin: ClientOrigin::Param(position),
                             requested: false,
                             escaped: false,
+                            returned: false,
                             per_item_config: false,
                             unpooled: false,
                             per_iteration: false,
@@ -141,6 +143,19 @@ impl Engine<'_, '_> {
         }
         if types::is_response_service(names, bounds, ty) {
             return Value::shaped(Shape::Service);
+        }
+        // One of the crate's types that holds a client (`api: &Api`): whether the function
+        // sends with what it holds, keeps it or returns it.
+        if let (Some(position), Some(name)) = (position, unwrapped_type_name(ty)) {
+            if self.cx.crate_map.holds_client(&name) {
+                let span = self.span(ty.span());
+                let mut value = self.self_holder(span);
+                if let Some(client) = value.client {
+                    self.facts.clients[client].origin = ClientOrigin::Param(position);
+                }
+                value.shape = Shape::Plain;
+                return value;
+            }
         }
         Value::default()
     }
@@ -265,7 +280,18 @@ impl Engine<'_, '_> {
                 self.item_names.extend(names);
             }
         }
+        // `let cache = Cache::builder().build()?;`: the type its signature names, so that the
+        // binding's method calls resolve to that type's methods.
+        let ty = match (pat, &local.init) {
+            (syn::Pat::Ident(_), Some(init)) => self.receiver_type(&init.expr, state),
+            _ => None,
+        };
         self.bind_pattern(pat, value, state);
+        if let (Some(ty), syn::Pat::Ident(ident)) = (ty, pat) {
+            if let Some(var) = state.var_mut(&syntax::name(&ident.ident)) {
+                var.ty = Some(ty);
+            }
+        }
     }
 
     /// A `let` with a type annotation: the type says what the value is.

@@ -126,9 +126,10 @@ impl Value {
             }
             (mine, _) => mine,
         };
-        if self.client.is_none() {
-            self.client = other.client;
-        }
+        // Two clients meeting (a parameter's and one built on a path, a construction and the
+        // factory call that replaces it on another path): the later one is followed, a
+        // construction over a parameter.
+        self.client = self.client.max(other.client);
         self
     }
 }

@@ -1,4 +1,4 @@
-//! `client_per_call`: a function that callers outside the crate's sight call builds a new `Client` (a new connection pool) and sends a request with it on every call
+//! `client_per_call`: a function that callers outside the crate's sight call builds a new `Client` (a new connection pool), itself or through a factory, and sends a request with it on every call
 
 use crate::lint::{Group, Level, Lint, Reporter};
 
@@ -8,13 +8,13 @@ pub static LINT: Lint = Lint {
     default_level: Level::Warn,
     group: Group::Perf,
     reporter: Reporter::Analyzer,
-    summary: "a public function (or a trait impl's method) builds a new `Client` (a new connection pool) and sends a request with it on every call",
+    summary: "a public function (a trait impl's method, a framework command) builds a new `Client` (a new connection pool), itself or through a factory, and sends a request with it on every call",
     help: "take a `&Client` parameter, or keep one `Client` in the struct and reuse it (it is cheap to clone)",
     explanation: include_str!("client_per_call.md"),
 };
 
 use crate::diagnostic::Diagnostic;
-use crate::flow::CrateFacts;
+use crate::flow::{ClientSite, CrateFacts};
 use crate::model::crate_map::Owner;
 use crate::model::place::TargetKind;
 
@@ -61,16 +61,22 @@ fn is_once_per_session(name: &str) -> bool {
     })
 }
 
+/// Whether a function never returns normally (`-> Result<Infallible, E>`, `-> Infallible`): a
+/// server's or a worker's run, which a process runs once, not in a loop.
+fn never_returns(outline: &crate::model::crate_map::FnOutline) -> bool {
+    outline.returned_type.as_deref() == Some("Infallible")
+}
+
 /// Flags clients built on every call of a function whose callers the crate cannot see: a
 /// library's public function or method, a trait impl's method (called through the trait, by
-/// a framework or through `dyn`).
+/// a framework or through `dyn`), a framework command (`#[tauri::command]`).
 pub(crate) fn check(
     krate: &CrateFacts<'_>,
     flagged: &mut Flagged,
     out: &mut Vec<(usize, Diagnostic)>,
 ) {
     let map = krate.crate_map;
-    let mut entries: Vec<usize> = (0..map.fns.len())
+    let entries: Vec<usize> = (0..map.fns.len())
         .filter(|&id| {
             let def = &map.fns[id];
             let kind = map.targets[def.target].kind;
@@ -80,9 +86,10 @@ pub(crate) fn check(
                     ..
                 } => true,
                 _ => {
-                    def.outline.is_pub
+                    (def.outline.is_pub
                         && kind == TargetKind::Lib
-                        && (map.is_public_api(id) || def.outline.macro_attr)
+                        && (map.is_public_api(id) || def.outline.macro_attr))
+                        || def.outline.command_attr
                 }
             };
             let exempt = matches!(
@@ -92,21 +99,24 @@ pub(crate) fn check(
                     | TargetKind::Bench
                     | TargetKind::BuildScript
             ) || (def.outline.name == "main" && def.outline.owner == Owner::Free)
+                || never_returns(&def.outline)
                 || is_once_per_session(&def.outline.name);
             unseen_callers && !exempt && def.outline.parent.is_none()
         })
         .collect();
-    // The function that builds the client first, then those that reach it through calls.
-    entries.sort_by_key(|&id| {
-        krate.summaries[id]
-            .per_call_client
-            .as_ref()
-            .map_or(usize::MAX, |site| site.via.len())
-    });
-    for entry in entries {
-        let Some(site) = krate.summaries[entry].per_call_client.as_ref() else {
-            continue;
-        };
+    // Each construction reported once, from the entry closest to it: the function that builds
+    // the client first, then those that reach it through calls.
+    let mut reached: Vec<(usize, &ClientSite)> = entries
+        .iter()
+        .flat_map(|&entry| {
+            krate.summaries[entry]
+                .per_call_clients
+                .iter()
+                .map(move |site| (entry, site))
+        })
+        .collect();
+    reached.sort_by_key(|(entry, site)| (site.via.len(), *entry));
+    for (entry, site) in reached {
         // A client built for a once-per-session operation the entry calls.
         let one_shot = site
             .via
@@ -121,11 +131,17 @@ pub(crate) fn check(
             continue;
         }
         let name = map.fns[entry].display_name();
-        let message = match &site.get {
-            Some(written) => {
+        let factory = factory_name(krate, site);
+        let message = match (&site.get, &factory) {
+            (Some(written), _) => {
                 format!("`{name}` calls `{written}`, which builds a new `Client` (a new connection pool), on every call")
             }
-            None => format!("`{name}` builds a new `Client` (a new connection pool) on every call"),
+            (None, Some(factory)) => format!(
+                "`{name}` calls `{factory}`, which builds a new `Client` (a new connection pool) and hands it back, on every call"
+            ),
+            (None, None) => {
+                format!("`{name}` builds a new `Client` (a new connection pool) on every call")
+            }
         };
         let mut diagnostic = Diagnostic::new(&LINT, site.span, message)
             .with_primary_label("a new pool, DNS lookup and TLS handshake for each call")
@@ -142,6 +158,46 @@ pub(crate) fn check(
                 .collect();
             diagnostic = diagnostic.with_note(format!("the path of calls: {}", chain.join(" → ")));
         }
+        if let Some(note) = factory_note(krate, site) {
+            diagnostic = diagnostic.with_note(note);
+        }
         out.push((file, diagnostic));
     }
+}
+
+/// The factory a [`ClientSite`]'s construction calls, as a note names it: the crate's function
+/// called, or the dependency's function as the call writes it.
+pub(crate) fn factory_name(krate: &CrateFacts<'_>, site: &ClientSite) -> Option<String> {
+    let factory = site.factory.as_ref()?;
+    match (factory.fns.first(), &factory.dependency) {
+        (Some(id), _) => Some(krate.crate_map.fns[*id].display_name()),
+        (None, Some(written)) => Some(written.clone()),
+        (None, None) => None,
+    }
+}
+
+/// The note naming the factory a [`ClientSite`]'s construction calls: the defect is the call,
+/// made on every run of its function, not the factory, which hands back what it builds.
+pub(crate) fn factory_note(krate: &CrateFacts<'_>, site: &ClientSite) -> Option<String> {
+    let factory = site.factory.as_ref()?;
+    let name = factory_name(krate, site)?;
+    // What the factory calls on the way to the construction.
+    let mut through: Vec<String> = factory
+        .fns
+        .iter()
+        .skip(1)
+        .map(|id| format!("`{}`", krate.crate_map.fns[*id].display_name()))
+        .collect();
+    if let (Some(written), false) = (&factory.dependency, factory.fns.is_empty()) {
+        through.push(format!("`{written}`"));
+    }
+    through.dedup();
+    let through = match through.is_empty() {
+        true => String::new(),
+        false => format!(" (through {})", through.join(" → ")),
+    };
+    Some(format!(
+        "`{name}` builds a new `Client`{through} and hands it back, alone or inside the value \
+         it returns: each call of it is a new connection pool"
+    ))
 }

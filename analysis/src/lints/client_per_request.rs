@@ -55,12 +55,16 @@ pub(crate) fn check(
                 }
             };
             if flagged.insert(file, client.span) {
-                out.push((
-                    file,
-                    Diagnostic::new(&LINT, client.span, message)
-                        .with_primary_label("built once per iteration")
-                        .with_note(NOTE),
-                ));
+                let mut diagnostic = Diagnostic::new(&LINT, client.span, message)
+                    .with_primary_label("built once per iteration");
+                if let Some(note) = client
+                    .site
+                    .as_ref()
+                    .and_then(|site| super::client_per_call::factory_note(krate, site))
+                {
+                    diagnostic = diagnostic.with_note(note);
+                }
+                out.push((file, diagnostic.with_note(NOTE)));
             }
         }
     }
@@ -70,28 +74,27 @@ pub(crate) fn check(
             if !call.repeated || call.once || call.kind != CallKind::Call {
                 continue;
             }
-            let Some(site) = krate.summaries[call.callee].per_call_client.as_ref() else {
-                continue;
-            };
-            let chain = chain(krate, caller, call.callee, site);
-            let caller_name = krate.crate_map.fns[caller].display_name();
-            let callee_name = krate.crate_map.fns[call.callee].display_name();
-            report(
-                krate,
-                site,
-                flagged,
-                out,
-                format!(
-                    "a new `Client` (a new connection pool) is built for every request: \
-                     `{caller_name}` calls `{callee_name}` once per item"
-                ),
-                (
-                    krate.crate_map.fns[caller].file,
-                    call.span,
-                    "called once per item here",
-                ),
-                format!("the path of calls: {chain}"),
-            );
+            for site in &krate.summaries[call.callee].per_call_clients {
+                let chain = chain(krate, caller, call.callee, site);
+                let caller_name = krate.crate_map.fns[caller].display_name();
+                let callee_name = krate.crate_map.fns[call.callee].display_name();
+                report(
+                    krate,
+                    site,
+                    flagged,
+                    out,
+                    format!(
+                        "a new `Client` (a new connection pool) is built for every request: \
+                         `{caller_name}` calls `{callee_name}` once per item"
+                    ),
+                    (
+                        krate.crate_map.fns[caller].file,
+                        call.span,
+                        "called once per item here",
+                    ),
+                    format!("the path of calls: {chain}"),
+                );
+            }
         }
     }
     // Web handlers run once per incoming request.
@@ -108,37 +111,48 @@ pub(crate) fn check(
         }
     }
     for (handler, registered) in handlers {
-        let Some(site) = krate.summaries[handler].per_call_client.as_ref() else {
-            continue;
-        };
-        let name = krate.crate_map.fns[handler].display_name();
-        let mut path = vec![handler];
-        path.extend(site.via.iter().copied());
-        let chain = names(krate, &path);
-        let (label_file, label_span) = registered.unwrap_or((
-            krate.crate_map.fns[handler].file,
-            krate.crate_map.fns[handler].outline.name_span,
-        ));
-        report(
-            krate,
-            site,
-            flagged,
-            out,
-            format!(
-                "a new `Client` (a new connection pool) is built for every request `{name}` handles"
-            ),
-            (
-                label_file,
-                label_span,
-                "a web handler: it runs once per incoming request",
-            ),
-            if site.via.is_empty() {
-                format!("`{name}` is a web handler: it runs once per incoming request")
-            } else {
-                format!("`{name}` is a web handler: it runs once per incoming request; the path of calls: {chain}")
-            },
-        );
+        for site in &krate.summaries[handler].per_call_clients {
+            report_handler(krate, flagged, out, handler, registered, site);
+        }
     }
+}
+
+/// A client built on every call of web handler `handler` (registered at `registered`).
+fn report_handler(
+    krate: &CrateFacts<'_>,
+    flagged: &mut Flagged,
+    out: &mut Vec<(usize, Diagnostic)>,
+    handler: FnId,
+    registered: Option<(usize, crate::Span)>,
+    site: &ClientSite,
+) {
+    let name = krate.crate_map.fns[handler].display_name();
+    let mut path = vec![handler];
+    path.extend(site.via.iter().copied());
+    let chain = names(krate, &path);
+    let (label_file, label_span) = registered.unwrap_or((
+        krate.crate_map.fns[handler].file,
+        krate.crate_map.fns[handler].outline.name_span,
+    ));
+    report(
+        krate,
+        site,
+        flagged,
+        out,
+        format!(
+            "a new `Client` (a new connection pool) is built for every request `{name}` handles"
+        ),
+        (
+            label_file,
+            label_span,
+            "a web handler: it runs once per incoming request",
+        ),
+        if site.via.is_empty() {
+            format!("`{name}` is a web handler: it runs once per incoming request")
+        } else {
+            format!("`{name}` is a web handler: it runs once per incoming request; the path of calls: {chain}")
+        },
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -164,7 +178,11 @@ fn report(
         let at = super::location(krate, label_file, label_span);
         diagnostic = diagnostic.with_note(format!("{label}: {at}"));
     }
-    diagnostic = diagnostic.with_note(note).with_note(NOTE);
+    diagnostic = diagnostic.with_note(note);
+    if let Some(factory) = super::client_per_call::factory_note(krate, site) {
+        diagnostic = diagnostic.with_note(factory);
+    }
+    diagnostic = diagnostic.with_note(NOTE);
     out.push((file, diagnostic));
 }
 

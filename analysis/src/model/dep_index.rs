@@ -19,13 +19,21 @@ use std::sync::Arc;
 
 use syn::visit::Visit;
 
-use super::crate_map::{self, FileOutline, FnOutline, Owner};
+use super::context::FileContext;
+use super::crate_map::{
+    self, visit_fns, CrateMap, FileOutline, FnId, FnOutline, FnRef, FnVisitor, Owner,
+};
 use super::foreign::{self, ForeignCrate};
 use super::names::{Names, ReqwestItem};
+use super::place::{ModulePlace, TargetKind};
 use super::source_map::SourceMap;
+use super::summary::{Summaries, Summary};
 use super::syntax;
 use super::test_code;
 use super::types::{Kind, Returns};
+
+/// Rounds of the bodies' analysis beyond the first (as the driver's).
+const MAX_ROUNDS: usize = 12;
 
 /// Methods that start a request on a client.
 const REQUEST_STARTS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "request"];
@@ -51,6 +59,7 @@ pub fn index_crate(
     let known: Arc<[ForeignCrate]> = foreign::with_builtins(dependencies).into();
     let mut outlines = Vec::new();
     let mut public_types = HashSet::new();
+    let mut kept = Vec::new();
     for mut file in files {
         let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             test_code::strip(&mut file.tree);
@@ -59,14 +68,137 @@ pub fn index_crate(
             let outline = crate_map::outline(&file.tree, &names, &map, &file.module);
             let mut types = PublicTypes::default();
             types.visit_file(&file.tree);
-            (outline, types.found)
+            (outline, types.found, names)
         }));
-        if let Ok((outline, types)) = read {
+        if let Ok((outline, types, names)) = read {
             outlines.push(outline);
             public_types.extend(types);
+            kept.push((file, names));
         }
     }
-    derive(name, &outlines, &public_types)
+    let mut krate = derive(name, &outlines, &public_types);
+    // What the bodies build: a panic of the analysis costs the constructors, nothing else.
+    krate.constructors = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        constructors(name, &kept, &outlines)
+    }))
+    .unwrap_or_default();
+    krate
+}
+
+/// The crate's public functions that build a reqwest client and hand it back, alone or inside
+/// the value they return (`Client::with_config(cfg)` whose body runs `reqwest::Client::new()`,
+/// `ReqwestClient::new(url)` through its builder's `build()`): the flow analysis of the
+/// crate's bodies, round after round to a fixpoint as for the analyzed package, read from each
+/// function's summary ([`crate::flow::Summary::fresh_client`]). A function that only stores a
+/// client it was given builds none.
+fn constructors(
+    name: &str,
+    files: &[(DepFile<'_>, Names)],
+    outlines: &[FileOutline],
+) -> Vec<(String, String)> {
+    let places: Vec<(ModulePlace, Option<&FileOutline>)> = files
+        .iter()
+        .zip(outlines)
+        .map(|((file, _), outline)| {
+            let place = ModulePlace {
+                target: name.to_owned(),
+                kind: TargetKind::Lib,
+                module: file.module.clone(),
+            };
+            (place, Some(outline))
+        })
+        .collect();
+    let map = CrateMap::build(&places);
+    let maps: Vec<SourceMap<'_>> = files
+        .iter()
+        .map(|(file, _)| SourceMap::new(file.text))
+        .collect();
+    // Each function with a body, by id, with its file.
+    let mut functions: Vec<(FnId, usize, FnRef<'_>)> = Vec::new();
+    for (index, (file, _)) in files.iter().enumerate() {
+        struct Collect<'ast>(Vec<FnRef<'ast>>);
+        impl<'ast> FnVisitor<'ast> for Collect<'ast> {
+            fn function(&mut self, function: FnRef<'ast>) {
+                self.0.push(function);
+            }
+        }
+        let mut found = Collect(Vec::new());
+        visit_fns(&file.tree, &mut found);
+        let range = map.file_fns[index].clone();
+        if found.0.len() != range.len() {
+            continue;
+        }
+        for (id, function) in range.zip(found.0) {
+            if function.block.is_some() {
+                functions.push((id, index, function));
+            }
+        }
+    }
+    let mut summaries: Vec<Summary> = map
+        .fns
+        .iter()
+        .map(|def| Summary::declared(def.outline.declared, def.outline.params.len()))
+        .collect();
+    let mut readers: HashMap<FnId, HashSet<FnId>> = HashMap::new();
+    let mut dirty: Option<HashSet<FnId>> = None;
+    // A dependency's functions are read as the crate sees them: nothing is known of what its
+    // callers pass, and no body is asked for beyond those the index reads.
+    let no_wanted = std::collections::HashSet::new();
+    for _ in 0..=MAX_ROUNDS {
+        let snapshot = summaries.clone();
+        let mut changed = Vec::new();
+        for (id, file, function) in &functions {
+            if dirty.as_ref().is_some_and(|dirty| !dirty.contains(id)) {
+                continue;
+            }
+            let cx = FileContext {
+                names: &files[*file].1,
+                crate_map: &map,
+                summaries: Summaries::new(&snapshot),
+                map: &maps[*file],
+                mentions_reqwest: true,
+                given: &[],
+                wanted: &no_wanted,
+            };
+            let facts = crate::flow::analyze_fn(&cx, *id, function);
+            for read in cx.summaries.take_reads() {
+                readers.entry(read).or_default().insert(*id);
+            }
+            let mut grown = summaries[*id].clone();
+            grown.grow(&facts.summary);
+            if grown != summaries[*id] {
+                summaries[*id] = grown;
+                changed.push(*id);
+            }
+        }
+        let next: HashSet<FnId> = changed
+            .iter()
+            .flat_map(|id| readers.get(id).into_iter().flatten().copied())
+            .collect();
+        if next.is_empty() {
+            break;
+        }
+        dirty = Some(next);
+    }
+    let mut found: Vec<(String, String)> = Vec::new();
+    for (id, def) in map.fns.iter().enumerate() {
+        let outline = &def.outline;
+        if !outline.is_pub || outline.parent.is_some() || outline.receiver.is_some() {
+            continue;
+        }
+        if summaries[id].fresh_client.is_none() {
+            continue;
+        }
+        let ty = match &outline.owner {
+            Owner::Free => String::new(),
+            Owner::Impl { self_ty, .. } => self_ty.clone(),
+            Owner::Trait { .. } => continue,
+        };
+        found.push((ty, outline.name.clone()));
+    }
+    found.sort();
+    found.dedup();
+    found
 }
 
 /// The index of a crate from its files' outlines and its public type names.
@@ -189,6 +321,7 @@ pub fn derive(
         types,
         functions,
         methods: method_table,
+        constructors: Vec::new(),
     }
 }
 
@@ -356,6 +489,60 @@ mod tests {
                 ("Api".to_owned(), "raw".to_owned(), response(true)),
             ],
             "`get`, `post`, `send` and `error_for_status` are reqwest's names: the shapes tell"
+        );
+    }
+
+    #[test]
+    fn constructors_are_read_from_the_bodies() {
+        let krate = index(
+            &[(
+                "",
+                "use reqwest::Client;
+                 use std::sync::Arc;
+                 pub struct Exec { http: Client }
+                 impl Exec { pub fn new(http: Client) -> Self { Exec { http } } }
+                 pub struct Sdk<C> { http: Client, executor: Arc<Exec>, config: C }
+                 impl<C> Sdk<C> {
+                     pub fn with_config(config: C) -> Self {
+                         let http = reqwest::Client::new();
+                         Self { executor: Arc::new(Exec::new(http.clone())), http, config }
+                     }
+                     pub fn build(http: Client, config: C) -> Self {
+                         Self { executor: Arc::new(Exec::new(http.clone())), http, config }
+                     }
+                 }
+                 impl Default for Sdk<()> { fn default() -> Self { Self::with_config(()) } }
+                 impl Sdk<()> { pub fn new() -> Self { Self::default() } }
+                 pub fn connect() -> Sdk<()> { Sdk::new() }
+                 fn private() -> Sdk<()> { Sdk::new() }
+                 pub struct XrpcBuilder { base: String, client: Option<Client> }
+                 impl XrpcBuilder {
+                     pub fn new(base: &str) -> Self { XrpcBuilder { base: base.into(), client: None } }
+                     pub fn build(self) -> Xrpc {
+                         Xrpc { base: self.base, client: self.client.unwrap_or_default() }
+                     }
+                 }
+                 pub struct Xrpc { base: String, client: Client }
+                 impl Xrpc { pub fn new(base: &str) -> Xrpc { XrpcBuilder::new(base).build() } }",
+            )],
+            &[],
+        );
+        let found: Vec<(&str, &str)> = krate
+            .constructors
+            .iter()
+            .map(|(ty, name)| (ty.as_str(), name.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("", "connect"),
+                ("Sdk", "default"),
+                ("Sdk", "new"),
+                ("Sdk", "with_config"),
+                ("Xrpc", "new"),
+            ],
+            "public functions without `self` whose bodies build a client and hand it back; \
+             not `Sdk::build` nor `Exec::new`, which store the client they are given"
         );
     }
 

@@ -19,6 +19,11 @@ pub struct ForeignCrate {
     pub functions: Vec<(String, Returns)>,
     /// Its public methods that return a reqwest value: (type, method, returns).
     pub methods: Vec<(String, String, Returns)>,
+    /// Its public functions that build a reqwest client on every call and hand it back, alone
+    /// or inside their value (`Client::with_config(cfg)`): (type, function), the type empty for
+    /// a free function. Calling one is a client construction.
+    #[serde(default)]
+    pub constructors: Vec<(String, String)>,
 }
 
 impl ForeignCrate {
@@ -51,6 +56,7 @@ impl ForeignCrate {
                     future_response,
                 ),
             ],
+            constructors: Vec::new(),
         }
     }
 
@@ -60,6 +66,14 @@ impl ForeignCrate {
             .iter()
             .find(|(known, _)| known == name)
             .map(|(_, item)| *item)
+    }
+
+    /// Whether `ty::name` (`name` alone for a free function: `ty` empty) builds a client and
+    /// hands it back.
+    pub fn constructs(&self, ty: &str, name: &str) -> bool {
+        self.constructors
+            .iter()
+            .any(|(known_ty, known)| known_ty == ty && known == name)
     }
 
     /// The free function called `name`, if it returns a reqwest value.
@@ -95,6 +109,11 @@ pub fn with_builtins(dependencies: &[ForeignCrate]) -> Vec<ForeignCrate> {
                 for ty in &dependency.types {
                     if known.type_item(&ty.0).is_none() {
                         known.types.push(ty.clone());
+                    }
+                }
+                for constructor in &dependency.constructors {
+                    if !known.constructors.contains(constructor) {
+                        known.constructors.push(constructor.clone());
                     }
                 }
             }

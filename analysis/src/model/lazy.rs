@@ -127,11 +127,19 @@ impl Vocabulary {
             vocabulary.roots.insert(name(&krate.name));
             // Reached through a `use` of the crate or a path from it, which the file's
             // vocabulary follows; a glob import binds them all.
-            let names = krate
-                .types
-                .iter()
-                .map(|(name, _)| name)
-                .chain(krate.functions.iter().map(|(name, _)| name));
+            let names =
+                krate
+                    .types
+                    .iter()
+                    .map(|(name, _)| name)
+                    .chain(krate.functions.iter().map(|(name, _)| name))
+                    .chain(krate.constructors.iter().map(|(ty, function)| {
+                        if ty.is_empty() {
+                            function
+                        } else {
+                            ty
+                        }
+                    }));
             vocabulary.globbed.extend(names.map(|n| name(n)));
         }
         let roots: Vec<Name> = vocabulary.roots.iter().copied().collect();
@@ -825,7 +833,7 @@ impl LazyIndex {
 pub fn is_empty(summary: &Summary) -> bool {
     summary.returns.is_none()
         && summary.fresh_client.is_none()
-        && summary.per_call_client.is_none()
+        && summary.per_call_clients.is_empty()
         && summary.returns_request == RequestKind::default()
         && !summary.returns_checked
         && summary.params.iter().all(|p| *p == Default::default())

@@ -54,6 +54,9 @@ pub struct Names {
     foreign_crates: std::sync::Arc<[ForeignCrate]>,
     /// Bare names bound to a foreign crate's function (`use sdk::fetch;`).
     foreign_functions: Vec<(String, Returns)>,
+    /// Bare names bound to a foreign crate's item that is, or has, a constructor (`use
+    /// async_openai::Client;`, `use sdk::connect;`): (name here, crate, item's own name).
+    foreign_items: Vec<(String, usize, String)>,
     /// Names of the reqwest crate (`reqwest`, or `http` after `use reqwest as http;`).
     crate_aliases: HashSet<String>,
     /// Names of `reqwest::blocking` (`blocking` after `use reqwest::blocking;`).
@@ -137,6 +140,41 @@ impl Names {
                 .map(|(_, returns)| *returns),
             [first, .., last] => self.foreign_crate(first)?.function(last),
             [] => None,
+        }
+    }
+
+    /// The foreign constructor a call path names (`async_openai::Client::with_config`,
+    /// `Client::with_config` after `use async_openai::Client;`, `sdk::connect`): the crate's
+    /// function that builds a client and hands it back, as `crate::Type::function`.
+    pub fn foreign_constructor(&self, segments: &[String]) -> Option<String> {
+        let (name, prefix) = segments.split_last()?;
+        let found = |krate: &ForeignCrate, ty: &str| {
+            krate.constructs(ty, name).then(|| match ty {
+                "" => format!("{}::{name}", krate.name),
+                ty => format!("{}::{ty}::{name}", krate.name),
+            })
+        };
+        match prefix {
+            [] => self
+                .foreign_items
+                .iter()
+                .filter(|(alias, _, _)| alias == name)
+                .find_map(|(_, index, item)| {
+                    let krate = self.foreign_crates.get(*index)?;
+                    krate
+                        .constructs("", item)
+                        .then(|| format!("{}::{item}", krate.name))
+                }),
+            [ty] => self
+                .foreign_items
+                .iter()
+                .filter(|(alias, _, _)| alias == ty)
+                .find_map(|(_, index, item)| found(self.foreign_crates.get(*index)?, item))
+                .or_else(|| found(self.foreign_crate(ty)?, "")),
+            [first, .., last] => {
+                let krate = self.foreign_crate(first.trim_start_matches("r#"))?;
+                found(krate, last).or_else(|| found(krate, ""))
+            }
         }
     }
 
@@ -280,6 +318,24 @@ impl UseCollector<'_> {
     fn glob(&mut self, prefix: &[String]) {
         if let Some(krate) = self.foreign_of(prefix) {
             let types: Vec<(String, ReqwestItem)> = krate.types.clone();
+            let mut made: Vec<String> = krate
+                .constructors
+                .iter()
+                .map(|(ty, name)| {
+                    if ty.is_empty() {
+                        name.clone()
+                    } else {
+                        ty.clone()
+                    }
+                })
+                .collect();
+            made.sort();
+            made.dedup();
+            if let Some(index) = self.foreign_index(prefix) {
+                for item in made {
+                    self.names.foreign_items.push((item.clone(), index, item));
+                }
+            }
             self.names.items.extend(types);
         } else if self.is_reqwest_module(prefix) {
             for name in [
@@ -311,6 +367,16 @@ impl UseCollector<'_> {
         }
     }
 
+    /// The index of the foreign crate a `use` prefix starts with.
+    fn foreign_index(&self, prefix: &[String]) -> Option<usize> {
+        let first = prefix.iter().find(|s| *s != "::")?;
+        self.names
+            .foreign
+            .iter()
+            .find(|(alias, _)| alias == first)
+            .map(|(_, index)| *index)
+    }
+
     /// The foreign crate a `use` prefix starts with.
     fn foreign_of(&self, prefix: &[String]) -> Option<&ForeignCrate> {
         let first = prefix.iter().find(|s| *s != "::")?;
@@ -329,6 +395,17 @@ impl UseCollector<'_> {
                 self.names.foreign.push((alias.to_owned(), index));
                 return;
             }
+        }
+        let constructs = self.foreign_of(prefix).is_some_and(|krate| {
+            krate
+                .constructors
+                .iter()
+                .any(|(ty, name)| ty == original || (ty.is_empty() && name == original))
+        });
+        if let (true, Some(index)) = (constructs, self.foreign_index(prefix)) {
+            self.names
+                .foreign_items
+                .push((alias.to_owned(), index, original.to_owned()));
         }
         if let Some(krate) = self.foreign_of(prefix) {
             if let Some(item) = krate.type_item(original) {
@@ -412,6 +489,41 @@ mod tests {
         assert_eq!(n.resolve_path(&path("C")), Some(ReqwestItem::Client));
         let n = names("use reqwest::Client as _;");
         assert_eq!(n.resolve_path(&path("Client")), None);
+    }
+
+    #[test]
+    fn a_dependencys_constructors_by_path_and_by_use() {
+        let sdk = ForeignCrate {
+            name: "sdk".to_owned(),
+            constructors: vec![
+                ("Client".to_owned(), "with_config".to_owned()),
+                (String::new(), "connect".to_owned()),
+            ],
+            ..ForeignCrate::default()
+        };
+        let segments = |text: &str| syntax::segments(&path(text));
+        let file = syn::parse_file("use sdk::Client; use sdk::connect as open;").unwrap();
+        let n = Names::collect_with(&file, std::sync::Arc::from(vec![sdk.clone()]));
+        let found = |text: &str| n.foreign_constructor(&segments(text));
+        assert_eq!(
+            found("Client::with_config").as_deref(),
+            Some("sdk::Client::with_config")
+        );
+        assert_eq!(
+            found("sdk::Client::with_config").as_deref(),
+            Some("sdk::Client::with_config")
+        );
+        assert_eq!(found("open").as_deref(), Some("sdk::connect"));
+        assert_eq!(found("sdk::connect").as_deref(), Some("sdk::connect"));
+        assert_eq!(found("Client::build"), None, "not a constructor");
+        assert_eq!(found("other::Client::with_config"), None, "not the crate's");
+        let glob = syn::parse_file("use sdk::*;").unwrap();
+        let n = Names::collect_with(&glob, std::sync::Arc::from(vec![sdk]));
+        assert_eq!(
+            n.foreign_constructor(&segments("Client::with_config"))
+                .as_deref(),
+            Some("sdk::Client::with_config")
+        );
     }
 
     #[test]

@@ -25,7 +25,8 @@ pub struct ParamUse {
     pub unknown: bool,
     /// It sends a request with a client given there.
     pub sends: bool,
-    /// It keeps a client given there (stores, returns or hands it on).
+    /// It keeps a client given there (or the client a value given there holds): stores it or
+    /// hands it on somewhere else than in what it returns.
     pub keeps_client: bool,
     /// It borrows a response there and, on a failure status of it, returns an error without
     /// its body (a status checker: `check_status(&resp)?`).
@@ -34,6 +35,11 @@ pub struct ParamUse {
     /// (a `Method`, a builder, a wrapper of one, a closure that makes one): its callers decide
     /// it.
     pub method: bool,
+    /// What it returns holds the client given there (or held by the value given there): a
+    /// constructor that stores it (`Self { http: client }`), a builder step returning
+    /// `self`, a helper that hands a request builder back.
+    #[serde(default)]
+    pub returns_client: bool,
 }
 
 impl ParamUse {
@@ -47,8 +53,13 @@ impl ParamUse {
         self.keeps_client |= other.keeps_client;
         self.fails_on_status |= other.fails_on_status;
         self.method |= other.method;
+        self.returns_client |= other.returns_client;
     }
 }
+
+/// How many per-call clients a summary lists: enough for every construction a public function
+/// reaches in real crates, bounded for pathological call graphs.
+pub const MAX_PER_CALL_CLIENTS: usize = 32;
 
 /// A client built on every call of a function, and the calls that lead to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +73,22 @@ pub struct ClientSite {
     /// The functions called on the way, from the summarized function's callee down to
     /// `builder_fn` (empty when the summarized function builds it itself).
     pub via: Vec<FnId>,
+    /// The construction at `span` is a call of a factory, which builds the client and hands
+    /// it back (alone or inside a value): the report is at that call, and names the factory.
+    #[serde(default)]
+    pub factory: Option<Factory>,
+}
+
+/// A factory called at a [`ClientSite`]: a function that builds a client and hands it back,
+/// alone (`fn initialize(..) -> Result<Client>`) or inside a value (`Cache::builder().build()`,
+/// an SDK's `Client::with_config(cfg)`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Factory {
+    /// The crate's functions from the one called down to the one that builds the client
+    /// (empty for a dependency's function called directly).
+    pub fns: Vec<FnId>,
+    /// A dependency's function, as the call (or the deepest of `fns`) writes it.
+    pub dependency: Option<String>,
 }
 
 /// What a function does, as its callers see it.
@@ -69,8 +96,9 @@ pub struct ClientSite {
 pub struct Summary {
     /// What it hands back: declared, or what its body returns.
     pub returns: Option<Returns>,
-    /// It returns a client (or a request builder on a client) built on this call: a
-    /// factory, and where the construction is.
+    /// It returns a client built on this call, alone, inside a value it returns ("returns a
+    /// fresh client inside `T`": a field, a tuple element, an `Arc`/`Box`, a field of a field),
+    /// or under a request builder: a factory, and where the construction is.
     pub fresh_client: Option<ClientSite>,
     /// The kind of request every response or builder it returns answers (all HEAD, all
     /// writes), as far as its own code tells.
@@ -84,9 +112,10 @@ pub struct Summary {
     pub request_from: Option<usize>,
     /// What it does with each parameter (by position, `self` included).
     pub params: Vec<ParamUse>,
-    /// It builds a client and sends a request with it on every call (itself, or through
-    /// the functions it calls), without keeping it.
-    pub per_call_client: Option<ClientSite>,
+    /// The clients it builds and sends a request with on every call (itself, or through the
+    /// functions it calls), without keeping them: its own first, then those reached through
+    /// calls, each construction once (at most [`MAX_PER_CALL_CLIENTS`]).
+    pub per_call_clients: Vec<ClientSite>,
     /// An `async fn` that waits on nothing but the local disk: each of its awaits is local
     /// file I/O (`tokio::fs`, `File::create`) or of a function of the crate that waits the
     /// same way, and no macro hides one; with none, it never suspends. Awaiting it pins
@@ -124,7 +153,7 @@ impl Summary {
         for (mine, theirs) in self.params.iter_mut().zip(&found.params) {
             mine.join(*theirs);
         }
-        self.per_call_client = found.per_call_client.clone();
+        self.per_call_clients = found.per_call_clients.clone();
         self.waits_locally |= found.waits_locally;
     }
 

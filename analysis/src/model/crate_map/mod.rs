@@ -21,6 +21,7 @@ use super::types::Returns;
 use crate::diagnostic::Span;
 
 pub use outline::outline;
+pub(crate) use outline::unwrapped_type_name;
 pub use visit::{visit_fns, FnRef, FnVisitor};
 
 /// A function of the package, by its index in [`CrateMap::fns`].
@@ -75,6 +76,10 @@ pub struct FnOutline {
     /// wires it to a framework (`#[tauri::command]`, `#[tracing::instrument]`), out of the
     /// crate's sight.
     pub macro_attr: bool,
+    /// Carries a framework's command attribute (`#[tauri::command]`): the framework calls it
+    /// from out of the crate's sight, once per invocation.
+    #[serde(default)]
+    pub command_attr: bool,
     /// How it takes `self`, if it is a method.
     pub receiver: Option<Receiver>,
     /// A method of a blanket impl (`impl<F: Future> WithMetrics for F`): it applies to any
@@ -129,6 +134,10 @@ pub struct FieldOutline {
     /// Whether its type is a reqwest `Client`, also behind `Arc`, `Box`, `&`, so that
     /// `self.http.execute(req)` is known to be a request.
     pub client: bool,
+    /// Whether its type makes a client: a reqwest `ClientBuilder` (`self.builder.build()`),
+    /// or an `Option<Client>` (`self.client.unwrap_or_default()`).
+    #[serde(default)]
+    pub builds_client: bool,
     /// Its type's name through `Arc`, `Rc`, `Box` and references.
     pub ty: Option<String>,
     /// For a collection (`Vec<T>`, `VecDeque<T>`, a set, a slice or an array), its
@@ -232,6 +241,11 @@ pub struct CrateMap {
     private_modules: HashSet<(usize, Vec<String>)>,
     /// Every `pub use` of each target, by the module that declares it.
     reexports: Vec<(usize, Vec<String>, UseDecl)>,
+    /// Named fields whose type makes a client (see [`FieldOutline::builds_client`]).
+    builds_client: HashSet<(String, String)>,
+    /// Structs that hold a reqwest `Client` (or what makes one): in a field, or in a field of
+    /// one of the crate's structs that does (a field of a field).
+    client_holders: HashSet<String>,
 }
 
 /// How deep `use` chains are followed.
@@ -257,6 +271,9 @@ impl CrateMap {
             for field in &outline.fields {
                 let key = (field.owner.clone(), field.name.clone());
                 map.fields.insert(key.clone(), field.client);
+                if field.builds_client {
+                    map.builds_client.insert(key.clone());
+                }
                 if let Some(ty) = &field.ty {
                     map.field_types.insert(key.clone(), ty.clone());
                 }
@@ -362,6 +379,29 @@ impl CrateMap {
                 });
             }
         }
+        // Structs holding a client, through fields of the crate's structs.
+        for ((owner, _), client) in &map.fields {
+            if *client {
+                map.client_holders.insert(owner.clone());
+            }
+        }
+        for (owner, _) in &map.builds_client {
+            map.client_holders.insert(owner.clone());
+        }
+        loop {
+            let more: Vec<String> = map
+                .field_types
+                .iter()
+                .filter(|((owner, _), ty)| {
+                    map.client_holders.contains(*ty) && !map.client_holders.contains(owner)
+                })
+                .map(|((owner, _), _)| owner.clone())
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            map.client_holders.extend(more);
+        }
         // Parent modules know their children even when only the child's file declares them.
         let keys: Vec<(usize, Vec<String>)> = map.scopes.keys().cloned().collect();
         for (target, path) in keys {
@@ -426,7 +466,7 @@ impl CrateMap {
         if let [first, name] = segments {
             if first == "Self" {
                 return self_ty
-                    .map(|ty| self.methods_of(ty, name))
+                    .map(|ty| self.methods_near(ty, name, from))
                     .unwrap_or_default();
             }
         }
@@ -517,13 +557,19 @@ impl CrateMap {
                 }
                 // `use crate::api::Api;` then `Api::get(..)`: a type's associated function.
                 if let ([name], Some(ty)) = (rest, decl.path.last()) {
-                    return self.methods_of(ty, name);
+                    let declared = self.module_of(
+                        target,
+                        module,
+                        &decl.path[..decl.path.len() - 1],
+                        depth + 1,
+                    );
+                    return self.methods_in(ty, name, declared);
                 }
                 return Vec::new();
             }
         }
         if let [name] = rest {
-            let found = self.methods_of(first, name);
+            let found = self.methods_in(first, name, Some((target, module.to_vec())));
             if !found.is_empty() {
                 return found;
             }
@@ -616,6 +662,99 @@ impl CrateMap {
         found
     }
 
+    /// [`CrateMap::methods_of`], for the type named in `module`: when several types of the
+    /// crate share the name, those whose impl is in that module, if any.
+    fn methods_in(&self, ty: &str, name: &str, module: Option<(usize, Vec<String>)>) -> Vec<FnId> {
+        let found = self.methods_of(ty, name);
+        let Some((target, module)) = module.filter(|_| found.len() > 1) else {
+            return found;
+        };
+        let near: Vec<FnId> = found
+            .iter()
+            .copied()
+            .filter(|id| self.fns[*id].target == target && self.fns[*id].outline.module == module)
+            .collect();
+        if near.is_empty() {
+            found
+        } else {
+            near
+        }
+    }
+
+    /// [`CrateMap::methods_of`] for the type called `ty` where function `from`'s module names
+    /// it: when several types of the crate share the name, those whose impl is in the module
+    /// the name leads to (declared there, or imported from there through `use` chains), then
+    /// those in `from`'s file.
+    pub fn methods_named_from(&self, ty: &str, name: &str, from: FnId) -> Vec<FnId> {
+        let def = &self.fns[from];
+        let home = self.type_home(def.target, &def.outline.module, ty, 0);
+        let found = self.methods_in(ty, name, Some(home));
+        if found.len() > 1 {
+            let near = self.methods_near(ty, name, Some(from));
+            if near.len() < found.len() {
+                return near;
+            }
+        }
+        found
+    }
+
+    /// The module the type name `ty` used in `module` leads to: where a `use` of that name
+    /// points (followed through re-exports), or `module` itself.
+    fn type_home(
+        &self,
+        target: usize,
+        module: &[String],
+        ty: &str,
+        depth: usize,
+    ) -> (usize, Vec<String>) {
+        let here = (target, module.to_vec());
+        if depth > USE_DEPTH {
+            return here;
+        }
+        let Some(scope) = self.scopes.get(&here) else {
+            return here;
+        };
+        let Some(decl) = scope
+            .uses
+            .iter()
+            .find(|decl| decl.alias.as_deref() == Some(ty))
+        else {
+            return here;
+        };
+        let Some((last, prefix)) = decl.path.split_last() else {
+            return here;
+        };
+        match self.module_of(target, module, prefix, depth + 1) {
+            Some((t, m)) if (t, &m) != (target, &here.1) || last != ty => {
+                self.type_home(t, &m, last, depth + 1)
+            }
+            _ => here,
+        }
+    }
+
+    /// [`CrateMap::methods_of`], seen from function `from`: when several types of the crate
+    /// share the name (`VideoFetcher` and `blocking::VideoFetcher`), the methods declared in
+    /// `from`'s own file, if any, are those of `from`'s type.
+    pub fn methods_near(&self, ty: &str, name: &str, from: Option<FnId>) -> Vec<FnId> {
+        let found = self.methods_of(ty, name);
+        let Some(file) = from
+            .filter(|_| found.len() > 1)
+            .map(|from| self.fns[from].file)
+        else {
+            return found;
+        };
+        let near: Vec<FnId> = found
+            .iter()
+            .copied()
+            .filter(|id| self.fns[*id].file == file)
+            .collect();
+        if near.is_empty() {
+            found
+        } else {
+            near
+        }
+    }
+
     /// Whether a field holds a reqwest `Client`: `self.field` of the impl's type `owner` by its
     /// declaration; any other base only when every struct with a field of that name declares it
     /// a client.
@@ -635,6 +774,19 @@ impl CrateMap {
             }
         }
         found
+    }
+
+    /// Whether the field `field` of the struct `owner` makes a client (a reqwest
+    /// `ClientBuilder`, an `Option<Client>`).
+    pub fn builds_client_field(&self, owner: &str, field: &str) -> bool {
+        self.builds_client
+            .contains(&(owner.to_owned(), field.to_owned()))
+    }
+
+    /// Whether the struct called `ty` holds a reqwest `Client` (or what makes one), in a field
+    /// or in a field of a field.
+    pub fn holds_client(&self, ty: &str) -> bool {
+        self.client_holders.contains(ty)
     }
 
     /// The type name of the field `field` of the struct `owner`.

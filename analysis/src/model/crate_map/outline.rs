@@ -99,6 +99,7 @@ pub fn outline(
                 name_span: self.map.span(function.sig.ident.span()),
                 handler_attr: function.attrs.iter().any(is_handler_attribute),
                 macro_attr: function.attrs.iter().any(is_macro_attribute),
+                command_attr: function.attrs.iter().any(is_command_attribute),
                 blanket: function.impl_block.is_some_and(|block| {
                     let self_ty = type_name(&block.self_ty);
                     block.generics.params.iter().any(|param| {
@@ -233,6 +234,7 @@ fn struct_fields(file: &syn::File, names: &Names) -> Vec<FieldOutline> {
                         owner: owner.clone(),
                         name: syntax::name(ident),
                         client: is_client_type(self.names, &field.ty),
+                        builds_client: builds_client_type(self.names, &field.ty),
                         ty: unwrapped_type_name(&field.ty),
                         element: element_type_name(&field.ty),
                     });
@@ -250,7 +252,7 @@ fn struct_fields(file: &syn::File, names: &Names) -> Vec<FieldOutline> {
 
 /// A field type's name through `Arc`, `Rc`, `Box` and references: `S3Client` for
 /// `Arc<S3Client>`.
-fn unwrapped_type_name(ty: &syn::Type) -> Option<String> {
+pub(crate) fn unwrapped_type_name(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Path(path) => {
             let last = path.path.segments.last()?;
@@ -294,6 +296,16 @@ fn is_client_type(names: &Names, ty: &syn::Type) -> bool {
     names.type_item(ty) == Some(crate::model::names::ReqwestItem::Client)
         || crate::model::names::wrapped_in(ty, &["Arc", "Rc", "Box"], |inner| {
             is_client_type(names, inner)
+        })
+}
+
+/// A reqwest `ClientBuilder` (whose `build()` makes a client), or an `Option<Client>` (whose
+/// `unwrap_or_default()` makes one), also behind `Arc`, `Box`, `&`.
+fn builds_client_type(names: &Names, ty: &syn::Type) -> bool {
+    names.type_item(ty) == Some(crate::model::names::ReqwestItem::ClientBuilder)
+        || crate::model::names::wrapped_in(ty, &["Option"], |inner| is_client_type(names, inner))
+        || crate::model::names::wrapped_in(ty, &["Arc", "Rc", "Box"], |inner| {
+            builds_client_type(names, inner)
         })
 }
 
@@ -375,6 +387,12 @@ fn is_handler_attribute(attr: &syn::Attribute) -> bool {
         }
         _ => false,
     }
+}
+
+/// A framework's command attribute: tauri's `#[tauri::command]` (or `#[command]` after a
+/// `use`), with or without arguments (`#[tauri::command(rename_all = "snake_case")]`).
+fn is_command_attribute(attr: &syn::Attribute) -> bool {
+    syntax::last_name(attr.path()).is_some_and(|name| name == "command")
 }
 
 fn collect_modules(items: &[syn::Item], path: Vec<String>, out: &mut Vec<ModuleOutline>) {

@@ -1,5 +1,5 @@
-//! Calls whose results only the dependencies' signatures explain. `cli_deps.rs` expects a
-//! finding on each line marked FLAGGED, and none elsewhere.
+//! Calls whose results only the dependencies' signatures and bodies explain. `cli_deps.rs`
+//! expects a finding on each line marked FLAGGED, and none elsewhere.
 
 mod local;
 pub mod retry;
@@ -42,11 +42,42 @@ pub async fn fetch(url: &str) -> reqwest::Result<()> {
     Ok(())
 }
 
-/// A middleware client from the SDK (typed through reqwest-middleware's index).
+/// A middleware client from the SDK (typed through reqwest-middleware's index), built by the
+/// SDK on every call: a new pool per call too.
 pub async fn through_sdk_client() -> reqwest_middleware::Result<()> {
-    let client = sdk::middleware_client();
+    let client = sdk::middleware_client(); // FLAGGED
     client.get("http://example.com/").send().await?; // FLAGGED
     Ok(())
+}
+
+/// The SDK's client built on every call: `Api::new` builds a `reqwest::Client` inside its value
+/// (the index read its body), and `size` sends with it.
+pub async fn count(base: &str) -> Result<usize, sdk::Error> {
+    let api = Api::new(base); // FLAGGED
+    api.size("/items").await
+}
+
+/// The SDK's client kept in a struct of the app: built once.
+pub struct Service {
+    api: Api,
+}
+
+impl Service {
+    /// One SDK client for the service's life.
+    pub fn new(base: &str) -> Self {
+        Service { api: Api::new(base) }
+    }
+
+    /// Sends with the kept client.
+    pub async fn count(&self) -> Result<usize, sdk::Error> {
+        self.api.size("/items").await
+    }
+}
+
+/// An SDK constructor that only stores the client it is given: no new pool.
+pub async fn count_with(http: &reqwest::Client, base: &str) -> Result<usize, sdk::Error> {
+    let api = Api::with_client(http.clone(), base);
+    api.size("/items").await
 }
 
 /// Look-alikes: nothing here returns a response.

@@ -32,10 +32,18 @@ pub struct RawResponse {
 }
 
 impl Api {
-    /// A client for `base`.
+    /// A client for `base`: it builds its own `reqwest::Client`, inside the value.
     pub fn new(base: &str) -> Self {
         Api {
             http: reqwest::Client::new(),
+            base: base.to_owned(),
+        }
+    }
+
+    /// A client for `base` on the caller's `reqwest::Client`: it only stores it.
+    pub fn with_client(http: reqwest::Client, base: &str) -> Self {
+        Api {
+            http,
             base: base.to_owned(),
         }
     }
