@@ -77,6 +77,23 @@ impl Engine<'_, '_> {
         id
     }
 
+    /// The client a parameter at `position` gives (or holds): whether the function sends with
+    /// it, keeps it or returns it is what its summary says of that parameter.
+    pub(super) fn param_client(&mut self, span: Span, position: usize) -> ClientId {
+        self.client_fact(ClientFact {
+            span,
+            origin: ClientOrigin::Param(position),
+            requested: false,
+            escaped: false,
+            returned: false,
+            per_item_config: false,
+            unpooled: false,
+            per_iteration: false,
+            once: false,
+            site: None,
+        })
+    }
+
     /// A client built here (or by `reqwest::get`, which sends with it at once).
     pub(super) fn built_client(
         &mut self,
@@ -166,18 +183,7 @@ impl Engine<'_, '_> {
     /// `self` of a method whose type holds a client: a parameter holding one, so that the
     /// summary says whether the method sends with what `self` holds, keeps it or returns it.
     pub(super) fn self_holder(&mut self, span: Span) -> Value {
-        let client = self.client_fact(ClientFact {
-            span,
-            origin: ClientOrigin::Param(0),
-            requested: false,
-            escaped: false,
-            returned: false,
-            per_item_config: false,
-            unpooled: false,
-            per_iteration: false,
-            once: false,
-            site: None,
-        });
+        let client = self.param_client(span, 0);
         Value {
             ids: Vec::new(),
             shape: Shape::Plain,

@@ -194,19 +194,18 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         let value = Value::responses(vec![id]);
         engine.bind_name("self", value.clone(), &mut state);
         params.push((0, value));
+    } else if def.receiver.is_some()
+        && self_ty.is_some_and(|ty| cx.crate_map.builder_wrappers.contains(ty))
+    {
+        // `self` of one of the crate's request-builder wrappers: a builder of the method its
+        // callers' receiver carries.
+        let value = Value::shaped(Shape::Builder(engine.param_kind(Some(0))));
+        engine.bind_name("self", value.clone(), &mut state);
+        params.push((0, value));
     } else if def.receiver.is_some() && self_ty.is_some_and(|ty| cx.crate_map.holds_client(ty)) {
         // `self` of a type holding a client: what the method does with what it holds.
         let span = cx.map.span(function.sig.ident.span());
         let value = engine.self_holder(span);
-        engine.bind_name("self", value.clone(), &mut state);
-        params.push((0, value));
-    }
-    // `self` of one of the crate's request-builder wrappers: a builder of the method its
-    // callers' receiver carries.
-    if def.receiver.is_some()
-        && self_ty.is_some_and(|ty| cx.crate_map.builder_wrappers.contains(ty))
-    {
-        let value = Value::shaped(Shape::Builder(engine.param_kind(Some(0))));
         engine.bind_name("self", value.clone(), &mut state);
         params.push((0, value));
     }

@@ -4,7 +4,7 @@ use syn::spanned::Spanned;
 
 use super::engine::Engine;
 use super::state::{Flavor, Id, Shape, State, Value, Var};
-use super::{ClientFact, ClientOrigin, Event, RequestKind, TrackedKind};
+use super::{ClientOrigin, Event, RequestKind, TrackedKind};
 use crate::model::crate_map::unwrapped_type_name;
 use crate::model::names::ReqwestItem;
 use crate::model::syntax::{self, pattern_names};
@@ -77,18 +77,7 @@ impl Engine<'_, '_> {
                     });
                     if let Some(position) = position {
                         let span = self.span(ty.span());
-                        value.client = Some(self.client_fact(ClientFact {
-                            span,
-                            origin: ClientOrigin::Param(position),
-                            requested: false,
-                            escaped: false,
-                            returned: false,
-                            per_item_config: false,
-                            unpooled: false,
-                            per_iteration: false,
-                            once: false,
-                            site: None,
-                        }));
+                        value.client = Some(self.param_client(span, position));
                     }
                     value
                 }
