@@ -131,7 +131,10 @@ impl Engine<'_, '_> {
             expr,
             syn::Expr::Block(_) | syn::Expr::Paren(_) | syn::Expr::Group(_)
         );
-        if tail && !transparent && guards::is_error_value(expr) {
+        // An error value made anywhere on a failure path carries the failure on: sent down a
+        // channel, pushed into the results, handed to a callback.
+        let made_error = tail || matches!(expr, syn::Expr::Call(_));
+        if made_error && !transparent && guards::is_error_value(expr) {
             // The body's value is an error: a response taken on a failure status and dropped
             // unread after this lost the message that error should have carried.
             let value = self.expr_inner(expr, state, false);
@@ -580,14 +583,15 @@ impl Engine<'_, '_> {
             }
         }
         let size_guard = guards::exits_cost_nothing(&if_expr.cond, &self.size_vars);
-        let failure = guards::failure_branch(&if_expr.cond);
-        let expected = guards::expected_status_branch(&if_expr.cond);
+        let cond = guards::expand(&if_expr.cond, &self.status_defs);
+        let failure = guards::failure_branch(&cond);
+        let expected = guards::expected_status_branch(&cond);
         if failure == Some(true) {
             self.mark_failed(&mut then_state);
         } else if failure == Some(false) {
             self.mark_failed(&mut otherwise);
         }
-        match guards::success_branch(&if_expr.cond) {
+        match guards::success_branch(&cond) {
             Some(true) => self.mark_succeeded(&mut then_state),
             Some(false) => self.mark_succeeded(&mut otherwise),
             None => {}
@@ -654,8 +658,9 @@ impl Engine<'_, '_> {
     fn match_expr(&mut self, match_expr: &syn::ExprMatch, state: &mut State, tail: bool) -> Value {
         let scrutinee = self.expr(&match_expr.expr, state);
         let size_guard = guards::exits_cost_nothing(&match_expr.expr, &self.size_vars);
-        let on_status = guards::is_status_check(&match_expr.expr);
-        let on_status_result = guards::checks_status(&match_expr.expr);
+        let scrutinee_read = guards::expand(&match_expr.expr, &self.status_defs);
+        let on_status = guards::is_status_check(&scrutinee_read);
+        let on_status_result = guards::checks_status(&scrutinee_read);
         self.body.size_guard += usize::from(size_guard);
         let mut joined = state.unreachable_like();
         let mut result = Value::default();
@@ -699,18 +704,34 @@ impl Engine<'_, '_> {
                 true => after_success_arm,
                 false => !guards::is_success_pattern(&arm.pat),
             };
+            // A guard on the status decides the arm: `Ok(r) if r.status() == 401 => bail!(..)`.
+            let guard_read = arm
+                .guard
+                .as_ref()
+                .map(|(_, guard)| guards::expand(guard, &self.status_defs));
+            let guard_failure = guard_read.as_deref().and_then(guards::failure_branch);
+            // After `Ok(r) if r.status().is_success() => ..`, an unguarded arm that binds the
+            // same response again takes it on the other statuses.
+            let rest_after_success = arm.guard.is_none()
+                && after_success_guard
+                && falls_through
+                && !binds_nothing_of_value(&arm.pat)
+                && !guards::is_err_pattern(&arm.pat);
             let arm_failure = (on_status && status_failure)
                 || (on_status_result && guards::is_err_pattern(&arm.pat))
-                || (wildcard && after_success_guard);
+                || (wildcard && after_success_guard)
+                || guard_failure == Some(true)
+                || rest_after_success;
             after_success_arm |= guards::is_success_pattern(&arm.pat);
-            if let Some((_, guard)) = &arm.guard {
+            if arm.guard.is_some() {
                 falls_through |= !binds_nothing_of_value(&arm.pat);
-                after_success_guard |= guards::failure_branch(guard) == Some(false);
+                after_success_guard |= guard_failure == Some(false);
             }
             if arm_failure {
                 self.mark_failed(&mut arm_state);
             } else if (on_status && guards::is_success_pattern(&arm.pat))
                 || (on_status_result && !guards::is_err_pattern(&arm.pat) && !wildcard)
+                || guard_read.as_deref().and_then(guards::success_branch) == Some(true)
             {
                 self.mark_succeeded(&mut arm_state);
             }

@@ -117,6 +117,10 @@ pub(super) struct Engine<'a, 'f> {
     pub(super) nested_context: NestedContext,
     /// Bindings that hold a `content_length()`: a condition on them is a size check.
     pub(super) size_vars: HashSet<String>,
+    /// Bindings of a status or of a status check (`let code = resp.status().as_u16()`,
+    /// `let ok = resp.status().is_success()`): a condition on them means what their
+    /// definition means.
+    pub(super) status_defs: HashMap<String, syn::Expr>,
     /// Bindings of a `FuturesUnordered`/`FuturesOrdered`: futures pushed into one are polled
     /// together, and the set yields their outputs (responses, for request futures).
     pub(super) future_sets: HashSet<String>,
@@ -163,6 +167,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         fresh_log: Vec::new(),
         nested_context: NestedContext::default(),
         size_vars: HashSet::default(),
+        status_defs: HashMap::default(),
         item_names: HashSet::default(),
         future_sets: HashSet::default(),
         rarity: super::rarity::FnRarity::of(block, cx.map, cx.crate_map),

@@ -1,8 +1,11 @@
 //! Conditions the walk reads for their meaning, on syntax (never on printed tokens):
 //! size checks, statuses whose body is always empty, and branches taken on a failure status.
 
-use rustc_hash::FxHashSet as HashSet;
+use std::borrow::Cow;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
 
 use super::mentions;
 use crate::model::syntax;
@@ -178,11 +181,18 @@ pub(super) fn failure_branch(cond: &syn::Expr) -> Option<bool> {
                 _ => (failure_branch(&binary.right) == Some(true)).then_some(true),
             },
             syn::BinOp::Ne(_) | syn::BinOp::Eq(_) => {
+                let is_eq = matches!(binary.op, syn::BinOp::Eq(_));
+                if let Some(class) = status_class_compared(binary) {
+                    return match class {
+                        2 => Some(!is_eq),
+                        4 | 5 => Some(is_eq),
+                        _ => None,
+                    };
+                }
                 let about_status = is_status_check(&binary.left) || is_status_check(&binary.right);
                 if !about_status {
                     return None;
                 }
-                let is_eq = matches!(binary.op, syn::BinOp::Eq(_));
                 // `status == 204`: its else-branch is the usual success, with a body.
                 if is_empty_body_value(&binary.left) || is_empty_body_value(&binary.right) {
                     None
@@ -245,6 +255,9 @@ pub(super) fn success_branch(cond: &syn::Expr) -> Option<bool> {
                 (left == Some(false) || right == Some(false)).then_some(false)
             }
             syn::BinOp::Ne(_) | syn::BinOp::Eq(_) => {
+                if let Some(class) = status_class_compared(binary) {
+                    return (class == 2).then_some(matches!(binary.op, syn::BinOp::Eq(_)));
+                }
                 let about_status = is_status_check(&binary.left) || is_status_check(&binary.right);
                 let success = is_success_value(&binary.left) || is_success_value(&binary.right);
                 (about_status && success).then_some(matches!(binary.op, syn::BinOp::Eq(_)))
@@ -258,6 +271,30 @@ pub(super) fn success_branch(cond: &syn::Expr) -> Option<bool> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// The class a comparison tests a status's hundreds against: `2` for `code / 100 == 2`.
+fn status_class_compared(binary: &syn::ExprBinary) -> Option<u64> {
+    let hundreds = |expr: &syn::Expr| match strip_parens(expr) {
+        syn::Expr::Binary(div) if matches!(div.op, syn::BinOp::Div(_)) => {
+            is_status_check(&div.left) && int_value(&div.right) == Some(100)
+        }
+        _ => false,
+    };
+    if hundreds(&binary.left) {
+        int_value(&binary.right)
+    } else if hundreds(&binary.right) {
+        int_value(&binary.left)
+    } else {
+        None
+    }
+}
+
+fn strip_parens(expr: &syn::Expr) -> &syn::Expr {
+    match expr {
+        syn::Expr::Paren(paren) => strip_parens(&paren.expr),
+        other => other,
     }
 }
 
@@ -287,12 +324,54 @@ pub(super) fn is_err_pattern(pat: &syn::Pat) -> bool {
         if t.path.segments.last().is_some_and(|s| s.ident == "Err"))
 }
 
-/// Whether an expression reads a status: `resp.status()`, a binding named `status`.
+/// Whether a binding's value is a status or made from one: `resp.status()`,
+/// `resp.status().as_u16()`, `resp.status().is_success()`.
+pub(super) fn defines_status(init: &syn::Expr) -> bool {
+    mentions::calls_method(init, "status")
+}
+
+/// `expr` with the bindings of `defs` replaced by their definitions, so that a condition on a
+/// status kept in a variable reads as one on the status itself.
+pub(super) fn expand<'e>(
+    expr: &'e syn::Expr,
+    defs: &HashMap<String, syn::Expr>,
+) -> Cow<'e, syn::Expr> {
+    struct Expander<'d> {
+        defs: &'d HashMap<String, syn::Expr>,
+    }
+    impl VisitMut for Expander<'_> {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let syn::Expr::Path(path) = expr {
+                if let Some(ident) = path.path.get_ident() {
+                    if let Some(definition) = self.defs.get(&syntax::name(ident)) {
+                        *expr = syn::Expr::Paren(syn::ExprParen {
+                            attrs: Vec::new(),
+                            paren_token: Default::default(),
+                            expr: Box::new(definition.clone()),
+                        });
+                        return;
+                    }
+                }
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    if defs.is_empty()
+        || !mentions::in_expr(expr)
+            .iter()
+            .any(|name| defs.contains_key(name))
+    {
+        return Cow::Borrowed(expr);
+    }
+    let mut expanded = expr.clone();
+    Expander { defs }.visit_expr_mut(&mut expanded);
+    Cow::Owned(expanded)
+}
+
+/// Whether an expression reads a status: `resp.status()` (a binding of one reads through its
+/// definition, see [`expand`]).
 pub(super) fn is_status_check(expr: &syn::Expr) -> bool {
     mentions::calls_method(expr, "status")
-        || mentions::in_expr(expr)
-            .iter()
-            .any(|name| name == "status" || name == "status_code" || name == "code")
 }
 
 fn is_success_value(expr: &syn::Expr) -> bool {

@@ -323,6 +323,8 @@ impl Engine<'_, '_> {
                 syn::Expr::Paren(paren) => expr = &paren.expr,
                 syn::Expr::Group(group) => expr = &group.expr,
                 syn::Expr::Try(try_expr) => expr = &try_expr.expr,
+                // An async function of the crate that makes the builder: `.start(..).await?`.
+                syn::Expr::Await(await_expr) => expr = &await_expr.base,
                 syn::Expr::Path(_) | syn::Expr::Call(_) | syn::Expr::Field(_) => {
                     return match self.static_shape(expr, state) {
                         Some(Shape::Builder(request)) => Some(request),

@@ -3,6 +3,7 @@
 use syn::spanned::Spanned;
 
 use super::engine::Engine;
+use super::guards;
 use super::state::{Flavor, Id, Shape, State, Value, Var};
 use super::{ClientOrigin, Event, RequestKind, TrackedKind};
 use crate::model::crate_map::unwrapped_type_name;
@@ -258,6 +259,14 @@ impl Engine<'_, '_> {
             pattern_names(pat, &mut names);
             if is_future_set(&init.expr) {
                 self.future_sets.extend(names.iter().cloned());
+            }
+            if let [name] = names.as_slice() {
+                if guards::defines_status(&init.expr) {
+                    let definition = guards::expand(&init.expr, &self.status_defs).into_owned();
+                    self.status_defs.insert(name.clone(), definition);
+                } else {
+                    self.status_defs.remove(name);
+                }
             }
             if super::mentions::calls_method(&init.expr, "content_length") {
                 self.size_vars.extend(names.iter().cloned());
