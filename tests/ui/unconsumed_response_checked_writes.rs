@@ -64,9 +64,10 @@ impl Api {
         Ok(self.http.post(self.url(path)).send().await?)
     }
 
-    // A helper that returns early on one success and hands the response back otherwise.
+    // A helper that returns early on one success and hands the response back otherwise; its
+    // failure arm makes an error of the status alone and drops the body.
     async fn patch_maybe(&self, path: &str, quick: bool) -> Result<Response, Error> {
-        let resp = self.http.patch(self.url(path)).send().await?;
+        let resp = self.http.patch(self.url(path)).send().await?; //~ error_body_dropped
         if quick {
             return Ok(resp);
         }

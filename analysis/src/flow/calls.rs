@@ -30,6 +30,35 @@ impl Engine<'_, '_> {
                 lent: lent_responses(arg, state),
                 value: self.expr(arg, state),
                 by_ref: matches!(arg, syn::Expr::Reference(_)),
+                lent_mut: Vec::new(),
+            })
+            .collect()
+    }
+
+    /// The arguments of a call into the crate: a `&mut resp` is lent, for the callee's summary
+    /// to say what the borrow does, rather than given up as unknown.
+    pub(super) fn crate_call_args(
+        &mut self,
+        args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+        state: &mut State,
+    ) -> Vec<Arg> {
+        args.iter()
+            .map(|arg| {
+                let lent_mut = lent_mut_responses(arg, state);
+                if lent_mut.is_empty() {
+                    return Arg {
+                        lent: lent_responses(arg, state),
+                        value: self.expr(arg, state),
+                        by_ref: matches!(arg, syn::Expr::Reference(_)),
+                        lent_mut,
+                    };
+                }
+                Arg {
+                    lent: Vec::new(),
+                    value: Value::default(),
+                    by_ref: true,
+                    lent_mut,
+                }
             })
             .collect()
     }
@@ -433,7 +462,11 @@ impl Engine<'_, '_> {
             return Value::default();
         }
 
-        let args = self.args(&call.args, state);
+        let args = if candidates.is_empty() {
+            self.args(&call.args, state)
+        } else {
+            self.crate_call_args(&call.args, state)
+        };
         let all_ids: Vec<Id> = args
             .iter()
             .flat_map(|arg| arg.value.ids.iter().copied())
@@ -540,13 +573,22 @@ impl Engine<'_, '_> {
 
 /// The live responses `&name` lends to a call.
 fn lent_responses(arg: &syn::Expr, state: &State) -> Vec<Id> {
+    borrowed_responses(arg, false, state)
+}
+
+/// The live responses a `&mut resp` argument lends.
+fn lent_mut_responses(arg: &syn::Expr, state: &State) -> Vec<Id> {
+    borrowed_responses(arg, true, state)
+}
+
+fn borrowed_responses(arg: &syn::Expr, mutable: bool, state: &State) -> Vec<Id> {
     let syn::Expr::Reference(reference) = arg else {
         return Vec::new();
     };
     let syn::Expr::Path(path) = &*reference.expr else {
         return Vec::new();
     };
-    if reference.mutability.is_some() {
+    if reference.mutability.is_some() != mutable {
         return Vec::new();
     }
     syntax::local_name(path)

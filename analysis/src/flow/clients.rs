@@ -235,6 +235,7 @@ impl Engine<'_, '_> {
                 value: receiver.clone(),
                 by_ref,
                 lent: Vec::new(),
+                lent_mut: Vec::new(),
             }];
             all.extend(args);
             let span = self.method_call_span(call);

@@ -601,6 +601,9 @@ impl Engine<'_, '_> {
         self.body.expected_status += usize::from(expected);
         self.body.tail = tail;
         let then_value = self.block(&if_expr.then_branch, &mut then_state);
+        if tail {
+            self.dropped_by_value(&then_state, &then_value);
+        }
         self.body.expected_status -= usize::from(expected);
         self.body.error_path -= usize::from(failure == Some(true));
         self.body.size_guard -= usize::from(size_guard);
@@ -608,7 +611,11 @@ impl Engine<'_, '_> {
         let else_value = match &if_expr.else_branch {
             Some((_, else_expr)) => {
                 self.body.tail = tail;
-                self.expr(else_expr, &mut otherwise)
+                let value = self.expr(else_expr, &mut otherwise);
+                if tail {
+                    self.dropped_by_value(&otherwise, &value);
+                }
+                value
             }
             None => Value::default(),
         };
@@ -750,6 +757,9 @@ impl Engine<'_, '_> {
             self.body.error_path -= usize::from(arm_failure);
             self.body.size_guard -= usize::from(arm_guard);
             self.pop_scope(&mut arm_state, &value.ids);
+            if tail {
+                self.dropped_by_value(&arm_state, &value);
+            }
             result = result.join(value);
             joined = joined.join(arm_state);
         }
@@ -759,6 +769,23 @@ impl Engine<'_, '_> {
             return Value::default();
         }
         result
+    }
+
+    /// A branch that is the function's value drops, when the function returns, every live
+    /// response that value does not carry (another branch may return it).
+    fn dropped_by_value(&mut self, state: &State, value: &Value) {
+        if !state.reachable {
+            return;
+        }
+        let dropped: Vec<Id> = state
+            .live
+            .iter()
+            .copied()
+            .filter(|id| !value.ids.contains(id))
+            .collect();
+        for id in dropped {
+            self.dropped_on_failure(state, id);
+        }
     }
 
     pub(super) fn loop_expr(

@@ -278,6 +278,22 @@ impl Engine<'_, '_> {
                 }
                 self.body.checked_by_call.extend(arg.lent.iter().copied());
             }
+            if !arg.lent_mut.is_empty() {
+                // `&mut resp`: a callee that reads through the borrow reads the body; what
+                // else it does with it, the summary does not say.
+                if usage.reads {
+                    for &id in &arg.lent_mut {
+                        let tracked = &mut self.facts.tracked[id];
+                        tracked.body_read = true;
+                        tracked.streamed |= usage.streams && self.body.error_path == 0;
+                        tracked.whole_read |= usage.reads_whole && self.body.error_path == 0;
+                    }
+                    self.release(&arg.lent_mut, state, Release::Read);
+                } else {
+                    self.release(&arg.lent_mut, state, Release::Unknown);
+                }
+                continue;
+            }
             if usage.reads {
                 // The callee reads it on some path: a download streams it, others read it whole.
                 let success_path = self.body.error_path == 0;

@@ -226,6 +226,7 @@ impl Engine<'_, '_> {
                 value: receiver,
                 by_ref: false,
                 lent: Vec::new(),
+                lent_mut: Vec::new(),
             }];
             args.extend(self.args(&call.args, state));
             return self.same_crate_call(&candidates, true, span, args, 0, None, state);

@@ -92,14 +92,19 @@ impl Engine<'_, '_> {
                     Kind::Builder => Value::shaped(Shape::Builder(self.param_kind(position))),
                     Kind::Response => {
                         // A function's `&Response` parameter: what its failure status means.
-                        if let (Some(position), false, false) =
-                            (position, returns.future, reference.mutability.is_some())
-                        {
-                            let span = self.span(ty.span());
-                            let id = self.track(TrackedKind::BorrowedParam { position }, span, 0);
-                            self.body.borrowed.push(id);
+                        // Through `&mut Response` it may also read the body (`chunk()`), which
+                        // its summary then says of that parameter.
+                        let (Some(position), false) = (position, returns.future) else {
+                            return Value::default();
+                        };
+                        let span = self.span(ty.span());
+                        let id = self.track(TrackedKind::BorrowedParam { position }, span, 0);
+                        self.body.borrowed.push(id);
+                        if reference.mutability.is_some() {
+                            Value::responses(vec![id])
+                        } else {
+                            Value::default()
                         }
-                        Value::default()
                     }
                 };
             }

@@ -305,4 +305,7 @@ pub struct Arg {
     pub by_ref: bool,
     /// The live responses a `&resp` argument lends (the value of a borrow carries none).
     pub lent: Vec<Id>,
+    /// The live responses a `&mut resp` argument lends to a function of the crate, whose
+    /// summary says whether it reads the body through the borrow.
+    pub lent_mut: Vec<Id>,
 }
