@@ -46,7 +46,7 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
             .filter(|place| {
                 place.on_error_path
                     && place.outcome != Outcome::Unrelated
-                    && !(place.expected_status && place.outcome == Outcome::Normal)
+                    && !(place.expected_status && answers(place))
             })
             .collect();
         if exits.is_empty() {
@@ -68,6 +68,13 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+}
+
+/// Whether an exit answers with a normal value (`404 => Ok(None)`, `404 => break` with what
+/// was found so far), as opposed to going round the loop again (`continue` past a 429 retries,
+/// past a 404 tries the next request).
+fn answers(place: &Place) -> bool {
+    place.outcome == Outcome::Normal && place.kind != PlaceKind::Continue
 }
 
 /// What an exit does to the response.
