@@ -17,6 +17,15 @@ impl From<reqwest::Error> for Error {
     }
 }
 
+// Hands the response back on a success only; reads the error body otherwise.
+async fn checked(res: Response) -> Result<Response, Error> {
+    if res.status().is_success() {
+        Ok(res)
+    } else {
+        Err(Error::Api(res.text().await?))
+    }
+}
+
 pub struct Api {
     http: Client,
     base: String,
@@ -48,7 +57,22 @@ impl Api {
         Ok(())
     }
 
+    // A GET whose success the checker hands back, dropped.
+    pub async fn ping(&self, path: &str) -> Result<(), Error> {
+        let res = self.start(Method::GET, path).await?.send().await?; //~ unconsumed_response
+        checked(res).await?;
+        Ok(())
+    }
+
     // ------------------------------------------------------------ silent
+
+    // WebDAV's MKCOL is a write (RFC 4918): its success, checked, has nothing to read.
+    pub async fn mkcol(&self, path: &str) -> Result<(), Error> {
+        let method = Method::from_bytes(b"MKCOL").unwrap();
+        let res = self.start(method, path).await?.send().await?;
+        checked(res).await?;
+        Ok(())
+    }
 
     // A DELETE whose status is checked, its error body read: nothing else to read.
     pub async fn remove(&self, path: &str) -> Result<(), Error> {

@@ -146,6 +146,14 @@ impl Engine<'_, '_> {
     }
 
     fn expr_inner(&mut self, expr: &syn::Expr, state: &mut State, tail: bool) -> Value {
+        if matches!(
+            expr,
+            syn::Expr::Call(_) | syn::Expr::MethodCall(_) | syn::Expr::Try(_)
+        ) {
+            if let Some(method) = super::methods::method_value(expr) {
+                return method;
+            }
+        }
         match expr {
             syn::Expr::Await(await_expr) => self.await_expr(await_expr, state),
             syn::Expr::Try(try_expr) => {

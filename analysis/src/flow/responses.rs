@@ -381,6 +381,29 @@ pub(super) fn method_constant(expr: &syn::Expr) -> Option<String> {
         }
         syn::Expr::Paren(paren) => method_constant(&paren.expr),
         syn::Expr::Reference(reference) => method_constant(&reference.expr),
+        // An extension method: `Method::from_bytes(b"MKCOL").unwrap()`, `..from_bytes(b"MOVE")?`.
+        syn::Expr::Try(try_expr) => method_constant(&try_expr.expr),
+        syn::Expr::MethodCall(call)
+            if matches!(syntax::name(&call.method).as_str(), "unwrap" | "expect") =>
+        {
+            method_constant(&call.receiver)
+        }
+        syn::Expr::Call(call) => {
+            let syn::Expr::Path(path) = &*call.func else {
+                return None;
+            };
+            let segments = syntax::segments(&path.path);
+            if !segments.ends_with(&["Method".to_owned(), "from_bytes".to_owned()]) {
+                return None;
+            }
+            match call.args.first() {
+                Some(syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::ByteStr(bytes),
+                    ..
+                })) => String::from_utf8(bytes.value()).ok(),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }

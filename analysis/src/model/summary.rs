@@ -227,7 +227,22 @@ impl RequestKind {
     pub fn of_method(method: Option<&str>) -> Self {
         RequestKind {
             head: method == Some("HEAD"),
-            write: matches!(method, Some("POST" | "PUT" | "PATCH" | "DELETE")),
+            // With WebDAV's writes (RFC 4918), whose success answers carry no body either.
+            write: matches!(
+                method,
+                Some(
+                    "POST"
+                        | "PUT"
+                        | "PATCH"
+                        | "DELETE"
+                        | "MKCOL"
+                        | "COPY"
+                        | "MOVE"
+                        | "PROPPATCH"
+                        | "LOCK"
+                        | "UNLOCK"
+                )
+            ),
             get: method == Some("GET"),
             param: None,
         }
