@@ -166,6 +166,7 @@ impl Engine<'_, '_> {
         if !self.body.is_async && is_blocking_wait(&method, call.args.len()) {
             let span = self.method_span(call);
             self.hold_live(state, &[], span, PlaceKind::BlockingWait);
+            self.blocks = true;
         }
 
         let per_item = PER_ITEM_ADAPTERS.contains(&method.as_str())
@@ -449,6 +450,7 @@ impl Engine<'_, '_> {
         if !self.body.is_async && last == "sleep" && (segments.len() == 1 || type_name == "thread")
         {
             self.hold_live(state, &[], span, PlaceKind::BlockingWait);
+            self.blocks = true;
         }
         if ONCE_CONSTRUCTORS.contains(&type_name) && last == "new" {
             return self.run_once(&call.args, state);

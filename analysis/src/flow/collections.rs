@@ -106,6 +106,13 @@ impl Engine<'_, '_> {
                 let syn::Expr::Path(path) = &*call.func else {
                     return None;
                 };
+                // A callable parameter or binding that makes a builder: `build()`.
+                if let Some(Shape::Maker(kind)) = syntax::local_name(path)
+                    .and_then(|name| state.var(&name))
+                    .map(|var| var.value.shape)
+                {
+                    return Some(Shape::Builder(kind));
+                }
                 if self.cx.names.client_constructor(&path.path).is_some() {
                     return Some(Shape::Client);
                 }

@@ -4,7 +4,7 @@
 use super::engine::{Engine, NestedContext, Release};
 use super::state::{Arg, ClientId, Flavor, Fresh, Id, Shape, State, Value};
 use super::vocabulary::*;
-use super::{CallKind, CallSite, ClientOrigin, RequestKind};
+use super::{CallKind, CallSite, ClientOrigin, PlaceKind, RequestKind};
 use crate::diagnostic::Span;
 use crate::model::crate_map::{FnId, Owner};
 use crate::model::names::ReqwestItem;
@@ -251,6 +251,17 @@ impl Engine<'_, '_> {
         let unique = (precise && candidates.len() == 1).then(|| candidates[0]);
         if let Some(callee) = unique {
             self.call_site(callee, span, CallKind::Call, state);
+            // Blocking code calling a function that sends or blocks: the responses it holds
+            // (not those it passes) wait as they would for another request made here.
+            if !self.body.is_async && self.cx.summaries.get(callee).is_some_and(|s| s.blocks) {
+                let passed: Vec<Id> = args
+                    .iter()
+                    .flat_map(|arg| arg.value.ids.iter().chain(&arg.lent).chain(&arg.lent_mut))
+                    .copied()
+                    .collect();
+                self.hold_live(state, &passed, span, PlaceKind::BlockingWait);
+                self.blocks = true;
+            }
         }
         // Every function it may call is given what it passes.
         for &candidate in candidates {

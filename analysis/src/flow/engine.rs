@@ -136,6 +136,8 @@ pub(super) struct Engine<'a, 'f> {
     /// Some await (or a macro that may hide one) waits on something other than the local
     /// disk: the function does not wait only locally.
     pub(super) waits_elsewhere: bool,
+    /// Blocking code that sends a request or blocks the thread (see [`Summary::blocks`]).
+    pub(super) blocks: bool,
 }
 
 /// Analyzes one function: its parameters and body, with nested closures and async blocks.
@@ -172,6 +174,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         future_sets: HashSet::default(),
         rarity: super::rarity::FnRarity::of(block, cx.map, cx.crate_map),
         waits_elsewhere: false,
+        blocks: false,
         builder_steps: HashSet::default(),
     };
     engine.facts.bounds_body_size = bounds_body_size(block);
@@ -348,6 +351,7 @@ impl<'f> Engine<'_, 'f> {
         if !self.body.is_async {
             // Blocking code: another request while a response is unread holds its connection.
             self.hold_live(state, &[id], span, PlaceKind::OtherRequest);
+            self.blocks = true;
         }
         state.live.insert(id);
         Value::responses(vec![id])
@@ -664,6 +668,7 @@ impl<'f> Engine<'_, 'f> {
         }
         summary.per_call_clients = self.per_call_clients();
         summary.waits_locally = function.sig.asyncness.is_some() && !self.waits_elsewhere;
+        summary.blocks = function.sig.asyncness.is_none() && self.blocks;
         summary
     }
 

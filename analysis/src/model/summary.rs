@@ -121,6 +121,10 @@ pub struct Summary {
     /// same way, and no macro hides one; with none, it never suspends. Awaiting it pins
     /// nothing a held response waits for.
     pub waits_locally: bool,
+    /// A blocking function that sends a request or blocks the thread on some path (itself or
+    /// through the functions of the crate it calls): a call of it while a response is unread
+    /// holds that response's connection as another request would.
+    pub blocks: bool,
 }
 
 impl Summary {
@@ -155,6 +159,7 @@ impl Summary {
         }
         self.per_call_clients = found.per_call_clients.clone();
         self.waits_locally |= found.waits_locally;
+        self.blocks |= found.blocks;
     }
 
     /// What the function does with its parameter at `position`.
