@@ -101,3 +101,33 @@ pub async fn peek(client: &Client, url: &str) -> Result<usize, Error> {
     }
     Ok(note(&mut res))
 }
+
+mod foreign_reader {
+    use super::Error;
+    use reqwest::{Client, StatusCode};
+
+    // Another crate's extension trait on the response: what it does inside is not seen.
+    pub trait JsonStream {
+        fn json_lines(self) -> Vec<String>;
+    }
+
+    // The success path gives the response to the unknown reader; the failure arm drops it.
+    pub async fn stream(client: &Client, url: &str) -> Result<Vec<String>, Error> {
+        let res = client.post(url).body("{}").send().await?; //~ error_body_dropped
+        match res.status() {
+            StatusCode::OK => Ok(res.json_lines()),
+            status => Err(Error::Status(status)),
+        }
+    }
+
+    // The unknown reader runs before the status is looked at: it may read the error body.
+    pub async fn stream_first(client: &Client, url: &str) -> Result<Vec<String>, Error> {
+        let res = client.post(url).body("{}").send().await?;
+        let status = res.status();
+        let lines = res.json_lines();
+        if !status.is_success() {
+            return Err(Error::Status(status));
+        }
+        Ok(lines)
+    }
+}

@@ -28,10 +28,12 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
                 request: RequestKind { head: false, .. },
                 ..
             }
-        ) || !(tracked.body_read || tracked.returned)
+        // Another path reads the body, hands the response back, or gives it to a method the
+        // analysis cannot see into (`resp.json_array_stream(n)` of another crate's trait):
+        // where it is still alive at an exit, that exit drops it whatever the other path did.
+        ) || !(tracked.body_read || tracked.returned || tracked.unknown)
             // `unconsumed_response` reports it.
             || tracked.is_unconsumed()
-            || tracked.unknown
             || reported.contains(&tracked.early_exits.as_slice())
         {
             continue;
