@@ -508,6 +508,22 @@ impl Engine<'_, '_> {
                 self.release(&ids, state, Release::Move);
                 return Value::default();
             }
+            // `Arc::clone(&holder)`: the same client (the same pool) behind a new handle. Only
+            // the client is carried: what else the argument holds stays where it is.
+            ("Arc" | "Rc" | "Clone", "clone")
+                if args.len() == 1 && args[0].value.client.is_some() =>
+            {
+                let value = &args[0].value;
+                return Value {
+                    ids: Vec::new(),
+                    shape: match value.shape {
+                        Shape::Client => Shape::Client,
+                        _ => Shape::Plain,
+                    },
+                    client: value.client,
+                    elements: Vec::new(),
+                };
+            }
             (_, "Some" | "Ok" | "Err") | ("Box" | "Arc" | "Rc" | "Pin", "new" | "pin")
                 if args.len() == 1 =>
             {

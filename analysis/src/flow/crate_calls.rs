@@ -78,6 +78,11 @@ impl Engine<'_, '_> {
         if map.methods_named(method).is_empty() {
             return (Vec::new(), false);
         }
+        // `self` in a trait's default method: the trait's method, wherever an implementor
+        // overrides it.
+        if let Some(found) = self.trait_self_methods(receiver, method) {
+            return (found, true);
+        }
         // `self`, a binding whose type the analysis knows, a call of the crate's function
         // whose signature names one of the crate's types.
         if let Some((ty, near)) = self.receiver_type_near(receiver, state, 0) {
@@ -99,6 +104,41 @@ impl Engine<'_, '_> {
                 }
             );
         (found, precise)
+    }
+
+    /// `self.method()` in a default method of a trait of the crate: `Self` is any type that
+    /// implements the trait, so the call reaches the trait's own body of `method` and each
+    /// impl's override of it, and nothing else (inherent methods are out of a trait body's
+    /// sight). `None` elsewhere, or when the trait has no such method with a body anywhere.
+    fn trait_self_methods(&self, receiver: &syn::Expr, method: &str) -> Option<Vec<FnId>> {
+        let map = self.cx.crate_map;
+        let Owner::Trait { trait_name: home } = &map.fns[self.function.id].outline.owner else {
+            return None;
+        };
+        let syn::Expr::Path(path) = syntax::strip_refs(receiver) else {
+            return None;
+        };
+        if !path.path.is_ident("self") {
+            return None;
+        }
+        let found: Vec<FnId> = map
+            .methods_named(method)
+            .iter()
+            .copied()
+            .filter(|id| {
+                let outline = &map.fns[*id].outline;
+                outline.has_body
+                    && match &outline.owner {
+                        Owner::Trait { trait_name } => trait_name == home,
+                        Owner::Impl {
+                            trait_name: Some(trait_name),
+                            ..
+                        } => trait_name == home,
+                        _ => false,
+                    }
+            })
+            .collect();
+        (!found.is_empty()).then_some(found)
     }
 
     /// The methods called `method` of the type `ty`: its inherent ones when it has some (Rust
@@ -328,8 +368,19 @@ impl Engine<'_, '_> {
             } else {
                 self.release(&arg.value.ids, state, Release::Move);
             }
+            // Several methods it may call (a trait's, overridden by its impls): the client is
+            // sent with when every one of them sends with it.
+            let all_send = unique.is_none()
+                && precise
+                && !candidates.is_empty()
+                && candidates.iter().all(|&callee| {
+                    self.cx
+                        .summaries
+                        .get(callee)
+                        .is_some_and(|summary| summary.param(position + offset).sends)
+                });
             if let Some(client) = arg.value.client {
-                if usage.sends {
+                if usage.sends || all_send {
                     self.request_with(client);
                 }
                 if usage.returns_client && unique.is_some() {

@@ -85,6 +85,8 @@ pub(crate) fn check(
                     trait_name: Some(_),
                     ..
                 } => true,
+                // A trait's default body is a method of every type that implements the trait.
+                Owner::Trait { .. } => def.outline.has_body,
                 _ => {
                     (def.outline.is_pub
                         && kind == TargetKind::Lib
