@@ -142,3 +142,26 @@ pub fn poll_read(client: &reqwest::blocking::Client, url: &str, tx: Sender<Resul
         }
     }
 }
+
+mod if_let_status {
+    use super::Error;
+    use reqwest::{Client, StatusCode};
+
+    // A failure status matched by `if let` on the status, made into an error.
+    pub async fn limited(client: &Client, url: &str) -> Result<String, Error> {
+        let res = client.get(url).send().await?; //~ error_body_dropped
+        if let StatusCode::TOO_MANY_REQUESTS = res.status() {
+            return Err(Error::Status(429));
+        }
+        Ok(res.error_for_status()?.text().await?)
+    }
+
+    // The same on a 404, answered with a normal value: a probe.
+    pub async fn lookup(client: &Client, url: &str) -> Result<Option<String>, Error> {
+        let res = client.get(url).send().await?;
+        if let StatusCode::NOT_FOUND = res.status() {
+            return Ok(None);
+        }
+        Ok(Some(res.error_for_status()?.text().await?))
+    }
+}

@@ -170,6 +170,10 @@ pub(super) fn failure_branch(cond: &syn::Expr) -> Option<bool> {
                 if t.path.segments.last().is_some_and(|s| s.ident == "Err"));
             Some(err)
         }
+        // `if let StatusCode::TOO_MANY_REQUESTS = resp.status()`: a failure status matched.
+        syn::Expr::Let(let_expr) if is_status_check(&let_expr.expr) => {
+            is_failure_pattern(&let_expr.pat).then_some(true)
+        }
         syn::Expr::Binary(binary) => match binary.op {
             syn::BinOp::Or(_) => {
                 let left = failure_branch(&binary.left);
@@ -235,6 +239,10 @@ pub(super) fn success_branch(cond: &syn::Expr) -> Option<bool> {
         // `if let Ok(r) = resp.error_for_status_ref()`: the then-branch is the success.
         syn::Expr::Let(let_expr) if checks_status(&let_expr.expr) => {
             Some(!is_err_pattern(&let_expr.pat))
+        }
+        // `if let StatusCode::OK = resp.status()`: the then-branch is that success.
+        syn::Expr::Let(let_expr) if is_status_check(&let_expr.expr) => {
+            (!is_catch_all(&let_expr.pat) && is_success_pattern(&let_expr.pat)).then_some(true)
         }
         syn::Expr::Binary(binary) => match binary.op {
             // Both must hold for the then-branch, either fails the else-branch.
@@ -503,6 +511,18 @@ pub(super) fn is_success_pattern(pat: &syn::Pat) -> bool {
     let mut finder = Finder::default();
     finder.visit_pat(pat);
     finder.found
+}
+
+/// Whether a pattern matches failure statuses only: `StatusCode::TOO_MANY_REQUESTS`,
+/// `500 | 503`.
+fn is_failure_pattern(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::Or(or) => or.cases.iter().all(is_failure_pattern),
+        syn::Pat::Paren(paren) => is_failure_pattern(&paren.pat),
+        syn::Pat::Path(path) => is_failure_value(&syn::Expr::Path(path.clone())),
+        syn::Pat::Lit(lit) => is_failure_value(&syn::Expr::Lit(lit.clone())),
+        _ => false,
+    }
 }
 
 /// Whether an expression is an error value: `Err(..)`, and methods chained on one
