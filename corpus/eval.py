@@ -19,8 +19,8 @@ Sets (see corpus/README.md):
            committed before any analyzer run on those crates               misses were studied)
   heldout3 corpus/heldout3, labels corpus/heldout3/labels.tsv, written and   (tuning since its
            committed before any analyzer run on those crates               misses were studied)
-  heldout4 corpus/heldout4, labels corpus/heldout4/labels.tsv, written and   (held out)
-           committed before any analyzer run on those crates
+  heldout4 corpus/heldout4, labels corpus/heldout4/labels.tsv, written and   (tuning since its
+           committed before any analyzer run on those crates               misses were studied)
   wide     every crate of the sets above, once (the lintcheck-style set)
 
 `run` copies each crate's registry source to a scratch folder (the registry is never written to)
@@ -67,7 +67,7 @@ SETS = {
     "heldout3": (os.path.join(HERE, "heldout3", "Cargo.toml"),
                  [os.path.join(HERE, "heldout3", "labels.tsv")], "tuning, was held out"),
     "heldout4": (os.path.join(HERE, "heldout4", "Cargo.toml"),
-                 [os.path.join(HERE, "heldout4", "labels.tsv")], "held out"),
+                 [os.path.join(HERE, "heldout4", "labels.tsv")], "tuning, was held out"),
 }
 # Judgements of findings that were on no row when first seen. They count for precision, never
 # for recall: recall is measured on the labels written before the analyzer was looked at.
