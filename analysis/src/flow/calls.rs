@@ -25,14 +25,17 @@ impl Engine<'_, '_> {
         args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
         state: &mut State,
     ) -> Vec<Arg> {
-        args.iter()
-            .map(|arg| Arg {
-                lent: lent_responses(arg, state),
-                value: self.expr(arg, state),
-                by_ref: matches!(arg, syn::Expr::Reference(_)),
-                lent_mut: Vec::new(),
-            })
-            .collect()
+        args.iter().map(|arg| self.arg(arg, state)).collect()
+    }
+
+    /// Evaluates one argument, noting the responses a `&resp` lends.
+    fn arg(&mut self, arg: &syn::Expr, state: &mut State) -> Arg {
+        Arg {
+            lent: lent_responses(arg, state),
+            value: self.expr(arg, state),
+            by_ref: matches!(arg, syn::Expr::Reference(_)),
+            lent_mut: Vec::new(),
+        }
     }
 
     /// The arguments of a call into the crate: a `&mut resp` is lent, for the callee's summary
@@ -46,12 +49,7 @@ impl Engine<'_, '_> {
             .map(|arg| {
                 let lent_mut = lent_mut_responses(arg, state);
                 if lent_mut.is_empty() {
-                    return Arg {
-                        lent: lent_responses(arg, state),
-                        value: self.expr(arg, state),
-                        by_ref: matches!(arg, syn::Expr::Reference(_)),
-                        lent_mut,
-                    };
+                    return self.arg(arg, state);
                 }
                 Arg {
                     lent: Vec::new(),

@@ -8,6 +8,7 @@ use super::{CallKind, CallSite, ClientOrigin, PlaceKind, RequestKind};
 use crate::diagnostic::Span;
 use crate::model::crate_map::{FnId, Owner};
 use crate::model::names::ReqwestItem;
+use crate::model::summary::ParamUse;
 use crate::model::syntax;
 use crate::model::types::{Kind, Returns};
 
@@ -333,12 +334,7 @@ impl Engine<'_, '_> {
                 // `&mut resp`: a callee that reads through the borrow reads the body; what
                 // else it does with it, the summary does not say.
                 if usage.reads {
-                    for &id in &arg.lent_mut {
-                        let tracked = &mut self.facts.tracked[id];
-                        tracked.body_read = true;
-                        tracked.streamed |= usage.streams && self.body.error_path == 0;
-                        tracked.whole_read |= usage.reads_whole && self.body.error_path == 0;
-                    }
+                    self.read_by_callee(&arg.lent_mut, usage);
                     self.release(&arg.lent_mut, state, Release::Read);
                 } else {
                     self.release(&arg.lent_mut, state, Release::Unknown);
@@ -346,14 +342,7 @@ impl Engine<'_, '_> {
                 continue;
             }
             if usage.reads {
-                // The callee reads it on some path: a download streams it, others read it whole.
-                let success_path = self.body.error_path == 0;
-                for &id in &arg.value.ids {
-                    let tracked = &mut self.facts.tracked[id];
-                    tracked.body_read = true;
-                    tracked.streamed |= usage.streams && success_path;
-                    tracked.whole_read |= usage.reads_whole && success_path;
-                }
+                self.read_by_callee(&arg.value.ids, usage);
             }
             if usage.returns {
                 // A checker that hands the response back: its status has been looked at.
@@ -466,6 +455,18 @@ impl Engine<'_, '_> {
                     ..Value::default()
                 }
             }
+        }
+    }
+
+    /// Responses a callee reads on some path, as its `usage` of them says: a download streams
+    /// them, others read them whole.
+    fn read_by_callee(&mut self, ids: &[Id], usage: ParamUse) {
+        let success_path = self.body.error_path == 0;
+        for &id in ids {
+            let tracked = &mut self.facts.tracked[id];
+            tracked.body_read = true;
+            tracked.streamed |= usage.streams && success_path;
+            tracked.whole_read |= usage.reads_whole && success_path;
         }
     }
 

@@ -284,7 +284,7 @@ pub(super) fn success_branch(cond: &syn::Expr) -> Option<bool> {
 
 /// The class a comparison tests a status's hundreds against: `2` for `code / 100 == 2`.
 fn status_class_compared(binary: &syn::ExprBinary) -> Option<u64> {
-    let hundreds = |expr: &syn::Expr| match strip_parens(expr) {
+    let hundreds = |expr: &syn::Expr| match syntax::strip_parens(expr) {
         syn::Expr::Binary(div) if matches!(div.op, syn::BinOp::Div(_)) => {
             is_status_check(&div.left) && int_value(&div.right) == Some(100)
         }
@@ -296,13 +296,6 @@ fn status_class_compared(binary: &syn::ExprBinary) -> Option<u64> {
         int_value(&binary.left)
     } else {
         None
-    }
-}
-
-fn strip_parens(expr: &syn::Expr) -> &syn::Expr {
-    match expr {
-        syn::Expr::Paren(paren) => strip_parens(&paren.expr),
-        other => other,
     }
 }
 
@@ -516,11 +509,23 @@ pub(super) fn is_success_pattern(pat: &syn::Pat) -> bool {
 /// Whether a pattern matches failure statuses only: `StatusCode::TOO_MANY_REQUESTS`,
 /// `500 | 503`.
 fn is_failure_pattern(pat: &syn::Pat) -> bool {
+    matches_only(pat, is_failure_value, |_| false)
+}
+
+/// Whether every status a pattern matches is one `value` accepts (`A | B`, a constant's path,
+/// a literal), or one `name` accepts where a bare identifier names it (a glob-imported
+/// constant).
+fn matches_only(
+    pat: &syn::Pat,
+    value: fn(&syn::Expr) -> bool,
+    name: fn(&syn::Ident) -> bool,
+) -> bool {
     match pat {
-        syn::Pat::Or(or) => or.cases.iter().all(is_failure_pattern),
-        syn::Pat::Paren(paren) => is_failure_pattern(&paren.pat),
-        syn::Pat::Path(path) => is_failure_value(&syn::Expr::Path(path.clone())),
-        syn::Pat::Lit(lit) => is_failure_value(&syn::Expr::Lit(lit.clone())),
+        syn::Pat::Or(or) => or.cases.iter().all(|case| matches_only(case, value, name)),
+        syn::Pat::Paren(paren) => matches_only(&paren.pat, value, name),
+        syn::Pat::Path(path) => value(&syn::Expr::Path(path.clone())),
+        syn::Pat::Ident(ident) if ident.subpat.is_none() => name(&ident.ident),
+        syn::Pat::Lit(lit) => value(&syn::Expr::Lit(lit.clone())),
         _ => false,
     }
 }
@@ -618,12 +623,5 @@ pub(super) fn expected_status_branch(cond: &syn::Expr) -> bool {
 /// Whether a `match` arm on a status matches only expected statuses (`StatusCode::NOT_FOUND`,
 /// `404 | 410`).
 pub(super) fn is_expected_status_pattern(pat: &syn::Pat) -> bool {
-    match pat {
-        syn::Pat::Or(or) => or.cases.iter().all(is_expected_status_pattern),
-        syn::Pat::Paren(paren) => is_expected_status_pattern(&paren.pat),
-        syn::Pat::Path(path) => is_expected_status(&syn::Expr::Path(path.clone())),
-        syn::Pat::Ident(ident) if ident.subpat.is_none() => is_expected_status_name(&ident.ident),
-        syn::Pat::Lit(lit) => is_expected_status(&syn::Expr::Lit(lit.clone())),
-        _ => false,
-    }
+    matches_only(pat, is_expected_status, is_expected_status_name)
 }

@@ -395,10 +395,10 @@ impl Engine<'_, '_> {
 
     /// The number of iterations of `a..b` or `a..=b` with literal or local-constant ends.
     fn iterations(&self, iterated: &syn::Expr) -> Option<u128> {
-        let syn::Expr::Range(range) = strip_parens(iterated) else {
+        let syn::Expr::Range(range) = syntax::strip_parens(iterated) else {
             return None;
         };
-        let bound = |expr: &syn::Expr| match strip_parens(expr) {
+        let bound = |expr: &syn::Expr| match syntax::strip_parens(expr) {
             syn::Expr::Path(path) => path
                 .path
                 .get_ident()
@@ -409,13 +409,6 @@ impl Engine<'_, '_> {
         let end = bound(range.end.as_deref()?)?;
         let inclusive = matches!(range.limits, syn::RangeLimits::Closed(_));
         Some((end + u128::from(inclusive)).saturating_sub(start))
-    }
-}
-
-fn strip_parens(expr: &syn::Expr) -> &syn::Expr {
-    match expr {
-        syn::Expr::Paren(paren) => strip_parens(&paren.expr),
-        other => other,
     }
 }
 

@@ -144,6 +144,14 @@ pub fn local_name(path: &syn::ExprPath) -> Option<String> {
     }
 }
 
+/// `expr` without the parentheses around it.
+pub fn strip_parens(expr: &syn::Expr) -> &syn::Expr {
+    match expr {
+        syn::Expr::Paren(paren) => strip_parens(&paren.expr),
+        other => other,
+    }
+}
+
 /// `expr` without the references and parentheses around it.
 pub fn strip_refs(expr: &syn::Expr) -> &syn::Expr {
     match expr {
