@@ -2,7 +2,7 @@
 """Measure cargo-reqleak on labelled sets of published crates, as a user runs it.
 
     corpus/eval.py sets                           the sets, their crates and labels
-    corpus/eval.py run BIN OUT [--sets S,..] [-- ARGS]
+    corpus/eval.py run BIN OUT [--sets S,..] [--no-fetch] [-- ARGS]
                                                   run BIN over every crate, findings to OUT (JSON lines)
     corpus/eval.py score OUT [--sets S,..] [--markdown] [--unlabelled]
                                                   recall and precision per set and lint
@@ -23,8 +23,10 @@ Sets (see corpus/README.md):
            committed before any analyzer run on those crates               misses were studied)
   wide     every crate of the sets above, once (the lintcheck-style set)
 
-`run` copies each crate's registry source to a scratch folder (the registry is never written to)
-and runs `BIN reqleak --manifest-path COPY/Cargo.toml --message-format json` at default levels and
+`run` copies each crate's registry source to a scratch folder (the registry is never written to),
+downloads its dependencies there with `cargo fetch` (resolving a `Cargo.lock` when the crate was
+published without one), as a user's checkout has them, so that workspace mode reads the
+dependencies that hand out reqwest values; then it runs `BIN reqleak --manifest-path COPY/Cargo.toml --message-format json` at default levels and
 default targets: workspace mode, as a user runs it. Path mode on COPY/src is the fallback only when
 workspace mode cannot run (exit status 2), and the run records which mode each crate got.
 
@@ -200,7 +202,22 @@ def primary_span(message):
     return spans[0] if spans else None
 
 
-def run_crate(binary, name, version, src, work, extra):
+def fetch_dependencies(copy):
+    """Download the crate's dependencies, as a user's checkout has them, so that workspace mode
+    can index the ones that hand out reqwest values. A crate published without `Cargo.lock` gets
+    one resolved now. Returns "fetched" or why not."""
+    try:
+        proc = subprocess.run(["cargo", "fetch", "--manifest-path", os.path.join(copy, "Cargo.toml")],
+                              capture_output=True, text=True, timeout=900)
+    except subprocess.TimeoutExpired:
+        return "cargo fetch timed out"
+    if proc.returncode != 0:
+        lines = [x for x in proc.stderr.strip().splitlines() if x.strip()]
+        return "cargo fetch failed: " + (lines[-1] if lines else f"exit {proc.returncode}")
+    return "fetched"
+
+
+def run_crate(binary, name, version, src, work, extra, fetch=True):
     """Run one crate; return (record, findings)."""
     folder = f"{name}-{version}"
     copy = os.path.join(work, folder)
@@ -212,6 +229,7 @@ def run_crate(binary, name, version, src, work, extra):
             p = os.path.join(root, f)
             if not os.path.islink(p):
                 os.chmod(p, 0o644)
+    deps = fetch_dependencies(copy) if fetch else "not fetched (--no-fetch)"
     mode = "workspace"
     start = time.monotonic()
     cmd = [binary, "reqleak", "--manifest-path", os.path.join(copy, "Cargo.toml"),
@@ -247,7 +265,7 @@ def run_crate(binary, name, version, src, work, extra):
                          "col": span["column_start"], "lint": code[len("reqleak::"):],
                          "level": m.get("level"), "message": m.get("message")})
     stderr = proc.stderr
-    record = {"crate": folder, "mode": mode, "exit": proc.returncode,
+    record = {"crate": folder, "mode": mode, "deps": deps, "exit": proc.returncode,
               "seconds": round(elapsed, 3),
               "internal_error": bool(re.search(r"internal error|panicked at", stderr)),
               "stderr": stderr[-2000:]}
@@ -268,7 +286,8 @@ def cmd_run(args):
     with tempfile.TemporaryDirectory(prefix="reqleak-eval.") as work, \
             open(args.out, "w", encoding="utf-8") as out:
         for name, version, src in sorted(crates.values()):
-            record, findings = run_crate(binary, name, version, src, work, extra)
+            record, findings = run_crate(binary, name, version, src, work, extra,
+                                         fetch=not args.no_fetch)
             out.write(json.dumps({"record": record}) + "\n")
             for f in findings:
                 out.write(json.dumps({"finding": f}) + "\n")
@@ -538,7 +557,9 @@ def main():
     p = sub.add_parser("run")
     p.add_argument("bin")
     p.add_argument("out")
-    p.add_argument("--sets", help="comma-separated: corpus,a,b,heldout,wide (default: all four)")
+    p.add_argument("--sets", help="comma-separated set names or wide (default: every labelled set)")
+    p.add_argument("--no-fetch", action="store_true",
+                   help="do not `cargo fetch` each crate's dependencies (no dependency index)")
     p = sub.add_parser("score")
     p.add_argument("run")
     p.add_argument("--sets")
