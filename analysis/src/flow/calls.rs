@@ -439,7 +439,7 @@ impl Engine<'_, '_> {
             // `tokio::time::timeout(d, client.get(u).send())`: the same future, with a deadline.
             self.expr(&call.args[0], state);
             let future = self.expr(&call.args[1], state);
-            if future.shape == Shape::Future {
+            if matches!(future.shape, Shape::Future(_)) {
                 return future;
             }
             self.hand_on(future, state);

@@ -58,7 +58,7 @@ impl Engine<'_, '_> {
         for value in args {
             match value.shape {
                 Shape::Plain if !value.ids.is_empty() => gathers_responses = true,
-                Shape::Future if !value.ids.is_empty() => gathers_futures = true,
+                Shape::Future(_) if !value.ids.is_empty() => gathers_futures = true,
                 Shape::Iter(Flavor::Ready) => gathers_responses = true,
                 Shape::Iter(Flavor::Future) => gathers_futures = true,
                 _ => {}

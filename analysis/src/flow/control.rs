@@ -485,7 +485,7 @@ impl Engine<'_, '_> {
             self.hold_live(state, &involved, span, PlaceKind::Await);
         }
         match value.shape {
-            Shape::Future => {
+            Shape::Future(_) => {
                 for &id in &value.ids {
                     self.facts.tracked[id].awaited = true;
                     state.live.insert(id);
@@ -591,7 +591,7 @@ impl Engine<'_, '_> {
             }
         }
         let size_guard = guards::exits_cost_nothing(&if_expr.cond, &self.size_vars);
-        let cond = guards::expand(&if_expr.cond, &self.status_defs);
+        let cond = self.read_condition(&if_expr.cond, state);
         let failure = guards::failure_branch(&cond);
         let expected = guards::expected_status_branch(&cond);
         if failure == Some(true) {
@@ -673,7 +673,7 @@ impl Engine<'_, '_> {
     fn match_expr(&mut self, match_expr: &syn::ExprMatch, state: &mut State, tail: bool) -> Value {
         let scrutinee = self.expr(&match_expr.expr, state);
         let size_guard = guards::exits_cost_nothing(&match_expr.expr, &self.size_vars);
-        let scrutinee_read = guards::expand(&match_expr.expr, &self.status_defs);
+        let scrutinee_read = self.read_condition(&match_expr.expr, state);
         let on_status = guards::is_status_check(&scrutinee_read);
         let on_status_result = guards::checks_status(&scrutinee_read);
         self.body.size_guard += usize::from(size_guard);
@@ -723,7 +723,7 @@ impl Engine<'_, '_> {
             let guard_read = arm
                 .guard
                 .as_ref()
-                .map(|(_, guard)| guards::expand(guard, &self.status_defs));
+                .map(|(_, guard)| self.read_condition(guard, state));
             let guard_failure = guard_read.as_deref().and_then(guards::failure_branch);
             // After `Ok(r) if r.status().is_success() => ..`, an unguarded arm that binds the
             // same response again takes it on the other statuses.

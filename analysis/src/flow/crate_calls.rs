@@ -413,7 +413,11 @@ impl Engine<'_, '_> {
                     }
                     Value {
                         ids: handed_back,
-                        shape: if future { Shape::Future } else { Shape::Plain },
+                        shape: if future {
+                            Shape::Future(request)
+                        } else {
+                            Shape::Plain
+                        },
                         client: None,
                         elements: Vec::new(),
                     }

@@ -343,7 +343,7 @@ impl<'f> Engine<'_, 'f> {
         if is_future {
             return Value {
                 ids: vec![id],
-                shape: Shape::Future,
+                shape: Shape::Future(request),
                 client: None,
                 elements: Vec::new(),
             };
@@ -605,10 +605,10 @@ impl<'f> Engine<'_, 'f> {
                 .ids
                 .iter()
                 .any(|id| matches!(self.facts.tracked[*id].kind, TrackedKind::Response { .. }));
-            if responses && matches!(returned.shape, Shape::Plain | Shape::Future) {
+            if responses && matches!(returned.shape, Shape::Plain | Shape::Future(_)) {
                 summary.returns = Some(Returns {
                     kind: Kind::Response,
-                    future: self.body.is_async || returned.shape == Shape::Future,
+                    future: self.body.is_async || matches!(returned.shape, Shape::Future(_)),
                 });
             }
         }

@@ -178,6 +178,11 @@ pub(super) fn failure_branch(cond: &syn::Expr) -> Option<bool> {
             syn::BinOp::Or(_) => {
                 let left = failure_branch(&binary.left);
                 let right = failure_branch(&binary.right);
+                if left == Some(false) || right == Some(false) {
+                    // `is_success() || status == 404`: the then-branch takes successes too;
+                    // the else-branch, where neither holds, only failures.
+                    return Some(false);
+                }
                 (left == Some(true) || right == Some(true)).then_some(true)
             }
             syn::BinOp::And(_) => match failure_branch(&binary.left) {

@@ -20,6 +20,8 @@ impl Engine<'_, '_> {
             | Shape::Maker(kind)
             | Shape::Method(kind)
             | Shape::Closure(_, kind) => Some(kind),
+            // An `async` block's future: its responses were handed to its awaiter.
+            Shape::Future(kind) if value.ids.is_empty() => Some(kind),
             _ => {
                 let mut kinds = value
                     .ids

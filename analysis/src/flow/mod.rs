@@ -34,6 +34,7 @@ mod macros;
 mod mentions;
 mod methods;
 mod nested;
+mod predicates;
 mod rarity;
 mod responses;
 mod scopes;

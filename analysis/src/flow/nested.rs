@@ -145,7 +145,7 @@ impl Engine<'_, '_> {
         let body = NestedBody::Expr(&closure.body);
         let yielded = self.nested_body(is_async, is_move, &inputs, body, state);
         let mut flavor = match yielded.shape {
-            Shape::Future => Some(Flavor::Future),
+            Shape::Future(_) => Some(Flavor::Future),
             Shape::Plain if !yielded.ids.is_empty() => Some(if is_async {
                 Flavor::Future
             } else {
@@ -186,7 +186,7 @@ impl Engine<'_, '_> {
         let body = NestedBody::Block(&async_block.block);
         let yielded = self.nested_body(true, is_move, &[], body, state);
         if !yielded.ids.is_empty() && yielded.shape == Shape::Plain {
-            Value::shaped(Shape::Future)
+            Value::shaped(Shape::Future(self.kind_of(&yielded).unwrap_or_default()))
         } else {
             Value::default()
         }

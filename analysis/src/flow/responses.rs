@@ -158,7 +158,7 @@ impl Engine<'_, '_> {
         }
         // The crate's own adapter for any future (`.with_metrics(..)` of a blanket impl):
         // the same response, once awaited.
-        let adapter = receiver.shape == Shape::Future
+        let adapter = matches!(receiver.shape, Shape::Future(_))
             && self.cx.crate_map.methods_named(method).iter().any(|id| {
                 let outline = &self.cx.crate_map.fns[*id].outline;
                 outline.blanket
@@ -175,7 +175,7 @@ impl Engine<'_, '_> {
         }
         if CLOSURE_PASSING.contains(&method) {
             if let Some(syn::Expr::Closure(closure)) = call.args.first() {
-                if receiver.shape == Shape::Future {
+                if matches!(receiver.shape, Shape::Future(_)) {
                     // `send().then(|r| ..)` on a future: the closure runs later.
                     self.release(&receiver.ids, state, Release::Unknown);
                     return Value::default();
@@ -195,11 +195,19 @@ impl Engine<'_, '_> {
             return Value::default();
         }
         if DISCARDS.contains(&method) {
-            // `resp.error_for_status().unwrap_err()`: the response is given up on purpose.
+            // `resp.error_for_status().unwrap_err()`: the response is given up on purpose; on a
+            // path taken on its failure status, that drops its body unread, which the path's
+            // exit then reports as any other drop there.
             for arg in &call.args {
                 self.expr(arg, state);
             }
-            self.release(&receiver.ids, state, Release::Move);
+            let given_up: Vec<_> = receiver
+                .ids
+                .iter()
+                .copied()
+                .filter(|id| !state.fates.get(id).is_some_and(|fate| fate.failed))
+                .collect();
+            self.release(&given_up, state, Release::Move);
             return Value::default();
         }
         // A method of the crate taking the response as `self` (an extension trait on reqwest's

@@ -58,7 +58,7 @@ impl Engine<'_, '_> {
                     if returns.future {
                         Value {
                             ids: vec![id],
-                            shape: Shape::Future,
+                            shape: Shape::Future(self.param_kind(position)),
                             client: None,
                             elements: Vec::new(),
                         }
@@ -267,7 +267,7 @@ impl Engine<'_, '_> {
             }
             if let [name] = names.as_slice() {
                 if guards::defines_status(&init.expr) {
-                    let definition = guards::expand(&init.expr, &self.status_defs).into_owned();
+                    let definition = self.read_condition(&init.expr, state).into_owned();
                     self.status_defs.insert(name.clone(), definition);
                 } else {
                     self.status_defs.remove(name);

@@ -22,8 +22,10 @@ pub enum Shape {
     /// Anything else (or a response itself, when `ids` is not empty).
     #[default]
     Plain,
-    /// A future that resolves to the value's responses (`client.get(u).send()` unawaited).
-    Future,
+    /// A future that resolves to the value's responses (`client.get(u).send()` unawaited),
+    /// and the kind of request they answer (for an `async` block, whose responses are handed
+    /// to its awaiter).
+    Future(super::RequestKind),
     /// An iterator, stream or collection of responses or of their futures.
     Iter(Flavor),
     /// A closure that returns responses or futures of them, and the kind of request they
@@ -121,6 +123,7 @@ impl Value {
             (Shape::Builder(a), Shape::Builder(b)) => Shape::Builder(a.meet(b)),
             (Shape::Maker(a), Shape::Maker(b)) => Shape::Maker(a.meet(b)),
             (Shape::Method(a), Shape::Method(b)) => Shape::Method(a.meet(b)),
+            (Shape::Future(a), Shape::Future(b)) => Shape::Future(a.meet(b)),
             (Shape::Closure(fa, a), Shape::Closure(fb, b)) if fa == fb => {
                 Shape::Closure(fa, a.meet(b))
             }

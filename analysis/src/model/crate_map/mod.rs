@@ -88,6 +88,20 @@ pub struct FnOutline {
     /// The type its signature hands back, by name, when no reqwest type: `Response` in
     /// `-> Result<Response, Error>`; a wrapper of the crate makes it a response.
     pub returned_type: Option<String>,
+    /// A predicate over its parameters: a `bool` function whose body is one expression on
+    /// them (`fn is_missing(status: StatusCode) -> bool { status == 404 || status == 501 }`).
+    /// A condition that calls it reads its body in its place.
+    #[serde(default)]
+    pub predicate: Option<Predicate>,
+}
+
+/// The body of a predicate function, to be read in place of its calls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Predicate {
+    /// The parameters' names, by position (no `self`).
+    pub params: Vec<String>,
+    /// The body's expression, as tokens.
+    pub body: String,
 }
 
 /// How a method takes `self`.

@@ -118,6 +118,7 @@ pub fn outline(
                     syn::ReturnType::Type(_, ty) if declared.is_none() => inner_type_name(ty),
                     _ => None,
                 },
+                predicate: predicate(&function.sig, function.block),
             });
         }
     }
@@ -235,7 +236,11 @@ fn struct_fields(file: &syn::File, names: &Names) -> Vec<FieldOutline> {
                         name: syntax::name(ident),
                         client: is_client_type(self.names, &field.ty),
                         builds_client: builds_client_type(self.names, &field.ty),
-                        ty: unwrapped_type_name(&field.ty),
+                        // `reqwest::Client` is no type of the crate's, whatever its own types
+                        // are called.
+                        ty: (!is_reqwest_type(self.names, &field.ty))
+                            .then(|| unwrapped_type_name(&field.ty))
+                            .flatten(),
                         element: element_type_name(&field.ty),
                     });
                 }
@@ -292,6 +297,14 @@ pub(super) fn element_type_name(ty: &syn::Type) -> Option<String> {
     }
 }
 
+/// A reqwest type (under any name it is imported by), also behind `Arc`, `Rc`, `Box`.
+fn is_reqwest_type(names: &Names, ty: &syn::Type) -> bool {
+    names.type_item(ty).is_some()
+        || crate::model::names::wrapped_in(ty, &["Arc", "Rc", "Box"], |inner| {
+            is_reqwest_type(names, inner)
+        })
+}
+
 fn is_client_type(names: &Names, ty: &syn::Type) -> bool {
     names.type_item(ty) == Some(crate::model::names::ReqwestItem::Client)
         || crate::model::names::wrapped_in(ty, &["Arc", "Rc", "Box"], |inner| {
@@ -325,6 +338,60 @@ fn inner_type_name(ty: &syn::Type) -> Option<String> {
         return Some(name);
     }
     syntax::type_arguments(last).find_map(inner_type_name)
+}
+
+/// The longest predicate body kept, in characters of tokens: a condition, not an algorithm.
+const MAX_PREDICATE: usize = 400;
+
+/// `fn f(a: A, ..) -> bool { expr }` (or `{ return expr; }`) without `self`, whose expression
+/// reads a parameter: what a call of it means, in terms of its arguments.
+fn predicate(sig: &syn::Signature, block: Option<&syn::Block>) -> Option<Predicate> {
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
+    if !matches!(&**ty, syn::Type::Path(path) if path.path.is_ident("bool"))
+        || sig.receiver().is_some()
+        || sig.asyncness.is_some()
+    {
+        return None;
+    }
+    let expr = match block?.stmts.as_slice() {
+        [syn::Stmt::Expr(expr, None)] => expr,
+        [syn::Stmt::Expr(syn::Expr::Return(ret), _)] => ret.expr.as_deref()?,
+        _ => return None,
+    };
+    let mut params = Vec::new();
+    for input in &sig.inputs {
+        let syn::FnArg::Typed(typed) = input else {
+            return None;
+        };
+        let syn::Pat::Ident(ident) = &*typed.pat else {
+            return None;
+        };
+        params.push(syntax::name(&ident.ident));
+    }
+    struct Reads<'p> {
+        params: &'p [String],
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Reads<'_> {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            if let Some(ident) = path.get_ident() {
+                self.found |= self.params.contains(&syntax::name(ident));
+            }
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut reads = Reads {
+        params: &params,
+        found: false,
+    };
+    reads.visit_expr(expr);
+    if !reads.found {
+        return None;
+    }
+    let body = quote::ToTokens::to_token_stream(expr).to_string();
+    (body.len() <= MAX_PREDICATE).then_some(Predicate { params, body })
 }
 
 fn is_self(ty: &syn::Type) -> bool {

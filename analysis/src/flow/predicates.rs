@@ -1,0 +1,130 @@
+//! Conditions read for their meaning through the crate's own predicates: a call of
+//! `fn is_missing(status: StatusCode) -> bool { status == 404 || status == 501 }` in a condition
+//! reads as its body on the call's arguments, and a status kept in a binding as its definition
+//! ([`guards::expand`]). What the body says of the status is then read as if written in place.
+
+use std::borrow::Cow;
+
+use syn::visit_mut::VisitMut;
+
+use super::engine::Engine;
+use super::guards;
+use super::state::State;
+use crate::model::syntax;
+
+/// How deep predicates calling predicates are read.
+const MAX_DEPTH: usize = 3;
+
+impl Engine<'_, '_> {
+    /// `cond` as the guards read it: the crate's predicates inlined, then status bindings
+    /// replaced by their definitions.
+    pub(super) fn read_condition<'e>(
+        &self,
+        cond: &'e syn::Expr,
+        state: &State,
+    ) -> Cow<'e, syn::Expr> {
+        match self.inline_predicates(cond, state) {
+            Some(inlined) => Cow::Owned(guards::expand(&inlined, &self.status_defs).into_owned()),
+            None => guards::expand(cond, &self.status_defs),
+        }
+    }
+
+    /// `expr` with each call of a predicate of the crate replaced by the predicate's body on the
+    /// call's arguments; `None` when it calls none.
+    fn inline_predicates(&self, expr: &syn::Expr, state: &State) -> Option<syn::Expr> {
+        struct Inliner<'a, 'e, 's> {
+            engine: &'a Engine<'e, 's>,
+            state: &'a State,
+            depth: usize,
+            changed: bool,
+        }
+        impl VisitMut for Inliner<'_, '_, '_> {
+            fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+                if let syn::Expr::Call(call) = expr {
+                    if let Some(body) = self.engine.predicate_body(call, self.state) {
+                        *expr = body;
+                        self.changed = true;
+                        if self.depth < MAX_DEPTH {
+                            self.depth += 1;
+                            self.visit_expr_mut(expr);
+                            self.depth -= 1;
+                        }
+                        return;
+                    }
+                }
+                syn::visit_mut::visit_expr_mut(self, expr);
+            }
+        }
+        if !calls_a_path(expr) {
+            return None;
+        }
+        let mut inlined = expr.clone();
+        let mut inliner = Inliner {
+            engine: self,
+            state,
+            depth: 0,
+            changed: false,
+        };
+        inliner.visit_expr_mut(&mut inlined);
+        inliner.changed.then_some(inlined)
+    }
+
+    /// The body of the predicate `call` calls, its parameters replaced by the arguments.
+    fn predicate_body(&self, call: &syn::ExprCall, state: &State) -> Option<syn::Expr> {
+        let syn::Expr::Path(path) = &*call.func else {
+            return None;
+        };
+        let [id] = self.resolve_path(&path.path, state)[..] else {
+            return None;
+        };
+        let predicate = self.cx.crate_map.fns[id].outline.predicate.as_ref()?;
+        if predicate.params.len() != call.args.len() {
+            return None;
+        }
+        let mut body: syn::Expr = syn::parse_str(&predicate.body).ok()?;
+        struct Substitute<'p> {
+            params: &'p [String],
+            args: Vec<&'p syn::Expr>,
+        }
+        impl VisitMut for Substitute<'_> {
+            fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+                if let syn::Expr::Path(path) = expr {
+                    if let Some(ident) = path.path.get_ident() {
+                        let name = syntax::name(ident);
+                        if let Some(at) = self.params.iter().position(|p| *p == name) {
+                            *expr = syn::Expr::Paren(syn::ExprParen {
+                                attrs: Vec::new(),
+                                paren_token: Default::default(),
+                                expr: Box::new(self.args[at].clone()),
+                            });
+                            return;
+                        }
+                    }
+                }
+                syn::visit_mut::visit_expr_mut(self, expr);
+            }
+        }
+        Substitute {
+            params: &predicate.params,
+            args: call.args.iter().collect(),
+        }
+        .visit_expr_mut(&mut body);
+        Some(body)
+    }
+}
+
+/// Whether `expr` calls a function by path anywhere (a cheap test before cloning it).
+fn calls_a_path(expr: &syn::Expr) -> bool {
+    struct Finder {
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            self.found |= matches!(&*call.func, syn::Expr::Path(_));
+            syn::visit::visit_expr_call(self, call);
+        }
+    }
+    let mut finder = Finder { found: false };
+    syn::visit::Visit::visit_expr(&mut finder, expr);
+    finder.found
+}
