@@ -97,6 +97,7 @@ pub mod incremental {
 /// Source-text helpers the front-end shares with the analyzer, so that both read a file the
 /// same way: positions, tokens, nesting, names.
 pub mod source {
+    pub use crate::model::cfg_if;
     pub use crate::model::lex;
     pub use crate::model::place::crate_name;
     pub use crate::model::source_map::SourceMap;

@@ -737,6 +737,7 @@ pub(super) fn parse_file(
             internal: false,
         }
     })?;
+    crate::model::cfg_if::expand(&mut file);
     if !options.test_code {
         test_code::strip(&mut file);
     }

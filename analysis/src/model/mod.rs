@@ -1,6 +1,7 @@
 //! The source model: which names and types are reqwest's in a file, which same-crate
 //! functions return responses, and how syn's spans map to file positions.
 
+pub mod cfg_if;
 pub mod context;
 pub mod crate_map;
 pub mod delimiters;

@@ -14,6 +14,7 @@ use super::read_source;
 use crate::cache::ModuleCache;
 use crate::units::FileError;
 use reqleak_analysis::source as syntax;
+use reqleak_analysis::source::cfg_if;
 use reqleak_analysis::source::lex::{self, Kind, Token};
 
 /// One file of a module tree.
@@ -81,7 +82,9 @@ pub(crate) fn declarations(text: &str) -> Vec<ModDecl> {
 /// (past [`reqleak_analysis::MAX_NESTING`]).
 fn parse(text: &str) -> Result<syn::File, ()> {
     reqleak_analysis::source::check_nesting(text).map_err(|_| ())?;
-    syn::parse_file(text).map_err(|_| ())
+    let mut file = syn::parse_file(text).map_err(|_| ())?;
+    cfg_if::expand(&mut file);
+    Ok(file)
 }
 
 fn walk(
@@ -203,10 +206,10 @@ pub(crate) struct ModDecl {
 impl ModDecl {
     /// The `mod` declarations among parsed items.
     fn of_items(items: &[syn::Item]) -> Vec<ModDecl> {
-        items
-            .iter()
-            .filter_map(|item| match item {
-                syn::Item::Mod(module) => Some(ModDecl {
+        let mut decls = Vec::new();
+        for item in items {
+            match item {
+                syn::Item::Mod(module) => decls.push(ModDecl {
                     name: syntax::name(&module.ident),
                     path_attr: path_attribute(&module.attrs),
                     cfg_test: is_cfg_test(&module.attrs),
@@ -215,9 +218,16 @@ impl ModDecl {
                         .as_ref()
                         .map(|(_, items)| ModDecl::of_items(items)),
                 }),
-                _ => None,
-            })
-            .collect()
+                // `cfg_if! { if #[cfg(unix)] { mod unix; } else { mod other; } }`: every branch.
+                syn::Item::Macro(item) => {
+                    if let Some(items) = cfg_if::items(&item.mac) {
+                        decls.extend(ModDecl::of_items(&items));
+                    }
+                }
+                _ => {}
+            }
+        }
+        decls
     }
 }
 
@@ -289,8 +299,7 @@ fn scan(text: &str) -> Vec<ModDecl> {
     let word = |token: &Token| text.get(token.start..token.end).unwrap_or_default();
     let kind = |at: usize| tokens.get(at).map(|token| token.kind);
     let mut root = Vec::new();
-    // One frame a `{`: an inline module's declaration, or `None` for any other block.
-    let mut stack: Vec<Option<ModDecl>> = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
     let mut attrs = ScannedAttrs::default();
     let mut at = 0;
     while let Some(token) = tokens.get(at) {
@@ -315,17 +324,29 @@ fn scan(text: &str) -> Vec<ModDecl> {
                 }
                 continue;
             }
+            // `cfg_if! { if #[cfg(..)] { items } else { items } }`: its branches' items are
+            // items of the enclosing module.
+            Kind::Ident
+                if word(token) == "cfg_if"
+                    && kind(at + 1) == Some(Kind::Punct(b'!'))
+                    && kind(at + 2) == Some(Kind::Punct(b'{')) =>
+            {
+                stack.push(Frame::CfgIf);
+                attrs = ScannedAttrs::default();
+                at += 3;
+                continue;
+            }
             Kind::Ident if word(token) == "mod" && kind(at + 1) == Some(Kind::Ident) => {
                 let decl = ModDecl {
                     name: syntax::unraw(word(&tokens[at + 1])),
                     path_attr: attrs.path.take(),
-                    cfg_test: attrs.cfg_test,
+                    cfg_test: attrs.cfg_test || in_test_branch(&stack),
                     inline: None,
                 };
                 attrs = ScannedAttrs::default();
                 match kind(at + 2) {
                     Some(Kind::Punct(b';')) => add(&mut stack, &mut root, decl),
-                    Some(Kind::Punct(b'{')) => stack.push(Some(ModDecl {
+                    Some(Kind::Punct(b'{')) => stack.push(Frame::Module(ModDecl {
                         inline: Some(Vec::new()),
                         ..decl
                     })),
@@ -338,11 +359,16 @@ fn scan(text: &str) -> Vec<ModDecl> {
                 continue;
             }
             Kind::Punct(b'{') => {
-                stack.push(None);
+                stack.push(match stack.last() {
+                    Some(Frame::CfgIf) => Frame::Branch {
+                        cfg_test: attrs.cfg_test,
+                    },
+                    _ => Frame::Block,
+                });
                 attrs = ScannedAttrs::default();
             }
             Kind::Punct(b'}') => {
-                if let Some(Some(module)) = stack.pop() {
+                if let Some(Frame::Module(module)) = stack.pop() {
                     add(&mut stack, &mut root, module);
                 }
                 attrs = ScannedAttrs::default();
@@ -353,22 +379,46 @@ fn scan(text: &str) -> Vec<ModDecl> {
     }
     // Inline modules still open at the end of the file end there.
     while let Some(frame) = stack.pop() {
-        if let Some(module) = frame {
+        if let Frame::Module(module) = frame {
             add(&mut stack, &mut root, module);
         }
     }
     root
 }
 
+/// One frame a `{` of [`scan`].
+enum Frame {
+    /// Any block that is not an item list (a function's body, a struct's fields).
+    Block,
+    /// An inline module's declaration.
+    Module(ModDecl),
+    /// The braces of a `cfg_if!` call.
+    CfgIf,
+    /// One branch of a `cfg_if!`, and whether its condition is `#[cfg(test)]`.
+    Branch { cfg_test: bool },
+}
+
+/// Whether a declaration sits in a `cfg_if!` branch under `#[cfg(test)]` of its own module.
+fn in_test_branch(stack: &[Frame]) -> bool {
+    stack
+        .iter()
+        .rev()
+        .take_while(|frame| !matches!(frame, Frame::Module(_)))
+        .any(|frame| matches!(frame, Frame::Branch { cfg_test: true }))
+}
+
 /// Adds a declaration to the innermost open inline module (or the file), when it is at item
 /// level: no other block encloses it.
-fn add(stack: &mut [Option<ModDecl>], root: &mut Vec<ModDecl>, decl: ModDecl) {
-    if stack.iter().any(Option::is_none) {
+fn add(stack: &mut [Frame], root: &mut Vec<ModDecl>, decl: ModDecl) {
+    if stack.iter().any(|frame| matches!(frame, Frame::Block)) {
         return;
     }
-    match stack.last_mut() {
-        Some(Some(module)) => module.inline.get_or_insert_with(Vec::new).push(decl),
-        _ => root.push(decl),
+    match stack.iter_mut().rev().find_map(|frame| match frame {
+        Frame::Module(module) => Some(module),
+        _ => None,
+    }) {
+        Some(module) => module.inline.get_or_insert_with(Vec::new).push(decl),
+        None => root.push(decl),
     }
 }
 
@@ -588,6 +638,11 @@ mod tests {
             #[cfg(test)]\n\
             mod t;\n\
             mod r#async;\n\
+            cfg_if::cfg_if! {\n\
+                if #[cfg(unix)] { mod unix; }\n\
+                else if #[cfg(test)] { mod only_test; }\n\
+                else { mod other; fn g() { mod not_an_item {} } }\n\
+            }\n\
             pub mod inline {\n\
                 pub mod deep;\n\
                 fn f() { let s = \"mod no;\"; mod nested_in_fn {} }\n\
@@ -601,6 +656,9 @@ mod tests {
             decl("p", Some("other/p.rs"), false, None),
             decl("t", None, true, None),
             decl("async", None, false, None),
+            decl("unix", None, false, None),
+            decl("only_test", None, true, None),
+            decl("other", None, false, None),
             decl(
                 "inline",
                 None,
@@ -622,7 +680,7 @@ mod tests {
         assert_eq!(scan(&unbalanced), expected);
         let unclosed = text.replace("1 +;", "{ 1;");
         assert!(unclosed.parse::<proc_macro2::TokenStream>().is_err());
-        assert_eq!(scan(&unclosed), expected[..5]);
+        assert_eq!(scan(&unclosed), expected[..8]);
     }
 
     #[test]
@@ -666,6 +724,54 @@ mod tests {
                 "src/a.rs a",
                 "src/a/a1.rs a::a1",
                 "src/b/c.rs b::c"
+            ]
+        );
+    }
+
+    #[test]
+    fn modules_declared_in_cfg_if_are_in_the_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            (
+                "src/lib.rs",
+                "mod gateway;\ncfg_if::cfg_if! {\n    if #[cfg(unix)] { mod unix; }\n    \
+                 else { mod other; }\n}\n",
+            ),
+            (
+                "src/gateway/mod.rs",
+                "cfg_if! { if #[cfg(wasm)] { mod wasm; } else { mod tokio; } }\n",
+            ),
+            ("src/gateway/wasm.rs", ""),
+            ("src/gateway/tokio/mod.rs", "mod index;\n"),
+            ("src/gateway/tokio/index.rs", ""),
+            ("src/unix.rs", ""),
+            ("src/other.rs", ""),
+        ];
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let mut found: Vec<String> = module_files(
+            &dir.path().join("src/lib.rs"),
+            &[],
+            &mut HashSet::new(),
+            &ModuleCache::default(),
+        )
+        .into_iter()
+        .map(|f| f.module.join("::"))
+        .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "",
+                "gateway",
+                "gateway::tokio",
+                "gateway::tokio::index",
+                "gateway::wasm",
+                "other",
+                "unix"
             ]
         );
     }
