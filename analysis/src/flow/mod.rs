@@ -203,6 +203,20 @@ impl Tracked {
             || (is_future && !self.awaited))
     }
 
+    /// A response with a body, held unread across a wait that does not read it (another
+    /// request, an unrelated `.await`, a blocking call): what `await_holding_response` reports.
+    pub fn is_held(&self) -> bool {
+        matches!(
+            self.kind,
+            TrackedKind::Response {
+                request: RequestKind { head: false, .. },
+                ..
+            }
+        ) && self.released
+            && !self.unknown
+            && !self.held_across.is_empty()
+    }
+
     /// Its body is read, but only on paths taken on a failure status (the error body), and it
     /// is released on no other path: the success body is dropped unread.
     pub fn read_only_on_failure(&self) -> bool {

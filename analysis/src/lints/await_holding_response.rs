@@ -14,22 +14,14 @@ pub static LINT: Lint = Lint {
 };
 
 use crate::diagnostic::Diagnostic;
-use crate::flow::{Facts, PlaceKind, RequestKind, TrackedKind};
+use crate::flow::{Facts, PlaceKind};
 
 /// Flags responses released on some path but alive and unread across an unrelated await
 /// (or, in blocking code, another request) on some path.
 pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
     for tracked in &facts.tracked {
         // A HEAD response has no body to hold its connection with.
-        if !matches!(
-            tracked.kind,
-            TrackedKind::Response {
-                request: RequestKind { head: false, .. },
-                ..
-            }
-        ) || !tracked.released
-            || tracked.unknown
-        {
+        if !tracked.is_held() {
             continue;
         }
         let Some(first) = tracked.held_across.first() else {
