@@ -153,6 +153,20 @@ impl Engine<'_, '_> {
             if let Some(method) = super::methods::method_value(expr) {
                 return method;
             }
+            if let Some(method) = self.method_from_text(expr, state) {
+                return method;
+            }
+        }
+        // `"POST"`: a method's name, which `Method::from_str` makes a method (and which a
+        // caller passes for a parameter that does so).
+        if let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) = expr
+        {
+            if let Some(method) = super::methods::method_name_value(&text.value()) {
+                return method;
+            }
         }
         match expr {
             syn::Expr::Await(await_expr) => self.await_expr(await_expr, state),

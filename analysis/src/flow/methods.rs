@@ -6,10 +6,11 @@
 //! crate pass ([`super::given_of`]). A response whose request is known to be HEAD has no body.
 
 use super::engine::Engine;
-use super::state::{Arg, Shape, Value};
+use super::state::{Arg, Shape, State, Value};
 use super::{Pass, RequestKind, TrackedKind};
 use crate::model::crate_map::FnId;
 use crate::model::summary::Summary;
+use crate::model::syntax;
 
 impl Engine<'_, '_> {
     /// What `value` carries of a request's method: a builder's, a method's, what a closure
@@ -128,6 +129,81 @@ impl Engine<'_, '_> {
             _ => RequestKind::default(),
         }
     }
+}
+
+impl Engine<'_, '_> {
+    /// A method made from text, `Method::from_str(m)`, `Method::from_bytes(m)`,
+    /// `Method::try_from(m)` (under `unwrap`, `expect`, `map_err`, `?`): the method the text names, as
+    /// far as its value tells (a literal, or a parameter every caller gives a method's name).
+    pub(super) fn method_from_text(
+        &mut self,
+        expr: &syn::Expr,
+        state: &mut State,
+    ) -> Option<Value> {
+        let call = match expr {
+            syn::Expr::Try(try_expr) => return self.method_from_text(&try_expr.expr, state),
+            syn::Expr::MethodCall(call)
+                if matches!(
+                    syntax::name(&call.method).as_str(),
+                    "unwrap" | "expect" | "map_err"
+                ) =>
+            {
+                return self.method_from_text(&call.receiver, state);
+            }
+            syn::Expr::Call(call) => call,
+            _ => return None,
+        };
+        let syn::Expr::Path(path) = &*call.func else {
+            return None;
+        };
+        let segments = syntax::segments(&path.path);
+        let [.., ty, function] = segments.as_slice() else {
+            return None;
+        };
+        if ty != "Method" || !matches!(function.as_str(), "from_str" | "from_bytes" | "try_from") {
+            return None;
+        }
+        let [text] = call.args.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        // `m.as_bytes()`, `m.as_str()`: the same text.
+        let mut text = syntax::strip_refs(text);
+        while let syn::Expr::MethodCall(view) = text {
+            if !matches!(
+                syntax::name(&view.method).as_str(),
+                "as_bytes" | "as_str" | "as_ref"
+            ) {
+                break;
+            }
+            text = syntax::strip_refs(&view.receiver);
+        }
+        let value = self.expr(text, state);
+        match value.shape {
+            Shape::Method(kind) => Some(Value::shaped(Shape::Method(kind))),
+            _ => None,
+        }
+    }
+}
+
+/// `"POST"`: the value of a method's name, exactly as HTTP spells it.
+pub(super) fn method_name_value(text: &str) -> Option<Value> {
+    let known = matches!(
+        text,
+        "GET"
+            | "HEAD"
+            | "POST"
+            | "PUT"
+            | "PATCH"
+            | "DELETE"
+            | "OPTIONS"
+            | "MKCOL"
+            | "COPY"
+            | "MOVE"
+            | "PROPPATCH"
+            | "LOCK"
+            | "UNLOCK"
+    );
+    known.then(|| Value::shaped(Shape::Method(RequestKind::of_method(Some(text)))))
 }
 
 /// `Method::HEAD`, `reqwest::Method::POST`: an HTTP method value.

@@ -135,6 +135,14 @@ impl Engine<'_, '_> {
                 }
                 None => {}
             }
+            // A method's name as text (`method: &str`), where every caller in the crate passes
+            // one (`push(.., "PUT")`, `push(.., "POST")`): a method for `Method::from_str`.
+            if is_text_type(ty) {
+                let kind = self.param_kind(position);
+                if kind.head || kind.write || kind.get {
+                    return Value::shaped(Shape::Method(kind));
+                }
+            }
         }
         if types::is_response_service(names, bounds, ty) {
             return Value::shaped(Shape::Service);
@@ -388,6 +396,18 @@ fn http_type(ty: &syn::Type) -> Option<HttpType> {
             }
         }
         _ => None,
+    }
+}
+
+/// `&str`, `String`, `&String`, `&'static str`.
+fn is_text_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(reference) => is_text_type(&reference.elem),
+        syn::Type::Paren(paren) => is_text_type(&paren.elem),
+        syn::Type::Path(path) => {
+            path.qself.is_none() && (path.path.is_ident("str") || path.path.is_ident("String"))
+        }
+        _ => false,
     }
 }
 
