@@ -295,6 +295,10 @@ pub(super) fn coordinate(
         crate_findings.clear();
     }
 
+    // Responses of one-shot code (a `main`, what only it calls, once) cost one connection
+    // right before the process exits: the response lints stay silent there.
+    let one_shot = crate::flow::one_shot::one_shot_fns(&crate_facts);
+
     // The per-file lints, where they must run.
     let lint_files: Option<Arc<HashSet<usize>>> = previous.map(|_| {
         Arc::new(
@@ -344,7 +348,13 @@ pub(super) fn coordinate(
                     .and_then(|p| p.files.get(index)?.fns.get(id - range.start));
                 cached.map(|f| f.diagnostics.clone()).unwrap_or_default()
             });
-            diagnostics.extend(found.iter().cloned());
+            let silenced = one_shot.get(id).copied().unwrap_or(false);
+            diagnostics.extend(
+                found
+                    .iter()
+                    .filter(|d| !(silenced && lints::SILENT_IN_ONE_SHOT.contains(&d.lint.name)))
+                    .cloned(),
+            );
             if keep {
                 fns.push(FnState {
                     summary: analysis.summaries[id].clone(),

@@ -34,6 +34,7 @@ mod macros;
 mod mentions;
 mod methods;
 mod nested;
+pub mod one_shot;
 mod predicates;
 mod rarity;
 mod responses;

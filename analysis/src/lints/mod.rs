@@ -37,6 +37,14 @@ pub static LINTS: [&Lint; 11] = [
     &unused_suppression::LINT,
 ];
 
+/// The lints about responses held or dropped unread, silent in one-shot code (see
+/// [`crate::flow::one_shot`]): there the connection is lost once, as the process exits.
+pub(crate) const SILENT_IN_ONE_SHOT: [&str; 3] = [
+    "unconsumed_response",
+    "error_body_dropped",
+    "await_holding_response",
+];
+
 /// Lints that were renamed: (old name, new name). The old name still applies everywhere a name
 /// is read (the command line, `Cargo.toml` tables, suppression comments), with a note.
 pub static RENAMED: [(&str, &str); 1] = [("response_unread_on_early_exit", "error_body_dropped")];

@@ -1,0 +1,82 @@
+//! One-shot code: what runs once per run of a process, so that a response it drops unread
+//! or holds costs one connection, once, right before the process exits (the review rubric's
+//! "one-shot processes": a `main`, a CLI command, a build step).
+//!
+//! A binary's `main` and a build script's `main` are one-shot. So is a function of the crate
+//! whose every call is made by one-shot code, outside any loop, per-item closure or per-item
+//! task, when nothing out of the crate's sight can call it: it is no public API of a library,
+//! no trait method (called through the trait), no handler or framework command, carries no
+//! attribute macro, and is never used as a value (a callback may run any number of times).
+
+use super::{CallKind, CrateFacts};
+use crate::model::crate_map::Owner;
+use crate::model::place::TargetKind;
+
+/// Whether each function of the crate (by [`crate::model::crate_map::FnId`]) is one-shot.
+pub fn one_shot_fns(krate: &CrateFacts<'_>) -> Vec<bool> {
+    let map = krate.crate_map;
+    let count = map.fns.len().min(krate.fns.len());
+    // Every call of each function: (caller, made once per item, what the call is).
+    let mut calls_of: Vec<Vec<(usize, bool, CallKind)>> = vec![Vec::new(); count];
+    let mut used_as_value = vec![false; count];
+    for (caller, facts) in krate.fns.iter().enumerate().take(count) {
+        for call in &facts.calls {
+            if let Some(calls) = calls_of.get_mut(call.callee) {
+                calls.push((caller, call.repeated, call.kind));
+            }
+        }
+        // A use that is no call of it (`spawn(run)`, a callback): run who knows how often.
+        for pass in &facts.passes {
+            if pass.callee < count && !facts.calls.iter().any(|call| call.callee == pass.callee) {
+                used_as_value[pass.callee] = true;
+            }
+        }
+    }
+    let mut one_shot: Vec<bool> = (0..count)
+        .map(|id| {
+            let def = &map.fns[id];
+            let kind = map.targets[def.target].kind;
+            def.outline.name == "main"
+                && def.outline.owner == Owner::Free
+                && def.outline.parent.is_none()
+                && def.outline.module.is_empty()
+                && matches!(kind, TargetKind::Bin | TargetKind::BuildScript)
+        })
+        .collect();
+    let callable_from_outside = |id: usize| {
+        let def = &map.fns[id];
+        let outline = &def.outline;
+        let kind = map.targets[def.target].kind;
+        matches!(
+            outline.owner,
+            Owner::Trait { .. }
+                | Owner::Impl {
+                    trait_name: Some(_),
+                    ..
+                }
+        ) || (outline.is_pub && kind == TargetKind::Lib && map.is_public_api(id))
+            || outline.handler_attr
+            || outline.macro_attr
+            || outline.command_attr
+            || used_as_value[id]
+    };
+    loop {
+        let mut grew = false;
+        for id in 0..count {
+            if one_shot[id] || calls_of[id].is_empty() || callable_from_outside(id) {
+                continue;
+            }
+            let once = calls_of[id].iter().all(|&(caller, repeated, kind)| {
+                one_shot[caller] && !repeated && kind == CallKind::Call && caller != id
+            });
+            if once {
+                one_shot[id] = true;
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    one_shot
+}
