@@ -30,8 +30,12 @@ impl Engine<'_, '_> {
 
     /// Evaluates one argument, noting the responses a `&resp` lends.
     fn arg(&mut self, arg: &syn::Expr, state: &mut State) -> Arg {
+        let mut lent = lent_responses(arg, state);
+        if lent.is_empty() {
+            lent = self.status_of(arg, state);
+        }
         Arg {
-            lent: lent_responses(arg, state),
+            lent,
             value: self.expr(arg, state),
             by_ref: matches!(arg, syn::Expr::Reference(_)),
             lent_mut: Vec::new(),
@@ -588,6 +592,41 @@ impl Engine<'_, '_> {
 }
 
 /// The live responses `&name` lends to a call.
+impl Engine<'_, '_> {
+    /// The live responses whose status an argument is: `resp.status()`, `&resp.status()`, or a
+    /// binding of it (`let status = resp.status();` then `&status`).
+    fn status_of(&self, arg: &syn::Expr, state: &State) -> Vec<Id> {
+        let mut expr = syntax::strip_parens(syntax::strip_refs(arg));
+        if let syn::Expr::Path(path) = expr {
+            if let Some(definition) =
+                syntax::local_name(path).and_then(|n| self.status_defs.get(&n))
+            {
+                expr = syntax::strip_parens(definition);
+            }
+        }
+        let syn::Expr::MethodCall(call) = expr else {
+            return Vec::new();
+        };
+        if call.method != "status" || !call.args.is_empty() {
+            return Vec::new();
+        }
+        let syn::Expr::Path(receiver) = syntax::strip_parens(&call.receiver) else {
+            return Vec::new();
+        };
+        syntax::local_name(receiver)
+            .and_then(|name| state.var(&name))
+            .map(|var| {
+                var.value
+                    .ids
+                    .iter()
+                    .copied()
+                    .filter(|id| state.live.contains(id))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 fn lent_responses(arg: &syn::Expr, state: &State) -> Vec<Id> {
     borrowed_responses(arg, false, state)
 }

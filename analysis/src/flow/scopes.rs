@@ -109,6 +109,21 @@ impl Engine<'_, '_> {
                 };
             }
         }
+        // A function's `StatusCode` parameter: a condition on it is one on the status of the
+        // response its caller took it from, so that `check(&resp.status())?` is a status check
+        // when `check` returns an error on a failure status.
+        if let (Some(position), true, Some(syn::Pat::Ident(binding))) =
+            (position, is_status_type(ty), pat)
+        {
+            let name = syntax::name(&binding.ident);
+            let ident = &binding.ident;
+            let span = self.span(ty.span());
+            let id = self.track(TrackedKind::BorrowedParam { position }, span, 0);
+            self.body.borrowed.push(id);
+            self.status_defs
+                .insert(name, syn::parse_quote!(#ident.status()));
+            return Value::default();
+        }
         if let Some(returns) = types::classify_callable(names, bounds, ty) {
             let kind = self.param_kind(position);
             match returns.kind {
@@ -396,6 +411,23 @@ fn http_type(ty: &syn::Type) -> Option<HttpType> {
             }
         }
         _ => None,
+    }
+}
+
+/// `StatusCode` (reqwest's, http's), by value or by reference.
+fn is_status_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(reference) => is_status_type(&reference.elem),
+        syn::Type::Paren(paren) => is_status_type(&paren.elem),
+        syn::Type::Path(path) => {
+            path.qself.is_none()
+                && path
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|last| last.ident == "StatusCode" && last.arguments.is_none())
+        }
+        _ => false,
     }
 }
 
