@@ -118,7 +118,7 @@ pub fn outline(
                     syn::ReturnType::Type(_, ty) if declared.is_none() => inner_type_name(ty),
                     _ => None,
                 },
-                predicate: predicate(&function.sig, function.block),
+                predicate: predicate(function.sig, function.block),
             });
         }
     }
