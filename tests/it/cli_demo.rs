@@ -25,7 +25,7 @@ fn the_demo_shows_every_default_on_lint() {
     insta::assert_snapshot!("demo_human", out.stdout);
     assert_eq!(
         out.stderr,
-        "reqleak: 8 warnings, 1 error in 5 files (T ms)\n"
+        "reqleak: 9 warnings, 1 error in 5 files (T ms)\n"
     );
     assert_eq!(out.status, 1);
 
