@@ -591,7 +591,6 @@ impl Engine<'_, '_> {
     }
 }
 
-/// The live responses `&name` lends to a call.
 impl Engine<'_, '_> {
     /// The live responses whose status an argument is: `resp.status()`, `&resp.status()`, or a
     /// binding of it (`let status = resp.status();` then `&status`).
@@ -613,20 +612,11 @@ impl Engine<'_, '_> {
         let syn::Expr::Path(receiver) = syntax::strip_parens(&call.receiver) else {
             return Vec::new();
         };
-        syntax::local_name(receiver)
-            .and_then(|name| state.var(&name))
-            .map(|var| {
-                var.value
-                    .ids
-                    .iter()
-                    .copied()
-                    .filter(|id| state.live.contains(id))
-                    .collect()
-            })
-            .unwrap_or_default()
+        live_responses_of(receiver, state)
     }
 }
 
+/// The live responses `&name` lends to a call.
 fn lent_responses(arg: &syn::Expr, state: &State) -> Vec<Id> {
     borrowed_responses(arg, false, state)
 }
@@ -646,6 +636,11 @@ fn borrowed_responses(arg: &syn::Expr, mutable: bool, state: &State) -> Vec<Id> 
     if reference.mutability.is_some() != mutable {
         return Vec::new();
     }
+    live_responses_of(path, state)
+}
+
+/// The live responses the local binding `path` names may be.
+fn live_responses_of(path: &syn::ExprPath, state: &State) -> Vec<Id> {
     syntax::local_name(path)
         .and_then(|name| state.var(&name))
         .map(|var| {

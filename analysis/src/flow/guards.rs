@@ -336,8 +336,9 @@ pub(super) fn defines_status(init: &syn::Expr) -> bool {
     mentions::calls_method(init, "status")
 }
 
-/// `expr` with the bindings of `defs` replaced by their definitions, so that a condition on a
-/// status kept in a variable reads as one on the status itself.
+/// `expr` with the bindings of `defs` replaced by their definitions (each in parentheses), so
+/// that a condition on a status kept in a variable reads as one on the status itself; also a
+/// predicate's body with its parameters replaced by a call's arguments.
 pub(super) fn expand<'e>(
     expr: &'e syn::Expr,
     defs: &HashMap<String, syn::Expr>,

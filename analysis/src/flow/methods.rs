@@ -156,11 +156,15 @@ impl Engine<'_, '_> {
         let syn::Expr::Path(path) = &*call.func else {
             return None;
         };
-        let segments = syntax::segments(&path.path);
-        let [.., ty, function] = segments.as_slice() else {
+        // Read on every call the walk meets: compare the last two segments in place.
+        let mut segments = path.path.segments.iter().rev();
+        let (Some(function), Some(ty)) = (segments.next(), segments.next()) else {
             return None;
         };
-        if ty != "Method" || !matches!(function.as_str(), "from_str" | "from_bytes" | "try_from") {
+        let makes_method = ["from_str", "from_bytes", "try_from"]
+            .iter()
+            .any(|name| function.ident == name);
+        if ty.ident != "Method" || !makes_method {
             return None;
         }
         let [text] = call.args.iter().collect::<Vec<_>>()[..] else {
@@ -187,23 +191,8 @@ impl Engine<'_, '_> {
 
 /// `"POST"`: the value of a method's name, exactly as HTTP spells it.
 pub(super) fn method_name_value(text: &str) -> Option<Value> {
-    let known = matches!(
-        text,
-        "GET"
-            | "HEAD"
-            | "POST"
-            | "PUT"
-            | "PATCH"
-            | "DELETE"
-            | "OPTIONS"
-            | "MKCOL"
-            | "COPY"
-            | "MOVE"
-            | "PROPPATCH"
-            | "LOCK"
-            | "UNLOCK"
-    );
-    known.then(|| Value::shaped(Shape::Method(RequestKind::of_method(Some(text)))))
+    RequestKind::names_method(text)
+        .then(|| Value::shaped(Shape::Method(RequestKind::of_method(Some(text)))))
 }
 
 /// `Method::HEAD`, `reqwest::Method::POST`: an HTTP method value.

@@ -5,12 +5,12 @@
 
 use std::borrow::Cow;
 
+use rustc_hash::FxHashMap as HashMap;
 use syn::visit_mut::VisitMut;
 
 use super::engine::Engine;
 use super::guards;
 use super::state::State;
-use crate::model::syntax;
 
 /// How deep predicates calling predicates are read.
 const MAX_DEPTH: usize = 3;
@@ -81,35 +81,14 @@ impl Engine<'_, '_> {
         if predicate.params.len() != call.args.len() {
             return None;
         }
-        let mut body: syn::Expr = syn::parse_str(&predicate.body).ok()?;
-        struct Substitute<'p> {
-            params: &'p [String],
-            args: Vec<&'p syn::Expr>,
-        }
-        impl VisitMut for Substitute<'_> {
-            fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-                if let syn::Expr::Path(path) = expr {
-                    if let Some(ident) = path.path.get_ident() {
-                        let name = syntax::name(ident);
-                        if let Some(at) = self.params.iter().position(|p| *p == name) {
-                            *expr = syn::Expr::Paren(syn::ExprParen {
-                                attrs: Vec::new(),
-                                paren_token: Default::default(),
-                                expr: Box::new(self.args[at].clone()),
-                            });
-                            return;
-                        }
-                    }
-                }
-                syn::visit_mut::visit_expr_mut(self, expr);
-            }
-        }
-        Substitute {
-            params: &predicate.params,
-            args: call.args.iter().collect(),
-        }
-        .visit_expr_mut(&mut body);
-        Some(body)
+        let body: syn::Expr = syn::parse_str(&predicate.body).ok()?;
+        let arguments: HashMap<String, syn::Expr> = predicate
+            .params
+            .iter()
+            .cloned()
+            .zip(call.args.iter().cloned())
+            .collect();
+        Some(guards::expand(&body, &arguments).into_owned())
     }
 }
 

@@ -392,9 +392,7 @@ enum HttpType {
 /// Whether `ty` (or what it borrows) is named `Method` or `Request`, bare or under `reqwest`
 /// or `http`.
 fn http_type(ty: &syn::Type) -> Option<HttpType> {
-    match ty {
-        syn::Type::Reference(reference) => http_type(&reference.elem),
-        syn::Type::Paren(paren) => http_type(&paren.elem),
+    match syntax::strip_type_refs(ty) {
         syn::Type::Path(path) if path.qself.is_none() => {
             let segments = syntax::segments(&path.path);
             let (last, rest) = segments.split_last()?;
@@ -416,31 +414,14 @@ fn http_type(ty: &syn::Type) -> Option<HttpType> {
 
 /// `StatusCode` (reqwest's, http's), by value or by reference.
 fn is_status_type(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Reference(reference) => is_status_type(&reference.elem),
-        syn::Type::Paren(paren) => is_status_type(&paren.elem),
-        syn::Type::Path(path) => {
-            path.qself.is_none()
-                && path
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|last| last.ident == "StatusCode" && last.arguments.is_none())
-        }
-        _ => false,
-    }
+    syntax::last_segment(syntax::strip_type_refs(ty))
+        .is_some_and(|last| last.ident == "StatusCode" && last.arguments.is_none())
 }
 
 /// `&str`, `String`, `&String`, `&'static str`.
 fn is_text_type(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Reference(reference) => is_text_type(&reference.elem),
-        syn::Type::Paren(paren) => is_text_type(&paren.elem),
-        syn::Type::Path(path) => {
-            path.qself.is_none() && (path.path.is_ident("str") || path.path.is_ident("String"))
-        }
-        _ => false,
-    }
+    matches!(syntax::strip_type_refs(ty), syn::Type::Path(path)
+        if path.qself.is_none() && (path.path.is_ident("str") || path.path.is_ident("String")))
 }
 
 /// `FuturesUnordered::new()`, `FuturesOrdered::default()`: a set of futures polled together.

@@ -227,27 +227,33 @@ pub struct RequestKind {
     pub param: Option<usize>,
 }
 
+/// The writes: POST, PUT, PATCH, DELETE, and WebDAV's (RFC 4918), whose success answers carry
+/// no body either.
+const WRITE_METHODS: &[&str] = &[
+    "POST",
+    "PUT",
+    "PATCH",
+    "DELETE",
+    "MKCOL",
+    "COPY",
+    "MOVE",
+    "PROPPATCH",
+    "LOCK",
+    "UNLOCK",
+];
+
 impl RequestKind {
+    /// Whether `text` is a method's name the analysis knows, exactly as HTTP spells it: GET,
+    /// HEAD, OPTIONS and the writes.
+    pub fn names_method(text: &str) -> bool {
+        matches!(text, "GET" | "HEAD" | "OPTIONS") || WRITE_METHODS.contains(&text)
+    }
+
     /// What the method of an HTTP method name (`"HEAD"`) tells; `None`: nothing.
     pub fn of_method(method: Option<&str>) -> Self {
         RequestKind {
             head: method == Some("HEAD"),
-            // With WebDAV's writes (RFC 4918), whose success answers carry no body either.
-            write: matches!(
-                method,
-                Some(
-                    "POST"
-                        | "PUT"
-                        | "PATCH"
-                        | "DELETE"
-                        | "MKCOL"
-                        | "COPY"
-                        | "MOVE"
-                        | "PROPPATCH"
-                        | "LOCK"
-                        | "UNLOCK"
-                )
-            ),
+            write: method.is_some_and(|method| WRITE_METHODS.contains(&method)),
             get: method == Some("GET"),
             param: None,
         }

@@ -47,6 +47,15 @@ pub fn last_name(path: &syn::Path) -> Option<String> {
     path.segments.last().map(|segment| name(&segment.ident))
 }
 
+/// `ty` without the references and parentheses around it (`String` of `&(String)`).
+pub fn strip_type_refs(ty: &syn::Type) -> &syn::Type {
+    match ty {
+        syn::Type::Reference(reference) => strip_type_refs(&reference.elem),
+        syn::Type::Paren(paren) => strip_type_refs(&paren.elem),
+        other => other,
+    }
+}
+
 /// The last segment of a type's path, arguments included (`Vec<Response>` of
 /// `std::vec::Vec<Response>`); none for other types and `<T as Trait>::X`.
 pub fn last_segment(ty: &syn::Type) -> Option<&syn::PathSegment> {

@@ -685,8 +685,7 @@ mod tests {
 
     #[test]
     fn a_root_that_does_not_parse_keeps_its_module_tree() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = [
+        let (dir, files) = module_tree(&[
             (
                 "src/lib.rs",
                 "mod a;\nmod b { mod c; }\nfn broken() {\n    let x = (1, 2;\n}\n",
@@ -694,29 +693,19 @@ mod tests {
             ("src/a.rs", "mod a1;\n"),
             ("src/a/a1.rs", ""),
             ("src/b/c.rs", ""),
-        ];
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let found: Vec<String> = module_files(
-            &dir.path().join("src/lib.rs"),
-            &[],
-            &mut HashSet::new(),
-            &ModuleCache::default(),
-        )
-        .into_iter()
-        .map(|f| {
-            let path = f
-                .path
-                .strip_prefix(dir.path())
-                .unwrap()
-                .display()
-                .to_string();
-            format!("{path} {}", f.module.join("::"))
-        })
-        .collect();
+        ]);
+        let found: Vec<String> = files
+            .into_iter()
+            .map(|f| {
+                let path = f
+                    .path
+                    .strip_prefix(dir.path())
+                    .unwrap()
+                    .display()
+                    .to_string();
+                format!("{path} {}", f.module.join("::"))
+            })
+            .collect();
         assert_eq!(
             found,
             [
@@ -730,8 +719,7 @@ mod tests {
 
     #[test]
     fn modules_declared_in_cfg_if_are_in_the_tree() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = [
+        let (_dir, files) = module_tree(&[
             (
                 "src/lib.rs",
                 "mod gateway;\ncfg_if::cfg_if! {\n    if #[cfg(unix)] { mod unix; }\n    \
@@ -746,21 +734,8 @@ mod tests {
             ("src/gateway/tokio/index.rs", ""),
             ("src/unix.rs", ""),
             ("src/other.rs", ""),
-        ];
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let mut found: Vec<String> = module_files(
-            &dir.path().join("src/lib.rs"),
-            &[],
-            &mut HashSet::new(),
-            &ModuleCache::default(),
-        )
-        .into_iter()
-        .map(|f| f.module.join("::"))
-        .collect();
+        ]);
+        let mut found: Vec<String> = files.into_iter().map(|f| f.module.join("::")).collect();
         found.sort();
         assert_eq!(
             found,
@@ -774,5 +749,23 @@ mod tests {
                 "unix"
             ]
         );
+    }
+
+    /// Writes `files` (path, text) into a new directory and walks the module tree from its
+    /// `src/lib.rs`.
+    fn module_tree(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<ModuleFile>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let found = module_files(
+            &dir.path().join("src/lib.rs"),
+            &[],
+            &mut HashSet::new(),
+            &ModuleCache::default(),
+        );
+        (dir, found)
     }
 }
