@@ -1,6 +1,6 @@
 //@ lints: client_per_call, client_per_request
 // client_per_call on paths that run rarely: a constructor (an associated function returning
-// `Self` or the impl's type), a consuming builder's last step, the code after a condition
+// `Self` or the impl's type), a consuming builder's last step (or its `IntoFuture`), the code after a condition
 // re-checked under a lock, a once-initializer, and a `pub fn` that the crate's public API does
 // not reach (a private module, not re-exported). Each has a look-alike that is still flagged.
 // This file is a library root, so its `pub` items are its public API.
@@ -81,6 +81,38 @@ impl StoreBuilder {
 impl Store {
     pub async fn get(&self, path: &str) -> reqwest::Result<String> {
         self.client.get(path).bearer_auth(&self.token).send().await?.text().await
+    }
+}
+
+// Awaiting the builder is its last step too: `IntoFuture` of a type whose setters chain.
+impl std::future::IntoFuture for StoreBuilder {
+    type Output = reqwest::Result<Store>;
+    type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let setup = Client::new();
+            setup.post(&self.url).send().await?.text().await?;
+            self.build().await
+        })
+    }
+}
+
+// Look-alike: a request value that is awaited (no setter chains `self -> Self`) runs on every
+// request it stands for.
+pub struct Search {
+    query: String,
+}
+
+impl std::future::IntoFuture for Search {
+    type Output = reqwest::Result<String>;
+    type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let client = Client::new(); //~ client_per_call
+            client.get("https://search.example/").query(&[("q", self.query)]).send().await?.text().await
+        })
     }
 }
 

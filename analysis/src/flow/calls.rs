@@ -87,7 +87,7 @@ impl Engine<'_, '_> {
             if let Some(request) = self.request_chain(&call.receiver, state) {
                 let receiver = self.expr(&call.receiver, state);
                 if let Some(client) = receiver.client {
-                    self.request_with(client);
+                    self.request_with(client, self.method_call_span(call), state);
                 }
                 // The builder's own method, as the walk followed it (through bindings, the
                 // crate's wrappers and functions), over what the chain shows.
@@ -131,7 +131,7 @@ impl Engine<'_, '_> {
             let request = self.expr(&call.args[0], state);
             self.release(&request.ids, state, Release::Move);
             if let Some(client) = receiver.client {
-                self.request_with(client);
+                self.request_with(client, self.method_call_span(call), state);
             }
             let is_future = self.body.is_async;
             let kind = match request.shape {

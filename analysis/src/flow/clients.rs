@@ -89,6 +89,7 @@ impl Engine<'_, '_> {
             per_item_config: false,
             unpooled: false,
             per_iteration: false,
+            serves_batch: false,
             once: false,
             site: None,
         })
@@ -111,6 +112,7 @@ impl Engine<'_, '_> {
             per_item_config: false,
             unpooled: false,
             per_iteration: false,
+            serves_batch: false,
             once: self.body.once || self.rarity.after_recheck(span),
             site: None,
         });
@@ -133,9 +135,10 @@ impl Engine<'_, '_> {
         }
     }
 
-    /// A request is sent with the client.
-    pub(super) fn request_with(&mut self, client: ClientId) {
+    /// A request is sent with the client, at `span`.
+    pub(super) fn request_with(&mut self, client: ClientId, span: Span, state: &mut State) {
         self.facts.clients[client].requested = true;
+        self.fresh(Fresh::Request(client, span.start.byte), state);
     }
 
     /// A builder step on a client under construction: `.build()` ends the construction's span
@@ -249,7 +252,7 @@ impl Engine<'_, '_> {
             for arg in args {
                 self.hand_on(arg.value, state);
             }
-            self.request_with(client);
+            self.request_with(client, self.method_call_span(call), state);
             return Ok(Value {
                 ids: Vec::new(),
                 shape: Shape::Builder(super::responses::request_kind(method, &call.args)),
@@ -258,7 +261,7 @@ impl Engine<'_, '_> {
             });
         }
         if self.built_by_dependency(client) {
-            self.request_with(client);
+            self.request_with(client, self.method_call_span(call), state);
         }
         Err(args)
     }

@@ -822,6 +822,14 @@ impl Engine<'_, '_> {
             LoopKind::For(pat, _, iterated) => self.spread_loop(pat, iterated, body),
             _ => None,
         };
+        // A `for` over items is a batch; `loop`, `while` and a few counted rounds are more
+        // often retries and polls than a batch of work.
+        let batch = match kind {
+            LoopKind::For(_, _, iterated) => self
+                .iterations(iterated)
+                .is_none_or(|count| count > super::rarity::MAX_BOUNDED_ITERATIONS),
+            _ => false,
+        };
         self.body.loops.push(LoopFrame {
             label: label.map(|l| l.name.ident.to_string()),
             depth: self.body.depth,
@@ -869,7 +877,7 @@ impl Engine<'_, '_> {
             if let Some(spread) = &spread {
                 spread.keep_repeated(self, &mut again);
             }
-            self.repeat(again);
+            self.repeat(again, batch);
             let mut next = entry.clone().join(iteration);
             if let Some(continues) = continues {
                 next = next.join(continues);

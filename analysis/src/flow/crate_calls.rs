@@ -370,7 +370,10 @@ impl Engine<'_, '_> {
                 });
             if let Some(client) = arg.value.client {
                 if usage.sends || all_send {
-                    self.request_with(client);
+                    self.request_with(client, span, state);
+                }
+                if usage.sends_batch {
+                    self.facts.clients[client].serves_batch = true;
                 }
                 if usage.returns_client && unique.is_some() {
                     carried = carried.or(Some(client));

@@ -576,9 +576,12 @@ impl<'f> Engine<'_, 'f> {
     }
 
     /// Marks what happened in one iteration as repeated: clients built and used for a request,
-    /// calls made.
-    pub(super) fn repeat(&mut self, fresh: impl IntoIterator<Item = Fresh>) {
-        for item in fresh {
+    /// calls made. When the iteration is one item of a batch (`batch`: a `for` over items, a
+    /// per-item closure; not a bounded retry), a client built before it and sent with in it
+    /// serves the batch.
+    pub(super) fn repeat(&mut self, fresh: impl IntoIterator<Item = Fresh>, batch: bool) {
+        let fresh: Vec<Fresh> = fresh.into_iter().collect();
+        for &item in &fresh {
             match item {
                 Fresh::Client(client) => {
                     let fact = &mut self.facts.clients[client];
@@ -587,6 +590,11 @@ impl<'f> Engine<'_, 'f> {
                     }
                 }
                 Fresh::Call(call) => self.facts.calls[call].repeated = true,
+                Fresh::Request(client, _) => {
+                    if batch && !fresh.contains(&Fresh::Client(client)) {
+                        self.facts.clients[client].serves_batch = true;
+                    }
+                }
             }
         }
     }
@@ -653,6 +661,7 @@ impl<'f> Engine<'_, 'f> {
             if let Some(client) = value.client {
                 let fact = &self.facts.clients[client];
                 usage.sends = fact.requested;
+                usage.sends_batch = fact.serves_batch;
                 usage.keeps_client = fact.escaped;
                 usage.returns_client = fact.returned;
             }
@@ -721,6 +730,12 @@ impl<'f> Engine<'_, 'f> {
                 found.push(site);
             }
         };
+        // A pool for a batch is the only pool a function has when its `self` keeps none; next
+        // to one it keeps, a new pool per call is one more thrown away.
+        let keeps_a_pool = self
+            .function
+            .self_ty
+            .is_some_and(|ty| self.cx.crate_map.holds_client(ty));
         for (client, fact) in self.facts.clients.iter().enumerate() {
             if fact.requested
                 && !fact.escaped
@@ -728,6 +743,7 @@ impl<'f> Engine<'_, 'f> {
                 && !fact.per_item_config
                 && !fact.once
                 && !fact.unpooled
+                && (!fact.serves_batch || keeps_a_pool)
             {
                 if let Some(site) = self.client_site(client) {
                     push(&mut found, site);

@@ -277,6 +277,11 @@ pub struct ClientFact {
     /// Built (and used for a request) once per iteration of a loop, or per call of a
     /// per-item closure.
     pub per_iteration: bool,
+    /// Sent with for each item of a batch (in a `for` loop over items or a per-item closure
+    /// that runs after its construction, or through a function that does so with it): one
+    /// pool serves the batch.
+    #[serde(default)]
+    pub serves_batch: bool,
     /// Built on a path that runs once or rarely: inside a once-initializer (`get_or_init`,
     /// `LazyLock::new`..), or after a condition re-checked under a lock.
     pub once: bool,

@@ -130,7 +130,7 @@ impl Engine<'_, '_> {
         }
         let made: Vec<_> = self.fresh_log[fresh_start..].to_vec();
         if context.per_item {
-            self.repeat(made.iter().copied());
+            self.repeat(made.iter().copied(), true);
         }
         if !context.once {
             state.fresh.extend(made);

@@ -26,7 +26,7 @@ use crate::model::source_map::SourceMap;
 use crate::model::syntax;
 
 /// At most this many iterations make a loop a bounded retry rather than a loop over items.
-const MAX_BOUNDED_ITERATIONS: u128 = 5;
+pub(super) const MAX_BOUNDED_ITERATIONS: u128 = 5;
 
 /// Methods that take a lock and hand back its guard (`Mutex::lock`, `RwLock::write`,
 /// tokio's `lock().await`).
@@ -55,6 +55,10 @@ pub(super) fn runs_once(map: &CrateMap, id: FnId) -> bool {
     else {
         return false;
     };
+    // Awaiting a builder (`IntoFuture` of a type whose setters chain) is its last step.
+    if trait_name.as_deref() == Some("IntoFuture") && outline.receiver == Some(Receiver::Value) {
+        return chains_setters(map, self_ty);
+    }
     let Some(returned) = outline.returned_type.as_deref() else {
         return false;
     };
@@ -338,6 +342,7 @@ impl SpreadLoop {
                 !self.calls.contains(&(span.start.byte, span.end.byte))
             }
             Fresh::Client(_) => !self.urls_vary,
+            Fresh::Request(..) => true,
         });
     }
 }
@@ -394,7 +399,7 @@ impl Engine<'_, '_> {
     }
 
     /// The number of iterations of `a..b` or `a..=b` with literal or local-constant ends.
-    fn iterations(&self, iterated: &syn::Expr) -> Option<u128> {
+    pub(super) fn iterations(&self, iterated: &syn::Expr) -> Option<u128> {
         let syn::Expr::Range(range) = syntax::strip_parens(iterated) else {
             return None;
         };

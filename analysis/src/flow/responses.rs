@@ -55,7 +55,7 @@ impl Engine<'_, '_> {
         match receiver.shape {
             Shape::Client if REQUEST_STARTS.contains(&method) => {
                 if let Some(client) = receiver.client {
-                    self.request_with(client);
+                    self.request_with(client, self.method_call_span(call), state);
                 }
                 return Some(Value {
                     ids: Vec::new(),

@@ -73,6 +73,8 @@ pub enum Fresh {
     Client(ClientId),
     /// A call of a function of the crate ([`super::Facts::calls`]).
     Call(usize),
+    /// A request sent with a client ([`super::Facts::clients`]) at a place (its byte offset).
+    Request(ClientId, usize),
 }
 
 impl Value {

@@ -25,6 +25,10 @@ pub struct ParamUse {
     pub unknown: bool,
     /// It sends a request with a client given there.
     pub sends: bool,
+    /// It sends with a client given there for each item of a batch (a `for` loop over items,
+    /// a per-item closure, or a function it hands the client to that does).
+    #[serde(default)]
+    pub sends_batch: bool,
     /// It keeps a client given there (or the client a value given there holds): stores it or
     /// hands it on somewhere else than in what it returns.
     pub keeps_client: bool,
@@ -50,6 +54,7 @@ impl ParamUse {
         self.returns |= other.returns;
         self.unknown |= other.unknown;
         self.sends |= other.sends;
+        self.sends_batch |= other.sends_batch;
         self.keeps_client |= other.keeps_client;
         self.fails_on_status |= other.fails_on_status;
         self.method |= other.method;
