@@ -435,10 +435,18 @@ impl<'f> Engine<'_, 'f> {
             }
             // What this path made of the failure: an error value it carries to this exit
             // (`match status { 404 => Err(..), .. }?`), a log line before the loop goes round.
+            // An expected status answered with a normal value is answered, whatever it logs
+            // on the way (`debug!("no such commit"); return Ok(None)`).
+            let expected = self.body.expected_status > 0;
             let fate = state.fates.get(&id).copied();
             let outcome = match fate {
                 Some(fate) if fate.failed && fate.errored => Outcome::Error,
-                Some(fate) if fate.failed && fate.logged && outcome != Outcome::Error => {
+                Some(fate)
+                    if fate.failed
+                        && fate.logged
+                        && outcome != Outcome::Error
+                        && !(expected && outcome == Outcome::Normal) =>
+                {
                     Outcome::Log
                 }
                 _ => outcome,
@@ -447,7 +455,7 @@ impl<'f> Engine<'_, 'f> {
                 span,
                 kind,
                 on_error_path: self.body.error_path > 0 || fate.is_some_and(|fate| fate.failed),
-                expected_status: self.body.expected_status > 0,
+                expected_status: expected,
                 outcome,
             };
             self.record_exit(id, place);

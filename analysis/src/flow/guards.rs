@@ -576,9 +576,13 @@ pub(super) fn no_response_branch(cond: &syn::Expr) -> Option<(String, bool)> {
     }
 }
 
-/// The statuses a caller may expect and answer with a normal value, as the review rubric
-/// defines them: 404 Not Found, 409 Conflict, 410 Gone (an existence probe, "already exists",
-/// "already deleted"). Their bodies are short notices nobody needs once the status is known.
+/// The statuses a caller may expect: a client error (4xx) about the resource or the request
+/// that the code names (404 Not Found, 409 Conflict, 410 Gone, the 422 a service answers for
+/// "no such commit"). Named, and answered with a normal value, it is a probe (an existence
+/// check, "already exists", "already deleted"): its body is a short notice nobody needs once
+/// the status is known. A refusal (401, 402, 403, 407: not allowed; 408, 429: not now) is a
+/// failure the body explains, as is a server error (5xx) or a failure tested as a class
+/// (`!is_success()`).
 fn is_expected_status(expr: &syn::Expr) -> bool {
     match expr {
         syn::Expr::Path(path) => path
@@ -586,16 +590,27 @@ fn is_expected_status(expr: &syn::Expr) -> bool {
             .segments
             .last()
             .is_some_and(|s| is_expected_status_name(&s.ident)),
-        _ => int_value(expr).is_some_and(|n| matches!(n, 404 | 409 | 410)),
+        _ => int_value(expr).is_some_and(|n| (400..500).contains(&n) && !REFUSALS.contains(&n)),
     }
 }
 
 fn is_expected_status_name(ident: &syn::Ident) -> bool {
-    matches!(
-        ident.to_string().as_str(),
-        "NOT_FOUND" | "CONFLICT" | "GONE"
-    )
+    let name = ident.to_string();
+    CLIENT_ERRORS.contains(&name.as_str()) && !REFUSAL_NAMES.contains(&name.as_str())
 }
+
+/// The client errors that refuse the request (not allowed, or not now) by number.
+const REFUSALS: &[u64] = &[401, 402, 403, 407, 408, 429];
+
+/// The same, by `http::StatusCode`'s constant names.
+const REFUSAL_NAMES: &[&str] = &[
+    "UNAUTHORIZED",
+    "PAYMENT_REQUIRED",
+    "FORBIDDEN",
+    "PROXY_AUTHENTICATION_REQUIRED",
+    "REQUEST_TIMEOUT",
+    "TOO_MANY_REQUESTS",
+];
 
 /// Whether an `if` condition takes its then-branch only on an expected status:
 /// `status == StatusCode::NOT_FOUND`, `resp.status().as_u16() == 409 && exist_ok`.
