@@ -144,7 +144,31 @@ async fn best_effort(client: &Client, url: &str) {
     client.delete(url).send().await.ok(); //~ unconsumed_response
 }
 
+// `inspect` lends the response to a log line and hands the same `Result` on; dropped after.
+pub async fn logged_and_dropped(client: &Client, url: &str) {
+    let result = client.post(url).send().await; //~ unconsumed_response
+    let _ = result.inspect(|r| println!("{} {}", r.status(), r.url())).is_ok();
+}
+
 // ---------------------------------------------------------------- silent
+
+// `inspect` hands the same `Result` on, here into a wrapper whose method reads it.
+pub struct Reply {
+    pub result: Result<Response, reqwest::Error>,
+}
+
+impl Reply {
+    pub async fn body(self) -> reqwest::Result<String> {
+        self.result?.text().await
+    }
+}
+
+pub async fn profile(client: &Client, url: &str) -> Reply {
+    let result = client.post(url).send().await;
+    Reply {
+        result: result.inspect(|r| println!("{} {}", r.status(), r.url())),
+    }
+}
 
 // The body is read.
 async fn read_body(client: &Client, url: &str) -> reqwest::Result<String> {

@@ -31,6 +31,7 @@ pub(super) const PASS_THROUGHS: &[&str] = &[
     "wrap_err_with",
     "into_future",
     "unwrap_or_else",
+    "inspect",
     "inspect_err",
     "instrument",
     "in_current_span",
