@@ -141,6 +141,7 @@ pub fn outline(
         builder_wrappers: wrappers(file, names, ReqwestItem::RequestBuilder)
             .into_iter()
             .map(|(name, _)| name)
+            .chain(builder_extensions(file, names))
             .collect(),
         trait_impls: trait_impls(file),
         macros: macro_rules_names(file),
@@ -186,6 +187,36 @@ fn trait_impls(file: &syn::File) -> Vec<(String, String)> {
 }
 
 /// Structs with fields that hold `item` (a response, or a request builder), with those fields.
+/// reqwest's `RequestBuilder` itself, by the name its impls are filed under, where the file
+/// implements a trait of the crate for it (`impl CustomSend for RequestBuilder`): its methods
+/// take the builder as `self`, as a wrapper's do.
+fn builder_extensions(file: &syn::File, names: &Names) -> Vec<String> {
+    struct Impls<'n> {
+        names: &'n Names,
+        found: Vec<String>,
+    }
+    impl<'ast> Visit<'ast> for Impls<'_> {
+        fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+            if item.trait_.is_some()
+                && self.names.type_item(&item.self_ty) == Some(ReqwestItem::RequestBuilder)
+            {
+                if let Some(name) = type_name(&item.self_ty) {
+                    if !self.found.contains(&name) {
+                        self.found.push(name);
+                    }
+                }
+            }
+            syn::visit::visit_item_impl(self, item);
+        }
+    }
+    let mut impls = Impls {
+        names,
+        found: Vec::new(),
+    };
+    impls.visit_file(file);
+    impls.found
+}
+
 fn wrappers(file: &syn::File, names: &Names, item: ReqwestItem) -> Vec<(String, Vec<String>)> {
     struct Structs<'n> {
         names: &'n Names,
