@@ -1,12 +1,13 @@
 // await_holding_response: an await on a function of the crate whose summary says it waits only
 // on the local disk (its awaits are `tokio::fs` work), or never suspends, pins nothing while a
-// response is held before it is read. Look-alikes: a helper that sends a request, sleeps, or
+// response is held before it is read; so does an await on a method of a local bound to a local
+// file (`file.seek(..).await`, `file.set_len(..).await`). Look-alikes: a helper that sends a request, sleeps, or
 // awaits through a macro the walk cannot see into is still an unrelated wait.
 
 use std::path::Path;
 
 use reqwest::Client;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 
 #[derive(Debug)]
 enum Error {
@@ -76,7 +77,31 @@ async fn download(client: &Client, url: &str, path: &Path) -> Result<(), Error> 
     Ok(())
 }
 
+// The file opened and positioned before the body is streamed into it.
+async fn resume(client: &Client, url: &str, path: &Path, at: u64) -> Result<(), Error> {
+    let resp = client.get(url).send().await?.error_for_status()?;
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .await?;
+    file.seek(std::io::SeekFrom::Start(at)).await?;
+    let bytes = resp.bytes().await?;
+    file.write_all(&bytes).await?;
+    Ok(())
+}
+
 // ---------------------------------------------------------------- flagged
+
+// A local shadowed by something else than a file: its await is another wait.
+async fn resume_then_notify(client: &Client, url: &str, path: &Path, hook: &str) -> Result<(), Error> {
+    let resp = client.get(url).send().await?.error_for_status()?; //~ await_holding_response
+    let file = tokio::fs::File::create(path).await?;
+    drop(file);
+    let file = client.clone();
+    file.post(hook).send().await?.error_for_status()?;
+    tokio::fs::write(path, resp.bytes().await?).await?;
+    Ok(())
+}
 
 async fn download_slowly(client: &Client, url: &str, path: &Path) -> Result<(), Error> {
     let resp = client.get(url).send().await?.error_for_status()?; //~ await_holding_response

@@ -132,6 +132,25 @@ fn blocking_fetch(client: &reqwest::blocking::Client, url: &str) -> Result<Strin
     resp.text().map_err(|e| e.to_string())
 }
 
+// A range request: a 200 (the full file) refused, any status but 206 an error, the 206 body
+// streamed. The path past `!= 206` is a success, whatever the 200 exit before it says.
+async fn range(client: &Client, url: &str) -> Result<Vec<u8>, String> {
+    let resp = client.get(url).send().await.map_err(|e| e.to_string())?; //~ error_body_dropped
+    let status = resp.status();
+    if status == StatusCode::OK {
+        return Err("the server ignored the range".into());
+    }
+    if status != StatusCode::PARTIAL_CONTENT {
+        return Err(format!("status {status}"));
+    }
+    let mut data = Vec::new();
+    let mut resp = resp;
+    while let Some(chunk) = resp.chunk().await.map_err(|e| e.to_string())? {
+        data.extend_from_slice(&chunk);
+    }
+    Ok(data)
+}
+
 // `break` out of the loop when rate limited.
 async fn until_limited(client: &Client, urls: &[String]) -> reqwest::Result<Vec<String>> {
     let mut out = Vec::new();

@@ -152,6 +152,11 @@ pub async fn logged_and_dropped(client: &Client, url: &str) {
 
 // ---------------------------------------------------------------- silent
 
+// `dbg!` prints the response and hands it back.
+pub fn debugged(client: &reqwest::blocking::Client, url: &str) -> reqwest::Result<String> {
+    dbg!(client.get(url).send()?).text()
+}
+
 // `inspect` hands the same `Result` on, here into a wrapper whose method reads it.
 pub struct Reply {
     pub result: Result<Response, reqwest::Error>,

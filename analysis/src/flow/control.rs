@@ -40,13 +40,22 @@ impl Engine<'_, '_> {
         let count = block.stmts.len();
         let error_path = self.body.error_path;
         let mut at = 0;
+        let mut failed_after = 0;
         while at < count {
             if !state.reachable {
                 break;
             }
             if std::mem::take(&mut self.body.failure_after) {
+                failed_after += 1;
                 self.body.error_path += 1;
                 self.mark_failed(state);
+            }
+            if std::mem::take(&mut self.body.success_after) && failed_after > 0 {
+                self.body.error_path -= failed_after;
+                failed_after = 0;
+                for fate in state.fates.values_mut() {
+                    fate.failed = false;
+                }
             }
             self.body.checked_by_call.clear();
             let stmt = &block.stmts[at];
@@ -77,6 +86,7 @@ impl Engine<'_, '_> {
             }
         }
         self.body.failure_after = false;
+        self.body.success_after = false;
         self.body.error_path = error_path;
         if !state.reachable {
             last = Value::default();
@@ -492,7 +502,10 @@ impl Engine<'_, '_> {
         // Preparing a local file (`tokio::fs::create_dir_all(dir).await`, or a helper of the
         // crate that only does that) waits on the disk, not on another party: it is not an
         // unrelated wait.
+        let on_local_file = guards::chain_root(&await_expr.base)
+            .is_some_and(|root| self.local_files.contains(&root));
         if !guards::is_local_file_io(&await_expr.base)
+            && !on_local_file
             && !self.awaits_local_helper(&await_expr.base, &involved, state)
         {
             self.waits_elsewhere = true;
@@ -643,8 +656,9 @@ impl Engine<'_, '_> {
         };
         self.body.error_path -= usize::from(failure == Some(false));
         // `if status.is_success() { return Ok(resp); }`: what follows runs on a failure.
-        self.body.failure_after =
-            failure == Some(false) && !then_state.reachable && if_expr.else_branch.is_none();
+        let leaves = !then_state.reachable && if_expr.else_branch.is_none();
+        self.body.failure_after = failure == Some(false) && leaves;
+        self.body.success_after = failure == Some(true) && leaves;
         // The condition's `let` bindings live only in the then-branch.
         let depth = self.body.depth;
         then_state.vars.retain(|var| var.depth < depth);

@@ -47,6 +47,10 @@ pub(super) struct Body {
     /// Set by an `if` whose then-branch leaves on a success status (`if ok { return Ok(resp) }`):
     /// the rest of the enclosing block runs on a failure status.
     pub(super) failure_after: bool,
+    /// Set by an `if` whose then-branch leaves on a failure status (`if status != 206 { return
+    /// Err(..) }`): the rest of the enclosing block runs on a success status, whatever an
+    /// earlier exit on another success status (`if status == 200 { return .. }`) left.
+    pub(super) success_after: bool,
     /// The expression about to be walked is in tail position: its value is the body's value.
     pub(super) tail: bool,
     /// Inside branches taken only on a status the caller may expect (404, 409, 410).
@@ -80,6 +84,7 @@ impl Body {
             size_guard: 0,
             error_path: 0,
             failure_after: false,
+            success_after: false,
             tail: false,
             expected_status: 0,
             borrowed: Vec::new(),
@@ -123,6 +128,9 @@ pub(super) struct Engine<'a, 'f> {
     pub(super) status_defs: HashMap<String, syn::Expr>,
     /// Bindings of a `FuturesUnordered`/`FuturesOrdered`: futures pushed into one are polled
     /// together, and the set yields their outputs (responses, for request futures).
+    /// Locals bound to a local file (`let file = tokio::fs::File::create(p).await?`): waiting on
+    /// one of their methods waits on the disk.
+    pub(super) local_files: HashSet<String>,
     pub(super) future_sets: HashSet<String>,
     /// Parameters that are callables turning a request builder into another
     /// (`builder: impl FnOnce(RequestBuilder) -> RequestBuilder`): the builder they hand back
@@ -172,6 +180,7 @@ pub fn analyze_fn<'a>(cx: &FileContext<'_>, id: FnId, function: &FnRef<'a>) -> F
         status_defs: HashMap::default(),
         item_names: HashSet::default(),
         future_sets: HashSet::default(),
+        local_files: HashSet::default(),
         rarity: super::rarity::FnRarity::of(block, cx.map, cx.crate_map),
         waits_elsewhere: false,
         blocks: false,

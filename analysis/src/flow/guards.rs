@@ -126,7 +126,7 @@ impl<'ast> Visit<'ast> for EmptyStatus {
 }
 
 /// Whether an awaited expression is local file-system work: `tokio::fs::..`,
-/// `File::create(..)`/`File::open(..)`, and methods chained on those.
+/// `File::create(..)`/`File::open(..)`, and methods chained on those (awaited or not).
 pub(super) fn is_local_file_io(expr: &syn::Expr) -> bool {
     match expr {
         syn::Expr::Call(call) => match &*call.func {
@@ -143,7 +143,21 @@ pub(super) fn is_local_file_io(expr: &syn::Expr) -> bool {
         syn::Expr::MethodCall(call) => is_local_file_io(&call.receiver),
         syn::Expr::Try(inner) => is_local_file_io(&inner.expr),
         syn::Expr::Paren(inner) => is_local_file_io(&inner.expr),
+        syn::Expr::Await(inner) => is_local_file_io(&inner.base),
         _ => false,
+    }
+}
+
+/// The local a method chain starts at (`file` of `file.seek(p).await.map_err(..)`).
+pub(super) fn chain_root(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::MethodCall(call) => chain_root(&call.receiver),
+        syn::Expr::Try(inner) => chain_root(&inner.expr),
+        syn::Expr::Paren(inner) => chain_root(&inner.expr),
+        syn::Expr::Await(inner) => chain_root(&inner.base),
+        syn::Expr::Reference(inner) => chain_root(&inner.expr),
+        syn::Expr::Path(path) => path.path.get_ident().map(syntax::name),
+        _ => None,
     }
 }
 
@@ -383,11 +397,19 @@ pub(super) fn is_status_check(expr: &syn::Expr) -> bool {
 
 fn is_success_value(expr: &syn::Expr) -> bool {
     match expr {
-        syn::Expr::Path(path) => {
-            path.path.segments.last().is_some_and(|s| {
-                matches!(s.ident.to_string().as_str(), "OK" | "CREATED" | "ACCEPTED")
-            })
-        }
+        syn::Expr::Path(path) => path.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "OK" | "CREATED"
+                    | "ACCEPTED"
+                    | "NON_AUTHORITATIVE_INFORMATION"
+                    | "RESET_CONTENT"
+                    | "PARTIAL_CONTENT"
+                    | "MULTI_STATUS"
+                    | "ALREADY_REPORTED"
+                    | "IM_USED"
+            )
+        }),
         _ => int_value(expr).is_some_and(|n| (200..300).contains(&n)),
     }
 }

@@ -38,6 +38,15 @@ impl Engine<'_, '_> {
             }
             return Value::default();
         }
+        if name == "dbg" {
+            // `dbg!(resp)` prints its argument and hands it back (`dbg!(a, b)`: a tuple).
+            let args = macro_arguments(&mac.tokens);
+            if let [only] = &args[..] {
+                if let Ok(expr) = syn::parse2::<syn::Expr>(only.clone()) {
+                    return self.expr(&expr, state);
+                }
+            }
+        }
         if BORROWING_MACROS.contains(&name.as_str()) {
             // Each argument on its own, so that one the parser cannot read (a tracing
             // `target: ..`) leaves the others analyzed; what it mentions is "cannot tell".

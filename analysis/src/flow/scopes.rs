@@ -288,6 +288,13 @@ impl Engine<'_, '_> {
             if is_future_set(&init.expr) {
                 self.future_sets.extend(names.iter().cloned());
             }
+            if guards::is_local_file_io(&init.expr) {
+                self.local_files.extend(names.iter().cloned());
+            } else {
+                for name in &names {
+                    self.local_files.remove(name);
+                }
+            }
             if let [name] = names.as_slice() {
                 if guards::defines_status(&init.expr) {
                     let definition = self.read_condition(&init.expr, state).into_owned();
