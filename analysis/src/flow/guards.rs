@@ -153,11 +153,8 @@ pub(super) fn chain_root(expr: &syn::Expr) -> Option<String> {
     match expr {
         syn::Expr::MethodCall(call) => chain_root(&call.receiver),
         syn::Expr::Try(inner) => chain_root(&inner.expr),
-        syn::Expr::Paren(inner) => chain_root(&inner.expr),
         syn::Expr::Await(inner) => chain_root(&inner.base),
-        syn::Expr::Reference(inner) => chain_root(&inner.expr),
-        syn::Expr::Path(path) => path.path.get_ident().map(syntax::name),
-        _ => None,
+        other => syntax::root_name(other),
     }
 }
 
