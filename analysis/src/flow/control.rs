@@ -53,8 +53,11 @@ impl Engine<'_, '_> {
             if std::mem::take(&mut self.body.success_after) && failed_after > 0 {
                 self.body.error_path -= failed_after;
                 failed_after = 0;
-                for fate in state.fates.values_mut() {
-                    fate.failed = false;
+                let live: Vec<_> = state.live.iter().copied().collect();
+                for id in live {
+                    if let Some(fate) = state.fates.get_mut(&id) {
+                        fate.failed = false;
+                    }
                 }
             }
             self.body.checked_by_call.clear();

@@ -53,7 +53,8 @@ pub(super) struct Body {
     pub(super) success_after: bool,
     /// The expression about to be walked is in tail position: its value is the body's value.
     pub(super) tail: bool,
-    /// Inside branches taken only on a status the caller may expect (404, 409, 410).
+    /// Inside branches taken only on a status the caller may expect (a client error about the
+    /// resource that the code names: 404, 409, 410, 422..).
     pub(super) expected_status: usize,
     /// The responses the function borrows through its parameters (`&Response`).
     pub(super) borrowed: Vec<Id>,
@@ -128,10 +129,10 @@ pub(super) struct Engine<'a, 'f> {
     pub(super) status_defs: HashMap<String, syn::Expr>,
     /// Bindings of a `FuturesUnordered`/`FuturesOrdered`: futures pushed into one are polled
     /// together, and the set yields their outputs (responses, for request futures).
+    pub(super) future_sets: HashSet<String>,
     /// Locals bound to a local file (`let file = tokio::fs::File::create(p).await?`): waiting on
     /// one of their methods waits on the disk.
     pub(super) local_files: HashSet<String>,
-    pub(super) future_sets: HashSet<String>,
     /// Parameters that are callables turning a request builder into another
     /// (`builder: impl FnOnce(RequestBuilder) -> RequestBuilder`): the builder they hand back
     /// is on the client of the one they are given.
