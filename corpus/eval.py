@@ -27,6 +27,8 @@ Sets (see corpus/README.md):
            committed before any analyzer run on those crates               misses were studied)
   heldout7 corpus/heldout7, labels corpus/heldout7/labels.tsv, written and   (tuning since its
            committed before any analyzer run on those crates               misses were studied)
+  heldout8 corpus/heldout8, labels corpus/heldout8/labels.tsv, written and   (held out: run only
+           committed before any analyzer run on those crates               when its figures are taken)
   wide     every crate of the tuning sets above, once (the lintcheck-style set; the held-out
            set is left out, so that it is run only when its figures are taken)
 
@@ -83,13 +85,16 @@ SETS = {
                  [os.path.join(HERE, "heldout6", "labels.tsv")], "tuning, was held out"),
     "heldout7": (os.path.join(HERE, "heldout7", "Cargo.toml"),
                  [os.path.join(HERE, "heldout7", "labels.tsv")], "tuning, was held out"),
+    "heldout8": (os.path.join(HERE, "heldout8", "Cargo.toml"),
+                 [os.path.join(HERE, "heldout8", "labels.tsv")], "held out"),
 }
 # Judgements of findings that were on no row when first seen. They count for precision, never
 # for recall: recall is measured on the labels written before the analyzer was looked at.
 JUDGED = [os.path.join(HERE, "review", "judged.tsv"), os.path.join(HERE, "heldout", "judged.tsv"),
           os.path.join(HERE, "heldout2", "judged.tsv"), os.path.join(HERE, "heldout3", "judged.tsv"),
           os.path.join(HERE, "heldout4", "judged.tsv"), os.path.join(HERE, "heldout5", "judged.tsv"),
-          os.path.join(HERE, "heldout6", "judged.tsv"), os.path.join(HERE, "heldout7", "judged.tsv")]
+          os.path.join(HERE, "heldout6", "judged.tsv"), os.path.join(HERE, "heldout7", "judged.tsv"),
+          os.path.join(HERE, "heldout8", "judged.tsv")]
 
 # Old names of renamed lints: labels written before a rename still match.
 ALIASES = {"response_unread_on_early_exit": "error_body_dropped"}
@@ -186,7 +191,7 @@ def read_labels(path):
 
 
 def set_names(arg):
-    names = [x for x in (arg or "corpus,a,b,heldout,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7").split(",") if x]
+    names = [x for x in (arg or "corpus,a,b,heldout,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7,heldout8").split(",") if x]
     for n in names:
         if n not in SETS and n != "wide":
             sys.exit(f"unknown set {n!r}: one of {', '.join(SETS)}, wide")
