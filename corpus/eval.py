@@ -64,6 +64,19 @@ SHARED_EVAL = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "eval"))
 if not os.path.isdir(SHARED_EVAL):
     SHARED_EVAL = os.environ.get("REQLEAK_SHARED_EVAL", SHARED_EVAL)
 
+# The project's held-out sets (corpus/NAME: a manifest, labels.tsv, judged.tsv), oldest first,
+# by role: "held out" until a run's misses are studied, "tuning, was held out" after.
+HELD_OUT_SETS = [
+    ("heldout", "tuning, was held out"),
+    ("heldout2", "tuning, was held out"),
+    ("heldout3", "tuning, was held out"),
+    ("heldout4", "tuning, was held out"),
+    ("heldout5", "tuning, was held out"),
+    ("heldout6", "tuning, was held out"),
+    ("heldout7", "tuning, was held out"),
+    ("heldout8", "held out"),
+]
+
 # name -> (manifest, own label files, kind)
 SETS = {
     "corpus": (os.path.join(HERE, "Cargo.toml"), [os.path.join(HERE, "review", "labels.tsv")], "tuning"),
@@ -71,30 +84,13 @@ SETS = {
           [os.path.join(SHARED_EVAL, "published-a", "labels.tsv")], "tuning"),
     "b": (os.path.join(SHARED_EVAL, "published-b", "Cargo.toml"),
           [os.path.join(SHARED_EVAL, "published-b", "labels.tsv")], "tuning"),
-    "heldout": (os.path.join(HERE, "heldout", "Cargo.toml"),
-                [os.path.join(HERE, "heldout", "labels.tsv")], "tuning, was held out"),
-    "heldout2": (os.path.join(HERE, "heldout2", "Cargo.toml"),
-                 [os.path.join(HERE, "heldout2", "labels.tsv")], "tuning, was held out"),
-    "heldout3": (os.path.join(HERE, "heldout3", "Cargo.toml"),
-                 [os.path.join(HERE, "heldout3", "labels.tsv")], "tuning, was held out"),
-    "heldout4": (os.path.join(HERE, "heldout4", "Cargo.toml"),
-                 [os.path.join(HERE, "heldout4", "labels.tsv")], "tuning, was held out"),
-    "heldout5": (os.path.join(HERE, "heldout5", "Cargo.toml"),
-                 [os.path.join(HERE, "heldout5", "labels.tsv")], "tuning, was held out"),
-    "heldout6": (os.path.join(HERE, "heldout6", "Cargo.toml"),
-                 [os.path.join(HERE, "heldout6", "labels.tsv")], "tuning, was held out"),
-    "heldout7": (os.path.join(HERE, "heldout7", "Cargo.toml"),
-                 [os.path.join(HERE, "heldout7", "labels.tsv")], "tuning, was held out"),
-    "heldout8": (os.path.join(HERE, "heldout8", "Cargo.toml"),
-                 [os.path.join(HERE, "heldout8", "labels.tsv")], "held out"),
 }
+for _name, _role in HELD_OUT_SETS:
+    SETS[_name] = (os.path.join(HERE, _name, "Cargo.toml"), [os.path.join(HERE, _name, "labels.tsv")], _role)
 # Judgements of findings that were on no row when first seen. They count for precision, never
 # for recall: recall is measured on the labels written before the analyzer was looked at.
-JUDGED = [os.path.join(HERE, "review", "judged.tsv"), os.path.join(HERE, "heldout", "judged.tsv"),
-          os.path.join(HERE, "heldout2", "judged.tsv"), os.path.join(HERE, "heldout3", "judged.tsv"),
-          os.path.join(HERE, "heldout4", "judged.tsv"), os.path.join(HERE, "heldout5", "judged.tsv"),
-          os.path.join(HERE, "heldout6", "judged.tsv"), os.path.join(HERE, "heldout7", "judged.tsv"),
-          os.path.join(HERE, "heldout8", "judged.tsv")]
+JUDGED = [os.path.join(HERE, "review", "judged.tsv")] + [
+    os.path.join(HERE, name, "judged.tsv") for name, _ in HELD_OUT_SETS]
 
 # Old names of renamed lints: labels written before a rename still match.
 ALIASES = {"response_unread_on_early_exit": "error_body_dropped"}
@@ -191,7 +187,7 @@ def read_labels(path):
 
 
 def set_names(arg):
-    names = [x for x in (arg or "corpus,a,b,heldout,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7,heldout8").split(",") if x]
+    names = [x for x in (arg or ",".join(SETS)).split(",") if x]
     for n in names:
         if n not in SETS and n != "wide":
             sys.exit(f"unknown set {n!r}: one of {', '.join(SETS)}, wide")

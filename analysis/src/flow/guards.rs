@@ -128,7 +128,7 @@ impl<'ast> Visit<'ast> for EmptyStatus {
 /// Whether an awaited expression is local file-system work: `tokio::fs::..`,
 /// `File::create(..)`/`File::open(..)`, and methods chained on those (awaited or not).
 pub(super) fn is_local_file_io(expr: &syn::Expr) -> bool {
-    match expr {
+    match chain_start(expr) {
         syn::Expr::Call(call) => match &*call.func {
             syn::Expr::Path(path) => {
                 let segments = syntax::segments(&path.path);
@@ -140,21 +140,24 @@ pub(super) fn is_local_file_io(expr: &syn::Expr) -> bool {
             }
             _ => false,
         },
-        syn::Expr::MethodCall(call) => is_local_file_io(&call.receiver),
-        syn::Expr::Try(inner) => is_local_file_io(&inner.expr),
         syn::Expr::Paren(inner) => is_local_file_io(&inner.expr),
-        syn::Expr::Await(inner) => is_local_file_io(&inner.base),
         _ => false,
     }
 }
 
 /// The local a method chain starts at (`file` of `file.seek(p).await.map_err(..)`).
 pub(super) fn chain_root(expr: &syn::Expr) -> Option<String> {
+    syntax::root_name(chain_start(expr))
+}
+
+/// What a method chain starts at, through its calls, awaits and `?`s (`File::open(p)` of
+/// `File::open(p).await?.metadata()`).
+fn chain_start(expr: &syn::Expr) -> &syn::Expr {
     match expr {
-        syn::Expr::MethodCall(call) => chain_root(&call.receiver),
-        syn::Expr::Try(inner) => chain_root(&inner.expr),
-        syn::Expr::Await(inner) => chain_root(&inner.base),
-        other => syntax::root_name(other),
+        syn::Expr::MethodCall(call) => chain_start(&call.receiver),
+        syn::Expr::Try(inner) => chain_start(&inner.expr),
+        syn::Expr::Await(inner) => chain_start(&inner.base),
+        other => other,
     }
 }
 
@@ -394,19 +397,11 @@ pub(super) fn is_status_check(expr: &syn::Expr) -> bool {
 
 fn is_success_value(expr: &syn::Expr) -> bool {
     match expr {
-        syn::Expr::Path(path) => path.path.segments.last().is_some_and(|s| {
-            matches!(
-                s.ident.to_string().as_str(),
-                "OK" | "CREATED"
-                    | "ACCEPTED"
-                    | "NON_AUTHORITATIVE_INFORMATION"
-                    | "RESET_CONTENT"
-                    | "PARTIAL_CONTENT"
-                    | "MULTI_STATUS"
-                    | "ALREADY_REPORTED"
-                    | "IM_USED"
-            )
-        }),
+        syn::Expr::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| SUCCESSES.contains(&s.ident.to_string().as_str())),
         _ => int_value(expr).is_some_and(|n| (200..300).contains(&n)),
     }
 }
@@ -428,6 +423,20 @@ fn is_failure_value(expr: &syn::Expr) -> bool {
         _ => int_value(expr).is_some_and(|n| (400..600).contains(&n)),
     }
 }
+
+/// `http::StatusCode`'s constants of the 2xx class but 204 (a success with no body, which
+/// conditions treat on its own).
+const SUCCESSES: &[&str] = &[
+    "OK",
+    "CREATED",
+    "ACCEPTED",
+    "NON_AUTHORITATIVE_INFORMATION",
+    "RESET_CONTENT",
+    "PARTIAL_CONTENT",
+    "MULTI_STATUS",
+    "ALREADY_REPORTED",
+    "IM_USED",
+];
 
 /// `http::StatusCode`'s constants of the 4xx class.
 const CLIENT_ERRORS: &[&str] = &[

@@ -186,7 +186,6 @@ fn trait_impls(file: &syn::File) -> Vec<(String, String)> {
     impls.found
 }
 
-/// Structs with fields that hold `item` (a response, or a request builder), with those fields.
 /// reqwest's `RequestBuilder` itself, by the name its impls are filed under, where the file
 /// implements a trait of the crate for it (`impl CustomSend for RequestBuilder`): its methods
 /// take the builder as `self`, as a wrapper's do.
@@ -217,6 +216,7 @@ fn builder_extensions(file: &syn::File, names: &Names) -> Vec<String> {
     impls.found
 }
 
+/// Structs with fields that hold `item` (a response, or a request builder), with those fields.
 fn wrappers(file: &syn::File, names: &Names, item: ReqwestItem) -> Vec<(String, Vec<String>)> {
     struct Structs<'n> {
         names: &'n Names,
