@@ -299,3 +299,31 @@ impl Account {
 pub async fn latest_version(url: &str) -> reqwest::Result<String> {
     reqwest::get(url).await?.text().await
 }
+
+// Signing in with an OAuth 2.0 grant (RFC 6749): the authorization-code exchange and the
+// password grant run once per session by protocol, whatever the function is called.
+pub async fn exchange(token_url: &str, code: &str) -> reqwest::Result<String> {
+    let client = Client::new();
+    let params = [("grant_type", "authorization_code"), ("code", code)];
+    client.post(token_url).form(&params).send().await?.text().await
+}
+
+pub async fn token_for(token_url: &str, user: &str, secret: &str) -> reqwest::Result<String> {
+    let body = serde_json::json!({ "grant_type": "password", "username": user, "password": secret });
+    Client::new().post(token_url).json(&body).send().await?.text().await
+}
+
+// ---------------------------------------------------------------- flagged look-alikes
+
+// A machine's token (the client-credentials grant) is fetched again whenever it expires, and
+// a refresh runs for every expiry: not a sign-in.
+pub async fn service_token(token_url: &str, id: &str, secret: &str) -> reqwest::Result<String> {
+    let client = Client::new(); //~ client_per_call
+    let params = [("grant_type", "client_credentials"), ("client_id", id), ("client_secret", secret)];
+    client.post(token_url).form(&params).send().await?.text().await
+}
+
+pub async fn refresh(token_url: &str, refresh_token: &str) -> reqwest::Result<String> {
+    let body = serde_json::json!({ "grant_type": "refresh_token", "refresh_token": refresh_token });
+    Client::new().post(token_url).json(&body).send().await?.text().await //~ client_per_call
+}

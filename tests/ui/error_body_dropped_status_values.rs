@@ -1,7 +1,8 @@
 //@ lints: error_body_dropped, unconsumed_response
 // error_body_dropped on what a path knows of the status, however the code spells it: a status
 // kept in a variable of any name, its class (`code / 100 == 2`), a match arm's guard on the
-// bound response, and an error value that the failure path sends on instead of returning.
+// bound response or the bound status, a test compared with `true`/`false`, and an error value
+// that the failure path sends on instead of returning.
 
 use std::sync::mpsc::Sender;
 
@@ -163,5 +164,61 @@ mod if_let_status {
             return Ok(None);
         }
         Ok(Some(res.error_for_status()?.text().await?))
+    }
+}
+
+mod spelled_out {
+    use super::Error;
+    use reqwest::{Client, StatusCode};
+
+    // A test compared with `false`: the same as `!status.is_success()`.
+    pub async fn compared_with_false(client: &Client, url: &str) -> Result<String, Error> {
+        let res = client.get(url).send().await?; //~ error_body_dropped
+        if res.status().is_success() == false {
+            return Err(Error::Status(res.status().as_u16()));
+        }
+        Ok(res.text().await?)
+    }
+
+    // `match resp.status()` with the status bound by name in each arm: the guard on the name
+    // is a guard on the status.
+    pub async fn guard_on_the_bound_status(client: &Client, url: &str) -> Result<String, Error> {
+        let res = client.get(url).send().await?; //~ error_body_dropped
+        match res.status() {
+            status if status.is_success() => Ok(res.text().await?),
+            status if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN => {
+                Err(Error::Unauthorized)
+            }
+            _ => Err(Error::Api(res.text().await?)),
+        }
+    }
+
+    // Silent: `== true` keeps the success on the then-branch, and the failure reads the body.
+    pub async fn compared_with_true(client: &Client, url: &str) -> Result<String, Error> {
+        let res = client.get(url).send().await?;
+        if res.status().is_success() == true {
+            Ok(res.text().await?)
+        } else {
+            Err(Error::Api(res.text().await?))
+        }
+    }
+
+    // Silent: a bound status whose guarded 404 is answered with a normal value.
+    pub async fn bound_probe(client: &Client, url: &str) -> Result<Option<String>, Error> {
+        let res = client.get(url).send().await?;
+        match res.status() {
+            status if status == StatusCode::NOT_FOUND => Ok(None),
+            status if status.is_success() => Ok(Some(res.text().await?)),
+            _ => Err(Error::Api(res.text().await?)),
+        }
+    }
+
+    // Silent: a name bound in an arm that is not the status (a counter compared in the guard).
+    pub async fn guard_on_something_else(client: &Client, url: &str, tries: u16) -> Result<String, Error> {
+        let res = client.get(url).send().await?;
+        match tries {
+            n if n == 401 => Err(Error::Status(n)),
+            _ => Ok(res.text().await?),
+        }
     }
 }

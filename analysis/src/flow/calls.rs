@@ -282,10 +282,15 @@ impl Engine<'_, '_> {
         if !COMMON_METHODS.contains(&method.as_str()) {
             if let Some(returns) = foreign::method_returns(self.cx.names.foreign_crates(), &method)
             {
+                let span = self.method_call_span(call);
+                let crates = self.cx.names.foreign_crates();
+                if let Some(handoff) = foreign::method_handoff(crates, &method) {
+                    let request = self.kind_of(&receiver);
+                    return self.foreign_call(returns, handoff, span, args, 1, request, state);
+                }
                 for arg in args {
                     self.hand_on(arg.value, state);
                 }
-                let span = self.method_call_span(call);
                 return self.foreign_value(returns, span, RequestKind::default(), state);
             }
         }
@@ -576,6 +581,9 @@ impl Engine<'_, '_> {
             }
         }
         if let Some(returns) = self.cx.names.foreign_function(&segments) {
+            if let Some(handoff) = self.cx.names.foreign_handoff(&segments) {
+                return self.foreign_call(returns, handoff, span, args, 0, None, state);
+            }
             for arg in args {
                 self.hand_on(arg.value, state);
             }

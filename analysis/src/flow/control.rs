@@ -1,7 +1,10 @@
 //! Statements, expressions and control flow: blocks, branches, `match`, loops (walked twice, so
 //! the second walk sees what the first iteration leaves alive), and early exits.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::engine::{Engine, Exit, LoopFrame, Release};
 use super::guards;
@@ -750,11 +753,18 @@ impl Engine<'_, '_> {
                 true => after_success_arm,
                 false => !guards::is_success_pattern(&arm.pat),
             };
-            // A guard on the status decides the arm: `Ok(r) if r.status() == 401 => bail!(..)`.
-            let guard_read = arm
-                .guard
-                .as_ref()
-                .map(|(_, guard)| self.read_condition(guard, state));
+            // A guard on the status decides the arm: `Ok(r) if r.status() == 401 => bail!(..)`,
+            // and `s if s == 401 => ..` on `match resp.status()` (the name is the status).
+            let guard_read = arm.guard.as_ref().map(|(_, guard)| {
+                match on_status.then(|| guards::binding_name(&arm.pat)).flatten() {
+                    Some(name) => {
+                        let status = HashMap::from_iter([(name, (*match_expr.expr).clone())]);
+                        let guard = guards::expand(guard, &status);
+                        Cow::Owned(self.read_condition(&guard, state).into_owned())
+                    }
+                    None => self.read_condition(guard, state),
+                }
+            });
             let guard_failure = guard_read.as_deref().and_then(guards::failure_branch);
             // After `Ok(r) if r.status().is_success() => ..`, an unguarded arm that binds the
             // same response again takes it on the other statuses.

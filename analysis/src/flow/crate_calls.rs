@@ -7,6 +7,7 @@ use super::vocabulary::*;
 use super::{CallKind, CallSite, ClientOrigin, PlaceKind, RequestKind};
 use crate::diagnostic::Span;
 use crate::model::crate_map::{FnId, Owner};
+use crate::model::foreign::Handoff;
 use crate::model::names::ReqwestItem;
 use crate::model::summary::ParamUse;
 use crate::model::syntax;
@@ -462,6 +463,81 @@ impl Engine<'_, '_> {
                     ..Value::default()
                 }
             }
+        }
+    }
+
+    /// A call of a dependency's function whose index says what it does with what it is given
+    /// ([`Handoff`]), read as a call of the crate's own function with that summary: a response
+    /// it hands back is the one given (checked, when it hands it back only on a success
+    /// status), one it reads or fails on is read or checked, and what it returns answers the
+    /// request of the argument it names.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn foreign_call(
+        &mut self,
+        returns: Returns,
+        handoff: &Handoff,
+        span: Span,
+        args: Vec<Arg>,
+        offset: usize,
+        receiver: Option<RequestKind>,
+        state: &mut State,
+    ) -> Value {
+        let summary = handoff.summary(returns);
+        let request = self.returned_kind(Some(&summary), receiver, &args, offset);
+        let mut handed_back: Vec<Id> = Vec::new();
+        for (position, arg) in args.into_iter().enumerate() {
+            let usage = summary.param(position + offset);
+            if usage.fails_on_status {
+                for &id in &arg.lent {
+                    self.facts.tracked[id].status_checked = true;
+                }
+                self.body.checked_by_call.extend(arg.lent.iter().copied());
+            }
+            if usage.reads {
+                self.read_by_callee(&arg.value.ids, usage);
+            }
+            if usage.returns && returns.kind == Kind::Response {
+                for &id in &arg.value.ids {
+                    self.facts.tracked[id].status_checked = true;
+                }
+                handed_back.extend(arg.value.ids.iter().copied());
+                if let Some(client) = arg.value.client {
+                    self.escape_client(client);
+                }
+            } else if usage.reads {
+                self.release(&arg.value.ids, state, Release::Read);
+            } else {
+                self.hand_on(arg.value, state);
+            }
+        }
+        if handed_back.is_empty() {
+            let value = self.foreign_value(returns, span, request, state);
+            if summary.returns_checked && returns.kind == Kind::Response {
+                for &id in &value.ids {
+                    let tracked = &mut self.facts.tracked[id];
+                    tracked.status_checked = true;
+                    tracked.checked_at_source = true;
+                    if !returns.future {
+                        self.succeeded(id, state);
+                    }
+                }
+            }
+            return value;
+        }
+        if summary.returns_checked {
+            for &id in &handed_back {
+                self.succeeded(id, state);
+            }
+        }
+        Value {
+            ids: handed_back,
+            shape: if returns.future {
+                Shape::Future(request)
+            } else {
+                Shape::Plain
+            },
+            client: None,
+            elements: Vec::new(),
         }
     }
 

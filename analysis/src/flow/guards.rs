@@ -389,6 +389,75 @@ pub(super) fn expand<'e>(
     Cow::Owned(expanded)
 }
 
+/// `expr` with each comparison of a test with a boolean literal read as the test or its
+/// negation: `resp.status().is_success() == false` is `!resp.status().is_success()`.
+pub(super) fn without_bool_comparisons(expr: Cow<'_, syn::Expr>) -> Cow<'_, syn::Expr> {
+    struct Finder(bool);
+    impl Visit<'_> for Finder {
+        fn visit_expr_binary(&mut self, binary: &syn::ExprBinary) {
+            self.0 |= bool_comparison(binary).is_some();
+            syn::visit::visit_expr_binary(self, binary);
+        }
+    }
+    struct Rewriter;
+    impl VisitMut for Rewriter {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::Binary(binary) = expr else {
+                return;
+            };
+            let Some((test, holds)) = bool_comparison(binary) else {
+                return;
+            };
+            let test = syn::Expr::Paren(syn::ExprParen {
+                attrs: Vec::new(),
+                paren_token: Default::default(),
+                expr: Box::new(test.clone()),
+            });
+            *expr = if holds {
+                test
+            } else {
+                syn::Expr::Unary(syn::ExprUnary {
+                    attrs: Vec::new(),
+                    op: syn::UnOp::Not(Default::default()),
+                    expr: Box::new(test),
+                })
+            };
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_expr(&expr);
+    if !finder.0 {
+        return expr;
+    }
+    let mut rewritten = expr.into_owned();
+    Rewriter.visit_expr_mut(&mut rewritten);
+    Cow::Owned(rewritten)
+}
+
+/// `test == false`, `true != test` and the like: the test, and whether the comparison holds
+/// when the test does.
+fn bool_comparison(binary: &syn::ExprBinary) -> Option<(&syn::Expr, bool)> {
+    let equal = match binary.op {
+        syn::BinOp::Eq(_) => true,
+        syn::BinOp::Ne(_) => false,
+        _ => return None,
+    };
+    let literal = |expr: &syn::Expr| match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Bool(value),
+            ..
+        }) => Some(value.value),
+        _ => None,
+    };
+    let (test, value) = match (literal(&binary.left), literal(&binary.right)) {
+        (None, Some(value)) => (&*binary.left, value),
+        (Some(value), None) => (&*binary.right, value),
+        _ => return None,
+    };
+    Some((test, value == equal))
+}
+
 /// Whether an expression reads a status: `resp.status()` (a binding of one reads through its
 /// definition, see [`expand`]).
 pub(super) fn is_status_check(expr: &syn::Expr) -> bool {
@@ -492,6 +561,14 @@ fn int_value(expr: &syn::Expr) -> Option<u64> {
             ..
         }) => int.base10_parse().ok(),
         syn::Expr::Paren(paren) => int_value(&paren.expr),
+        _ => None,
+    }
+}
+
+/// The name a catch-all arm binds the matched value to (`status` in `status if .. =>`).
+pub(super) fn binding_name(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::Ident(ident) if is_catch_all(pat) => Some(syntax::name(&ident.ident)),
         _ => None,
     }
 }

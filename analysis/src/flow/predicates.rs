@@ -16,17 +16,18 @@ use super::state::State;
 const MAX_DEPTH: usize = 3;
 
 impl Engine<'_, '_> {
-    /// `cond` as the guards read it: the crate's predicates inlined, then status bindings
-    /// replaced by their definitions.
+    /// `cond` as the guards read it: the crate's predicates inlined, status bindings replaced
+    /// by their definitions, and comparisons with `true`/`false` read as the test itself.
     pub(super) fn read_condition<'e>(
         &self,
         cond: &'e syn::Expr,
         state: &State,
     ) -> Cow<'e, syn::Expr> {
-        match self.inline_predicates(cond, state) {
+        let read = match self.inline_predicates(cond, state) {
             Some(inlined) => Cow::Owned(guards::expand(&inlined, &self.status_defs).into_owned()),
             None => guards::expand(cond, &self.status_defs),
-        }
+        };
+        guards::without_bool_comparisons(read)
     }
 
     /// `expr` with each call of a predicate of the crate replaced by the predicate's body on the

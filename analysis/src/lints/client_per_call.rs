@@ -102,7 +102,8 @@ pub(crate) fn check(
                     | TargetKind::BuildScript
             ) || (def.outline.name == "main" && def.outline.owner == Owner::Free)
                 || never_returns(&def.outline)
-                || is_once_per_session(&def.outline.name);
+                || is_once_per_session(&def.outline.name)
+                || def.outline.signs_in;
             unseen_callers && !exempt && def.outline.parent.is_none()
         })
         .collect();
@@ -120,11 +121,10 @@ pub(crate) fn check(
     reached.sort_by_key(|(entry, site)| (site.via.len(), *entry));
     for (entry, site) in reached {
         // A client built for a once-per-session operation the entry calls.
-        let one_shot = site
-            .via
-            .iter()
-            .chain([&site.builder_fn])
-            .any(|id| is_once_per_session(&map.fns[*id].outline.name));
+        let one_shot = site.via.iter().chain([&site.builder_fn]).any(|id| {
+            let outline = &map.fns[*id].outline;
+            is_once_per_session(&outline.name) || outline.signs_in
+        });
         if one_shot {
             continue;
         }

@@ -77,25 +77,28 @@ pub fn index_crate(
         }
     }
     let mut krate = derive(name, &outlines, &public_types);
-    // What the bodies build: a panic of the analysis costs the constructors, nothing else.
-    krate.constructors = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        constructors(name, &kept, &outlines)
+    // What the bodies do: a panic of the analysis costs the constructors and handoffs,
+    // nothing else.
+    let (constructors, handoffs) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_bodies(name, &kept, &outlines)
     }))
     .unwrap_or_default();
+    krate.constructors = constructors;
+    krate.handoffs = handoffs;
     krate
 }
 
-/// The crate's public functions that build a reqwest client and hand it back, alone or inside
-/// the value they return (`Client::with_config(cfg)` whose body runs `reqwest::Client::new()`,
-/// `ReqwestClient::new(url)` through its builder's `build()`): the flow analysis of the
-/// crate's bodies, round after round to a fixpoint as for the analyzed package, read from each
-/// function's summary ([`crate::flow::Summary::fresh_client`]). A function that only stores a
-/// client it was given builds none.
-fn constructors(
-    name: &str,
-    files: &[(DepFile<'_>, Names)],
-    outlines: &[FileOutline],
-) -> Vec<(String, String)> {
+/// What the crate's public functions do, by the flow analysis of its bodies, round after round
+/// to a fixpoint as for the analyzed package, read from each function's summary:
+/// - those that build a reqwest client and hand it back, alone or inside the value they return
+///   (`Client::with_config(cfg)` whose body runs `reqwest::Client::new()`, `ReqwestClient::new(url)`
+///   through its builder's `build()`; [`crate::flow::Summary::fresh_client`]). A function that
+///   only stores a client it was given builds none;
+/// - what those that return a reqwest value do with what they are given ([`foreign::Handoff`]),
+///   by name, where every public function and method of that name agrees.
+type BodyFacts = (Vec<(String, String)>, Vec<(String, foreign::Handoff)>);
+
+fn read_bodies(name: &str, files: &[(DepFile<'_>, Names)], outlines: &[FileOutline]) -> BodyFacts {
     let places: Vec<(ModulePlace, Option<&FileOutline>)> = files
         .iter()
         .zip(outlines)
@@ -181,24 +184,43 @@ fn constructors(
         dirty = Some(next);
     }
     let mut found: Vec<(String, String)> = Vec::new();
+    let mut handoffs: BTreeMap<&str, Vec<Option<foreign::Handoff>>> = BTreeMap::new();
     for (id, def) in map.fns.iter().enumerate() {
         let outline = &def.outline;
-        if !outline.is_pub || outline.parent.is_some() || outline.receiver.is_some() {
+        if !outline.is_pub || outline.parent.is_some() {
             continue;
         }
-        if summaries[id].fresh_client.is_none() {
-            continue;
-        }
-        let ty = match &outline.owner {
-            Owner::Free => String::new(),
-            Owner::Impl { self_ty, .. } => self_ty.clone(),
+        let (ty, inherent) = match &outline.owner {
+            Owner::Free => (String::new(), true),
+            Owner::Impl {
+                self_ty,
+                trait_name,
+            } => (self_ty.clone(), trait_name.is_none()),
             Owner::Trait { .. } => continue,
         };
+        if inherent && outline.declared.is_some() {
+            handoffs
+                .entry(&outline.name)
+                .or_default()
+                .push(foreign::Handoff::of(&summaries[id]));
+        }
+        if outline.receiver.is_some() || summaries[id].fresh_client.is_none() {
+            continue;
+        }
         found.push((ty, outline.name.clone()));
     }
     found.sort();
     found.dedup();
-    found
+    let handoffs = handoffs
+        .into_iter()
+        .filter_map(|(name, all)| {
+            let first = all.first()?.clone()?;
+            all.iter()
+                .all(|handoff| handoff.as_ref() == Some(&first))
+                .then(|| (name.to_owned(), first))
+        })
+        .collect();
+    (found, handoffs)
 }
 
 /// The index of a crate from its files' outlines and its public type names.
@@ -322,6 +344,7 @@ pub fn derive(
         functions,
         methods: method_table,
         constructors: Vec::new(),
+        handoffs: Vec::new(),
     }
 }
 
@@ -543,6 +566,53 @@ mod tests {
             ],
             "public functions without `self` whose bodies build a client and hand it back; \
              not `Sdk::build` nor `Exec::new`, which store the client they are given"
+        );
+    }
+
+    #[test]
+    fn handoffs_are_read_from_the_bodies() {
+        let krate = index(
+            &[(
+                "",
+                "use reqwest::{Method, RequestBuilder, Response};
+                 pub struct Error;
+                 pub async fn check(resp: Response) -> Result<Response, Error> {
+                     if resp.status().is_success() { return Ok(resp); }
+                     let _ = resp.text().await;
+                     Err(Error)
+                 }
+                 pub async fn fetch(url: &str) -> Result<Response, Error> {
+                     reqwest::get(url).await.map_err(|_| Error)
+                 }
+                 pub struct Api { http: reqwest::Client }
+                 impl Api {
+                     pub fn request(&self, method: Method, url: &str) -> RequestBuilder {
+                         self.http.request(method, url)
+                     }
+                     pub async fn ok(&self, resp: Response) -> Result<Response, Error> {
+                         check(resp).await
+                     }
+                 }
+                 pub mod other { pub fn ok(r: reqwest::Response) -> reqwest::Response { r } }",
+            )],
+            &[],
+        );
+        let check = krate.handoff("check").expect("`check` says what it does");
+        assert!(check.returns_checked);
+        assert!(check.params[0].returns && check.params[0].reads);
+        let request = krate
+            .handoff("request")
+            .expect("`request` carries its method");
+        assert_eq!(
+            request.request_from,
+            Some(1),
+            "the `Method` parameter, after `self`"
+        );
+        assert_eq!(krate.handoff("fetch"), None, "nothing beyond its signature");
+        assert_eq!(
+            krate.handoff("ok"),
+            None,
+            "two functions called `ok` that disagree"
         );
     }
 

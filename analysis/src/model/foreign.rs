@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::names::ReqwestItem;
+use super::summary::{ParamUse, RequestKind, Summary};
 use super::types::{Kind, Returns};
 
 /// The reqwest-related items one crate exports, by name.
@@ -24,6 +25,73 @@ pub struct ForeignCrate {
     /// a free function. Calling one is a client construction.
     #[serde(default)]
     pub constructors: Vec<(String, String)>,
+    /// What its public functions and methods that return a reqwest value do with the
+    /// responses and requests they are given, by name (every public item of that name
+    /// agrees): a checker that hands a response back, a retry helper that sends what a closure
+    /// builds.
+    #[serde(default)]
+    pub handoffs: Vec<(String, Handoff)>,
+}
+
+/// What a dependency's function does with what it is given, from its summary: enough for a
+/// caller to follow a response through it (`check(resp).await?` hands back `resp`, checked)
+/// and to know which request a response it returns answers (`retry(|| http.put(u).send())`
+/// answers a PUT).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handoff {
+    /// By parameter position (`self` included): hands the response given there back, reads
+    /// it, or fails on its status.
+    pub params: Vec<ParamUse>,
+    /// Every response it returns is handed back only on a success status.
+    pub returns_checked: bool,
+    /// What it returns answers the request given at this parameter position.
+    pub request_from: Option<usize>,
+    /// The request every response or builder it returns answers, by its own code.
+    pub returns_request: RequestKind,
+}
+
+impl Handoff {
+    /// The part of `summary` a caller in another crate reads; `None` when it says nothing
+    /// beyond the signature.
+    pub fn of(summary: &Summary) -> Option<Handoff> {
+        let params: Vec<ParamUse> = summary
+            .params
+            .iter()
+            .map(|usage| ParamUse {
+                reads: usage.reads,
+                streams: usage.streams,
+                reads_whole: usage.reads_whole,
+                returns: usage.returns,
+                fails_on_status: usage.fails_on_status,
+                ..ParamUse::default()
+            })
+            .collect();
+        let handoff = Handoff {
+            params,
+            returns_checked: summary.returns_checked,
+            request_from: summary.request_from,
+            returns_request: summary.returns_request.constant(),
+        };
+        let says_something = handoff.returns_checked
+            || handoff.request_from.is_some()
+            || handoff.returns_request != RequestKind::default()
+            || handoff
+                .params
+                .iter()
+                .any(|usage| *usage != ParamUse::default());
+        says_something.then_some(handoff)
+    }
+
+    /// As the summary of a function of the analyzed crate that returns `returns`.
+    pub fn summary(&self, returns: Returns) -> Summary {
+        Summary {
+            params: self.params.clone(),
+            returns_checked: self.returns_checked,
+            request_from: self.request_from,
+            returns_request: self.returns_request,
+            ..Summary::declared(Some(returns), self.params.len())
+        }
+    }
 }
 
 impl ForeignCrate {
@@ -57,6 +125,7 @@ impl ForeignCrate {
                 ),
             ],
             constructors: Vec::new(),
+            handoffs: Vec::new(),
         }
     }
 
@@ -74,6 +143,14 @@ impl ForeignCrate {
         self.constructors
             .iter()
             .any(|(known_ty, known)| known_ty == ty && known == name)
+    }
+
+    /// What its public function or method called `name` does with what it is given.
+    pub fn handoff(&self, name: &str) -> Option<&Handoff> {
+        self.handoffs
+            .iter()
+            .find(|(known, _)| known == name)
+            .map(|(_, handoff)| handoff)
     }
 
     /// The free function called `name`, if it returns a reqwest value.
@@ -116,6 +193,11 @@ pub fn with_builtins(dependencies: &[ForeignCrate]) -> Vec<ForeignCrate> {
                         known.constructors.push(constructor.clone());
                     }
                 }
+                for handoff in &dependency.handoffs {
+                    if known.handoff(&handoff.0).is_none() {
+                        known.handoffs.push(handoff.clone());
+                    }
+                }
             }
             None => all.push(dependency.clone()),
         }
@@ -137,6 +219,23 @@ pub fn method_returns(crates: &[ForeignCrate], name: &str) -> Option<Returns> {
                 Some(known) if known == *returns => {}
                 Some(_) => return None,
             }
+        }
+    }
+    agreed
+}
+
+/// What the foreign crates' methods called `name` do with what they are given, when every
+/// crate with such a method says the same (`None` when one says nothing or they disagree).
+pub fn method_handoff<'c>(crates: &'c [ForeignCrate], name: &str) -> Option<&'c Handoff> {
+    let mut agreed: Option<&Handoff> = None;
+    for krate in crates {
+        if !krate.methods.iter().any(|(_, method, _)| method == name) {
+            continue;
+        }
+        let handoff = krate.handoff(name)?;
+        match agreed {
+            Some(known) if known != handoff => return None,
+            _ => agreed = Some(handoff),
         }
     }
     agreed

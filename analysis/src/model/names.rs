@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use syn::visit::Visit;
 
-use super::foreign::ForeignCrate;
+use super::foreign::{ForeignCrate, Handoff};
 use super::syntax::{self, Import};
 use super::types::Returns;
 
@@ -52,8 +52,9 @@ pub struct Names {
     foreign: Vec<(String, usize)>,
     /// The foreign crates' tables.
     foreign_crates: std::sync::Arc<[ForeignCrate]>,
-    /// Bare names bound to a foreign crate's function (`use sdk::fetch;`).
-    foreign_functions: Vec<(String, Returns)>,
+    /// Bare names bound to a foreign crate's function (`use sdk::fetch;`): what it returns,
+    /// the crate (an index into `foreign_crates`) and the function's own name.
+    foreign_functions: Vec<(String, Returns, usize, String)>,
     /// Bare names bound to a foreign crate's item that is, or has, a constructor (`use
     /// async_openai::Client;`, `use sdk::connect;`): (name here, crate, item's own name).
     foreign_items: Vec<(String, usize, String)>,
@@ -136,9 +137,24 @@ impl Names {
             [name] => self
                 .foreign_functions
                 .iter()
-                .find(|(alias, _)| alias == name)
-                .map(|(_, returns)| *returns),
+                .find(|(alias, ..)| alias == name)
+                .map(|(_, returns, ..)| *returns),
             [first, .., last] => self.foreign_crate(first)?.function(last),
+            [] => None,
+        }
+    }
+
+    /// What the foreign crate's function a call path names does with what it is given.
+    pub fn foreign_handoff(&self, segments: &[String]) -> Option<&Handoff> {
+        match segments {
+            [name] => {
+                let (_, _, index, original) = self
+                    .foreign_functions
+                    .iter()
+                    .find(|(alias, ..)| alias == name)?;
+                self.foreign_crates.get(*index)?.handoff(original)
+            }
+            [first, .., last] => self.foreign_crate(first)?.handoff(last),
             [] => None,
         }
     }
@@ -410,10 +426,15 @@ impl UseCollector<'_> {
         if let Some(krate) = self.foreign_of(prefix) {
             if let Some(item) = krate.type_item(original) {
                 self.names.items.push((alias.to_owned(), item));
-            } else if let Some(returns) = krate.function(original) {
-                self.names
-                    .foreign_functions
-                    .push((alias.to_owned(), returns));
+            } else if let (Some(returns), Some(index)) =
+                (krate.function(original), self.foreign_index(prefix))
+            {
+                self.names.foreign_functions.push((
+                    alias.to_owned(),
+                    returns,
+                    index,
+                    original.to_owned(),
+                ));
             }
             return;
         }

@@ -93,6 +93,11 @@ pub struct FnOutline {
     /// A condition that calls it reads its body in its place.
     #[serde(default)]
     pub predicate: Option<Predicate>,
+    /// Its body sends an OAuth 2.0 grant that signs a user in: a `grant_type` of
+    /// `authorization_code` or `password` (RFC 6749, 4.1.3 and 4.3.2). Signing in is once per
+    /// session by protocol.
+    #[serde(default)]
+    pub signs_in: bool,
 }
 
 /// The body of a predicate function, to be read in place of its calls.

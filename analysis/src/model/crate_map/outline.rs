@@ -119,6 +119,7 @@ pub fn outline(
                     _ => None,
                 },
                 predicate: predicate(function.sig, function.block),
+                signs_in: function.block.is_some_and(sends_sign_in_grant),
             });
         }
     }
@@ -485,6 +486,54 @@ fn is_handler_attribute(attr: &syn::Attribute) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether a body names an OAuth 2.0 grant that signs a user in: the literal `grant_type` and
+/// the literal `authorization_code` or `password`, in code or inside a macro's tokens
+/// (`json!({"grant_type": "authorization_code", ..})`, `[("grant_type", "password")]`).
+fn sends_sign_in_grant(block: &syn::Block) -> bool {
+    #[derive(Default)]
+    struct Grant {
+        grant_type: bool,
+        sign_in: bool,
+    }
+    impl Grant {
+        fn literal(&mut self, text: &str) {
+            match text {
+                "grant_type" => self.grant_type = true,
+                "authorization_code" | "password" => self.sign_in = true,
+                _ => {}
+            }
+        }
+        fn tokens(&mut self, tokens: proc_macro2::TokenStream) {
+            for tree in tokens {
+                match tree {
+                    proc_macro2::TokenTree::Literal(literal) => {
+                        let written = literal.to_string();
+                        if let Some(text) = written
+                            .strip_prefix('"')
+                            .and_then(|rest| rest.strip_suffix('"'))
+                        {
+                            self.literal(text);
+                        }
+                    }
+                    proc_macro2::TokenTree::Group(group) => self.tokens(group.stream()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    impl Visit<'_> for Grant {
+        fn visit_lit_str(&mut self, literal: &syn::LitStr) {
+            self.literal(&literal.value());
+        }
+        fn visit_macro(&mut self, mac: &syn::Macro) {
+            self.tokens(mac.tokens.clone());
+        }
+    }
+    let mut grant = Grant::default();
+    grant.visit_block(block);
+    grant.grant_type && grant.sign_in
 }
 
 /// A framework's command attribute: tauri's `#[tauri::command]` (or `#[command]` after a

@@ -1,6 +1,7 @@
 //! Calls whose results only the dependencies' signatures and bodies explain. `cli_deps.rs`
 //! expects a finding on each line marked FLAGGED, and none elsewhere.
 
+mod handoffs;
 mod local;
 pub mod retry;
 

@@ -1,16 +1,21 @@
 //! A small SDK in the shape of published ones: its own client type whose request methods
 //! hand out its own request builder, whose `send` returns a `reqwest::Response`; methods and
-//! functions that return raw responses; a response wrapper; a middleware client.
+//! functions that return raw responses; a response wrapper; a middleware client; a status
+//! checker and a retry helper.
 
 mod call;
+mod check;
 
 pub use call::Call;
+pub use check::{check, Retry};
 
 /// The SDK's errors.
 #[derive(Debug)]
 pub enum Error {
     /// A transport error.
     Http(reqwest::Error),
+    /// A failure status, with the server's message.
+    Status(u16, String),
 }
 
 impl From<reqwest::Error> for Error {
