@@ -216,3 +216,52 @@ fn path_mode_says_which_named_files_were_left_out() {
         "error: `--bin NAME` selects a Cargo target by name, which needs workspace mode; with paths, use `--bins`, `--examples`, `--tests` or `--benches`\n"
     );
 }
+
+/// `kinds` with its `tool` binary behind the `cli` feature, and `default` as given.
+fn with_optional_tool(default: &str) -> tempfile::TempDir {
+    let manifest = format!(
+        "{}\n[features]\ndefault = [{default}]\ncli = []\nfull = [\"cli\"]\n\n[[bin]]\nname = \"tool\"\npath = \"src/bin/tool.rs\"\nrequired-features = [\"cli\"]\n",
+        package_manifest("kinds", "")
+    );
+    files_tree(&[("Cargo.toml", manifest)])
+}
+
+#[test]
+fn a_target_with_required_features_is_analyzed_when_they_are_enabled() {
+    let every_default = found(&package(), &[]);
+    assert!(
+        every_default.contains(&TOOL.to_string()),
+        "{every_default:?}"
+    );
+    let without_tool: Vec<String> = every_default.into_iter().filter(|f| f != TOOL).collect();
+
+    let optional = with_optional_tool("");
+    assert_eq!(
+        found(&optional, &[]),
+        without_tool,
+        "left out, as cargo leaves it out"
+    );
+    for flags in [
+        &["--features", "cli"][..],
+        &["--features", "full"],
+        &["--features", "other, cli"],
+        &["--all-features"],
+    ] {
+        assert!(
+            found(&optional, flags).contains(&TOOL.to_string()),
+            "{flags:?}"
+        );
+    }
+    assert_eq!(
+        found(&optional, &["--bin", "tool"]),
+        [BUILD, TOOL],
+        "named, it is analyzed"
+    );
+
+    let on_by_default = with_optional_tool("\"full\"");
+    assert!(found(&on_by_default, &[]).contains(&TOOL.to_string()));
+    assert_eq!(
+        found(&on_by_default, &["--no-default-features"]),
+        without_tool
+    );
+}

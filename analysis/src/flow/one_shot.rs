@@ -7,6 +7,12 @@
 //! task, when nothing out of the crate's sight can call it: it is no public API of a library,
 //! no trait method (called through the trait), no handler or framework command, carries no
 //! attribute macro, and is never used as a value (a callback may run any number of times).
+//!
+//! A library's public function that the package's own binary calls is a command of that
+//! binary (a CLI whose commands live in its library, `jira_cli::config::init(..)` from
+//! `main`): it is read as the package's own code, one-shot when every call of it is. This is
+//! a judgement: another crate may depend on the library and call it in a loop, out of sight,
+//! but the package says what the function is for by calling it from its `main`.
 
 use super::{CallKind, CrateFacts};
 use crate::model::crate_map::Owner;
@@ -43,10 +49,19 @@ pub fn one_shot_fns(krate: &CrateFacts<'_>) -> Vec<bool> {
                 && matches!(kind, TargetKind::Bin | TargetKind::BuildScript)
         })
         .collect();
+    let called_by_binary: Vec<bool> = calls_of
+        .iter()
+        .map(|calls| {
+            calls
+                .iter()
+                .any(|&(caller, ..)| map.targets[map.fns[caller].target].kind == TargetKind::Bin)
+        })
+        .collect();
     let callable_from_outside = |id: usize| {
         let def = &map.fns[id];
         let outline = &def.outline;
         let kind = map.targets[def.target].kind;
+        let public_api = map.is_public_api(id) && !called_by_binary[id];
         matches!(
             outline.owner,
             Owner::Trait { .. }
@@ -54,7 +69,7 @@ pub fn one_shot_fns(krate: &CrateFacts<'_>) -> Vec<bool> {
                     trait_name: Some(_),
                     ..
                 }
-        ) || (outline.is_pub && kind == TargetKind::Lib && map.is_public_api(id))
+        ) || (outline.is_pub && kind == TargetKind::Lib && public_api)
             || outline.handler_attr
             || outline.macro_attr
             || outline.command_attr

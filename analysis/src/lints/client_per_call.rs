@@ -76,6 +76,8 @@ pub(crate) fn check(
     out: &mut Vec<(usize, Diagnostic)>,
 ) {
     let map = krate.crate_map;
+    // A command of the package's own binary (one-shot code) runs once per process.
+    let one_shot = crate::flow::one_shot::one_shot_fns(krate);
     let entries: Vec<usize> = (0..map.fns.len())
         .filter(|&id| {
             let def = &map.fns[id];
@@ -103,7 +105,8 @@ pub(crate) fn check(
             ) || (def.outline.name == "main" && def.outline.owner == Owner::Free)
                 || never_returns(&def.outline)
                 || is_once_per_session(&def.outline.name)
-                || def.outline.signs_in;
+                || def.outline.signs_in
+                || one_shot.get(id).copied().unwrap_or(false);
             unseen_callers && !exempt && def.outline.parent.is_none()
         })
         .collect();
