@@ -110,19 +110,6 @@ struct Cli {
     #[arg(long, help_heading = "Target Selection")]
     all_targets: bool,
 
-    /// Features to count as enabled (comma- or space-separated, repeatable): a target whose
-    /// `required-features` they enable is analyzed.
-    #[arg(long, value_name = "FEATURES", action = ArgAction::Append, help_heading = "Feature Selection")]
-    features: Vec<String>,
-
-    /// Count every feature of the selected packages as enabled.
-    #[arg(long, help_heading = "Feature Selection")]
-    all_features: bool,
-
-    /// Do not count the `default` feature as enabled.
-    #[arg(long, help_heading = "Feature Selection")]
-    no_default_features: bool,
-
     /// Output format.
     #[arg(long, value_enum, default_value = "human", value_name = "FMT")]
     message_format: MessageFormat,
@@ -210,29 +197,12 @@ pub struct Targets {
     pub bench: Vec<String>,
     /// `--all-targets`.
     pub all_targets: bool,
-    /// The features counted as enabled, for targets with `required-features`.
-    pub features: Features,
-}
-
-/// The feature flags, as cargo has them: what decides which targets with
-/// `required-features` a build (and so an analysis) includes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Features {
-    /// `--features`, split on commas and spaces.
-    pub named: Vec<String>,
-    /// `--all-features`.
-    pub all: bool,
-    /// `--no-default-features`.
-    pub no_default: bool,
 }
 
 impl Targets {
     /// No target flag given: the library and the binaries, without their test code.
     pub fn is_default(&self) -> bool {
-        Targets {
-            features: Features::default(),
-            ..self.clone()
-        } == Targets::default()
+        *self == Targets::default()
     }
 
     /// The flags as written, for passing on to `cargo check`.
@@ -262,16 +232,6 @@ impl Targets {
                 out.push(flag.to_string());
                 out.push(name.clone());
             }
-        }
-        if !self.features.named.is_empty() {
-            out.push("--features".to_string());
-            out.push(self.features.named.join(","));
-        }
-        if self.features.all {
-            out.push("--all-features".to_string());
-        }
-        if self.features.no_default {
-            out.push("--no-default-features".to_string());
         }
         out
     }
@@ -369,17 +329,6 @@ pub fn parse(mut args: Vec<OsString>) -> Result<Args, Early> {
         benches: cli.benches,
         bench: cli.bench,
         all_targets: cli.all_targets,
-        features: Features {
-            named: cli
-                .features
-                .iter()
-                .flat_map(|list| list.split([',', ' ']))
-                .filter(|name| !name.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            all: cli.all_features,
-            no_default: cli.no_default_features,
-        },
     };
     if !cli.paths.is_empty() {
         let named = [

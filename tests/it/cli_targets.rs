@@ -217,51 +217,33 @@ fn path_mode_says_which_named_files_were_left_out() {
     );
 }
 
-/// `kinds` with its `tool` binary behind the `cli` feature, and `default` as given.
-fn with_optional_tool(default: &str) -> tempfile::TempDir {
-    let manifest = format!(
-        "{}\n[features]\ndefault = [{default}]\ncli = []\nfull = [\"cli\"]\n\n[[bin]]\nname = \"tool\"\npath = \"src/bin/tool.rs\"\nrequired-features = [\"cli\"]\n",
-        package_manifest("kinds", "")
-    );
-    files_tree(&[("Cargo.toml", manifest)])
-}
-
+/// A library whose public function builds a client per call, and a binary that calls it once:
+/// the binary, built by default, makes the function a command of a CLI (silent); built only
+/// with a feature the package does not enable by default, it is the optional CLI of a library
+/// and says nothing (the function is public API, flagged).
 #[test]
-fn a_target_with_required_features_is_analyzed_when_they_are_enabled() {
-    let every_default = found(&package(), &[]);
-    assert!(
-        every_default.contains(&TOOL.to_string()),
-        "{every_default:?}"
-    );
-    let without_tool: Vec<String> = every_default.into_iter().filter(|f| f != TOOL).collect();
-
-    let optional = with_optional_tool("");
-    assert_eq!(
-        found(&optional, &[]),
-        without_tool,
-        "left out, as cargo leaves it out"
-    );
-    for flags in [
-        &["--features", "cli"][..],
-        &["--features", "full"],
-        &["--features", "other, cli"],
-        &["--all-features"],
-    ] {
-        assert!(
-            found(&optional, flags).contains(&TOOL.to_string()),
-            "{flags:?}"
-        );
-    }
-    assert_eq!(
-        found(&optional, &["--bin", "tool"]),
-        [BUILD, TOOL],
-        "named, it is analyzed"
-    );
-
-    let on_by_default = with_optional_tool("\"full\"");
-    assert!(found(&on_by_default, &[]).contains(&TOOL.to_string()));
-    assert_eq!(
-        found(&on_by_default, &["--no-default-features"]),
-        without_tool
-    );
+fn only_a_binary_built_by_default_makes_library_functions_commands() {
+    const LIB: &str = "pub async fn status(url: &str) -> reqwest::Result<String> {
+    let client = reqwest::Client::new();
+    client.get(url).send().await?.text().await
+}
+";
+    const MAIN: &str = "#[tokio::main]
+async fn main() {
+    let _ = cli::status(\"https://example.com/\").await;
+}
+";
+    let package = |bin: &str| {
+        let manifest = format!("{}\n{bin}", package_manifest("cli", ""));
+        tree(&[
+            ("Cargo.toml", manifest.as_str()),
+            ("src/lib.rs", LIB),
+            ("src/main.rs", MAIN),
+        ])
+    };
+    assert_eq!(found(&package(""), &[]), Vec::<String>::new());
+    let default_on = "[features]\ndefault = [\"cli\"]\ncli = []\n\n[[bin]]\nname = \"cli\"\npath = \"src/main.rs\"\nrequired-features = [\"cli\"]\n";
+    assert_eq!(found(&package(default_on), &[]), Vec::<String>::new());
+    let optional = "[features]\ncli = []\n\n[[bin]]\nname = \"cli\"\npath = \"src/main.rs\"\nrequired-features = [\"cli\"]\n";
+    assert_eq!(found(&package(optional), &[]), ["src/lib.rs:2"]);
 }

@@ -348,13 +348,13 @@ pub(super) fn coordinate(
                     .and_then(|p| p.files.get(index)?.fns.get(id - range.start));
                 cached.map(|f| f.diagnostics.clone()).unwrap_or_default()
             });
-            let silenced = one_shot.get(id).copied().unwrap_or(false);
-            diagnostics.extend(
-                found
-                    .iter()
-                    .filter(|d| !(silenced && lints::SILENT_IN_ONE_SHOT.contains(&d.lint.name)))
-                    .cloned(),
-            );
+            // A response made once per round of a loop costs a connection per round there.
+            let silenced = |d: &Diagnostic| {
+                one_shot.get(id).copied().unwrap_or(false)
+                    && lints::SILENT_IN_ONE_SHOT.contains(&d.lint.name)
+                    && !analysis.facts[id].responses_per_item.contains(&d.span)
+            };
+            diagnostics.extend(found.iter().filter(|d| !silenced(d)).cloned());
             if keep {
                 fns.push(FnState {
                     summary: analysis.summaries[id].clone(),

@@ -562,6 +562,12 @@ impl<'a> ShardFile<'a> {
                     calls: facts.calls.clone(),
                     clients: facts.clients.clone(),
                     passes: facts.passes.clone(),
+                    responses_per_item: facts
+                        .tracked
+                        .iter()
+                        .filter(|tracked| tracked.per_item)
+                        .map(|tracked| tracked.span)
+                        .collect(),
                 },
                 reads,
                 unparsed,

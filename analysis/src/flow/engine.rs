@@ -310,6 +310,7 @@ impl<'f> Engine<'_, 'f> {
             streamed: false,
             whole_read: false,
             fails_on_status: false,
+            per_item: self.body.loop_depth > 0,
         });
         self.by_span.insert(key, id);
         id

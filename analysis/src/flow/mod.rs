@@ -181,6 +181,8 @@ pub struct Tracked {
     /// A borrowed response on which a path taken on a failure status produces an error: the
     /// function is a status checker that turns a failure into an error without the body.
     pub fails_on_status: bool,
+    /// Made inside a loop of its function: once per round.
+    pub per_item: bool,
 }
 
 impl Tracked {
@@ -434,4 +436,8 @@ pub struct FnFacts {
     /// What it passes to the crate's functions.
     #[serde(default)]
     pub passes: Vec<Pass>,
+    /// Where it makes a response once per round of a loop: in one-shot code that costs a
+    /// connection per round, not once.
+    #[serde(default)]
+    pub responses_per_item: Vec<Span>,
 }

@@ -12,7 +12,9 @@
 //! binary (a CLI whose commands live in its library, `jira_cli::config::init(..)` from
 //! `main`): it is read as the package's own code, one-shot when every call of it is. This is
 //! a judgement: another crate may depend on the library and call it in a loop, out of sight,
-//! but the package says what the function is for by calling it from its `main`.
+//! but the package says what the function is for by calling it from its `main`. An optional
+//! binary (built only with `required-features` the package does not enable by default, the
+//! CLI of an SDK) says nothing of that.
 
 use super::{CallKind, CrateFacts};
 use crate::model::crate_map::Owner;
@@ -52,9 +54,10 @@ pub fn one_shot_fns(krate: &CrateFacts<'_>) -> Vec<bool> {
     let called_by_binary: Vec<bool> = calls_of
         .iter()
         .map(|calls| {
-            calls
-                .iter()
-                .any(|&(caller, ..)| map.targets[map.fns[caller].target].kind == TargetKind::Bin)
+            calls.iter().any(|&(caller, ..)| {
+                let target = &map.targets[map.fns[caller].target];
+                target.kind == TargetKind::Bin && !target.optional
+            })
         })
         .collect();
     let callable_from_outside = |id: usize| {

@@ -106,6 +106,7 @@ fn read_bodies(name: &str, files: &[(DepFile<'_>, Names)], outlines: &[FileOutli
             let place = ModulePlace {
                 target: name.to_owned(),
                 kind: TargetKind::Lib,
+                optional: false,
                 module: file.module.clone(),
             };
             (place, Some(outline))

@@ -29,6 +29,9 @@ pub struct ModulePlace {
     pub target: String,
     /// What kind of target it is.
     pub kind: TargetKind,
+    /// A target cargo builds only with features the package does not enable by default (its
+    /// `required-features`): an optional CLI of a library.
+    pub optional: bool,
     /// The module path from the target's root (`["net", "client"]`; empty for the root).
     pub module: Vec<String>,
 }
@@ -39,6 +42,7 @@ impl ModulePlace {
         ModulePlace {
             target: target.into(),
             kind,
+            optional: false,
             module: Vec::new(),
         }
     }
@@ -113,6 +117,7 @@ impl ModulePlace {
         ModulePlace {
             target: crate_name(target),
             kind,
+            optional: false,
             module,
         }
     }

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::modtree::module_files;
 use super::{Plan, Unit};
-use crate::args::{Features, Targets};
+use crate::args::Targets;
 use crate::cache::{self, Cache, ModuleCache};
 use crate::levels::Levels;
 use crate::units::{CargoContext, SourceFile};
@@ -185,11 +185,7 @@ pub fn plan(
 ///   `--test` for benchmarks too) and the benchmarks; `--bench NAME`: that benchmark;
 /// - `--all-targets`: all of the above;
 /// - the build script whenever any other target of its package is selected, since cargo
-///   builds (and clippy lints) it for any of them;
-/// - a target whose `required-features` the enabled features (the package's default ones,
-///   `--features`, `--all-features`, less `default` with `--no-default-features`) do not
-///   include is left out, as cargo leaves it out of the build (an optional CLI of a library,
-///   `required-features = ["cli"]`), unless it is named (`--bin NAME`).
+///   builds (and clippy lints) it for any of them.
 ///
 /// A name (`--bin NAME`..) that no selected package has is an error, as in cargo.
 fn choose_targets<'m>(
@@ -200,14 +196,8 @@ fn choose_targets<'m>(
     let all = flags.all_targets;
     let tests = flags.tests || all;
     let benches = flags.benches || all;
-    let pick = |package: &Package, target: &Target| -> Option<bool> {
+    let pick = |target: &Target| -> Option<bool> {
         let named = |names: &[String]| names.contains(&target.name);
-        let by_name = [&flags.bin, &flags.example, &flags.test, &flags.bench]
-            .into_iter()
-            .any(|names| named(names));
-        if !by_name && !features_enable(package, &flags.features, &target.required_features) {
-            return None;
-        }
         let mut selected = false;
         let mut test_code = false;
         let mut select = |on: bool, test: bool| {
@@ -262,7 +252,7 @@ fn choose_targets<'m>(
             let mut chosen: Vec<(&Target, bool)> = package
                 .targets
                 .iter()
-                .filter_map(|t| pick(package, t).map(|test| (t, test)))
+                .filter_map(|t| pick(t).map(|test| (t, test)))
                 .collect();
             if !chosen.is_empty() {
                 chosen.extend(
@@ -278,17 +268,11 @@ fn choose_targets<'m>(
         .collect())
 }
 
-/// Whether the features the flags enable in `package` (with those they enable in turn)
-/// include every one of `required`.
-fn features_enable(package: &Package, flags: &Features, required: &[String]) -> bool {
-    if required.is_empty() || flags.all {
-        return true;
-    }
+/// Whether cargo builds `target` only with features the package does not enable by default:
+/// some of its `required-features` are not among the default ones (and those they enable).
+fn is_optional(package: &Package, target: &Target) -> bool {
     let mut enabled: Vec<&str> = Vec::new();
-    let mut pending: Vec<&str> = flags.named.iter().map(String::as_str).collect();
-    if !flags.no_default {
-        pending.push("default");
-    }
+    let mut pending: Vec<&str> = vec!["default"];
     while let Some(feature) = pending.pop() {
         if enabled.contains(&feature) {
             continue;
@@ -298,9 +282,10 @@ fn features_enable(package: &Package, flags: &Features, required: &[String]) -> 
             pending.extend(implied.iter().map(String::as_str));
         }
     }
-    required
+    target
+        .required_features
         .iter()
-        .all(|feature| enabled.contains(&feature.as_str()))
+        .any(|feature| !enabled.contains(&feature.as_str()))
 }
 
 /// What kind of target this is, for the analysis.
@@ -387,6 +372,7 @@ fn package_files(
             target: serde_json::to_value(target).unwrap_or(serde_json::Value::Null),
         };
         let kind = place_kind(target);
+        let optional = is_optional(package, target);
         let crate_name = reqleak_analysis::source::crate_name(&target.name);
         for file in module_files(target.src_path.as_std_path(), skip, seen, modules) {
             if file.test_only && !test_code {
@@ -399,6 +385,7 @@ fn package_files(
                 place: Some(reqleak_analysis::ModulePlace {
                     target: crate_name.clone(),
                     kind,
+                    optional,
                     module: file.module,
                 }),
             });

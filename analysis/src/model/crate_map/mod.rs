@@ -215,6 +215,8 @@ pub struct Target {
     pub name: String,
     /// Its kind.
     pub kind: TargetKind,
+    /// Built only with features the package does not enable by default.
+    pub optional: bool,
 }
 
 #[derive(Default, Debug)]
@@ -440,6 +442,7 @@ impl CrateMap {
         let target = Target {
             name: place.target.clone(),
             kind: place.kind,
+            optional: place.optional,
         };
         match self.targets.iter().position(|known| *known == target) {
             Some(index) => index,

@@ -4,7 +4,7 @@
 // costs one connection, once, as the process exits (the review rubric's one-shot processes), so
 // `unconsumed_response`, `error_body_dropped` and `await_holding_response` stay silent. The same
 // code called once per item, also called from a loop, used as a value (a callback), or behind
-// a trait is reported.
+// a trait is reported, and so is a response one-shot code makes in each round of a loop.
 
 use std::error::Error;
 use std::time::Duration;
@@ -24,6 +24,7 @@ fn main() -> Result<()> {
     for target in ["a", "b"] {
         check(&client, target)?;
     }
+    reachable(&client, &["https://a.example.com/", "https://b.example.com/"]);
     let sizes: Vec<u64> = ["x", "y"].iter().map(size_of_asset).collect();
     println!("{sizes:?}");
     Ok(())
@@ -49,6 +50,18 @@ fn announce(client: &Client) -> Result<()> {
     let resp = client.post("https://example.com/installs").send()?;
     println!("{}", resp.status());
     Ok(())
+}
+
+// Called once, by `main`, but a response per round of its loop: a connection per site.
+fn reachable(client: &Client, sites: &[&str]) -> Vec<String> {
+    let mut up = Vec::new();
+    for site in sites {
+        match client.get(*site).send() { //~ unconsumed_response
+            Ok(_) => up.push(site.to_string()),
+            Err(e) => eprintln!("{site}: {e}"),
+        }
+    }
+    up
 }
 
 // Called once per target, in a loop.
