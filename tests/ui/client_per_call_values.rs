@@ -177,6 +177,32 @@ async fn measure(api: &Api) -> reqwest::Result<usize> {
     api.count("/").await
 }
 
+// A constructor whose builder falls back to a default client (`unwrap_or_default()`): either
+// way a new pool, in the value.
+pub struct TokenApi {
+    http: Client,
+}
+
+impl TokenApi {
+    pub fn new(token: &str) -> Self {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Ok(value) = reqwest::header::HeaderValue::from_str(token) {
+            headers.insert(reqwest::header::AUTHORIZATION, value);
+        }
+        let http = Client::builder().default_headers(headers).build().unwrap_or_default();
+        TokenApi { http }
+    }
+
+    pub async fn me(&self) -> reqwest::Result<String> {
+        self.http.get("https://example.com/me").send().await?.text().await
+    }
+}
+
+pub async fn who_am_i(token: &str) -> reqwest::Result<String> {
+    let api = TokenApi::new(token); //~ client_per_call
+    api.me().await
+}
+
 // ---------------------------------------------------------------- silent
 
 // A constructor that stores the client it was given: the caller's client, no new pool.

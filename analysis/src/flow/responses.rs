@@ -64,8 +64,9 @@ impl Engine<'_, '_> {
                     elements: Vec::new(),
                 });
             }
+            // `build().unwrap_or_default()`: the client built, or a default one, as new.
             Shape::Client
-                if matches!(method, "clone" | "build")
+                if matches!(method, "clone" | "build" | "unwrap_or_default")
                     || PASS_THROUGHS.contains(&method)
                     || CLIENT_BUILDER_STEPS.contains(&method) =>
             {
