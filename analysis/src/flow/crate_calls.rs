@@ -326,10 +326,7 @@ impl Engine<'_, '_> {
                 .unwrap_or_default();
             if usage.fails_on_status {
                 // A status checker of the crate: past it, the status is a success.
-                for &id in &arg.lent {
-                    self.facts.tracked[id].status_checked = true;
-                }
-                self.body.checked_by_call.extend(arg.lent.iter().copied());
+                self.lent_to_checker(&arg.lent);
             }
             if !arg.lent_mut.is_empty() {
                 // `&mut resp`: a callee that reads through the borrow reads the body; what
@@ -399,14 +396,7 @@ impl Engine<'_, '_> {
                     let value = self.source(span, request, future, state);
                     if checked {
                         // A helper that hands it back only on success: checked there.
-                        for &id in &value.ids {
-                            let tracked = &mut self.facts.tracked[id];
-                            tracked.status_checked = true;
-                            tracked.checked_at_source = true;
-                            if !future {
-                                self.succeeded(id, state);
-                            }
-                        }
+                        self.checked_at_source(&value.ids, future, state);
                     }
                     value
                 } else {
@@ -415,16 +405,7 @@ impl Engine<'_, '_> {
                             self.succeeded(id, state);
                         }
                     }
-                    Value {
-                        ids: handed_back,
-                        shape: if future {
-                            Shape::Future(request)
-                        } else {
-                            Shape::Plain
-                        },
-                        client: None,
-                        elements: Vec::new(),
-                    }
+                    Value::handed_back(handed_back, future, request)
                 }
             }
             Some(Returns {
@@ -488,10 +469,7 @@ impl Engine<'_, '_> {
         for (position, arg) in args.into_iter().enumerate() {
             let usage = summary.param(position + offset);
             if usage.fails_on_status {
-                for &id in &arg.lent {
-                    self.facts.tracked[id].status_checked = true;
-                }
-                self.body.checked_by_call.extend(arg.lent.iter().copied());
+                self.lent_to_checker(&arg.lent);
             }
             if usage.reads {
                 self.read_by_callee(&arg.value.ids, usage);
@@ -513,14 +491,7 @@ impl Engine<'_, '_> {
         if handed_back.is_empty() {
             let value = self.foreign_value(returns, span, request, state);
             if summary.returns_checked && returns.kind == Kind::Response {
-                for &id in &value.ids {
-                    let tracked = &mut self.facts.tracked[id];
-                    tracked.status_checked = true;
-                    tracked.checked_at_source = true;
-                    if !returns.future {
-                        self.succeeded(id, state);
-                    }
-                }
+                self.checked_at_source(&value.ids, returns.future, state);
             }
             return value;
         }
@@ -529,15 +500,27 @@ impl Engine<'_, '_> {
                 self.succeeded(id, state);
             }
         }
-        Value {
-            ids: handed_back,
-            shape: if returns.future {
-                Shape::Future(request)
-            } else {
-                Shape::Plain
-            },
-            client: None,
-            elements: Vec::new(),
+        Value::handed_back(handed_back, returns.future, request)
+    }
+
+    /// Responses lent to a status checker (`check(&resp)?`): past the call, a success.
+    fn lent_to_checker(&mut self, lent: &[Id]) {
+        for &id in lent {
+            self.facts.tracked[id].status_checked = true;
+        }
+        self.body.checked_by_call.extend(lent.iter().copied());
+    }
+
+    /// Responses of a helper that hands them back only on a success status: checked there
+    /// (once awaited, for a future).
+    fn checked_at_source(&mut self, ids: &[Id], future: bool, state: &mut State) {
+        for &id in ids {
+            let tracked = &mut self.facts.tracked[id];
+            tracked.status_checked = true;
+            tracked.checked_at_source = true;
+            if !future {
+                self.succeeded(id, state);
+            }
         }
     }
 

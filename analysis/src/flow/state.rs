@@ -98,6 +98,19 @@ impl Value {
         }
     }
 
+    /// Responses a callee hands back: as they are, or in the future it returns (an `async fn`),
+    /// answering `request`.
+    pub fn handed_back(ids: Vec<Id>, future: bool, request: super::RequestKind) -> Self {
+        Value {
+            shape: if future {
+                Shape::Future(request)
+            } else {
+                Shape::Plain
+            },
+            ..Value::responses(ids)
+        }
+    }
+
     /// The union of two values that reach the same place on different paths.
     pub fn join(mut self, other: Value) -> Value {
         // A path that yields nothing of interest (an arm that returned) keeps the other's parts.
