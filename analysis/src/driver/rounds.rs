@@ -281,11 +281,16 @@ pub(super) fn coordinate(
 
     // The whole-crate lints.
     let paths: Vec<Option<String>> = files.iter().map(|f| f.display.map(str::to_owned)).collect();
+    // Responses of one-shot code (a `main`, what only it calls, once) cost one connection
+    // right before the process exits: the response lints stay silent there, and a client
+    // built there is no pool per call.
+    let one_shot = crate::flow::one_shot::one_shot_fns(&analysis.crate_map, &analysis.facts);
     let crate_facts = CrateFacts {
         crate_map: &analysis.crate_map,
         summaries: &analysis.summaries,
         fns: &analysis.facts,
         paths: &paths,
+        one_shot: &one_shot,
     };
     let mut crate_findings: Vec<(usize, Diagnostic)> = Vec::new();
     if let Err(panic) = panic::catch_unwind(AssertUnwindSafe(|| {
@@ -294,10 +299,6 @@ pub(super) fn coordinate(
         drop(panic);
         crate_findings.clear();
     }
-
-    // Responses of one-shot code (a `main`, what only it calls, once) cost one connection
-    // right before the process exits: the response lints stay silent there.
-    let one_shot = crate::flow::one_shot::one_shot_fns(&crate_facts);
 
     // The per-file lints, where they must run.
     let lint_files: Option<Arc<HashSet<usize>>> = previous.map(|_| {

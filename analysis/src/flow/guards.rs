@@ -365,11 +365,7 @@ pub(super) fn expand<'e>(
             if let syn::Expr::Path(path) = expr {
                 if let Some(ident) = path.path.get_ident() {
                     if let Some(definition) = self.defs.get(&syntax::name(ident)) {
-                        *expr = syn::Expr::Paren(syn::ExprParen {
-                            attrs: Vec::new(),
-                            paren_token: Default::default(),
-                            expr: Box::new(definition.clone()),
-                        });
+                        *expr = parenthesized(definition.clone());
                         return;
                     }
                 }
@@ -409,11 +405,7 @@ pub(super) fn without_bool_comparisons(expr: Cow<'_, syn::Expr>) -> Cow<'_, syn:
             let Some((test, holds)) = bool_comparison(binary) else {
                 return;
             };
-            let test = syn::Expr::Paren(syn::ExprParen {
-                attrs: Vec::new(),
-                paren_token: Default::default(),
-                expr: Box::new(test.clone()),
-            });
+            let test = parenthesized(test.clone());
             *expr = if holds {
                 test
             } else {
@@ -433,6 +425,15 @@ pub(super) fn without_bool_comparisons(expr: Cow<'_, syn::Expr>) -> Cow<'_, syn:
     let mut rewritten = expr.into_owned();
     Rewriter.visit_expr_mut(&mut rewritten);
     Cow::Owned(rewritten)
+}
+
+/// `(expr)`: read in place of a name or inside an operator, it keeps its own precedence.
+fn parenthesized(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Paren(syn::ExprParen {
+        attrs: Vec::new(),
+        paren_token: Default::default(),
+        expr: Box::new(expr),
+    })
 }
 
 /// `test == false`, `true != test` and the like: the test, and whether the comparison holds

@@ -424,6 +424,8 @@ pub struct CrateFacts<'a> {
     pub fns: &'a [FnFacts],
     /// Each file's path as shown to the user, when known (for notes naming other files).
     pub paths: &'a [Option<String>],
+    /// Whether each function is one-shot code ([`one_shot::one_shot_fns`]), by [`FnId`].
+    pub one_shot: &'a [bool],
 }
 
 /// One function's calls and clients.

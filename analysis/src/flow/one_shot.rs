@@ -16,18 +16,18 @@
 //! binary (built only with `required-features` the package does not enable by default, the
 //! CLI of an SDK) says nothing of that.
 
-use super::{CallKind, CrateFacts};
-use crate::model::crate_map::Owner;
+use super::{CallKind, FnFacts};
+use crate::model::crate_map::{CrateMap, Owner};
 use crate::model::place::TargetKind;
 
-/// Whether each function of the crate (by [`crate::model::crate_map::FnId`]) is one-shot.
-pub fn one_shot_fns(krate: &CrateFacts<'_>) -> Vec<bool> {
-    let map = krate.crate_map;
-    let count = map.fns.len().min(krate.fns.len());
+/// Whether each function of the crate (by [`crate::model::crate_map::FnId`]) is one-shot,
+/// from the calls of each (`fns`, by the same ids).
+pub fn one_shot_fns(map: &CrateMap, fns: &[FnFacts]) -> Vec<bool> {
+    let count = map.fns.len().min(fns.len());
     // Every call of each function: (caller, made once per item, what the call is).
     let mut calls_of: Vec<Vec<(usize, bool, CallKind)>> = vec![Vec::new(); count];
     let mut used_as_value = vec![false; count];
-    for (caller, facts) in krate.fns.iter().enumerate().take(count) {
+    for (caller, facts) in fns.iter().enumerate().take(count) {
         for call in &facts.calls {
             if let Some(calls) = calls_of.get_mut(call.callee) {
                 calls.push((caller, call.repeated, call.kind));

@@ -76,8 +76,6 @@ pub(crate) fn check(
     out: &mut Vec<(usize, Diagnostic)>,
 ) {
     let map = krate.crate_map;
-    // A command of the package's own binary (one-shot code) runs once per process.
-    let one_shot = crate::flow::one_shot::one_shot_fns(krate);
     let entries: Vec<usize> = (0..map.fns.len())
         .filter(|&id| {
             let def = &map.fns[id];
@@ -106,7 +104,8 @@ pub(crate) fn check(
                 || never_returns(&def.outline)
                 || is_once_per_session(&def.outline.name)
                 || def.outline.signs_in
-                || one_shot.get(id).copied().unwrap_or(false);
+                // A command of the package's own binary runs once per process.
+                || krate.one_shot.get(id).copied().unwrap_or(false);
             unseen_callers && !exempt && def.outline.parent.is_none()
         })
         .collect();
@@ -124,11 +123,11 @@ pub(crate) fn check(
     reached.sort_by_key(|(entry, site)| (site.via.len(), *entry));
     for (entry, site) in reached {
         // A client built for a once-per-session operation the entry calls.
-        let one_shot = site.via.iter().chain([&site.builder_fn]).any(|id| {
+        let once_per_session = site.via.iter().chain([&site.builder_fn]).any(|id| {
             let outline = &map.fns[*id].outline;
             is_once_per_session(&outline.name) || outline.signs_in
         });
-        if one_shot {
+        if once_per_session {
             continue;
         }
         let file = map.fns[site.builder_fn].file;

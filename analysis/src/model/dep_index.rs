@@ -214,12 +214,7 @@ fn read_bodies(name: &str, files: &[(DepFile<'_>, Names)], outlines: &[FileOutli
     found.dedup();
     let handoffs = handoffs
         .into_iter()
-        .filter_map(|(name, all)| {
-            let first = all.first()?.clone()?;
-            all.iter()
-                .all(|handoff| handoff.as_ref() == Some(&first))
-                .then(|| (name.to_owned(), first))
-        })
+        .filter_map(|(name, all)| Some((name.to_owned(), agreed(all.into_iter())?)))
         .collect();
     (found, handoffs)
 }
@@ -378,11 +373,13 @@ fn returns(function: &FnOutline, acting: &HashMap<String, Kind>) -> Option<Retur
     })
 }
 
-/// The one value every item agrees on (`None` when one returns nothing of reqwest's, or they
-/// disagree).
-fn agreed(mut found: impl Iterator<Item = Option<Returns>>) -> Option<Returns> {
+/// The one value every item agrees on (`None` when one has none, such as nothing of reqwest's
+/// to return, or they disagree).
+fn agreed<T: PartialEq>(mut found: impl Iterator<Item = Option<T>>) -> Option<T> {
     let first = found.next()??;
-    found.all(|other| other == Some(first)).then_some(first)
+    found
+        .all(|other| other.as_ref() == Some(&first))
+        .then_some(first)
 }
 
 /// The names of a file's `pub` structs, enums, unions and type aliases.

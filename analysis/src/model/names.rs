@@ -52,9 +52,9 @@ pub struct Names {
     foreign: Vec<(String, usize)>,
     /// The foreign crates' tables.
     foreign_crates: std::sync::Arc<[ForeignCrate]>,
-    /// Bare names bound to a foreign crate's function (`use sdk::fetch;`): what it returns,
-    /// the crate (an index into `foreign_crates`) and the function's own name.
-    foreign_functions: Vec<(String, Returns, usize, String)>,
+    /// Bare names bound to a foreign crate's function that returns a reqwest value (`use
+    /// sdk::fetch;`): (name here, crate, function's own name).
+    foreign_functions: Vec<(String, usize, String)>,
     /// Bare names bound to a foreign crate's item that is, or has, a constructor (`use
     /// async_openai::Client;`, `use sdk::connect;`): (name here, crate, item's own name).
     foreign_items: Vec<(String, usize, String)>,
@@ -133,28 +133,31 @@ impl Names {
     /// What a foreign crate's function a call path names returns (`sdk::fetch`, or `fetch`
     /// after `use sdk::fetch;`).
     pub fn foreign_function(&self, segments: &[String]) -> Option<Returns> {
-        match segments {
-            [name] => self
-                .foreign_functions
-                .iter()
-                .find(|(alias, ..)| alias == name)
-                .map(|(_, returns, ..)| *returns),
-            [first, .., last] => self.foreign_crate(first)?.function(last),
-            [] => None,
-        }
+        let (krate, name) = self.foreign_function_named(segments)?;
+        krate.function(name)
     }
 
     /// What the foreign crate's function a call path names does with what it is given.
-    pub fn foreign_handoff(&self, segments: &[String]) -> Option<&Handoff> {
+    pub fn foreign_handoff<'s>(&'s self, segments: &'s [String]) -> Option<&'s Handoff> {
+        let (krate, name) = self.foreign_function_named(segments)?;
+        krate.handoff(name)
+    }
+
+    /// The foreign crate a call path names a function of, and the function's own name
+    /// (`sdk::fetch`, or `fetch` after `use sdk::fetch;`).
+    fn foreign_function_named<'s>(
+        &'s self,
+        segments: &'s [String],
+    ) -> Option<(&'s ForeignCrate, &'s str)> {
         match segments {
             [name] => {
-                let (_, _, index, original) = self
+                let (_, index, original) = self
                     .foreign_functions
                     .iter()
                     .find(|(alias, ..)| alias == name)?;
-                self.foreign_crates.get(*index)?.handoff(original)
+                Some((self.foreign_crates.get(*index)?, original))
             }
-            [first, .., last] => self.foreign_crate(first)?.handoff(last),
+            [first, .., last] => Some((self.foreign_crate(first)?, last)),
             [] => None,
         }
     }
@@ -426,15 +429,12 @@ impl UseCollector<'_> {
         if let Some(krate) = self.foreign_of(prefix) {
             if let Some(item) = krate.type_item(original) {
                 self.names.items.push((alias.to_owned(), item));
-            } else if let (Some(returns), Some(index)) =
+            } else if let (Some(_), Some(index)) =
                 (krate.function(original), self.foreign_index(prefix))
             {
-                self.names.foreign_functions.push((
-                    alias.to_owned(),
-                    returns,
-                    index,
-                    original.to_owned(),
-                ));
+                self.names
+                    .foreign_functions
+                    .push((alias.to_owned(), index, original.to_owned()));
             }
             return;
         }
