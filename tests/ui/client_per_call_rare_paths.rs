@@ -2,7 +2,7 @@
 // client_per_call on paths that run rarely: a constructor (an associated function returning
 // `Self` or the impl's type), a consuming builder's last step (or its `IntoFuture`), the code after a condition
 // re-checked under a lock, a once-initializer, and a `pub fn` that the crate's public API does
-// not reach (a private module, not re-exported). Each has a look-alike that is still flagged.
+// not reach (a private module, not re-exported, nor a method of a public type). Each has a look-alike that is still flagged.
 // This file is a library root, so its `pub` items are its public API.
 
 use std::sync::{Once, OnceLock};
@@ -317,6 +317,29 @@ mod api {
 }
 
 pub use api::Api as PublicApi;
+
+// Look-alike: a public type of the crate root, whose methods an `impl` block in a private module
+// adds: they are public API wherever the block is.
+pub struct Service;
+
+mod service_methods {
+    use reqwest::Client;
+
+    impl crate::Service {
+        pub async fn status(&self, url: &str) -> reqwest::Result<String> {
+            Client::new().get(url).send().await?.text().await //~ client_per_call
+        }
+    }
+
+    // A type of the private module, with an `impl` there too: only the crate calls it.
+    pub(crate) struct Probe;
+
+    impl Probe {
+        pub async fn status(&self, url: &str) -> reqwest::Result<String> {
+            Client::new().get(url).send().await?.text().await
+        }
+    }
+}
 
 // Look-alike: a public function reaching the private one, on every call.
 pub async fn resolve(url: &str) -> reqwest::Result<String> {

@@ -141,6 +141,10 @@ pub struct ModuleOutline {
     pub private_children: Vec<String>,
     /// Its `pub use` declarations: what it re-exports.
     pub reexports: Vec<UseDecl>,
+    /// The types it declares `pub` (structs, enums, unions, aliases): an inherent method of
+    /// one is public API wherever its `impl` block is.
+    #[serde(default)]
+    pub pub_types: Vec<String>,
 }
 
 /// A named field of a struct.
@@ -262,6 +266,8 @@ pub struct CrateMap {
     private_modules: HashSet<(usize, Vec<String>)>,
     /// Every `pub use` of each target, by the module that declares it.
     reexports: Vec<(usize, Vec<String>, UseDecl)>,
+    /// The modules declaring each `pub` type, by (target, path).
+    type_modules: HashMap<String, Vec<(usize, Vec<String>)>>,
     /// Named fields whose type makes a client (see [`FieldOutline::builds_client`]).
     builds_client: HashSet<(String, String)>,
     /// Structs that hold a reqwest `Client` (or what makes one): in a field, or in a field of
@@ -326,6 +332,12 @@ impl CrateMap {
                 for decl in &module.reexports {
                     map.reexports
                         .push((target, module.path.clone(), decl.clone()));
+                }
+                for ty in &module.pub_types {
+                    map.type_modules
+                        .entry(ty.clone())
+                        .or_default()
+                        .push((target, module.path.clone()));
                 }
             }
             for function in &outline.fns {

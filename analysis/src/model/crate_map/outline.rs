@@ -575,6 +575,14 @@ fn collect_modules(items: &[syn::Item], path: Vec<String>, out: &mut Vec<ModuleO
                     inline.push((items, name));
                 }
             }
+            syn::Item::Struct(syn::ItemStruct { vis, ident, .. })
+            | syn::Item::Enum(syn::ItemEnum { vis, ident, .. })
+            | syn::Item::Union(syn::ItemUnion { vis, ident, .. })
+            | syn::Item::Type(syn::ItemType { vis, ident, .. })
+                if matches!(vis, syn::Visibility::Public(_)) =>
+            {
+                here.pub_types.push(syntax::name(ident));
+            }
             syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Trait(_) => {
                 BodyUses {
                     out: &mut here.uses,

@@ -12,30 +12,49 @@ use super::{CrateMap, FnId, Owner};
 impl CrateMap {
     /// Whether the `pub` function `id` can be called from outside its crate: every module on
     /// its path is declared `pub` (or its declaration is not seen), or a `pub use` of a public
-    /// module re-exports it, its type, one of its modules, or a module it is in (a glob).
+    /// module re-exports it, its type, one of its modules, or a module it is in (a glob). An
+    /// inherent method is also public API when its type is, wherever its `impl` block is.
     pub fn is_public_api(&self, id: FnId) -> bool {
         let def = &self.fns[id];
-        let module = &def.outline.module;
-        if self.reachable(def.target, module) {
+        let (self_ty, inherent) = match &def.outline.owner {
+            Owner::Impl {
+                self_ty,
+                trait_name,
+            } => (Some(self_ty.as_str()), trait_name.is_none()),
+            Owner::Trait { trait_name } => (Some(trait_name.as_str()), false),
+            Owner::Free => (None, false),
+        };
+        let names = [Some(def.outline.name.as_str()), self_ty];
+        if self.exported(def.target, &def.outline.module, &names) {
             return true;
         }
-        let self_ty = match &def.outline.owner {
-            Owner::Impl { self_ty, .. } => Some(self_ty.as_str()),
-            Owner::Trait { trait_name } => Some(trait_name.as_str()),
-            Owner::Free => None,
-        };
+        inherent
+            && self_ty
+                .and_then(|ty| Some((ty, self.type_modules.get(ty)?)))
+                .is_some_and(|(ty, modules)| {
+                    modules.iter().any(|(target, module)| {
+                        *target == def.target && self.exported(*target, module, &[Some(ty)])
+                    })
+                })
+    }
+
+    /// Whether an item of `module` named one of `names` is reachable from outside the crate:
+    /// `module` is, or a `pub use` of a public module names the item or a module on its path.
+    fn exported(&self, target: usize, module: &[String], names: &[Option<&str>]) -> bool {
+        if self.reachable(target, module) {
+            return true;
+        }
         // Through chains of `pub use` inside the private part, the path a re-export names may
-        // stop at any module between the root and the function's.
+        // stop at any module between the root and the item's.
         let names_it = |path: &[String]| match path.split_last() {
             Some((last, modules)) => {
-                (*last == def.outline.name || Some(last.as_str()) == self_ty)
-                    && module.starts_with(modules)
+                names.contains(&Some(last.as_str())) && module.starts_with(modules)
             }
             None => false,
         };
         self.reexports
             .iter()
-            .filter(|(target, from, _)| *target == def.target && self.reachable(*target, from))
+            .filter(|(decl_target, from, _)| *decl_target == target && self.reachable(target, from))
             .filter_map(|(_, from, decl)| Some((decl, absolute(from, &decl.path)?)))
             .any(|(decl, path)| match &decl.alias {
                 // `pub use inner::f;`, `pub use inner::Api as Client;`, `pub use self::inner;`.
@@ -107,7 +126,10 @@ mod tests {
             "pub fn root() {}
              pub mod open { pub fn visible() {} mod shut { pub fn nested() {} } }
              mod hidden { pub fn helper() {} pub struct Api; impl Api { pub fn call(&self) {} } }
-             pub(crate) mod internal { pub fn helper2() {} }",
+             pub(crate) mod internal { pub fn helper2() {} }
+             pub struct Client;
+             mod methods { impl crate::Client { pub fn fetch(&self) {} } }
+             mod sealed { pub(crate) struct Inner; impl Inner { pub fn poke(&self) {} } }",
         );
         assert!(public(&map, "root"));
         assert!(public(&map, "visible"));
@@ -115,6 +137,9 @@ mod tests {
         assert!(!public(&map, "helper"));
         assert!(!public(&map, "call"));
         assert!(!public(&map, "helper2"));
+        // An impl block in a private module adds methods to a public type.
+        assert!(public(&map, "fetch"));
+        assert!(!public(&map, "poke"));
     }
 
     #[test]
