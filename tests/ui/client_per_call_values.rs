@@ -203,6 +203,34 @@ pub async fn who_am_i(token: &str) -> reqwest::Result<String> {
     api.me().await
 }
 
+// A constructor taking an optional client, which builds a new one in place of `None`
+// (`client.unwrap_or_default()`, through a helper it hands the option to): a call passing
+// `None` gets a new pool inside the value.
+pub struct Feed {
+    http: Client,
+    base: String,
+}
+
+impl Feed {
+    pub fn new(http: Option<Client>, base: &str) -> Self {
+        Self::with_base(http, base.to_owned())
+    }
+
+    fn with_base(http: Option<Client>, base: String) -> Self {
+        let http = http.unwrap_or_else(|| Client::builder().build().unwrap());
+        Feed { http, base }
+    }
+
+    pub async fn latest(&self) -> reqwest::Result<String> {
+        self.http.get(&self.base).send().await?.text().await
+    }
+}
+
+pub async fn latest_entries(base: &str) -> reqwest::Result<String> {
+    let feed = Feed::new(None, base); //~ client_per_call
+    feed.latest().await
+}
+
 // ---------------------------------------------------------------- silent
 
 // A constructor that stores the client it was given: the caller's client, no new pool.
@@ -260,5 +288,44 @@ impl Downloader {
 
     pub fn get(&self, url: &str) -> reqwest::Result<String> {
         self.cache.fetch(url)
+    }
+}
+
+// The optional client given: the caller's pool, no new one.
+pub async fn latest_with(http: &Client, base: &str) -> reqwest::Result<String> {
+    let feed = Feed::new(Some(http.clone()), base);
+    feed.latest().await
+}
+
+// `None` given, but the value is kept: built once, in a constructor of the crate.
+pub struct Reader {
+    feed: Feed,
+}
+
+impl Reader {
+    pub fn new(base: &str) -> Self {
+        Reader {
+            feed: Feed::new(None, base),
+        }
+    }
+
+    pub async fn latest(&self) -> reqwest::Result<String> {
+        self.feed.latest().await
+    }
+}
+
+// An option that is not a client: `None` there builds nothing.
+pub struct Paged {
+    http: Client,
+}
+
+impl Paged {
+    pub fn page(&self, size: Option<usize>) -> usize {
+        size.unwrap_or_default()
+    }
+
+    pub async fn first(&self, url: &str) -> reqwest::Result<String> {
+        let size = self.page(None);
+        self.http.get(url).query(&[("size", size)]).send().await?.text().await
     }
 }

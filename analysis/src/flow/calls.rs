@@ -39,6 +39,7 @@ impl Engine<'_, '_> {
             value: self.expr(arg, state),
             by_ref: matches!(arg, syn::Expr::Reference(_)),
             lent_mut: Vec::new(),
+            none: matches!(arg, syn::Expr::Path(path) if path.path.is_ident("None")),
         }
     }
 
@@ -60,6 +61,7 @@ impl Engine<'_, '_> {
                     value: Value::default(),
                     by_ref: true,
                     lent_mut,
+                    none: false,
                 }
             })
             .collect()
@@ -101,6 +103,11 @@ impl Engine<'_, '_> {
         }
 
         let receiver = self.expr(&call.receiver, state);
+
+        if let Some(client) = self.defaulted_param(&receiver, &method, &call.args) {
+            self.facts.clients[client].defaulted = true;
+            return receiver;
+        }
 
         if receiver.client.is_none() && self.builds_from_field(&call.receiver, &method) {
             for arg in &call.args {

@@ -92,6 +92,7 @@ impl Engine<'_, '_> {
             serves_batch: false,
             once: false,
             site: None,
+            defaulted: false,
         })
     }
 
@@ -115,6 +116,7 @@ impl Engine<'_, '_> {
             serves_batch: false,
             once: self.body.once || self.rarity.after_recheck(span),
             site: None,
+            defaulted: false,
         });
         self.fresh(Fresh::Client(id), state);
         id
@@ -239,6 +241,7 @@ impl Engine<'_, '_> {
                 by_ref,
                 lent: Vec::new(),
                 lent_mut: Vec::new(),
+                none: false,
             }];
             all.extend(args);
             let span = self.method_call_span(call);
@@ -313,23 +316,74 @@ impl Engine<'_, '_> {
         shape: Shape,
         state: &mut State,
     ) -> Value {
-        let client = self.built_client(span, ClientOrigin::Built, state);
-        self.facts.clients[client].site = Some(ClientSite {
-            builder_fn: self.function.id,
-            span,
-            get: None,
-            via: Vec::new(),
-            factory: Some(Factory {
-                fns: Vec::new(),
-                dependency: Some(written),
-            }),
-        });
+        let factory = Factory {
+            fns: Vec::new(),
+            dependency: Some(written),
+        };
+        let client = self.factory_construction(span, factory, state);
         Value {
             ids: Vec::new(),
             shape,
             client: Some(client),
             elements: Vec::new(),
         }
+    }
+
+    /// A call of `factory` at `span`, which builds a client and hands it back: a construction
+    /// here.
+    pub(super) fn factory_construction(
+        &mut self,
+        span: Span,
+        factory: Factory,
+        state: &mut State,
+    ) -> ClientId {
+        let client = self.built_client(span, ClientOrigin::Built, state);
+        self.facts.clients[client].site = Some(ClientSite {
+            builder_fn: self.function.id,
+            span,
+            get: None,
+            via: Vec::new(),
+            factory: Some(factory),
+        });
+        client
+    }
+
+    /// `client.unwrap_or_default()` (or `unwrap_or_else(Client::new)`) on a parameter's
+    /// `Option<Client>`: the client given, or a new one in place of `None`. Returns the
+    /// parameter's client, for the summary to say so of it.
+    pub(super) fn defaulted_param(
+        &self,
+        receiver: &Value,
+        method: &str,
+        args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+    ) -> Option<ClientId> {
+        let client = receiver
+            .client
+            .filter(|_| receiver.shape == Shape::Client)?;
+        if !matches!(self.facts.clients[client].origin, ClientOrigin::Param(_)) {
+            return None;
+        }
+        let constructor = |path: &syn::Path| self.cx.names.client_constructor(path).is_some();
+        let makes_client = |expr: &syn::Expr| match expr {
+            // `Client::new`, `Client::default`.
+            syn::Expr::Path(path) => constructor(&path.path),
+            // `|| Client::new()`, `|| Client::builder().build().unwrap()`.
+            syn::Expr::Closure(closure) => {
+                let mut body = &*closure.body;
+                while let syn::Expr::MethodCall(step) = body {
+                    body = &step.receiver;
+                }
+                matches!(body, syn::Expr::Call(call)
+                    if matches!(&*call.func, syn::Expr::Path(path) if constructor(&path.path)))
+            }
+            _ => false,
+        };
+        let defaults = match (method, args.first()) {
+            ("unwrap_or_default", None) => true,
+            ("unwrap_or_else", Some(arg)) => args.len() == 1 && makes_client(arg),
+            _ => false,
+        };
+        defaults.then_some(client)
     }
 
     /// `self.config.builder.build()`, `self.client.unwrap_or_default()`: a field of the crate's

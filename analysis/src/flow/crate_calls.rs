@@ -4,7 +4,7 @@
 use super::engine::{Engine, NestedContext, Release};
 use super::state::{Arg, ClientId, Flavor, Fresh, Id, Shape, State, Value};
 use super::vocabulary::*;
-use super::{CallKind, CallSite, ClientOrigin, PlaceKind, RequestKind};
+use super::{CallKind, CallSite, ClientOrigin, Factory, PlaceKind, RequestKind};
 use crate::diagnostic::Span;
 use crate::model::crate_map::{FnId, Owner};
 use crate::model::foreign::Handoff;
@@ -366,7 +366,17 @@ impl Engine<'_, '_> {
                         .get(callee)
                         .is_some_and(|summary| summary.param(position + offset).sends)
                 });
+            if usage.defaults_client && usage.returns_client && arg.none {
+                if let Some(callee) = unique {
+                    carried = carried.or(Some(self.defaulted_client(callee, span, state)));
+                }
+            }
             if let Some(client) = arg.value.client {
+                // Handed on to a callee that replaces `None` by a new client: so does this
+                // function, for its own callers.
+                if usage.defaults_client {
+                    self.facts.clients[client].defaulted = true;
+                }
                 if usage.sends || all_send {
                     self.request_with(client, span, state);
                 }
@@ -534,6 +544,16 @@ impl Engine<'_, '_> {
             tracked.streamed |= usage.streams && success_path;
             tracked.whole_read |= usage.reads_whole && success_path;
         }
+    }
+
+    /// A call passing `None` where the callee builds a client in its place and hands it back
+    /// inside its value (`InfoClient::new(None, url)`): a factory call, building one here.
+    fn defaulted_client(&mut self, callee: FnId, span: Span, state: &mut State) -> ClientId {
+        let factory = Factory {
+            fns: vec![callee],
+            dependency: None,
+        };
+        self.factory_construction(span, factory, state)
     }
 
     /// A call of a factory of the crate (see [`Engine::factory_site`]): the client it builds.

@@ -683,6 +683,7 @@ impl<'f> Engine<'_, 'f> {
                 usage.sends_batch = fact.serves_batch;
                 usage.keeps_client = fact.escaped;
                 usage.returns_client = fact.returned;
+                usage.defaults_client = fact.defaulted;
             }
             usage.method = self.takes_method_from(*position, returned);
             summary.params[*position] = usage;

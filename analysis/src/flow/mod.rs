@@ -289,6 +289,10 @@ pub struct ClientFact {
     pub once: bool,
     /// Built by a factory of the crate: where the construction is, and the calls to it.
     pub site: Option<ClientSite>,
+    /// A parameter's `Option<Client>` that the function replaces by a new client when it is
+    /// `None` (`client.unwrap_or_default()`), itself or through a function it passes it to.
+    #[serde(default)]
+    pub defaulted: bool,
 }
 
 /// Where a [`ClientFact`]'s client comes from.

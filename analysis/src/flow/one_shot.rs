@@ -12,9 +12,11 @@
 //! binary (a CLI whose commands live in its library, `jira_cli::config::init(..)` from
 //! `main`): it is read as the package's own code, one-shot when every call of it is. This is
 //! a judgement: another crate may depend on the library and call it in a loop, out of sight,
-//! but the package says what the function is for by calling it from its `main`. An optional
-//! binary (built only with `required-features` the package does not enable by default, the
-//! CLI of an SDK) says nothing of that.
+//! but the package says what the function is for by calling it from its `main`. Only the
+//! package's one program says so: its single binary built by default. An optional binary
+//! (built only with `required-features` the package does not enable by default, the CLI of an
+//! SDK) says nothing of that, nor does each of several binaries (an SDK's demos shipped as
+//! `src/bin/*.rs`, each calling the API it shows once).
 
 use super::{CallKind, FnFacts};
 use crate::model::crate_map::{CrateMap, Owner};
@@ -51,13 +53,19 @@ pub fn one_shot_fns(map: &CrateMap, fns: &[FnFacts]) -> Vec<bool> {
                 && matches!(kind, TargetKind::Bin | TargetKind::BuildScript)
         })
         .collect();
+    // The package's program: its one binary built by default. Several are a suite of programs
+    // over the library (an SDK's demos), none of which says what the library is for.
+    let default_binary = |target: &crate::model::crate_map::Target| {
+        target.kind == TargetKind::Bin && !target.optional
+    };
+    let one_program = map.targets.iter().filter(|t| default_binary(t)).count() == 1;
     let called_by_binary: Vec<bool> = calls_of
         .iter()
         .map(|calls| {
-            calls.iter().any(|&(caller, ..)| {
-                let target = &map.targets[map.fns[caller].target];
-                target.kind == TargetKind::Bin && !target.optional
-            })
+            one_program
+                && calls
+                    .iter()
+                    .any(|&(caller, ..)| default_binary(&map.targets[map.fns[caller].target]))
         })
         .collect();
     let callable_from_outside = |id: usize| {

@@ -236,6 +236,7 @@ impl Engine<'_, '_> {
                 by_ref: false,
                 lent: Vec::new(),
                 lent_mut: Vec::new(),
+                none: false,
             }];
             args.extend(self.args(&call.args, state));
             return self.same_crate_call(&candidates, true, span, args, 0, None, state);

@@ -326,4 +326,7 @@ pub struct Arg {
     /// The live responses a `&mut resp` argument lends to a function of the crate, whose
     /// summary says whether it reads the body through the borrow.
     pub lent_mut: Vec<Id>,
+    /// The argument is `None`: where the callee builds a client in place of a `None`
+    /// ([`crate::model::summary::ParamUse::defaults_client`]), the call makes one.
+    pub none: bool,
 }

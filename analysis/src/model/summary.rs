@@ -44,6 +44,11 @@ pub struct ParamUse {
     /// `self`, a helper that hands a request builder back.
     #[serde(default)]
     pub returns_client: bool,
+    /// Given `None` there (an `Option<Client>`), it builds a client in its place
+    /// (`client.unwrap_or_default()`): with [`ParamUse::returns_client`], a call passing `None`
+    /// gets a fresh client back, inside what it returns.
+    #[serde(default)]
+    pub defaults_client: bool,
 }
 
 impl ParamUse {
@@ -59,6 +64,7 @@ impl ParamUse {
         self.fails_on_status |= other.fails_on_status;
         self.method |= other.method;
         self.returns_client |= other.returns_client;
+        self.defaults_client |= other.defaults_client;
     }
 }
 
