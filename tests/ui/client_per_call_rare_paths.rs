@@ -1,8 +1,9 @@
 //@ lints: client_per_call, client_per_request
 // client_per_call on paths that run rarely: a constructor (an associated function returning
-// `Self` or the impl's type), a consuming builder's last step (or its `IntoFuture`), the code after a condition
-// re-checked under a lock, a once-initializer, and a `pub fn` that the crate's public API does
-// not reach (a private module, not re-exported, nor a method of a public type). Each has a look-alike that is still flagged.
+// `Self` or the impl's type, not a response body it decodes), a consuming builder's last step
+// (or its `IntoFuture`), the code after a condition re-checked under a lock, a once-initializer,
+// and a `pub fn` that the crate's public API does not reach (a private module, not re-exported,
+// nor a method of a public type). Each has a look-alike that is still flagged.
 // This file is a library root, so its `pub` items are its public API.
 
 use std::sync::{Once, OnceLock};
@@ -42,6 +43,30 @@ impl Session {
     pub async fn whoami(&self, url: &str) -> reqwest::Result<String> {
         let client = Client::new(); //~ client_per_call
         client.get(url).bearer_auth(&self.token).send().await?.text().await
+    }
+}
+
+// Look-alike: an associated function returning `Self` that is the response body decoded
+// fetches a record on every call (`Invoice::get(id)`), however its signature reads.
+#[derive(serde::Deserialize)]
+pub struct Invoice {
+    id: String,
+}
+
+impl Invoice {
+    pub async fn get(url: &str) -> reqwest::Result<Self> {
+        let client = Client::new(); //~ client_per_call
+        client.get(url).send().await?.json::<Self>().await
+    }
+
+    pub fn delete(url: &str) -> reqwest::Result<Self> {
+        let resp = reqwest::blocking::Client::new().delete(url).send()?; //~ client_per_call
+        let invoice = resp.json::<Self>()?;
+        Ok(invoice)
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
     }
 }
 

@@ -40,7 +40,8 @@ const LOCK_METHODS: &[&str] = &[
     "read_owned",
 ];
 
-/// Whether function `id` runs once per value it makes, or once for good: a constructor, the
+/// Whether function `id` runs once per value it makes, or once for good: a constructor (not a
+/// fetch of a record that decodes it from a response body), the
 /// `build` step of a consuming builder, or a function that never returns normally
 /// (`-> Result<Infallible>`: a server's run loop).
 pub(super) fn runs_once(map: &CrateMap, id: FnId) -> bool {
@@ -64,7 +65,10 @@ pub(super) fn runs_once(map: &CrateMap, id: FnId) -> bool {
     };
     let returns_self = returned == "Self" || returned == self_ty;
     match outline.receiver {
-        None => returns_self,
+        // A constructor sets a value up, once per value. One that hands back a response body
+        // it decodes (`Customer::get(id) -> Self`, `resp.json::<Self>()`) fetches a record:
+        // each call is a request like any other.
+        None => returns_self && !outline.returns_body,
         Some(Receiver::Value) => {
             trait_name.is_none()
                 && !returns_self

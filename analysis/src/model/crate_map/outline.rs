@@ -120,6 +120,7 @@ pub fn outline(
                 },
                 predicate: predicate(function.sig, function.block),
                 signs_in: function.block.is_some_and(sends_sign_in_grant),
+                returns_body: function.block.is_some_and(returns_decoded_body),
             });
         }
     }
@@ -534,6 +535,92 @@ fn sends_sign_in_grant(block: &syn::Block) -> bool {
     let mut grant = Grant::default();
     grant.visit_block(block);
     grant.grant_type && grant.sign_in
+}
+
+/// Whether every value the body hands back (its tail and its `return`s, through `Ok(..)`,
+/// `Some(..)`, `?`, `.await` and `map_err`-like adapters) is a decoded response body: a
+/// `.json()`, `.text()` or `.bytes()` call, or a local bound to one. `Err(..)` returns no value.
+fn returns_decoded_body(block: &syn::Block) -> bool {
+    const DECODES: &[&str] = &["json", "text", "bytes"];
+    const ADAPTERS: &[&str] = &["map_err", "context", "with_context", "unwrap", "expect"];
+    fn decoded(mut expr: &syn::Expr, locals: &HashSet<String>) -> Option<bool> {
+        loop {
+            expr = match expr {
+                syn::Expr::Try(e) => &e.expr,
+                syn::Expr::Await(e) => &e.base,
+                syn::Expr::Paren(e) => &e.expr,
+                syn::Expr::MethodCall(call)
+                    if ADAPTERS.contains(&syntax::name(&call.method).as_str()) =>
+                {
+                    &call.receiver
+                }
+                syn::Expr::Call(call) => match &*call.func {
+                    syn::Expr::Path(path) if path.path.is_ident("Err") => return None,
+                    syn::Expr::Path(path)
+                        if (path.path.is_ident("Ok") || path.path.is_ident("Some"))
+                            && call.args.len() == 1 =>
+                    {
+                        &call.args[0]
+                    }
+                    _ => return Some(false),
+                },
+                syn::Expr::MethodCall(call) => {
+                    return Some(DECODES.contains(&syntax::name(&call.method).as_str()))
+                }
+                syn::Expr::Path(path) => {
+                    return Some(
+                        path.path
+                            .get_ident()
+                            .is_some_and(|ident| locals.contains(&syntax::name(ident))),
+                    )
+                }
+                _ => return Some(false),
+            };
+        }
+    }
+    #[derive(Default)]
+    struct Returns<'a> {
+        locals: HashSet<String>,
+        lets: Vec<(String, &'a syn::Expr)>,
+        returned: Vec<&'a syn::Expr>,
+    }
+    impl<'a> Visit<'a> for Returns<'a> {
+        fn visit_local(&mut self, local: &'a syn::Local) {
+            if let (syn::Pat::Ident(binding), Some(init)) = (&local.pat, &local.init) {
+                self.lets.push((syntax::name(&binding.ident), &init.expr));
+            }
+            syn::visit::visit_local(self, local);
+        }
+        fn visit_expr_return(&mut self, ret: &'a syn::ExprReturn) {
+            if let Some(expr) = &ret.expr {
+                self.returned.push(expr);
+            }
+            syn::visit::visit_expr_return(self, ret);
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut found = Returns::default();
+    found.visit_block(block);
+    for (name, init) in &found.lets {
+        if decoded(init, &found.locals) == Some(true) {
+            found.locals.insert(name.clone());
+        }
+    }
+    let tail = match block.stmts.last() {
+        Some(syn::Stmt::Expr(expr, None)) => Some(expr),
+        _ => None,
+    };
+    let verdicts: Vec<Option<bool>> = found
+        .returned
+        .iter()
+        .copied()
+        .chain(tail)
+        .map(|expr| decoded(expr, &found.locals))
+        .collect();
+    verdicts.iter().any(|verdict| *verdict == Some(true))
+        && verdicts.iter().all(|verdict| *verdict != Some(false))
 }
 
 /// A framework's command attribute: tauri's `#[tauri::command]` (or `#[command]` after a
