@@ -619,8 +619,7 @@ fn returns_decoded_body(block: &syn::Block) -> bool {
         .chain(tail)
         .map(|expr| decoded(expr, &found.locals))
         .collect();
-    verdicts.iter().any(|verdict| *verdict == Some(true))
-        && verdicts.iter().all(|verdict| *verdict != Some(false))
+    verdicts.contains(&Some(true)) && !verdicts.contains(&Some(false))
 }
 
 /// A framework's command attribute: tauri's `#[tauri::command]` (or `#[command]` after a
