@@ -739,7 +739,9 @@ impl<'f> Engine<'_, 'f> {
         let mut found: Vec<ClientSite> = Vec::new();
         // A constructor or a builder's last step runs once per value it makes, a server's run
         // loop once for good.
-        if self.facts.upgrades || super::rarity::runs_once(self.cx.crate_map, self.function.id) {
+        if self.facts.upgrades
+            || super::rarity::runs_once(self.cx.crate_map, self.function.id, &self.rarity)
+        {
             return found;
         }
         let push = |found: &mut Vec<ClientSite>, site: ClientSite| {

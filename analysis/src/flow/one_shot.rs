@@ -10,7 +10,8 @@
 //!
 //! A library's public function that the package's own binary calls is a command of that
 //! binary (a CLI whose commands live in its library, `jira_cli::config::init(..)` from
-//! `main`): it is read as the package's own code, one-shot when every call of it is. This is
+//! `main`), and one that such a command calls is a subcommand: it is read as the package's own
+//! code, one-shot when every call of it is. This is
 //! a judgement: another crate may depend on the library and call it in a loop, out of sight,
 //! but the package says what the function is for by calling it from its `main`. Only the
 //! package's one program says so: its single binary built by default. An optional binary
@@ -59,20 +60,19 @@ pub fn one_shot_fns(map: &CrateMap, fns: &[FnFacts]) -> Vec<bool> {
         target.kind == TargetKind::Bin && !target.optional
     };
     let one_program = map.targets.iter().filter(|t| default_binary(t)).count() == 1;
-    let called_by_binary: Vec<bool> = calls_of
-        .iter()
-        .map(|calls| {
-            one_program
-                && calls
-                    .iter()
-                    .any(|&(caller, ..)| default_binary(&map.targets[map.fns[caller].target]))
-        })
-        .collect();
-    let callable_from_outside = |id: usize| {
+    // Called by the package's program, or by a command of it (a subcommand's `run`).
+    let claimed = |id: usize, one_shot: &[bool]| {
+        one_program
+            && calls_of[id].iter().any(|&(caller, ..)| {
+                let target = &map.targets[map.fns[caller].target];
+                default_binary(target) || (one_shot[caller] && target.kind == TargetKind::Lib)
+            })
+    };
+    let callable_from_outside = |id: usize, one_shot: &[bool]| {
         let def = &map.fns[id];
         let outline = &def.outline;
         let kind = map.targets[def.target].kind;
-        let public_api = map.is_public_api(id) && !called_by_binary[id];
+        let public_api = map.is_public_api(id) && !claimed(id, one_shot);
         matches!(
             outline.owner,
             Owner::Trait { .. }
@@ -89,7 +89,7 @@ pub fn one_shot_fns(map: &CrateMap, fns: &[FnFacts]) -> Vec<bool> {
     loop {
         let mut grew = false;
         for id in 0..count {
-            if one_shot[id] || calls_of[id].is_empty() || callable_from_outside(id) {
+            if one_shot[id] || calls_of[id].is_empty() || callable_from_outside(id, &one_shot) {
                 continue;
             }
             let once = calls_of[id].iter().all(|&(caller, repeated, kind)| {

@@ -44,7 +44,7 @@ const LOCK_METHODS: &[&str] = &[
 /// fetch of a record that decodes it from a response body), the
 /// `build` step of a consuming builder, or a function that never returns normally
 /// (`-> Result<Infallible>`: a server's run loop).
-pub(super) fn runs_once(map: &CrateMap, id: FnId) -> bool {
+pub(super) fn runs_once(map: &CrateMap, id: FnId, rarity: &FnRarity) -> bool {
     let outline = &map.fns[id].outline;
     if outline.returned_type.as_deref() == Some("Infallible") {
         return true;
@@ -68,7 +68,7 @@ pub(super) fn runs_once(map: &CrateMap, id: FnId) -> bool {
         // A constructor sets a value up, once per value. One that hands back a response body
         // it decodes (`Customer::get(id) -> Self`, `resp.json::<Self>()`) fetches a record:
         // each call is a request like any other.
-        None => returns_self && !outline.returns_body,
+        None => returns_self && !rarity.returns_body,
         Some(Receiver::Value) => {
             trait_name.is_none()
                 && !returns_self
@@ -105,6 +105,9 @@ pub(super) struct FnRarity {
     rechecked: Vec<(usize, usize)>,
     /// The body's local integer constants (`const ATTEMPTS: u8 = 3;`).
     consts: HashMap<String, u128>,
+    /// What the function hands back is a response body it decodes (see
+    /// [`returns_decoded_body`]): it fetches a record, whatever its type.
+    returns_body: bool,
 }
 
 impl FnRarity {
@@ -115,6 +118,7 @@ impl FnRarity {
         FnRarity {
             rechecked: rechecked_regions(block, map, crate_map),
             consts: consts.found,
+            returns_body: returns_decoded_body(block),
         }
     }
 
@@ -538,26 +542,101 @@ fn mentioned(expr: &syn::Expr) -> HashSet<String> {
 
 /// The names captured by `{name}` and `{name:..}` in the string literals of `tokens`.
 fn inline_format_args(tokens: proc_macro2::TokenStream, names: &mut HashSet<String>) {
-    for token in tokens {
-        match token {
-            proc_macro2::TokenTree::Group(group) => inline_format_args(group.stream(), names),
-            proc_macro2::TokenTree::Literal(literal) => {
-                let text = literal.to_string();
-                if !text.starts_with('"') && !text.starts_with('r') {
-                    continue;
-                }
-                for piece in text.split('{').skip(1) {
-                    let name: String = piece
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    let closes = piece[name.len()..].starts_with(['}', ':']);
-                    if closes && name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
-                        names.insert(name);
-                    }
-                }
+    syntax::string_literals(tokens, &mut |text| {
+        for piece in text.split('{').skip(1) {
+            let name: String = piece
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let closes = piece[name.len()..].starts_with(['}', ':']);
+            if closes && name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+                names.insert(name);
             }
-            _ => {}
+        }
+    });
+}
+
+/// Whether every value the body hands back (its tail and its `return`s, through `Ok(..)`,
+/// `Some(..)`, `?`, `.await` and `map_err`-like adapters) is a decoded response body: a
+/// `.json()`, `.text()` or `.bytes()` call, or a local bound to one. `Err(..)` returns no value.
+fn returns_decoded_body(block: &syn::Block) -> bool {
+    const DECODES: &[&str] = &["json", "text", "bytes"];
+    const ADAPTERS: &[&str] = &["map_err", "context", "with_context", "unwrap", "expect"];
+    fn decoded(mut expr: &syn::Expr, locals: &HashSet<String>) -> Option<bool> {
+        loop {
+            expr = match expr {
+                syn::Expr::Try(e) => &e.expr,
+                syn::Expr::Await(e) => &e.base,
+                syn::Expr::Paren(e) => &e.expr,
+                syn::Expr::MethodCall(call)
+                    if ADAPTERS.contains(&syntax::name(&call.method).as_str()) =>
+                {
+                    &call.receiver
+                }
+                syn::Expr::Call(call) => match &*call.func {
+                    syn::Expr::Path(path) if path.path.is_ident("Err") => return None,
+                    syn::Expr::Path(path)
+                        if (path.path.is_ident("Ok") || path.path.is_ident("Some"))
+                            && call.args.len() == 1 =>
+                    {
+                        &call.args[0]
+                    }
+                    _ => return Some(false),
+                },
+                syn::Expr::MethodCall(call) => {
+                    return Some(DECODES.contains(&syntax::name(&call.method).as_str()))
+                }
+                syn::Expr::Path(path) => {
+                    return Some(
+                        path.path
+                            .get_ident()
+                            .is_some_and(|ident| locals.contains(&syntax::name(ident))),
+                    )
+                }
+                _ => return Some(false),
+            };
         }
     }
+    #[derive(Default)]
+    struct Returns<'a> {
+        locals: HashSet<String>,
+        lets: Vec<(String, &'a syn::Expr)>,
+        returned: Vec<&'a syn::Expr>,
+    }
+    impl<'a> Visit<'a> for Returns<'a> {
+        fn visit_local(&mut self, local: &'a syn::Local) {
+            if let (syn::Pat::Ident(binding), Some(init)) = (&local.pat, &local.init) {
+                self.lets.push((syntax::name(&binding.ident), &init.expr));
+            }
+            syn::visit::visit_local(self, local);
+        }
+        fn visit_expr_return(&mut self, ret: &'a syn::ExprReturn) {
+            if let Some(expr) = &ret.expr {
+                self.returned.push(expr);
+            }
+            syn::visit::visit_expr_return(self, ret);
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut found = Returns::default();
+    found.visit_block(block);
+    for (name, init) in &found.lets {
+        if decoded(init, &found.locals) == Some(true) {
+            found.locals.insert(name.clone());
+        }
+    }
+    let tail = match block.stmts.last() {
+        Some(syn::Stmt::Expr(expr, None)) => Some(expr),
+        _ => None,
+    };
+    let verdicts: Vec<Option<bool>> = found
+        .returned
+        .iter()
+        .copied()
+        .chain(tail)
+        .map(|expr| decoded(expr, &found.locals))
+        .collect();
+    verdicts.contains(&Some(true)) && !verdicts.contains(&Some(false))
 }

@@ -223,6 +223,59 @@ impl Engine<'_, '_> {
                         ty: None,
                     });
                 }
+                self.type_variant_fields(pat, state);
+            }
+        }
+    }
+
+    /// The types of the names a pattern on a variant of the crate's enum binds, from the
+    /// variant's declaration: `Commands::Auth { command }` binds an `AuthCommands`, so that
+    /// `command.run()` is that type's method.
+    fn type_variant_fields(&self, pat: &syn::Pat, state: &mut State) {
+        let (path, bound): (&syn::Path, Vec<(String, &syn::Pat)>) = match pat {
+            syn::Pat::Struct(pattern) => (
+                &pattern.path,
+                pattern
+                    .fields
+                    .iter()
+                    .map(|field| match &field.member {
+                        syn::Member::Named(name) => (syntax::name(name), &*field.pat),
+                        syn::Member::Unnamed(index) => (index.index.to_string(), &*field.pat),
+                    })
+                    .collect(),
+            ),
+            syn::Pat::TupleStruct(pattern) => (
+                &pattern.path,
+                pattern
+                    .elems
+                    .iter()
+                    .enumerate()
+                    .map(|(position, elem)| (position.to_string(), elem))
+                    .collect(),
+            ),
+            _ => return,
+        };
+        let segments = syntax::segments(path);
+        let [.., enum_name, variant] = segments.as_slice() else {
+            return;
+        };
+        let enum_name = match enum_name.as_str() {
+            "Self" => match self.function.self_ty {
+                Some(ty) => ty,
+                None => return,
+            },
+            name => name,
+        };
+        let owner = format!("{enum_name}::{variant}");
+        for (field, bound) in bound {
+            let syn::Pat::Ident(binding) = bound else {
+                continue;
+            };
+            let Some(ty) = self.cx.crate_map.field_type(&owner, &field) else {
+                continue;
+            };
+            if let Some(var) = state.var_mut(&syntax::name(&binding.ident)) {
+                var.ty = Some(ty);
             }
         }
     }

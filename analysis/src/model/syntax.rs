@@ -239,6 +239,22 @@ pub fn self_field(expr: &syn::Expr) -> Option<String> {
     base.path.is_ident("self").then(|| self::name(name))
 }
 
+/// Calls `each` with the value of every string literal in `tokens`, plain or raw, at any depth
+/// of groups: what a macro's arguments spell (`json!({"grant_type": ..})`, `format!("{url}")`).
+pub fn string_literals(tokens: proc_macro2::TokenStream, each: &mut impl FnMut(&str)) {
+    for tree in tokens {
+        match tree {
+            proc_macro2::TokenTree::Group(group) => string_literals(group.stream(), each),
+            proc_macro2::TokenTree::Literal(literal) => {
+                if let syn::Lit::Str(text) = syn::Lit::new(literal) {
+                    each(&text.value());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

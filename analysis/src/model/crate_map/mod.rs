@@ -98,10 +98,6 @@ pub struct FnOutline {
     /// session by protocol.
     #[serde(default)]
     pub signs_in: bool,
-    /// What it hands back is a response body it decodes (`resp.json::<Self>()`, a local bound
-    /// to one), on every path that returns normally: it fetches a record, whatever its type.
-    #[serde(default)]
-    pub returns_body: bool,
 }
 
 /// The body of a predicate function, to be read in place of its calls.

@@ -120,7 +120,6 @@ pub fn outline(
                 },
                 predicate: predicate(function.sig, function.block),
                 signs_in: function.block.is_some_and(sends_sign_in_grant),
-                returns_body: function.block.is_some_and(returns_decoded_body),
             });
         }
     }
@@ -275,6 +274,30 @@ fn struct_fields(file: &syn::File, names: &Names) -> Vec<FieldOutline> {
                             .then(|| unwrapped_type_name(&field.ty))
                             .flatten(),
                         element: element_type_name(&field.ty),
+                    });
+                }
+            }
+        }
+        // An enum's variants, as `Enum::Variant`, with their fields by name or by position:
+        // what a pattern on the variant binds (`Commands::Auth { command } => command.run()`).
+        fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
+            let owner = syntax::name(&item.ident);
+            for variant in &item.variants {
+                let variant_owner = format!("{owner}::{}", syntax::name(&variant.ident));
+                for (position, field) in variant.fields.iter().enumerate() {
+                    let name = match &field.ident {
+                        Some(ident) => syntax::name(ident),
+                        None => position.to_string(),
+                    };
+                    self.found.push(FieldOutline {
+                        owner: variant_owner.clone(),
+                        name,
+                        client: false,
+                        builds_client: false,
+                        ty: (!is_reqwest_type(self.names, &field.ty))
+                            .then(|| unwrapped_type_name(&field.ty))
+                            .flatten(),
+                        element: None,
                     });
                 }
             }
@@ -506,120 +529,18 @@ fn sends_sign_in_grant(block: &syn::Block) -> bool {
                 _ => {}
             }
         }
-        fn tokens(&mut self, tokens: proc_macro2::TokenStream) {
-            for tree in tokens {
-                match tree {
-                    proc_macro2::TokenTree::Literal(literal) => {
-                        let written = literal.to_string();
-                        if let Some(text) = written
-                            .strip_prefix('"')
-                            .and_then(|rest| rest.strip_suffix('"'))
-                        {
-                            self.literal(text);
-                        }
-                    }
-                    proc_macro2::TokenTree::Group(group) => self.tokens(group.stream()),
-                    _ => {}
-                }
-            }
-        }
     }
     impl Visit<'_> for Grant {
         fn visit_lit_str(&mut self, literal: &syn::LitStr) {
             self.literal(&literal.value());
         }
         fn visit_macro(&mut self, mac: &syn::Macro) {
-            self.tokens(mac.tokens.clone());
+            syntax::string_literals(mac.tokens.clone(), &mut |text| self.literal(text));
         }
     }
     let mut grant = Grant::default();
     grant.visit_block(block);
     grant.grant_type && grant.sign_in
-}
-
-/// Whether every value the body hands back (its tail and its `return`s, through `Ok(..)`,
-/// `Some(..)`, `?`, `.await` and `map_err`-like adapters) is a decoded response body: a
-/// `.json()`, `.text()` or `.bytes()` call, or a local bound to one. `Err(..)` returns no value.
-fn returns_decoded_body(block: &syn::Block) -> bool {
-    const DECODES: &[&str] = &["json", "text", "bytes"];
-    const ADAPTERS: &[&str] = &["map_err", "context", "with_context", "unwrap", "expect"];
-    fn decoded(mut expr: &syn::Expr, locals: &HashSet<String>) -> Option<bool> {
-        loop {
-            expr = match expr {
-                syn::Expr::Try(e) => &e.expr,
-                syn::Expr::Await(e) => &e.base,
-                syn::Expr::Paren(e) => &e.expr,
-                syn::Expr::MethodCall(call)
-                    if ADAPTERS.contains(&syntax::name(&call.method).as_str()) =>
-                {
-                    &call.receiver
-                }
-                syn::Expr::Call(call) => match &*call.func {
-                    syn::Expr::Path(path) if path.path.is_ident("Err") => return None,
-                    syn::Expr::Path(path)
-                        if (path.path.is_ident("Ok") || path.path.is_ident("Some"))
-                            && call.args.len() == 1 =>
-                    {
-                        &call.args[0]
-                    }
-                    _ => return Some(false),
-                },
-                syn::Expr::MethodCall(call) => {
-                    return Some(DECODES.contains(&syntax::name(&call.method).as_str()))
-                }
-                syn::Expr::Path(path) => {
-                    return Some(
-                        path.path
-                            .get_ident()
-                            .is_some_and(|ident| locals.contains(&syntax::name(ident))),
-                    )
-                }
-                _ => return Some(false),
-            };
-        }
-    }
-    #[derive(Default)]
-    struct Returns<'a> {
-        locals: HashSet<String>,
-        lets: Vec<(String, &'a syn::Expr)>,
-        returned: Vec<&'a syn::Expr>,
-    }
-    impl<'a> Visit<'a> for Returns<'a> {
-        fn visit_local(&mut self, local: &'a syn::Local) {
-            if let (syn::Pat::Ident(binding), Some(init)) = (&local.pat, &local.init) {
-                self.lets.push((syntax::name(&binding.ident), &init.expr));
-            }
-            syn::visit::visit_local(self, local);
-        }
-        fn visit_expr_return(&mut self, ret: &'a syn::ExprReturn) {
-            if let Some(expr) = &ret.expr {
-                self.returned.push(expr);
-            }
-            syn::visit::visit_expr_return(self, ret);
-        }
-        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
-        fn visit_item(&mut self, _: &'a syn::Item) {}
-    }
-    let mut found = Returns::default();
-    found.visit_block(block);
-    for (name, init) in &found.lets {
-        if decoded(init, &found.locals) == Some(true) {
-            found.locals.insert(name.clone());
-        }
-    }
-    let tail = match block.stmts.last() {
-        Some(syn::Stmt::Expr(expr, None)) => Some(expr),
-        _ => None,
-    };
-    let verdicts: Vec<Option<bool>> = found
-        .returned
-        .iter()
-        .copied()
-        .chain(tail)
-        .map(|expr| decoded(expr, &found.locals))
-        .collect();
-    verdicts.contains(&Some(true)) && !verdicts.contains(&Some(false))
 }
 
 /// A framework's command attribute: tauri's `#[tauri::command]` (or `#[command]` after a
