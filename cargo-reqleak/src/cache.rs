@@ -38,7 +38,7 @@ use reqleak_analysis::FileResult;
 use reqleak_analysis::{CrateFile, Options};
 
 /// The version of the cache files' layout and meaning, beside reqleak's own version.
-pub const FORMAT: u32 = 11;
+pub const FORMAT: u32 = 12;
 
 const MAGIC: &[u8; 8] = b"RQLKCACH";
 

@@ -32,7 +32,7 @@ use reqleak_analysis::ForeignCrate;
 
 /// The version of the cache files' format and of the index's meaning: bump it whenever the
 /// indexer reads sources differently, so that old cache files are rewritten.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Stack size of the indexing threads (syn recurses once per nesting level).
 const INDEXER_STACK: usize = 256 << 20;

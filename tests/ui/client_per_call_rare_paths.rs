@@ -347,6 +347,16 @@ pub use api::Api as PublicApi;
 // adds: they are public API wherever the block is.
 pub struct Service;
 
+// A public type whose `pub` field and constructor hand out types of a private module.
+pub struct Weather {
+    pub forecast: service_methods::Forecast,
+    cache: service_methods::Cache,
+}
+
+pub fn open_session() -> service_methods::Session {
+    service_methods::Session
+}
+
 mod service_methods {
     use reqwest::Client;
 
@@ -358,6 +368,33 @@ mod service_methods {
 
     // A type of the private module, with an `impl` there too: only the crate calls it.
     pub(crate) struct Probe;
+
+    // Types of the private module that users reach without naming them: one in a `pub`
+    // field of a public type, one that a public function returns. One in a private field
+    // stays out of reach.
+    pub struct Forecast;
+
+    impl Forecast {
+        pub async fn daily(&self, url: &str) -> reqwest::Result<String> {
+            Client::new().get(url).send().await?.text().await //~ client_per_call
+        }
+    }
+
+    pub struct Session;
+
+    impl Session {
+        pub async fn refresh(&self, url: &str) -> reqwest::Result<String> {
+            Client::new().get(url).send().await?.text().await //~ client_per_call
+        }
+    }
+
+    pub struct Cache;
+
+    impl Cache {
+        pub async fn fill(&self, url: &str) -> reqwest::Result<String> {
+            Client::new().get(url).send().await?.text().await
+        }
+    }
 
     impl Probe {
         pub async fn status(&self, url: &str) -> reqwest::Result<String> {

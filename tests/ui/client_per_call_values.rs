@@ -231,6 +231,38 @@ pub async fn latest_entries(base: &str) -> reqwest::Result<String> {
     feed.latest().await
 }
 
+// A crate that names reqwest's client through a type alias (switched by `#[cfg]` between
+// `reqwest` and `reqwest::blocking`): the alias is the client type.
+#[cfg(not(feature = "blocking"))]
+pub(crate) type HttpClient = reqwest::Client;
+#[cfg(feature = "blocking")]
+pub(crate) type HttpClient = reqwest::blocking::Client;
+
+pub struct Gallery {
+    http: HttpClient,
+}
+
+impl Gallery {
+    pub fn new() -> Self {
+        Gallery {
+            http: HttpClient::new(),
+        }
+    }
+
+    pub async fn image(&self, url: &str) -> reqwest::Result<String> {
+        self.http.get(url).send().await?.text().await
+    }
+}
+
+pub async fn random_image(url: &str) -> reqwest::Result<String> {
+    image_with(&Gallery::new(), url).await //~ client_per_call
+}
+
+// The caller's gallery: its pool.
+pub async fn image_with(gallery: &Gallery, url: &str) -> reqwest::Result<String> {
+    gallery.image(url).await
+}
+
 // ---------------------------------------------------------------- silent
 
 // A constructor that stores the client it was given: the caller's client, no new pool.

@@ -454,6 +454,16 @@ impl UseCollector<'_> {
 }
 
 impl<'ast> Visit<'ast> for UseCollector<'_> {
+    /// `type ReqwestClient = reqwest::Client;`: the alias names the reqwest item in this file
+    /// (a crate that switches between `reqwest` and `reqwest::blocking` with `#[cfg]`).
+    fn visit_item_type(&mut self, item: &'ast syn::ItemType) {
+        if let syn::Type::Path(path) = &*item.ty {
+            if let (None, Some(found)) = (&path.qself, self.names.resolve_path(&path.path)) {
+                self.names.items.push((syntax::name(&item.ident), found));
+            }
+        }
+    }
+
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
         syntax::imports(&item.tree, &mut |import| match import {
             Import::Name {
@@ -496,6 +506,21 @@ mod tests {
         );
         assert_eq!(n.resolve_path(&path("Response")), None);
         assert_eq!(n.resolve_path(&path("axum::Response")), None);
+    }
+
+    #[test]
+    fn a_type_alias_of_a_reqwest_item_names_it() {
+        let n = names(
+            "#[cfg(not(feature = \"blocking\"))] pub(crate) type ReqwestClient = reqwest::Client;
+             #[cfg(feature = \"blocking\")] pub(crate) type ReqwestClient = reqwest::blocking::Client;
+             use reqwest::Response; type Resp = Response; type Json = serde_json::Value;",
+        );
+        assert_eq!(
+            n.resolve_path(&path("ReqwestClient")),
+            Some(ReqwestItem::Client)
+        );
+        assert_eq!(n.resolve_path(&path("Resp")), Some(ReqwestItem::Response));
+        assert_eq!(n.resolve_path(&path("Json")), None);
     }
 
     #[test]

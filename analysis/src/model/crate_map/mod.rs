@@ -166,6 +166,9 @@ pub struct FieldOutline {
     /// For a collection (`Vec<T>`, `VecDeque<T>`, a set, a slice or an array), its
     /// elements' type name through the same wrappers: what `for x in &self.field` binds.
     pub element: Option<String>,
+    /// Declared `pub`: a value of its type is in reach of whoever reaches the struct.
+    #[serde(default)]
+    pub public: bool,
 }
 
 /// What one file declares.
@@ -268,6 +271,13 @@ pub struct CrateMap {
     reexports: Vec<(usize, Vec<String>, UseDecl)>,
     /// The modules declaring each `pub` type, by (target, path).
     type_modules: HashMap<String, Vec<(usize, Vec<String>)>>,
+    /// The `pub` fields' types, by struct: (struct, field's type).
+    pub_field_types: Vec<(String, String)>,
+    /// The crate's types a user of its library can reach: declared `pub` where the crate root
+    /// reaches them, re-exported, or the type of a `pub` field of such a type or of what a
+    /// public function returns (`openweather.current.call(..)` with `Current` in a private
+    /// module). See [`CrateMap::is_public_api`].
+    public_types: HashSet<String>,
     /// Named fields whose type makes a client (see [`FieldOutline::builds_client`]).
     builds_client: HashSet<(String, String)>,
     /// Structs that hold a reqwest `Client` (or what makes one): in a field, or in a field of
@@ -306,6 +316,9 @@ impl CrateMap {
                 }
                 if let Some(element) = &field.element {
                     map.element_types.insert(key, element.clone());
+                }
+                if let (true, Some(ty)) = (field.public, &field.ty) {
+                    map.pub_field_types.push((field.owner.clone(), ty.clone()));
                 }
             }
             for (name, fields) in &outline.wrappers {
@@ -435,6 +448,7 @@ impl CrateMap {
             }
             map.client_holders.extend(more);
         }
+        map.public_types = map.reachable_types();
         // Parent modules know their children even when only the child's file declares them.
         let keys: Vec<(usize, Vec<String>)> = map.scopes.keys().cloned().collect();
         for (target, path) in keys {

@@ -274,6 +274,7 @@ fn struct_fields(file: &syn::File, names: &Names) -> Vec<FieldOutline> {
                             .then(|| unwrapped_type_name(&field.ty))
                             .flatten(),
                         element: element_type_name(&field.ty),
+                        public: matches!(field.vis, syn::Visibility::Public(_)),
                     });
                 }
             }
@@ -298,6 +299,7 @@ fn struct_fields(file: &syn::File, names: &Names) -> Vec<FieldOutline> {
                             .then(|| unwrapped_type_name(&field.ty))
                             .flatten(),
                         element: None,
+                        public: false,
                     });
                 }
             }

@@ -8,13 +8,22 @@
 //! function counts as public.
 
 use super::{CrateMap, FnId, Owner};
+use crate::model::place::TargetKind;
+use rustc_hash::FxHashSet as HashSet;
 
 impl CrateMap {
     /// Whether the `pub` function `id` can be called from outside its crate: every module on
     /// its path is declared `pub` (or its declaration is not seen), or a `pub use` of a public
     /// module re-exports it, its type, one of its modules, or a module it is in (a glob). An
-    /// inherent method is also public API when its type is, wherever its `impl` block is.
+    /// inherent method is also public API when its type is in reach of the crate's users,
+    /// wherever its `impl` block is: the type is public API itself, or the type of a `pub`
+    /// field of one, or what a public function returns.
     pub fn is_public_api(&self, id: FnId) -> bool {
+        self.public_with(id, &self.public_types)
+    }
+
+    /// [`CrateMap::is_public_api`], with `public_types` the types known to be in reach.
+    fn public_with(&self, id: FnId, public_types: &HashSet<String>) -> bool {
         let def = &self.fns[id];
         let (self_ty, inherent) = match &def.outline.owner {
             Owner::Impl {
@@ -28,14 +37,48 @@ impl CrateMap {
         if self.exported(def.target, &def.outline.module, &names) {
             return true;
         }
-        inherent
-            && self_ty
-                .and_then(|ty| Some((ty, self.type_modules.get(ty)?)))
-                .is_some_and(|(ty, modules)| {
-                    modules.iter().any(|(target, module)| {
-                        *target == def.target && self.exported(*target, module, &[Some(ty)])
+        inherent && self_ty.is_some_and(|ty| public_types.contains(ty))
+    }
+
+    /// The crate's types in reach of its users (see [`CrateMap::public_types`]): those declared
+    /// `pub` in a module the root reaches or re-exports, then, until nothing is added, the
+    /// types of their `pub` fields and what their public functions return.
+    pub(super) fn reachable_types(&self) -> HashSet<String> {
+        let mut public: HashSet<String> = self
+            .type_modules
+            .iter()
+            .filter(|(ty, modules)| {
+                modules
+                    .iter()
+                    .any(|(target, module)| self.exported(*target, module, &[Some(ty.as_str())]))
+            })
+            .map(|(ty, _)| ty.clone())
+            .collect();
+        loop {
+            let declared = |ty: &String| self.type_modules.contains_key(ty) && !public.contains(ty);
+            let mut more: Vec<String> = self
+                .pub_field_types
+                .iter()
+                .filter(|(owner, ty)| public.contains(owner) && declared(ty))
+                .map(|(_, ty)| ty.clone())
+                .collect();
+            more.extend(
+                (0..self.fns.len())
+                    .filter(|&id| {
+                        let outline = &self.fns[id].outline;
+                        outline.is_pub
+                            && outline.parent.is_none()
+                            && self.targets[self.fns[id].target].kind == TargetKind::Lib
+                            && self.public_with(id, &public)
                     })
-                })
+                    .filter_map(|id| self.fns[id].outline.returned_type.clone())
+                    .filter(|ty| declared(ty)),
+            );
+            if more.is_empty() {
+                return public;
+            }
+            public.extend(more);
+        }
     }
 
     /// Whether an item of `module` named one of `names` is reachable from outside the crate:
@@ -129,7 +172,12 @@ mod tests {
              pub(crate) mod internal { pub fn helper2() {} }
              pub struct Client;
              mod methods { impl crate::Client { pub fn fetch(&self) {} } }
-             mod sealed { pub(crate) struct Inner; impl Inner { pub fn poke(&self) {} } }",
+             mod sealed { pub(crate) struct Inner; impl Inner { pub fn poke(&self) {} } }
+             mod parts { pub struct Part; impl Part { pub fn call(&self) {} }
+                         pub struct Made; impl Made { pub fn go(&self) {} }
+                         pub struct Hidden; impl Hidden { pub fn hide(&self) {} } }
+             pub struct Whole { pub part: parts::Part, inner: parts::Hidden }
+             pub fn make() -> parts::Made { parts::Made }",
         );
         assert!(public(&map, "root"));
         assert!(public(&map, "visible"));
@@ -140,6 +188,9 @@ mod tests {
         // An impl block in a private module adds methods to a public type.
         assert!(public(&map, "fetch"));
         assert!(!public(&map, "poke"));
+        // Types in reach without a name: a `pub` field's, what a public function returns.
+        assert!(public(&map, "go"));
+        assert!(!public(&map, "hide"));
     }
 
     #[test]
