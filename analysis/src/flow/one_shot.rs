@@ -68,11 +68,13 @@ pub fn one_shot_fns(map: &CrateMap, fns: &[FnFacts]) -> Vec<bool> {
                 default_binary(target) || (one_shot[caller] && target.kind == TargetKind::Lib)
             })
     };
+    // Read once: the fixpoint below asks on every round.
+    let public: Vec<bool> = (0..count).map(|id| map.is_public_api(id)).collect();
     let callable_from_outside = |id: usize, one_shot: &[bool]| {
         let def = &map.fns[id];
         let outline = &def.outline;
         let kind = map.targets[def.target].kind;
-        let public_api = map.is_public_api(id) && !claimed(id, one_shot);
+        let public_api = public[id] && !claimed(id, one_shot);
         matches!(
             outline.owner,
             Owner::Trait { .. }

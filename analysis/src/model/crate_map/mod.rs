@@ -269,6 +269,10 @@ pub struct CrateMap {
     private_modules: HashSet<(usize, Vec<String>)>,
     /// Every `pub use` of each target, by the module that declares it.
     reexports: Vec<(usize, Vec<String>, UseDecl)>,
+    /// The `pub use` declarations of modules the crate root reaches, by target: the path each
+    /// names from the root, and whether it names an item (or a module) rather than a glob's
+    /// contents. Resolved once from [`CrateMap::reexports`] for [`CrateMap::is_public_api`].
+    exports: Vec<(usize, Vec<String>, bool)>,
     /// The modules declaring each `pub` type, by (target, path).
     type_modules: HashMap<String, Vec<(usize, Vec<String>)>>,
     /// The `pub` fields' types, by struct: (struct, field's type).
@@ -448,6 +452,7 @@ impl CrateMap {
             }
             map.client_holders.extend(more);
         }
+        map.exports = map.resolved_exports();
         map.public_types = map.reachable_types();
         // Parent modules know their children even when only the child's file declares them.
         let keys: Vec<(usize, Vec<String>)> = map.scopes.keys().cloned().collect();

@@ -24,20 +24,34 @@ impl CrateMap {
 
     /// [`CrateMap::is_public_api`], with `public_types` the types known to be in reach.
     fn public_with(&self, id: FnId, public_types: &HashSet<String>) -> bool {
+        self.exported_where_declared(id)
+            || self
+                .inherent_type(id)
+                .is_some_and(|ty| public_types.contains(ty))
+    }
+
+    /// Whether function `id` is exported where it is declared: by its module's path, or by
+    /// a `pub use` naming it, its type or a module on its path.
+    fn exported_where_declared(&self, id: FnId) -> bool {
         let def = &self.fns[id];
-        let (self_ty, inherent) = match &def.outline.owner {
-            Owner::Impl {
-                self_ty,
-                trait_name,
-            } => (Some(self_ty.as_str()), trait_name.is_none()),
-            Owner::Trait { trait_name } => (Some(trait_name.as_str()), false),
-            Owner::Free => (None, false),
+        let self_ty = match &def.outline.owner {
+            Owner::Impl { self_ty, .. } => Some(self_ty.as_str()),
+            Owner::Trait { trait_name } => Some(trait_name.as_str()),
+            Owner::Free => None,
         };
         let names = [Some(def.outline.name.as_str()), self_ty];
-        if self.exported(def.target, &def.outline.module, &names) {
-            return true;
+        self.exported(def.target, &def.outline.module, &names)
+    }
+
+    /// The type of an inherent method (`impl T { fn f() }`), which is in reach where `T` is.
+    fn inherent_type(&self, id: FnId) -> Option<&str> {
+        match &self.fns[id].outline.owner {
+            Owner::Impl {
+                self_ty,
+                trait_name: None,
+            } => Some(self_ty),
+            _ => None,
         }
-        inherent && self_ty.is_some_and(|ty| public_types.contains(ty))
     }
 
     /// The crate's types in reach of its users (see [`CrateMap::public_types`]): those declared
@@ -54,6 +68,20 @@ impl CrateMap {
             })
             .map(|(ty, _)| ty.clone())
             .collect();
+        // The library's `pub` functions that return one of its types, and whether each is
+        // exported where it is declared (read once: the rounds below only grow the types).
+        let returning: Vec<(FnId, &String, bool)> = (0..self.fns.len())
+            .filter_map(|id| {
+                let def = &self.fns[id];
+                let outline = &def.outline;
+                let returned = outline.returned_type.as_ref()?;
+                let candidate = outline.is_pub
+                    && outline.parent.is_none()
+                    && self.targets[def.target].kind == TargetKind::Lib
+                    && self.type_modules.contains_key(returned);
+                candidate.then(|| (id, returned, self.exported_where_declared(id)))
+            })
+            .collect();
         loop {
             let declared = |ty: &String| self.type_modules.contains_key(ty) && !public.contains(ty);
             let mut more: Vec<String> = self
@@ -63,16 +91,16 @@ impl CrateMap {
                 .map(|(_, ty)| ty.clone())
                 .collect();
             more.extend(
-                (0..self.fns.len())
-                    .filter(|&id| {
-                        let outline = &self.fns[id].outline;
-                        outline.is_pub
-                            && outline.parent.is_none()
-                            && self.targets[self.fns[id].target].kind == TargetKind::Lib
-                            && self.public_with(id, &public)
+                returning
+                    .iter()
+                    .filter(|(id, returned, exported)| {
+                        declared(returned)
+                            && (*exported
+                                || self
+                                    .inherent_type(*id)
+                                    .is_some_and(|ty| public.contains(ty)))
                     })
-                    .filter_map(|id| self.fns[id].outline.returned_type.clone())
-                    .filter(|ty| declared(ty)),
+                    .map(|(_, returned, _)| (*returned).clone()),
             );
             if more.is_empty() {
                 return public;
@@ -95,16 +123,27 @@ impl CrateMap {
             }
             None => false,
         };
+        self.exports
+            .iter()
+            .filter(|(export_target, ..)| *export_target == target)
+            .any(|(_, path, named)| match named {
+                // `pub use inner::f;`, `pub use inner::Api as Client;`, `pub use self::inner;`.
+                true => names_it(path) || module.starts_with(path),
+                // `pub use inner::*;`: what `inner` (and its public modules) declare.
+                false => module.starts_with(path),
+            })
+    }
+
+    /// The `pub use` declarations of reachable modules, with their paths from the root (see
+    /// [`CrateMap::exports`]).
+    pub(super) fn resolved_exports(&self) -> Vec<(usize, Vec<String>, bool)> {
         self.reexports
             .iter()
-            .filter(|(decl_target, from, _)| *decl_target == target && self.reachable(target, from))
-            .filter_map(|(_, from, decl)| Some((decl, absolute(from, &decl.path)?)))
-            .any(|(decl, path)| match &decl.alias {
-                // `pub use inner::f;`, `pub use inner::Api as Client;`, `pub use self::inner;`.
-                Some(_) => names_it(&path) || module.starts_with(&path),
-                // `pub use inner::*;`: what `inner` (and its public modules) declare.
-                None => module.starts_with(&path),
+            .filter(|(target, from, _)| self.reachable(*target, from))
+            .filter_map(|(target, from, decl)| {
+                Some((*target, absolute(from, &decl.path)?, decl.alias.is_some()))
             })
+            .collect()
     }
 
     /// Whether no module on `module`'s path is declared private.
