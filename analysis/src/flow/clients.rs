@@ -368,14 +368,11 @@ impl Engine<'_, '_> {
             // `Client::new`, `Client::default`.
             syn::Expr::Path(path) => constructor(&path.path),
             // `|| Client::new()`, `|| Client::builder().build().unwrap()`.
-            syn::Expr::Closure(closure) => {
-                let mut body = &*closure.body;
-                while let syn::Expr::MethodCall(step) = body {
-                    body = &step.receiver;
-                }
-                matches!(body, syn::Expr::Call(call)
-                    if matches!(&*call.func, syn::Expr::Path(path) if constructor(&path.path)))
-            }
+            syn::Expr::Closure(closure) => matches!(
+                super::guards::chain_start(&closure.body),
+                syn::Expr::Call(call)
+                    if matches!(&*call.func, syn::Expr::Path(path) if constructor(&path.path))
+            ),
             _ => false,
         };
         let defaults = match (method, args.first()) {

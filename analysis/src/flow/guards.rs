@@ -152,7 +152,7 @@ pub(super) fn chain_root(expr: &syn::Expr) -> Option<String> {
 
 /// What a method chain starts at, through its calls, awaits and `?`s (`File::open(p)` of
 /// `File::open(p).await?.metadata()`).
-fn chain_start(expr: &syn::Expr) -> &syn::Expr {
+pub(super) fn chain_start(expr: &syn::Expr) -> &syn::Expr {
     match expr {
         syn::Expr::MethodCall(call) => chain_start(&call.receiver),
         syn::Expr::Try(inner) => chain_start(&inner.expr),

@@ -557,10 +557,9 @@ fn inline_format_args(tokens: proc_macro2::TokenStream, names: &mut HashSet<Stri
 }
 
 /// Whether every value the body hands back (its tail and its `return`s, through `Ok(..)`,
-/// `Some(..)`, `?`, `.await` and `map_err`-like adapters) is a decoded response body: a
-/// `.json()`, `.text()` or `.bytes()` call, or a local bound to one. `Err(..)` returns no value.
+/// `Some(..)`, `?`, `.await` and `map_err`-like adapters) is a decoded response body: a whole
+/// read (`.json()`, `.text()`, `.bytes()`), or a local bound to one. `Err(..)` returns no value.
 fn returns_decoded_body(block: &syn::Block) -> bool {
-    const DECODES: &[&str] = &["json", "text", "bytes"];
     const ADAPTERS: &[&str] = &["map_err", "context", "with_context", "unwrap", "expect"];
     fn decoded(mut expr: &syn::Expr, locals: &HashSet<String>) -> Option<bool> {
         loop {
@@ -584,7 +583,8 @@ fn returns_decoded_body(block: &syn::Block) -> bool {
                     _ => return Some(false),
                 },
                 syn::Expr::MethodCall(call) => {
-                    return Some(DECODES.contains(&syntax::name(&call.method).as_str()))
+                    let method = syntax::name(&call.method);
+                    return Some(super::vocabulary::WHOLE_BODY_READS.contains(&method.as_str()));
                 }
                 syn::Expr::Path(path) => {
                     return Some(

@@ -17,8 +17,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use syn::visit::Visit;
-
 use super::context::FileContext;
 use super::crate_map::{
     self, visit_fns, CrateMap, FileOutline, FnId, FnOutline, FnRef, FnVisitor, Owner,
@@ -28,7 +26,6 @@ use super::names::{Names, ReqwestItem};
 use super::place::{ModulePlace, TargetKind};
 use super::source_map::SourceMap;
 use super::summary::{Summaries, Summary};
-use super::syntax;
 use super::test_code;
 use super::types::{Kind, Returns};
 
@@ -66,13 +63,17 @@ pub fn index_crate(
             let names = Names::collect_with(&file.tree, Arc::clone(&known));
             let map = SourceMap::new(file.text);
             let outline = crate_map::outline(&file.tree, &names, &map, &file.module);
-            let mut types = PublicTypes::default();
-            types.visit_file(&file.tree);
-            (outline, types.found, names)
+            (outline, names)
         }));
-        if let Ok((outline, types, names)) = read {
+        if let Ok((outline, names)) = read {
+            // The file's `pub` structs, enums, unions and type aliases, module by module.
+            public_types.extend(
+                outline
+                    .modules
+                    .iter()
+                    .flat_map(|module| module.pub_types.iter().cloned()),
+            );
             outlines.push(outline);
-            public_types.extend(types);
             kept.push((file, names));
         }
     }
@@ -241,7 +242,7 @@ pub fn derive(
     // Builders first, then the clients that hand them out.
     for _ in 0..2 {
         for function in &fns {
-            let Some(self_ty) = inherent_type(function) else {
+            let Some(self_ty) = function.inherent_type() else {
                 continue;
             };
             if function.receiver.is_none()
@@ -345,16 +346,6 @@ pub fn derive(
 }
 
 /// The type of an inherent impl's function.
-fn inherent_type(function: &FnOutline) -> Option<&str> {
-    match &function.owner {
-        Owner::Impl {
-            self_ty,
-            trait_name: None,
-        } => Some(self_ty),
-        _ => None,
-    }
-}
-
 /// What a function returns: what its signature says in reqwest's terms, or one of the crate's
 /// acting types (`Self` included).
 fn returns(function: &FnOutline, acting: &HashMap<String, Kind>) -> Option<Returns> {
@@ -380,37 +371,6 @@ fn agreed<T: PartialEq>(mut found: impl Iterator<Item = Option<T>>) -> Option<T>
     found
         .all(|other| other.as_ref() == Some(&first))
         .then_some(first)
-}
-
-/// The names of a file's `pub` structs, enums, unions and type aliases.
-#[derive(Default)]
-struct PublicTypes {
-    found: Vec<String>,
-}
-
-impl PublicTypes {
-    fn add(&mut self, visibility: &syn::Visibility, ident: &syn::Ident) {
-        if matches!(visibility, syn::Visibility::Public(_)) {
-            self.found.push(syntax::name(ident));
-        }
-    }
-}
-
-impl<'ast> Visit<'ast> for PublicTypes {
-    fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
-        self.add(&item.vis, &item.ident);
-    }
-    fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
-        self.add(&item.vis, &item.ident);
-    }
-    fn visit_item_union(&mut self, item: &'ast syn::ItemUnion) {
-        self.add(&item.vis, &item.ident);
-    }
-    fn visit_item_type(&mut self, item: &'ast syn::ItemType) {
-        self.add(&item.vis, &item.ident);
-    }
-    /// Types declared inside a function's body are not reachable from outside.
-    fn visit_item_fn(&mut self, _: &'ast syn::ItemFn) {}
 }
 
 #[cfg(test)]

@@ -204,6 +204,20 @@ pub struct FnDef {
     pub outline: FnOutline,
 }
 
+impl FnOutline {
+    /// The type of an inherent method (`impl T { fn f() }`): not a trait's, nor a free
+    /// function's.
+    pub fn inherent_type(&self) -> Option<&str> {
+        match &self.owner {
+            Owner::Impl {
+                self_ty,
+                trait_name: None,
+            } => Some(self_ty),
+            _ => None,
+        }
+    }
+}
+
 impl FnDef {
     /// `Type::name` or `name`, as a note shows it.
     pub fn display_name(&self) -> String {

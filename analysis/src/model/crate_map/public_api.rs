@@ -25,8 +25,9 @@ impl CrateMap {
     /// [`CrateMap::is_public_api`], with `public_types` the types known to be in reach.
     fn public_with(&self, id: FnId, public_types: &HashSet<String>) -> bool {
         self.exported_where_declared(id)
-            || self
-                .inherent_type(id)
+            || self.fns[id]
+                .outline
+                .inherent_type()
                 .is_some_and(|ty| public_types.contains(ty))
     }
 
@@ -41,17 +42,6 @@ impl CrateMap {
         };
         let names = [Some(def.outline.name.as_str()), self_ty];
         self.exported(def.target, &def.outline.module, &names)
-    }
-
-    /// The type of an inherent method (`impl T { fn f() }`), which is in reach where `T` is.
-    fn inherent_type(&self, id: FnId) -> Option<&str> {
-        match &self.fns[id].outline.owner {
-            Owner::Impl {
-                self_ty,
-                trait_name: None,
-            } => Some(self_ty),
-            _ => None,
-        }
     }
 
     /// The crate's types in reach of its users (see [`CrateMap::public_types`]): those declared
@@ -96,8 +86,9 @@ impl CrateMap {
                     .filter(|(id, returned, exported)| {
                         declared(returned)
                             && (*exported
-                                || self
-                                    .inherent_type(*id)
+                                || self.fns[*id]
+                                    .outline
+                                    .inherent_type()
                                     .is_some_and(|ty| public.contains(ty)))
                     })
                     .map(|(_, returned, _)| (*returned).clone()),

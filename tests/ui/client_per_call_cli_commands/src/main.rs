@@ -1,5 +1,5 @@
 //@ lints: client_per_call, client_per_request, error_body_dropped, unconsumed_response
-use client_per_call_cli_commands::cli::Commands;
+use client_per_call_cli_commands::cli::{BranchCommands, Commands, PingCommand, RepoCommands};
 use client_per_call_cli_commands::commands;
 
 #[tokio::main]
@@ -22,6 +22,22 @@ async fn main() -> Result<(), String> {
     Ok(())
 }
 
-fn parse(_mode: &str) -> Commands {
-    unimplemented!("the fixture is analyzed, never run")
+fn parse(mode: &str) -> Commands {
+    match mode {
+        "ping" => Commands::Ping(PingCommand {
+            url: "https://example.com/ping".to_owned(),
+        }),
+        "sync" => Commands::Repo {
+            command: RepoCommands::Sync {
+                names: vec!["https://example.com/a".to_owned()],
+            },
+        },
+        _ => Commands::Repo {
+            command: RepoCommands::Branch {
+                command: BranchCommands::List {
+                    repo: "https://example.com/repo".to_owned(),
+                },
+            },
+        },
+    }
 }
